@@ -1,0 +1,134 @@
+"""One brief spec in, its files out: the pipeline stages called in order.
+
+load -> validate -> (per audience) resolve -> compose -> fit -> render PDF + DOCX -> write
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.compose import compose_document
+from briefgen.document import Document, Fit
+from briefgen.errors import UserError
+from briefgen.fit import find_fit
+from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path, load_yaml
+from briefgen.spec.models import BriefSpec
+from briefgen.spec.validate import validate_spec
+from briefgen.template import Template, load_template
+from briefgen.view import resolve_brief
+from briefgen.write import OutputFile, write_atomically
+
+
+@dataclass(frozen=True)
+class RenderedBrief:
+    """One audience's rendered files, not yet written."""
+
+    audience_id: str | None
+    audience_name: str | None
+    language: str
+    page: str
+    fit: Fit
+    pdf: OutputFile
+    docx: OutputFile
+
+
+@dataclass
+class BuildResult:
+    spec_path: Path
+    brief_id: str
+    briefs: list[RenderedBrief] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def output_name(spec: BriefSpec, audience_id: str | None, language: str, suffix: str) -> str:
+    """ASCII file name with date, brief id, audience and language: sorts and mails well."""
+    parts = [spec.brief.date.isoformat(), spec.brief.id]
+    if audience_id:
+        parts.append(audience_id)
+    parts.append(language.lower())
+    return "_".join(parts) + suffix
+
+
+def build_spec(spec_path: Path, out_root: Path, *, write: bool = True) -> BuildResult:
+    """Build every audience of one spec; write all files only if all of them succeeded."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    document = load_yaml(spec_path)
+    timings["load"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    spec = validate_spec(document)
+    timings["validate"] = time.perf_counter() - mark
+    template = load_template(spec.brief.template, spec_path)
+    result = BuildResult(spec_path=spec_path, brief_id=spec.brief.id, timings=timings)
+    audiences: list[int | None] = list(range(len(spec.audiences))) or [None]
+    for audience_index in audiences:
+        result.briefs.append(render_brief(spec, template, document, audience_index, out_root,
+                                          timings))
+    if write:
+        files = [file for brief in result.briefs for file in (brief.pdf, brief.docx)]
+        mark = time.perf_counter()
+        write_atomically(files, protected={spec_path})
+        timings["write"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    return result
+
+
+def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
+                 audience_index: int | None, out_root: Path,
+                 timings: dict[str, float] | None = None) -> RenderedBrief:
+    """Resolve, compose, fit and render one audience's brief in memory."""
+    from briefgen.render.docx import render_docx
+    from briefgen.render.pdf import measure, render_pdf
+
+    timings = {} if timings is None else timings
+
+    def timed(stage: str, started: float) -> None:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+    mark = time.perf_counter()
+    view = resolve_brief(spec, template, document, audience_index)
+    timed("resolve", mark)
+    mark = time.perf_counter()
+    composed: Document = compose_document(view, template, document.locate)
+    timed("compose", mark)
+    mark = time.perf_counter()
+    design_fit = template.design.fit
+
+    def describe(origin: str) -> str:
+        return f"{origin} (line {_line_of(document, origin)})"
+
+    fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
+                   design_fit.docx_reserve, describe, document.path)
+    timed("fit", mark)
+    mark = time.perf_counter()
+    pdf = render_pdf(composed, fit)
+    timed("pdf", mark)
+    mark = time.perf_counter()
+    word = render_docx(composed, fit, design_fit.docx_reserve)
+    timed("docx", mark)
+    audience = spec.audiences[audience_index] if audience_index is not None else None
+    folder = out_root / spec.brief.id
+    return RenderedBrief(
+        audience_id=audience.id if audience else None,
+        audience_name=audience.name if audience else None,
+        language=view.language, page=view.page, fit=fit,
+        pdf=OutputFile(folder / output_name(spec, view.audience_id, view.language, ".pdf"), pdf),
+        docx=OutputFile(folder / output_name(spec, view.audience_id, view.language, ".docx"),
+                        word),
+    )
+
+
+def _line_of(document: YamlDocument, origin: str) -> int:
+    for path, location in document.value_marks.items():
+        if format_field_path(path) == origin:
+            return location.line
+    return 0
+
+
+def check_user_error(error: UserError) -> str:  # pragma: no cover - helper for callers
+    return str(error)
+
+
+__all__ = ["BuildResult", "FieldPath", "RenderedBrief", "build_spec", "render_brief"]

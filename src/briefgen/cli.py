@@ -1,0 +1,123 @@
+"""The `briefgen` command: parse arguments, run the pipeline, map errors to exit codes.
+
+Exit codes: 0 success, 1 a problem in the input (printed as file:line:col), 2 wrong usage,
+70 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from briefgen import __version__
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 70
+
+app = typer.Typer(
+    name="briefgen",
+    help="Turn YAML brief specifications into one-page advocacy briefs (PDF and DOCX).\n\n"
+         "Start by building the example:  briefgen build briefs/masg-2025.yaml",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Turn YAML brief specifications into one-page advocacy briefs (PDF and DOCX)."""
+
+
+@app.command()
+def build(
+    specs: Annotated[list[Path], typer.Argument(
+        help="One or more brief specs (.yaml).", metavar="SPEC...", show_default=False)],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for the outputs; each brief gets out/<brief id>/.")
+    ] = Path("out"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+                     ] = False,
+) -> None:
+    """Build the PDF and DOCX of each SPEC (one pair per audience) into OUT.
+
+    \b
+    Examples:
+      briefgen build briefs/masg-2025.yaml
+      briefgen build briefs/masg-2025.yaml --out ~/Desktop/briefs
+
+    Files are named DATE_BRIEF-ID[_AUDIENCE]_LANGUAGE.pdf/.docx. Nothing is written
+    unless every file of a brief was built, so a failed build leaves OUT as it was.
+    """
+    from briefgen.build import build_spec
+    from briefgen.errors import UserError
+
+    failures = 0
+    for spec_path in specs:
+        try:
+            result = build_spec(spec_path, out)
+        except UserError as error:
+            failures += 1
+            typer.echo(f"{error}", err=True)
+            typer.echo(f"error: {spec_path}: not built; nothing was written", err=True)
+            continue
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing was written for the brief in progress", err=True)
+            raise typer.Exit(130) from None
+        except Exception:  # noqa: BLE001 - any other exception is a bug, reported as such
+            if debug:
+                traceback.print_exc()
+            typer.echo(f"internal error while building {spec_path}: this is a bug in briefgen "
+                       f"{__version__}. Please report it with the spec"
+                       f"{'' if debug else ' and the output of --debug'}.", err=True)
+            raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+        if not quiet:
+            _print_summary(result)
+    if failures:
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+def _print_summary(result: object) -> None:
+    from briefgen.build import BuildResult
+    from briefgen.errors import display_path
+
+    assert isinstance(result, BuildResult)
+    total = result.timings.get("total", 0.0)
+    typer.echo(f"Built {result.brief_id} from {display_path(result.spec_path)} "
+               f"in {total:.2f} s:")
+    rows = []
+    for brief in result.briefs:
+        who = brief.audience_name or "generic brief"
+        for file, pages in ((brief.pdf, "1 page"), (brief.docx, "1 page")):
+            rows.append((display_path(file.path), pages, _size(len(file.data)),
+                         f"{brief.page}, {who}, fit: {brief.fit.describe()}"))
+    width = max(len(row[0]) for row in rows)
+    for path, pages, size, note in rows:
+        typer.echo(f"  {path:<{width}}  {pages}  {size:>7}  {note}")
+
+
+def _size(length: int) -> str:
+    return f"{length / 1024:.0f} KB" if length < 1024 * 1024 else f"{length / 1048576:.1f} MB"
+
+
+def main() -> None:
+    app(prog_name="briefgen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

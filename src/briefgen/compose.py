@@ -1,0 +1,393 @@
+"""Compose: run the template's layout for a `BriefView` and build the neutral `Document`.
+
+The layout is Jinja2 (sandboxed, StrictUndefined, autoescaped) producing a small XML
+vocabulary: <body>/<footer>, <row>/<cell>, <p>, <space>, <rule>, and inside paragraphs <b>, <i>,
+<sup>, <a href>, <note source> (a source marker) and <field ref> (user text, inserted by
+reference so it can never be read as markup). Source notes are numbered in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefgen.document import (
+    Block,
+    Cell,
+    Document,
+    Metadata,
+    PageSetup,
+    Paragraph,
+    ParagraphStyle,
+    Row,
+    Rule,
+    Spacer,
+    Span,
+)
+from briefgen.errors import BriefgenBug, Location, Problem, SpecError, TemplateError
+from briefgen.fonts import font_family, missing_characters
+from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
+from briefgen.spec.loader import FieldPath, format_field_path
+from briefgen.template import LAYOUT_FILE, Template
+from briefgen.view import BriefView, UserText
+
+PAGE_SIZES = {"A4": (595.2756, 841.8898), "Letter": (612.0, 792.0)}
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def compose_document(view: BriefView, template: Template,
+                     locate: Callable[[FieldPath], Location]) -> Document:
+    """Lay out `view` with `template`; raise located errors for text the font cannot draw."""
+    fonts = font_family(template.design.font)
+    _check_drawable(view, fonts, locate)
+    styles = _styles(template)
+    provisional = list(view.source_order)
+    body, footer, cited = _compose_pass(view, template, styles, provisional)
+    if cited != provisional:
+        body, footer, cited_again = _compose_pass(view, template, styles, cited)
+        if cited_again != cited:
+            raise BriefgenBug("source note order did not settle")
+    design = template.design
+    width, height = PAGE_SIZES[view.page]
+    margin_x = (width - design.content.width) / 2
+    margin_y = (height - design.content.height) / 2
+    if margin_x < 18 or margin_y < 18:
+        raise TemplateError(Problem(template.folder / "template.yaml", "content",
+                                    f"the content box does not fit a {view.page} page with "
+                                    "margins of at least 18 pt"))
+    return Document(
+        page=PageSetup(width, height, margin_y, margin_x, margin_y, margin_x),
+        fonts=fonts,
+        styles=styles,
+        body=body,
+        footer=footer,
+        metadata=Metadata(title=view.title, author=view.author, subject=view.subject,
+                          keywords=view.labels.get("keywords", ""), language=view.language,
+                          date=view.date_iso),
+        footer_gap=design.footer_gap,
+        link_color=template.color(design.link_color),
+    )
+
+
+def _compose_pass(view: BriefView, template: Template, styles: dict[str, ParagraphStyle],
+                  note_order: list[str]) -> tuple[tuple[Block, ...], tuple[Block, ...], list[str]]:
+    numbers = {source_id: index + 1 for index, source_id in enumerate(note_order)}
+    notes = [{"number": numbers[source_id], **view.context["sources"][source_id]}
+             for source_id in note_order if source_id in view.context["sources"]]
+    markup = _render_layout(template, {**view.context, "notes": notes})
+    root = _parse_layout(markup, template)
+    builder = _Builder(view, template, styles, numbers)
+    body_element = root.find("body")
+    footer_element = root.find("footer")
+    if body_element is None:
+        raise TemplateError(Problem(template.folder / LAYOUT_FILE, "",
+                                    "the layout has no <body> element"))
+    width = template.design.content.width
+    body = builder.blocks(body_element, width)
+    footer = builder.blocks(footer_element, width) if footer_element is not None else ()
+    return body, footer, builder.cited
+
+
+@lru_cache(maxsize=16)
+def _compiled_layout(source: str, folder: str) -> jinja2.Template:
+    environment = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.from_string(source)
+
+
+def _render_layout(template: Template, context: dict[str, Any]) -> str:
+    layout_path = template.folder / LAYOUT_FILE
+    try:
+        compiled = _compiled_layout(template.layout_source, str(template.folder))
+        return compiled.render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(Problem(Location(layout_path, error.lineno or 1, 1), "",
+                                    f"template syntax error: {error.message}")) from None
+    except jinja2.UndefinedError as error:
+        raise TemplateError(Problem(layout_path, "", f"the layout uses an unknown name: "
+                                    f"{error.message}",
+                                    "see the README for the names a layout can use")) from None
+    except jinja2.exceptions.SecurityError as error:
+        raise TemplateError(Problem(layout_path, "", f"the layout tried something unsafe: "
+                                    f"{error}")) from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(Problem(layout_path, "", f"template error: {error}")) from None
+
+
+def _parse_layout(markup: str, template: Template) -> ElementTree.Element:
+    if "<!DOCTYPE" in markup or "<!ENTITY" in markup:
+        raise TemplateError(Problem(template.folder / LAYOUT_FILE, "",
+                                    "the layout may not declare a DOCTYPE or entities"))
+    try:
+        return ElementTree.fromstring(markup)
+    except ElementTree.ParseError as error:
+        line, column = error.position
+        raise TemplateError(Problem(
+            template.folder / LAYOUT_FILE, "",
+            f"the layout produced malformed XML at output line {line}, column {column + 1}: "
+            f"{error.msg if hasattr(error, 'msg') else error}",
+            "check that every <p>, <row> and <cell> is closed")) from None
+
+
+@dataclass(frozen=True)
+class _Format:
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+    link: str | None = None
+    language: str | None = None
+
+
+class _Builder:
+    """Turns layout XML into blocks, numbering source notes as they are met."""
+
+    def __init__(self, view: BriefView, template: Template,
+                 styles: dict[str, ParagraphStyle], numbers: dict[str, int]) -> None:
+        self.view = view
+        self.template = template
+        self.styles = styles
+        self.numbers = numbers
+        self.cited: list[str] = []
+        self.layout_path = template.folder / LAYOUT_FILE
+
+    def error(self, message: str) -> TemplateError:
+        return TemplateError(Problem(self.layout_path, "", message))
+
+    def blocks(self, parent: ElementTree.Element, width: float) -> tuple[Block, ...]:
+        result: list[Block] = []
+        for element in parent:
+            block = self.block(element, width)
+            if block is not None:
+                result.append(block)
+        return tuple(result)
+
+    def block(self, element: ElementTree.Element, width: float) -> Block | None:
+        tag = element.tag
+        if tag == "p":
+            return self.paragraph(element)
+        if tag == "space":
+            return Spacer(self.length(element, "h"))
+        if tag == "rule":
+            return Rule(color=self.color(element.get("color", "ink")),
+                        thickness=self.length(element, "thickness", 0.75),
+                        space_after=self.length(element, "space-after", 0.0))
+        if tag == "row":
+            return self.row(element, width)
+        raise self.error(f"unknown layout element <{tag}> (use p, space, rule or row)")
+
+    def row(self, element: ElementTree.Element, width: float) -> Row:
+        cells = []
+        for cell in element:
+            if cell.tag != "cell":
+                raise self.error(f"<row> may contain only <cell>, not <{cell.tag}>")
+            cell_width = self.width(cell.get("width", "100%"), width)
+            padding = tuple(float(part) for part in cell.get("padding", "0 0 0 0").split())
+            if len(padding) != 4:
+                raise self.error("a cell's padding is four lengths: top right bottom left")
+            inner = cell_width - padding[1] - padding[3]
+            background = cell.get("background")
+            rule_left = cell.get("rule-left")
+            cells.append(Cell(
+                blocks=self.blocks(cell, inner), width=cell_width,
+                background=self.color(background) if background else None,
+                padding=padding,  # type: ignore[arg-type]
+                rule_left=self.color(rule_left) if rule_left else None,
+                valign=cell.get("valign", "top")))
+        total = sum(cell.width for cell in cells)
+        if total > width + 0.5:
+            raise self.error(f"a row's cells are {total:.1f} pt wide but only {width:.1f} pt fit")
+        return Row(tuple(cells), space_after=self.length(element, "space-after", 0.0))
+
+    def paragraph(self, element: ElementTree.Element) -> Paragraph | None:
+        style_name = element.get("style", "body")
+        style = self.styles.get(style_name)
+        if style is None:
+            raise self.error(f"paragraph style {style_name!r} is not defined in template.yaml")
+        spans: list[Span] = []
+        self.inline(element, _Format(), spans, style_name)
+        spans = _trim(_merge(spans))
+        if not spans:
+            return None
+        if style.caps:
+            spans = [replace(span, text=upper_case(span.text, span.language
+                                                   or self.view.language))
+                     for span in spans]
+        origins = [span.origin for span in spans if span.origin]
+        return Paragraph(style=style_name, spans=tuple(spans), number=element.get("number"),
+                         origin=origins[0] if origins else f"layout:{style_name}")
+
+    def inline(self, element: ElementTree.Element, fmt: _Format, spans: list[Span],
+               style_name: str) -> None:
+        if element.text:
+            spans.append(self.span(element.text, fmt))
+        for child in element:
+            tag = child.tag
+            if tag == "b":
+                self.inline(child, replace(fmt, bold=True), spans, style_name)
+            elif tag == "i":
+                self.inline(child, replace(fmt, italic=True), spans, style_name)
+            elif tag == "sup":
+                self.inline(child, replace(fmt, superscript=True), spans, style_name)
+            elif tag == "a":
+                self.inline(child, replace(fmt, link=child.get("href")), spans, style_name)
+            elif tag == "lang":
+                self.inline(child, replace(fmt, language=child.get("code")), spans, style_name)
+            elif tag == "note":
+                spans.append(self.note(child.get("source", ""), fmt))
+            elif tag == "field":
+                self.field(child.get("ref", ""), fmt, spans)
+            else:
+                raise self.error(f"unknown inline element <{tag}> in a paragraph")
+            if child.tail:
+                spans.append(self.span(child.tail, fmt))
+
+    def span(self, text: str, fmt: _Format, origin: str = "") -> Span:
+        return Span(text=_SPACE_RUN.sub(" ", text), bold=fmt.bold, italic=fmt.italic,
+                    superscript=fmt.superscript, link=fmt.link, language=fmt.language,
+                    origin=origin)
+
+    def note(self, source_id: str, fmt: _Format) -> Span:
+        if source_id not in self.numbers:
+            raise self.error(f"<note source={source_id!r}> names no source in the spec")
+        if source_id not in self.cited:
+            self.cited.append(source_id)
+        return Span(text=str(self.numbers[source_id]), bold=fmt.bold, italic=False,
+                    superscript=True, link=None, language=fmt.language, origin="")
+
+    def field(self, ref: str, fmt: _Format, spans: list[Span]) -> None:
+        try:
+            user_text = self.view.texts[int(ref)]
+        except (ValueError, IndexError):
+            raise BriefgenBug(f"dangling field reference {ref!r}") from None
+        origin = format_field_path(user_text.origin)
+        language = fmt.language or (user_text.language if user_text.language
+                                    != self.view.language else None)
+        self.nodes(user_text.nodes, replace(fmt, language=language), spans, origin)
+
+    def nodes(self, nodes: tuple[Inline, ...], fmt: _Format, spans: list[Span],
+              origin: str) -> None:
+        for node in nodes:
+            if isinstance(node, Text):
+                spans.append(Span(node.text, fmt.bold, fmt.italic, fmt.superscript, fmt.link,
+                                  None, fmt.language, origin))
+            elif isinstance(node, Strong):
+                self.nodes(node.children, replace(fmt, bold=True), spans, origin)
+            elif isinstance(node, Emphasis):
+                self.nodes(node.children, replace(fmt, italic=not fmt.italic), spans, origin)
+            elif isinstance(node, Link):
+                self.nodes(node.children, replace(fmt, link=node.url), spans, origin)
+            elif isinstance(node, Cite):
+                value, source_id = self.view.stat_values[node.stat_id]
+                spans.append(Span(value, fmt.bold, fmt.italic, fmt.superscript, fmt.link, None,
+                                  fmt.language, origin))
+                spans.append(self.note(source_id, fmt))
+
+    def length(self, element: ElementTree.Element, name: str, default: float | None = None
+               ) -> float:
+        raw = element.get(name)
+        if raw is None:
+            if default is None:
+                raise self.error(f"<{element.tag}> needs a {name}= attribute")
+            return default
+        try:
+            return float(raw)
+        except ValueError:
+            raise self.error(f"<{element.tag} {name}={raw!r}> is not a length in points") from None
+
+    def width(self, raw: str, available: float) -> float:
+        try:
+            if raw.endswith("%"):
+                return available * float(raw[:-1]) / 100
+            return float(raw)
+        except ValueError:
+            raise self.error(f"cell width {raw!r} is neither points nor a percentage") from None
+
+    def color(self, value: str) -> str:
+        try:
+            return self.template.color(value)
+        except KeyError:
+            raise self.error(f"no colour named {value!r} in template.yaml") from None
+
+
+def upper_case(text: str, language: str) -> str:
+    """Upper-case with the dotted and dotless i of Azerbaijani and Turkish kept apart."""
+    if language.split("-")[0] in {"az", "tr"}:
+        text = text.replace("i", "\u0130")
+    return text.upper()
+
+
+def _styles(template: Template) -> dict[str, ParagraphStyle]:
+    design = template.design
+    floor = design.fit.min_type_scale
+    return {
+        name: ParagraphStyle(
+            name=name, font_size=style.size, leading=style.leading,
+            min_font_size=style.min_size if style.min_size is not None else style.size * floor,
+            color=template.color(style.color), bold=style.bold, italic=style.italic,
+            caps=style.caps,
+            space_after=style.space_after, indent=style.indent, align=style.align)
+        for name, style in design.styles.items()
+    }
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in spans:
+        if not span.text:
+            continue
+        if merged and replace(merged[-1], text="", origin="") == replace(span, text="", origin=""):
+            last = merged[-1]
+            merged[-1] = replace(last, text=last.text + span.text,
+                                 origin=last.origin or span.origin)
+        else:
+            merged.append(span)
+    return merged
+
+
+def _trim(spans: list[Span]) -> list[Span]:
+    """Drop white space the layout's own formatting put at the ends of a paragraph."""
+    while spans and not spans[0].text.strip():
+        spans.pop(0)
+    while spans and not spans[-1].text.strip():
+        spans.pop()
+    if spans:
+        spans[0] = replace(spans[0], text=spans[0].text.lstrip())
+        spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
+    return spans
+
+
+def _check_drawable(view: BriefView, fonts: Any, locate: Callable[[FieldPath], Location]
+                    ) -> None:
+    problems = []
+    for user_text in view.texts:
+        missing = missing_characters(str(user_text), fonts)
+        if missing:
+            shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing[:5])
+            problems.append(Problem(
+                locate(user_text.origin), format_field_path(user_text.origin),
+                f"the font {fonts.name} cannot draw {shown}",
+                "replace the character, or use a template whose font covers it"))
+    if problems:
+        raise SpecError(problems)
+
+
+def iter_paragraphs(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
+    """All paragraphs in reading order (rows left to right)."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+        elif isinstance(block, Row):
+            for cell in block.cells:
+                yield from iter_paragraphs(cell.blocks)

@@ -1,0 +1,199 @@
+"""The neutral document model: what the page says and how it is arranged, in points.
+
+A template produces one `Document`; the PDF and DOCX backends both render it, so the two files
+carry the same words. Lengths are points (1/72 inch) everywhere in this model; backends convert.
+Fitting (see `Fit`) is applied by the backends, never by rewriting the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+Color = str  # "#RRGGBB"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with uniform formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+    link: str | None = None
+    color: Color | None = None
+    language: str | None = None
+    origin: str = ""  # the spec field the text came from, e.g. "asks[1].detail"
+
+
+@dataclass(frozen=True)
+class ParagraphStyle:
+    """A named paragraph style; every paragraph in both backends uses one."""
+
+    name: str
+    font_size: float
+    leading: float
+    min_font_size: float
+    color: Color
+    bold: bool = False
+    italic: bool = False
+    caps: bool = False
+    space_after: float = 0.0
+    indent: float = 0.0  # hanging indent for numbered paragraphs
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    style: str
+    spans: tuple[Span, ...]
+    number: str | None = None  # list label drawn in the hanging indent
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Spacer:
+    height: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    color: Color
+    thickness: float
+    space_after: float = 0.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    blocks: tuple[Block, ...]
+    width: float
+    background: Color | None = None
+    padding: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # top right bottom left
+    rule_left: Color | None = None  # a vertical accent line on the left edge
+    valign: str = "top"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A horizontal grid row of fixed-width cells (a table in both backends)."""
+
+    cells: tuple[Cell, ...]
+    space_after: float = 0.0
+
+
+Block = Union[Paragraph, Spacer, Rule, Row]
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    width: float
+    height: float
+    margin_top: float
+    margin_right: float
+    margin_bottom: float
+    margin_left: float
+
+    @property
+    def content_width(self) -> float:
+        return self.width - self.margin_left - self.margin_right
+
+    @property
+    def content_height(self) -> float:
+        return self.height - self.margin_top - self.margin_bottom
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """Font files for the PDF and the name a word processor should use for the DOCX."""
+
+    name: str
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    docx_name: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    date: str  # ISO date; the files carry it instead of the clock for reproducible output
+
+
+@dataclass(frozen=True)
+class Document:
+    page: PageSetup
+    fonts: FontFamily
+    styles: dict[str, ParagraphStyle]
+    body: tuple[Block, ...]
+    footer: tuple[Block, ...]  # kept at the foot of the page
+    metadata: Metadata
+    footer_gap: float = 12.0
+    link_color: Color = "#000000"
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How much a document was tightened to fit one page.
+
+    `spacing` scales every vertical gap and `type_scale` every font size (never below a
+    style's `min_font_size`); 1.0 means as designed.
+    """
+
+    spacing: float = 1.0
+    type_scale: float = 1.0
+    slack: float = 0.0  # free height left on the page, in points
+    passes: int = 1
+
+    @property
+    def tightened(self) -> bool:
+        return self.spacing < 1.0 or self.type_scale < 1.0
+
+    def describe(self) -> str:
+        if not self.tightened:
+            return "as designed"
+        parts = []
+        if self.spacing < 1.0:
+            parts.append(f"spacing -{round((1 - self.spacing) * 100)}%")
+        if self.type_scale < 1.0:
+            parts.append(f"type -{round((1 - self.type_scale) * 100)}%")
+        return ", ".join(parts)
+
+
+def fitted_style(style: ParagraphStyle, fit: Fit) -> ParagraphStyle:
+    """The style after fitting: smaller type (down to its floor) and tighter spacing."""
+    if not fit.tightened:
+        return style
+    size = max(style.min_font_size, style.font_size * fit.type_scale)
+    ratio = size / style.font_size
+    return ParagraphStyle(
+        name=style.name, font_size=size,
+        leading=max(size * 1.1, style.leading * ratio * _leading_factor(fit)),
+        min_font_size=style.min_font_size, color=style.color, bold=style.bold,
+        italic=style.italic, caps=style.caps,
+        space_after=style.space_after * fit.spacing, indent=style.indent, align=style.align,
+    )
+
+
+def _leading_factor(fit: Fit) -> float:
+    # Tightening spacing also closes up line spacing a little, never below 1.1 x size overall.
+    return 1.0 - (1.0 - fit.spacing) * 0.12
+
+
+@dataclass
+class Measurement:
+    """Heights of the laid-out page parts, in points, as measured by the PDF backend."""
+
+    body: float
+    footer: float
+    available: float
+    block_heights: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def overflow(self) -> float:
+        return self.body + self.footer - self.available

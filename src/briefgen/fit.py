@@ -1,0 +1,78 @@
+"""Fit a document on one page: tighten spacing first, then type, within the template's floors.
+
+One setting `t` in [0, 1] drives both: the first half closes up gaps (down to
+`min_spacing`), the second half shrinks type (down to `min_type_scale`, and never below a
+style's own minimum size). The smallest `t` that fits is found by bisection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from briefgen.document import Document, Fit, Measurement
+from briefgen.errors import FitError, Problem
+from briefgen.spec.loader import FieldPath
+
+BISECTION_STEPS = 6
+
+
+def fit_for(t: float, min_spacing: float, min_type_scale: float) -> Fit:
+    spacing = 1.0 - (1.0 - min_spacing) * min(1.0, 2 * t)
+    type_scale = 1.0 - (1.0 - min_type_scale) * max(0.0, 2 * t - 1)
+    return Fit(spacing=round(spacing, 4), type_scale=round(type_scale, 4))
+
+
+def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement],
+             min_spacing: float, min_type_scale: float, reserve: float,
+             describe_origin: Callable[[str], str], spec_path: object) -> Fit:
+    """The loosest fit at which the page holds everything with `reserve` points to spare."""
+    passes = 0
+
+    def trial(t: float) -> tuple[Fit, Measurement]:
+        nonlocal passes
+        passes += 1
+        fit = fit_for(t, min_spacing, min_type_scale)
+        return fit, measure(document, fit)
+
+    def fits(measurement: Measurement) -> bool:
+        return measurement.overflow + reserve <= 0
+
+    fit, measurement = trial(0.0)
+    if fits(measurement):
+        return _done(fit, measurement, passes)
+    tightest, tight_measurement = trial(1.0)
+    if not fits(tight_measurement):
+        raise _overflow_error(tight_measurement, reserve, describe_origin, spec_path)
+    low, high = 0.0, 1.0
+    best, best_measurement = tightest, tight_measurement
+    for _ in range(BISECTION_STEPS):
+        middle = (low + high) / 2
+        candidate, candidate_measurement = trial(middle)
+        if fits(candidate_measurement):
+            high, best, best_measurement = middle, candidate, candidate_measurement
+        else:
+            low = middle
+    return _done(best, best_measurement, passes)
+
+
+def _done(fit: Fit, measurement: Measurement, passes: int) -> Fit:
+    return Fit(spacing=fit.spacing, type_scale=fit.type_scale,
+               slack=-measurement.overflow, passes=passes)
+
+
+def _overflow_error(measurement: Measurement, reserve: float,
+                    describe_origin: Callable[[str], str], spec_path: object) -> FitError:
+    from briefgen.render.pdf import longest_parts
+
+    excess = measurement.overflow + reserve
+    lines = max(1, round(excess / 13))
+    parts = [f"{describe_origin(origin)} ({height:.0f} pt)"
+             for origin, height in longest_parts(measurement)]
+    message = (f"the brief does not fit on one page: {excess:.0f} pt too long (about {lines} "
+               f"line{'s' if lines != 1 else ''} of body text) even with the tightest spacing "
+               f"and smallest type allowed")
+    hint = "shorten the longest parts: " + "; ".join(parts) if parts else "shorten the text"
+    return FitError(Problem(spec_path, "", message, hint))  # type: ignore[arg-type]
+
+
+__all__ = ["FieldPath", "find_fit", "fit_for"]

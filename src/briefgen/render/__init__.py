@@ -1,0 +1,1 @@
+"""Output side: backends that render a `Document`. Nothing here reads YAML."""

@@ -1,0 +1,155 @@
+"""The brief specification as typed models: the contract between a YAML file and briefgen.
+
+The same models validate specs and emit the JSON Schema that editors use for completion, so the
+two cannot drift. Every model forbids unknown keys: `detial:` is a typo, not a new field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60),
+    Field(description="lower-case letters, digits and single hyphens, e.g. `masg-2025`"),
+]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+LanguageTag = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"),
+    Field(description="BCP 47 language tag, e.g. `en`, `en-GB`, `en-US`"),
+]
+Url = Annotated[
+    str,
+    StringConstraints(pattern=r"^(https?://|mailto:)[^\s<>\"]+$", max_length=500),
+    Field(description="an https:, http: or mailto: address"),
+]
+PageSize = Literal["A4", "Letter"]
+
+
+class SpecModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Event(SpecModel):
+    """The meeting the brief is written for."""
+
+    name: ShortText = Field(description="e.g. `MASG meeting alongside NDM-UN28`")
+    place: ShortText = Field(description="e.g. `Geneva`")
+    start: dt.date = Field(description="first day, YYYY-MM-DD")
+    end: dt.date | None = Field(None, description="last day, YYYY-MM-DD; omit for one day")
+
+
+class Sender(SpecModel):
+    """Who the brief is from: printed in the header band and the contact block."""
+
+    organization: ShortText
+    name: ShortText | None = Field(None, description="contact person")
+    role: ShortText | None = Field(None, description="contact person's role")
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^[+0-9 ().\-/]{5,30}$")] | None = None
+    website: Url | None = None
+
+
+class BriefHeader(SpecModel):
+    """Identity of the brief: names the output files and fills the header band."""
+
+    id: Slug = Field(description="used in output file names, e.g. `masg-2025`")
+    title: ShortText = Field(description="the headline: the message, not the topic (8-14 words)")
+    subtitle: ShortText | None = Field(None, description="document type, e.g. `Briefing note`")
+    date: dt.date = Field(description="date of the brief, YYYY-MM-DD; also used in file names")
+    language: LanguageTag = "en"
+    page: PageSize = Field("A4", description="`A4` or `Letter`")
+    template: Slug = Field("one-pager", description="template folder name")
+    event: Event
+    from_: Sender = Field(alias="from")
+
+
+class Ask(SpecModel):
+    """One concrete request: a bold lead-in and one sentence."""
+
+    headline: ShortText
+    detail: LongText
+
+
+class Stat(SpecModel):
+    """A key figure shown as a callout; `source` must name an entry in `sources`."""
+
+    id: Slug
+    value: float = Field(description="the number itself, e.g. `1500000` or `13`")
+    format: Literal["count", "percent", "compact"] = Field(
+        "count", description="`count` 382, `percent` 13%, `compact` 1.5 million")
+    decimals: Annotated[int, Field(ge=0, le=3)] | None = Field(
+        None, description="digits after the decimal point; default: as needed, at most one")
+    prefix: Annotated[str, StringConstraints(max_length=12)] | None = Field(
+        None, description="written before the number, e.g. `~`, `>`, `US$`")
+    suffix: Annotated[str, StringConstraints(max_length=12)] | None = Field(
+        None, description="written after the number")
+    label: ShortText = Field(description="what the number counts, in a few words")
+    source: Slug = Field(description="id of an entry in `sources`")
+    as_of: dt.date | None = Field(None, description="date the figure refers to")
+    featured: bool = Field(True, description="show as a callout (false: only citable in text)")
+
+
+class Quote(SpecModel):
+    """A testimony quote with its speaker."""
+
+    text: LongText = Field(description="the words, verbatim, without quotation marks")
+    speaker: ShortText
+    role: ShortText | None = None
+    source: Slug | None = Field(None, description="id of an entry in `sources`")
+    consent: bool = Field(False, description="the speaker agreed to be quoted")
+    language: LanguageTag | None = Field(None, description="language of the quote if not the brief's")
+
+
+class Section(SpecModel):
+    """A short optional context section."""
+
+    heading: ShortText
+    body: LongText
+
+
+class Source(SpecModel):
+    """A source note; printed only when a figure, quote or text cites it."""
+
+    id: Slug
+    title: ShortText
+    publisher: ShortText
+    author: ShortText | None = None
+    date: dt.date | None = None
+    url: Url | None = None
+
+
+class Audience(SpecModel):
+    """A delegation that gets its own tailored version of the brief."""
+
+    id: Slug
+    name: ShortText = Field(description="e.g. `United States delegation`")
+    language: LanguageTag | None = None
+    page: PageSize | None = None
+    intro: LongText | None = Field(None, description="a line for this delegation only")
+    summary: LongText | None = None
+    asks: Annotated[list[Ask], Field(min_length=1, max_length=5)] | None = None
+    from_: Sender | None = Field(None, alias="from")
+
+
+class BriefSpec(SpecModel):
+    """A complete brief specification (one YAML file)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True,
+        json_schema_extra={"title": "briefgen brief specification"},
+    )
+
+    brief: BriefHeader
+    summary: LongText = Field(description="the bottom line: issue, why now, what we ask")
+    asks: Annotated[list[Ask], Field(min_length=1, max_length=5)]
+    stats: Annotated[list[Stat], Field(max_length=40)] = []
+    quotes: Annotated[list[Quote], Field(max_length=3)] = []
+    sections: Annotated[list[Section], Field(max_length=4)] = []
+    sources: Annotated[list[Source], Field(max_length=20)] = []
+    audiences: Annotated[list[Audience], Field(max_length=50)] = []

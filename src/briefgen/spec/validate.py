@@ -1,0 +1,220 @@
+"""Turn loaded YAML into a `BriefSpec`, reporting every problem at once with its location."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen.errors import Problem, SpecError
+from briefgen.inline import ALLOWED_LINK_SCHEMES, Cite, Link, parse_inline, walk
+from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
+from briefgen.spec.models import BriefSpec
+
+
+def validate_spec(document: YamlDocument) -> BriefSpec:
+    """Check `document` against the schema and its cross-references; raise `SpecError`."""
+    if not isinstance(document.data, dict):
+        raise SpecError(Problem(document.locate(()), "", "a spec must be a mapping of keys "
+                                "(brief:, summary:, asks:, ...)"))
+    try:
+        spec = BriefSpec.model_validate(document.data)
+    except ValidationError as error:
+        raise SpecError(problems_from_validation_error(error, document, BriefSpec)) from None
+    problems = list(check_references(spec, document))
+    if problems:
+        raise SpecError(_sorted_unique(problems))
+    return spec
+
+
+def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """Ids are unique; stats, quotes and citations name things that exist; links are safe."""
+    source_ids = [source.id for source in spec.sources]
+    stat_ids = [stat.id for stat in spec.stats]
+    yield from _duplicates("sources", source_ids, document)
+    yield from _duplicates("stats", stat_ids, document)
+    yield from _duplicates("audiences", [audience.id for audience in spec.audiences], document)
+
+    for index, stat in enumerate(spec.stats):
+        if stat.source not in source_ids:
+            path: FieldPath = ("stats", index, "source")
+            yield _unknown("source", stat.source, source_ids, path, document)
+    for index, quote in enumerate(spec.quotes):
+        if quote.source is not None and quote.source not in source_ids:
+            yield _unknown("source", quote.source, source_ids, ("quotes", index, "source"),
+                           document)
+    for path, text in text_fields(spec):
+        nodes = parse_inline(text)
+        for node in walk(nodes):
+            if isinstance(node, Cite) and node.stat_id not in stat_ids:
+                yield _unknown("figure", node.stat_id, stat_ids, path, document,
+                               hint="cite a figure as [@id] with the id of an entry in stats")
+            if isinstance(node, Link) and not node.url.startswith(ALLOWED_LINK_SCHEMES):
+                yield Problem(document.locate(path), format_field_path(path),
+                              f"link address {node.url!r} is not allowed",
+                              "links must start with https://, http:// or mailto:")
+    if spec.brief.event.end is not None and spec.brief.event.end < spec.brief.event.start:
+        path = ("brief", "event", "end")
+        yield Problem(document.locate(path), format_field_path(path),
+                      "the event ends before it starts", "check the start and end dates")
+
+
+def text_fields(spec: BriefSpec) -> Iterator[tuple[FieldPath, str]]:
+    """Every field that accepts inline markup, with its path in the spec."""
+    yield ("summary",), spec.summary
+    for index, ask in enumerate(spec.asks):
+        yield ("asks", index, "headline"), ask.headline
+        yield ("asks", index, "detail"), ask.detail
+    for index, section in enumerate(spec.sections):
+        yield ("sections", index, "body"), section.body
+    for index, quote in enumerate(spec.quotes):
+        yield ("quotes", index, "text"), quote.text
+    for index, audience in enumerate(spec.audiences):
+        if audience.intro:
+            yield ("audiences", index, "intro"), audience.intro
+        if audience.summary:
+            yield ("audiences", index, "summary"), audience.summary
+        for ask_index, ask in enumerate(audience.asks or []):
+            yield ("audiences", index, "asks", ask_index, "headline"), ask.headline
+            yield ("audiences", index, "asks", ask_index, "detail"), ask.detail
+
+
+def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        if item_id in first:
+            path: FieldPath = (kind, index, "id")
+            earlier = document.locate((kind, first[item_id], "id"))
+            yield Problem(document.locate(path), format_field_path(path),
+                          f"duplicate id {item_id!r} (also used at line {earlier.line})",
+                          "give each entry its own id")
+        else:
+            first[item_id] = index
+
+
+def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document: YamlDocument,
+             hint: str = "") -> Problem:
+    plural = "sources" if kind == "source" else "stats"
+    suggestion = difflib.get_close_matches(value, known, n=1)
+    known_text = ", ".join(known) if known else "none"
+    message = f"no {kind} with id {value!r} in {plural} (known: {known_text})"
+    if suggestion:
+        hint = f"did you mean {suggestion[0]!r}?"
+    elif not hint:
+        hint = f"add an entry with id: {value} to {plural}, or correct the id"
+    return Problem(document.locate(path), format_field_path(path), message, hint)
+
+
+def problems_from_validation_error(error: ValidationError, document: YamlDocument,
+                                   root: type[BaseModel]) -> list[Problem]:
+    """Located, friendly problems for every error pydantic found, in file order."""
+    return _sorted_unique([_problem_from_pydantic(item, document, root)
+                           for item in error.errors()])
+
+
+def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseModel]) -> Problem:
+    loc: FieldPath = tuple(item["loc"])
+    kind = item["type"]
+    field = format_field_path(loc)
+    context = item.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(root, loc[:-1])
+        suggestion = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = (f"did you mean {suggestion[0]!r}?" if suggestion
+                else f"allowed here: {', '.join(allowed)}")
+        return Problem(document.locate(loc, key=True), field, f"unknown key {key!r}", hint)
+    if kind == "missing":
+        parent = format_field_path(loc[:-1]) or "the top level"
+        return Problem(document.locate(loc[:-1]), field, "required field is missing",
+                       f"add {loc[-1]}: under {parent}")
+    location = document.locate(loc)
+    messages = {
+        "string_type": ("expected text", "write the value as text"),
+        "string_too_short": ("must not be empty", "write some text or remove the key"),
+        "string_too_long": (f"too long (at most {context.get('max_length')} characters)",
+                            "shorten it: a one-pager has no room for long fields"),
+        "string_pattern_mismatch": ("has the wrong form", _pattern_hint(loc)),
+        "float_parsing": ("expected a number", "write digits only, e.g. 1500000 or 13.4"),
+        "float_type": ("expected a number", "write digits only, e.g. 1500000 or 13.4"),
+        "int_parsing": ("expected a whole number", ""),
+        "bool_parsing": ("expected true or false", ""),
+        "bool_type": ("expected true or false", ""),
+        "date_from_datetime_parsing": ("expected a date", "write it as YYYY-MM-DD, e.g. 2025-04-09"),
+        "date_parsing": ("expected a date", "write it as YYYY-MM-DD, e.g. 2025-04-09"),
+        "date_type": ("expected a date", "write it as YYYY-MM-DD, e.g. 2025-04-09"),
+        "literal_error": (f"expected one of {context.get('expected', '')}", ""),
+        "too_short": (f"needs at least {context.get('min_length')} item(s)", ""),
+        "too_long": (f"has too many items (at most {context.get('max_length')})",
+                     "a one-pager has room for only a few"),
+        "list_type": ("expected a list", "start each item on its own line with '- '"),
+        "model_type": ("expected a group of keys", "indent the keys that belong here"),
+        "model_attributes_type": ("expected a group of keys", "indent the keys that belong here"),
+        "dict_type": ("expected a group of keys", "indent the keys that belong here"),
+        "greater_than_equal": (f"must be at least {context.get('ge')}", ""),
+        "less_than_equal": (f"must be at most {context.get('le')}", ""),
+    }
+    message, hint = messages.get(kind, (item["msg"], ""))
+    return Problem(location, field, message, hint)
+
+
+def _pattern_hint(loc: FieldPath) -> str:
+    last = str(loc[-1]) if loc else ""
+    if last in {"id", "source", "template"}:
+        return "use lower-case letters, digits and hyphens, e.g. masg-2025"
+    if last in {"url", "website"}:
+        return "write a full address starting with https://"
+    if last == "email":
+        return "write one address such as name@example.org"
+    if last == "language":
+        return "write a language tag such as en, en-GB, fr"
+    if last == "phone":
+        return "digits, spaces, + ( ) - only"
+    return ""
+
+
+def _allowed_keys(root: type[BaseModel], loc: FieldPath) -> list[str]:
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if model is None:
+            break
+        if isinstance(part, int) or part not in model.model_fields and not any(
+                f.alias == part for f in model.model_fields.values()):
+            continue
+        field = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        model = _model_of(field.annotation) if field else None
+    if model is None:
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found = _model_of(argument)
+        if found:
+            return found
+    metadata_origin = getattr(annotation, "__origin__", None)
+    if metadata_origin is not None:
+        return _model_of(metadata_origin)
+    return None
+
+
+def _sorted_unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    unique = []
+    for problem in problems:
+        key = str(problem)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+
+    def order(problem: Problem) -> tuple[int, int]:
+        location = problem.location
+        return (getattr(location, "line", 0), getattr(location, "column", 0))
+
+    return sorted(unique, key=order)

@@ -1,0 +1,147 @@
+"""Templates: a folder with design values (`template.yaml`) and a layout (`page.xml.j2`).
+
+The layout is Jinja2 run in a sandbox with undefined names as errors. It places content; it
+never formats or escapes it: user text reaches the layout as references (see `compose`), so no
+text a user types can become layout markup. Design values are validated like specs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from briefgen.errors import Problem, TemplateError
+from briefgen.fonts import SHIPPED_FAMILIES
+from briefgen.spec.loader import load_yaml
+from briefgen.spec.validate import problems_from_validation_error
+
+LAYOUT_FILE = "page.xml.j2"
+DESIGN_FILE = "template.yaml"
+_UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+
+
+def _to_points(value: object) -> object:
+    """Accept `12`, `12pt`, `15mm`, `0.5in`: lengths in templates are written the designer's way."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*", value)
+        if match:
+            return float(match.group(1)) * _UNITS[match.group(2) or "pt"]
+    return value
+
+
+Length = Annotated[float, BeforeValidator(_to_points), Field(ge=0, le=2000)]
+ColorValue = Annotated[str, Field(pattern=r"^(#[0-9A-Fa-f]{6}|[a-z][a-z0-9-]*)$")]
+
+
+class DesignModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StyleDesign(DesignModel):
+    size: Length
+    leading: Length
+    min_size: Length | None = Field(None, description="fitting never goes below this size")
+    color: ColorValue = "ink"
+    bold: bool = False
+    italic: bool = False
+    caps: bool = False
+    space_after: Length = 0.0
+    indent: Length = 0.0
+    align: Literal["left", "right", "center"] = "left"
+
+
+class ContentBox(DesignModel):
+    width: Length = Field(description="content width, centred on the page")
+    height: Length = Field(description="content height, centred on the page")
+
+
+class FitDesign(DesignModel):
+    min_spacing: float = Field(0.5, ge=0.1, le=1.0)
+    min_type_scale: float = Field(0.88, ge=0.5, le=1.0)
+    docx_reserve: Length = Field(18.0, description="height kept free in the DOCX for word "
+                                 "processors whose layout runs a little longer")
+
+
+class TemplateDesign(DesignModel):
+    description: str = ""
+    content: ContentBox
+    font: Literal[tuple(SHIPPED_FAMILIES)]  # type: ignore[valid-type]
+    colors: dict[str, Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]]
+    styles: dict[str, StyleDesign]
+    labels: dict[str, dict[str, str]]
+    footer_gap: Length = 12.0
+    link_color: ColorValue = "ink"
+    fit: FitDesign = FitDesign()
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    folder: Path
+    design: TemplateDesign
+    layout_source: str
+
+    def color(self, value: str) -> str:
+        return value if value.startswith("#") else self.design.colors[value]
+
+
+def template_search_path(spec_path: Path) -> list[Path]:
+    """Where a template named in a spec is looked for, first match wins.
+
+    The spec's folder and its parent (a project laid out as `briefs/` beside `templates/`),
+    then the templates that come with briefgen.
+    """
+    spec_folder = spec_path.resolve().parent
+    return [spec_folder / "templates", spec_folder.parent / "templates", *builtin_template_roots()]
+
+
+def builtin_template_roots() -> list[Path]:
+    package = Path(__file__).parent
+    roots = [package / "_templates", package.parent.parent / "templates"]
+    return [root for root in roots if root.is_dir()]
+
+
+def find_template(name: str, spec_path: Path) -> Path:
+    searched = template_search_path(spec_path)
+    for root in searched:
+        candidate = root / name
+        if (candidate / DESIGN_FILE).is_file() and (candidate / LAYOUT_FILE).is_file():
+            return candidate
+    available = sorted({p.name for root in searched if root.is_dir() for p in root.iterdir()
+                        if (p / DESIGN_FILE).is_file()})
+    raise TemplateError(Problem(spec_path, "brief.template", f"no template named {name!r}",
+                                f"available: {', '.join(available) or 'none'}"))
+
+
+def load_template(name: str, spec_path: Path) -> Template:
+    folder = find_template(name, spec_path)
+    stamp = tuple((folder / file).stat().st_mtime_ns for file in (DESIGN_FILE, LAYOUT_FILE))
+    return _load_template_folder(folder, stamp)
+
+
+@lru_cache(maxsize=16)
+def _load_template_folder(folder: Path, stamp: tuple[int, ...]) -> Template:
+    del stamp  # part of the cache key only: an edited template is read again
+    document = load_yaml(folder / DESIGN_FILE)
+    try:
+        design = TemplateDesign.model_validate(document.data)
+    except ValidationError as error:
+        raise TemplateError(problems_from_validation_error(error, document,
+                                                           TemplateDesign)) from None
+    problems = []
+    for style_name, style in design.styles.items():
+        for key, value in (("color", style.color),):
+            if not value.startswith("#") and value not in design.colors:
+                problems.append(Problem(document.locate(("styles", style_name, key)),
+                                        f"styles.{style_name}.{key}",
+                                        f"no colour named {value!r} in colors",
+                                        f"known: {', '.join(design.colors)}"))
+    if problems:
+        raise TemplateError(problems)
+    layout = (folder / LAYOUT_FILE).read_text(encoding="utf-8")
+    return Template(name=folder.name, folder=folder, design=design, layout_source=layout)

@@ -1,0 +1,193 @@
+"""Resolve a `BriefSpec` for one audience into a `BriefView`: what the template can place.
+
+Resolving applies the audience's overrides, picks the template's labels for the language and
+formats numbers and dates for the locale. User text stays parsed inline markup (`UserText`),
+tagged with the spec field it came from so later stages can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from briefgen.errors import Problem, SpecError
+from briefgen.inline import Inline, parse_inline, plain_text
+from briefgen.locale_format import format_date_range, format_long_date, format_number
+from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
+from briefgen.spec.models import Audience, BriefSpec
+from briefgen.template import Template
+
+
+@dataclass(frozen=True, eq=False)
+class UserText:
+    """Text from the spec, parsed once; the layout sees it only as an opaque reference."""
+
+    index: int
+    origin: FieldPath
+    nodes: tuple[Inline, ...]
+    language: str
+
+    def __html__(self) -> str:
+        # Jinja's autoescape asks for this: the layout receives a reference, never the text.
+        return f'<field ref="{self.index}"/>'
+
+    def __str__(self) -> str:
+        return plain_text(self.nodes)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes)
+
+
+@dataclass(frozen=True)
+class StatView:
+    id: str
+    value: str
+    label: UserText
+    source: str
+
+
+@dataclass
+class BriefView:
+    """Everything the layout may use, already resolved for one audience and language."""
+
+    language: str
+    page: str
+    labels: dict[str, str]
+    context: dict[str, Any]
+    texts: list[UserText] = field(default_factory=list)
+    stat_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (text, source)
+    source_order: list[str] = field(default_factory=list)
+    audience_id: str | None = None
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+    date_iso: str = ""
+
+
+def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
+                  audience_index: int | None = None) -> BriefView:
+    """The view of `spec` for the audience at `audience_index` (None: the generic brief)."""
+    audience: Audience | None = (spec.audiences[audience_index] if audience_index is not None
+                                 else None)
+    prefix: FieldPath = ("audiences", audience_index) if audience_index is not None else ()
+    header = spec.brief
+    language = (audience.language if audience and audience.language else header.language)
+    page = (audience.page if audience and audience.page else header.page)
+    labels = _labels(template, language, document,
+                     (*prefix, "language") if audience and audience.language
+                     else ("brief", "language"))
+    view = BriefView(language=language, page=page, labels=labels, context={})
+
+    def text(value: str | None, origin: FieldPath) -> UserText | None:
+        if value is None:
+            return None
+        user_text = UserText(len(view.texts), origin, parse_inline(value), language)
+        view.texts.append(user_text)
+        return user_text
+
+    sender = audience.from_ if audience and audience.from_ else header.from_
+    sender_path: FieldPath = (*prefix, "from") if audience and audience.from_ else ("brief", "from")
+    summary_path: FieldPath = (*prefix, "summary") if audience and audience.summary else ("summary",)
+    asks = audience.asks if audience and audience.asks else spec.asks
+    asks_path: FieldPath = (*prefix, "asks") if audience and audience.asks else ("asks",)
+
+    for index, stat in enumerate(spec.stats):
+        value = format_number(stat.value, stat.format, language, stat.decimals)
+        view.stat_values[stat.id] = (f"{stat.prefix or ''}{value}{stat.suffix or ''}",
+                                     stat.source)
+        del index
+    stats = [
+        StatView(stat.id, view.stat_values[stat.id][0],
+                 text(stat.label, ("stats", index, "label")), stat.source)  # type: ignore[arg-type]
+        for index, stat in enumerate(spec.stats) if stat.featured
+    ]
+    event = header.event
+    view.context = {
+        "brief": {
+            "id": header.id,
+            "title": text(header.title, ("brief", "title")),
+            "subtitle": text(header.subtitle, ("brief", "subtitle")),
+            "date": format_long_date(header.date, language),
+            "language": language,
+        },
+        "event": {
+            "name": text(event.name, ("brief", "event", "name")),
+            "place": text(event.place, ("brief", "event", "place")),
+            "dates": format_date_range(event.start, event.end, language),
+        },
+        "sender": {
+            name: text(getattr(sender, attribute), (*sender_path, name))
+            for name, attribute in (("organization", "organization"), ("name", "name"),
+                                    ("role", "role"), ("email", "email"), ("phone", "phone"),
+                                    ("website", "website"))
+        } | {
+            "email_href": f"mailto:{sender.email}" if sender.email else None,
+            "website_href": sender.website,
+        },
+        "audience": None if audience is None else {
+            "id": audience.id,
+            "name": text(audience.name, (*prefix, "name")),
+            "intro": text(audience.intro, (*prefix, "intro")),
+        },
+        "summary": text(audience.summary if audience and audience.summary else spec.summary,
+                        summary_path),
+        "asks": [
+            {"headline": text(ask.headline, (*asks_path, index, "headline")),
+             "detail": text(ask.detail, (*asks_path, index, "detail"))}
+            for index, ask in enumerate(asks)
+        ],
+        "stats": stats,
+        "quotes": [
+            {"text": text(quote.text, ("quotes", index, "text")),
+             "speaker": text(quote.speaker, ("quotes", index, "speaker")),
+             "role": text(quote.role, ("quotes", index, "role")),
+             "source": quote.source,
+             "language": quote.language or language}
+            for index, quote in enumerate(spec.quotes)
+        ],
+        "sections": [
+            {"heading": text(section.heading, ("sections", index, "heading")),
+             "body": text(section.body, ("sections", index, "body"))}
+            for index, section in enumerate(spec.sections)
+        ],
+        "labels": labels,
+    }
+    view.source_order = [source.id for source in spec.sources]
+    view.context["sources"] = {
+        source.id: {
+            "title": text(source.title, ("sources", index, "title")),
+            "publisher": text(source.publisher, ("sources", index, "publisher")),
+            "author": text(source.author, ("sources", index, "author")),
+            "date": format_long_date(source.date, language) if source.date else None,
+            "url": text(source.url, ("sources", index, "url")),
+            "href": source.url,
+        }
+        for index, source in enumerate(spec.sources)
+    }
+    view.audience_id = audience.id if audience else None
+    view.title = plain_text(parse_inline(header.title))
+    view.author = header.from_.organization
+    view.subject = f"{event.name}, {event.place}, {format_date_range(event.start, event.end, language)}"
+    if audience:
+        view.subject += f" \u2013 {audience.name}"
+    view.date_iso = header.date.isoformat()
+    return view
+
+
+def _labels(template: Template, language: str, document: YamlDocument,
+            language_path: FieldPath) -> dict[str, str]:
+    catalogue = template.design.labels
+    for candidate in (language, language.split("-")[0]):
+        if candidate in catalogue:
+            return dict(catalogue[candidate])
+    raise SpecError(Problem(
+        document.locate(language_path), format_field_path(language_path),
+        f"template {template.name!r} has no labels for language {language!r}",
+        f"supported: {', '.join(sorted(catalogue))}"))
+
+
+def as_markup(value: str) -> Markup:
+    """Mark template-owned text (never user text) as already-safe layout markup."""
+    return Markup(value)

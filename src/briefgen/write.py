@@ -1,0 +1,57 @@
+"""Write a brief's files atomically: all of them, or none.
+
+Each file goes to a temporary name in the target folder and is renamed into place only after
+every file of the brief has been written; a failure removes the temporaries and leaves what
+was there before. A symlink at the target is replaced, never followed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.errors import Problem, UserError
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: Path
+    data: bytes
+
+
+def write_atomically(files: list[OutputFile], protected: set[Path] | None = None) -> None:
+    """Write every file or none; never overwrite a path in `protected` (the inputs)."""
+    protected = {path.resolve() for path in protected or set()}
+    for file in files:
+        if file.path.resolve() in protected:
+            raise UserError(Problem(file.path, "", "refusing to overwrite an input file",
+                                    "choose another output folder with --out"))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for file in files:
+            folder = file.path.parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise UserError(Problem(folder, "", f"cannot create folder ({error.strerror})")
+                                ) from None
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp",
+                                                     dir=folder)
+            staged.append((Path(temporary), file.path))
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(file.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o644)
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    except OSError as error:
+        raise UserError(Problem(files[0].path.parent, "",
+                                f"cannot write output ({error.strerror})")) from None
+    finally:
+        for temporary, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
