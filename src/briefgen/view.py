@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
 from briefgen.errors import Problem, SpecError
 from briefgen.inline import Inline, parse_inline, plain_text
 from briefgen.locale_format import format_date_range, format_long_date, format_number
@@ -161,7 +159,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             "publisher": text(source.publisher, ("sources", index, "publisher")),
             "author": text(source.author, ("sources", index, "author")),
             "date": format_long_date(source.date, language) if source.date else None,
-            "url": text(source.url, ("sources", index, "url")),
+            "url": text(display_url(source.url), ("sources", index, "url")),
             "href": source.url,
         }
         for index, source in enumerate(spec.sources)
@@ -188,6 +186,15 @@ def _labels(template: Template, language: str, document: YamlDocument,
         f"supported: {', '.join(sorted(catalogue))}"))
 
 
-def as_markup(value: str) -> Markup:
-    """Mark template-owned text (never user text) as already-safe layout markup."""
-    return Markup(value)
+def display_url(url: str | None) -> str | None:
+    """An address as printed: without `https://` and `www.`, which readers do not need.
+
+    The link itself keeps the full address.
+    """
+    if url is None:
+        return None
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            url = url[len(prefix):]
+            break
+    return url.removeprefix("www.").rstrip("/")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from functools import lru_cache
 from typing import Any
 
 import docx
@@ -47,16 +48,13 @@ def style_display_name(name: str) -> str:
 
 def render_docx(document: Document, fit: Fit, reserve: float) -> bytes:
     """Render the document; the footer follows the body after the space the PDF leaves."""
-    word = docx.Document()
-    _drop_unneeded_parts(word)
+    word = docx.Document(io.BytesIO(_base_package()))
     _set_page(word, document)
     _set_defaults(word, document)
     styles = {name: fitted_style(style, fit) for name, style in document.styles.items()}
-    for style in styles.values():
-        _define_style(word, style, document)
-    _define_spacer_style(word, document)
-    body = word.element.body
-    container = _Container(word, body)
+    style_ids = {name: _define_style(word, style, document) for name, style in styles.items()}
+    style_ids[_SPACER_STYLE] = _define_spacer_style(word)
+    container = _Container(word, word.element.body, style_ids)
     _add_blocks(container, document.body, document, fit, styles)
     if document.footer:
         gap = document.footer_gap * fit.spacing + max(0.0, fit.slack - reserve)
@@ -71,9 +69,11 @@ def render_docx(document: Document, fit: Fit, reserve: float) -> bytes:
 class _Container:
     """Where new paragraphs and tables go: the document body or a table cell."""
 
-    def __init__(self, word: Any, element: Any, cell: Any = None) -> None:
+    def __init__(self, word: Any, element: Any, style_ids: dict[str, str], cell: Any = None
+                 ) -> None:
         self.word = word
         self.element = element
+        self.style_ids = style_ids  # looking styles up by name in python-docx is slow
         self.cell = cell
         self.used_first = False
 
@@ -111,7 +111,7 @@ def _add_paragraph(container: _Container, paragraph: Paragraph, document: Docume
                    styles: dict[str, ParagraphStyle]) -> None:
     style = styles[paragraph.style]
     word_paragraph = container.add_paragraph()
-    word_paragraph.style = container.word.styles[style_display_name(paragraph.style)]
+    word_paragraph._p.style = container.style_ids[paragraph.style]
     if paragraph.number is not None:
         number = word_paragraph.add_run(paragraph.number + "\t")
         number.bold = True
@@ -146,13 +146,13 @@ def _hyperlink_run(paragraph: Any, url: str) -> Any:
 
 def _add_spacer(container: _Container, height: float) -> None:
     paragraph = container.add_paragraph()
-    paragraph.style = container.word.styles[_SPACER_STYLE]
+    paragraph._p.style = container.style_ids[_SPACER_STYLE]
     paragraph.paragraph_format.line_spacing = Pt(max(height, 0.7))
 
 
 def _add_rule(container: _Container, rule: Rule, fit: Fit) -> None:
     paragraph = container.add_paragraph()
-    paragraph.style = container.word.styles[_SPACER_STYLE]
+    paragraph._p.style = container.style_ids[_SPACER_STYLE]
     paragraph.paragraph_format.line_spacing = Pt(0.7)
     paragraph.paragraph_format.space_after = Pt(rule.space_after * fit.spacing)
     borders = OxmlElement("w:pBdr")
@@ -203,9 +203,13 @@ def _add_row(container: _Container, row: Row, document: Document, fit: Fit,
                                                   "w:fill": cell.background[1:].upper()})
         _set_child(cell_properties, "w:vAlign", {"w:val": "top" if cell.valign == "top"
                                                  else cell.valign})
-        inner = _Container(container.word, word_cell._tc, word_cell)
+        inner = _Container(container.word, word_cell._tc, container.style_ids, word_cell)
         if cell.blocks:
             _add_blocks(inner, cell.blocks, document, fit, styles)
+            # As in the PDF, the last paragraph's space after does not add to the cell height.
+            last = word_cell.paragraphs[-1]
+            if isinstance(cell.blocks[-1], Paragraph):
+                last.paragraph_format.space_after = Pt(0)
         else:
             _add_spacer(inner, 0.7)
     if row.space_after:
@@ -267,7 +271,7 @@ def _set_defaults(word: Any, document: Document) -> None:
                     default_fonts.set(qn(attribute), document.fonts.docx_name)
 
 
-def _define_style(word: Any, style: ParagraphStyle, document: Document) -> None:
+def _define_style(word: Any, style: ParagraphStyle, document: Document) -> str:
     word_style = word.styles.add_style(style_display_name(style.name), WD_STYLE_TYPE.PARAGRAPH)
     word_style.base_style = word.styles["Normal"]
     word_style.quick_style = True
@@ -288,9 +292,10 @@ def _define_style(word: Any, style: ParagraphStyle, document: Document) -> None:
         paragraph_format.left_indent = Pt(style.indent)
         paragraph_format.first_line_indent = Pt(-style.indent)
         paragraph_format.tab_stops.add_tab_stop(Pt(style.indent))
+    return str(word_style.style_id)
 
 
-def _define_spacer_style(word: Any, document: Document) -> None:
+def _define_spacer_style(word: Any) -> str:
     spacer = word.styles.add_style(_SPACER_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     spacer.base_style = word.styles["Normal"]
     spacer.hidden = True
@@ -299,7 +304,7 @@ def _define_spacer_style(word: Any, document: Document) -> None:
     spacer.paragraph_format.space_after = Pt(0)
     spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     spacer.paragraph_format.line_spacing = Pt(1)
-    del document
+    return str(spacer.style_id)
 
 
 def _set_properties(word: Any, document: Document) -> None:
@@ -320,12 +325,33 @@ def _set_properties(word: Any, document: Document) -> None:
     properties.last_printed = stamp
 
 
-def _drop_unneeded_parts(word: Any) -> None:
-    """Drop the default thumbnail (a picture of a blank page) from the package."""
-    package = word.part.package
-    for relationship_id, relationship in list(package.rels.items()):
-        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
-            package.rels.pop(relationship_id)
+_KEPT_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
+_DROPPED_PARTS = {"thumbnail", "stylesWithEffects", "customXml", "webSettings"}
+
+
+@lru_cache(maxsize=1)
+def _base_package() -> bytes:
+    """python-docx's default document, trimmed to what a brief uses.
+
+    Why: its 200 unused styles and a second copy of them (stylesWithEffects) make every file
+    larger and every render slower; the thumbnail shows a blank page in file browsers.
+    """
+    word = docx.Document()
+    for owner in (word.part.package, word.part):
+        for relationship_id, relationship in list(owner.rels.items()):
+            if relationship.reltype.rsplit("/", 1)[-1] in _DROPPED_PARTS:
+                owner.rels.pop(relationship_id)
+    styles = word.styles.element
+    for style in styles.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if name is None or name.get(qn("w:val")) not in _KEPT_STYLES:
+            styles.remove(style)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
 
 
 def _normalize_zip(data: bytes, date: str) -> bytes:

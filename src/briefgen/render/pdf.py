@@ -201,21 +201,99 @@ def _height(flowables: list[Any], width: float) -> float:
     return total - previous_after
 
 
-def measure(document: Document, fit: Fit) -> Measurement:
-    """Lay out body and footer at `fit` and report their heights."""
+class _LineCounter:
+    """Counts the lines of each paragraph once per font size and width.
+
+    Why: fitting tries several settings; while only spacing changes, every paragraph breaks
+    into the same lines, so the expensive line breaking is done once and heights are
+    recomputed from line counts.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[Any, ...], int] = {}
+
+    def lines(self, paragraph: Paragraph, document: Document, fit: Fit, width: float) -> int:
+        style = fitted_style(document.styles[paragraph.style], fit)
+        key = (id(paragraph), style.font_size, round(width, 3))
+        count = self.counts.get(key)
+        if count is None:
+            flowable = _paragraph(paragraph, document, fit)
+            flowable.wrap(width, 100_000)
+            count = len(flowable.blPara.lines)
+            self.counts[key] = count
+        return count
+
+
+def _blocks_height(blocks: tuple[Block, ...], width: float, document: Document, fit: Fit,
+                   counter: _LineCounter, heights: list[tuple[str, float]]) -> float:
+    """Stacked height as reportlab lays it out: the last block's space after is not counted."""
+    total = 0.0
+    last_after = 0.0
+    for block in blocks:
+        after = 0.0
+        if isinstance(block, Paragraph):
+            style = fitted_style(document.styles[block.style], fit)
+            height = counter.lines(block, document, fit, width) * style.leading
+            heights.append((block.origin, height))
+            after = style.space_after
+        elif isinstance(block, Spacer):
+            height = block.height * fit.spacing
+        elif isinstance(block, Rule):
+            height = block.thickness
+            after = block.space_after * fit.spacing
+        else:
+            height = max((_cell_height(cell, document, fit, counter, heights)
+                          for cell in block.cells), default=0.0)
+            after = block.space_after * fit.spacing
+        total += height + after
+        last_after = after
+    return total - last_after
+
+
+def _cell_height(cell: Any, document: Document, fit: Fit, counter: _LineCounter,
+                 heights: list[tuple[str, float]]) -> float:
+    top, right, bottom, left = cell.padding
+    inner = _blocks_height(cell.blocks, cell.width - left - right, document, fit, counter,
+                           heights)
+    return inner + (top + bottom) * _padding_scale(fit)
+
+
+def measure(document: Document, fit: Fit, counter: _LineCounter | None = None) -> Measurement:
+    """Heights of body and footer at `fit`, without drawing."""
+    counter = counter or _counter_for(document)
     width = document.page.content_width
-    body = _Built([], [])
-    body.flowables = _build(document.body, document, fit, body)
-    footer = _Built([], [])
-    footer.flowables = _build(document.footer, document, fit, footer)
-    body_height = _height(body.flowables, width)
-    footer_height = _height(footer.flowables, width)
-    if footer.flowables:
+    heights: list[tuple[str, float]] = []
+    body = _blocks_height(document.body, width, document, fit, counter, heights)
+    footer = _blocks_height(document.footer, width, document, fit, counter, heights)
+    if document.footer:
+        footer += document.footer_gap * fit.spacing
+    return Measurement(body=body, footer=footer, available=document.page.content_height,
+                       block_heights=heights)
+
+
+_COUNTERS: dict[int, tuple[Document, _LineCounter]] = {}
+
+
+def _counter_for(document: Document) -> _LineCounter:
+    # Keyed by identity and holding the document, so an id is never reused while cached.
+    entry = _COUNTERS.get(id(document))
+    if entry is None or entry[0] is not document:
+        _COUNTERS.clear()
+        entry = (document, _LineCounter())
+        _COUNTERS[id(document)] = entry
+    return entry[1]
+
+
+def measure_with_reportlab(document: Document, fit: Fit) -> Measurement:
+    """The same heights taken from reportlab's own flowables (slow; for checking `measure`)."""
+    width = document.page.content_width
+    body = _build(document.body, document, fit, _Built([], []))
+    footer = _build(document.footer, document, fit, _Built([], []))
+    footer_height = _height(footer, width)
+    if footer:
         footer_height += document.footer_gap * fit.spacing
-    heights = [(origin, float(getattr(flowable, "height", 0.0)))
-               for origin, flowable in body.paragraphs + footer.paragraphs]
-    return Measurement(body=body_height, footer=footer_height,
-                       available=document.page.content_height, block_heights=heights)
+    return Measurement(body=_height(body, width), footer=footer_height,
+                       available=document.page.content_height)
 
 
 def render_pdf(document: Document, fit: Fit) -> bytes:
