@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 a problem in the input (printed as file:line:col), 2 wr
 
 from __future__ import annotations
 
-import sys
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -79,7 +78,7 @@ def build(
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing was written for the brief in progress", err=True)
             raise typer.Exit(130) from None
-        except Exception:  # noqa: BLE001 - any other exception is a bug, reported as such
+        except Exception:
             if debug:
                 traceback.print_exc()
             typer.echo(f"internal error while building {spec_path}: this is a bug in briefgen "
@@ -120,4 +119,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -36,7 +36,7 @@ from briefgen.fonts import font_family, missing_characters
 from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
 from briefgen.spec.loader import FieldPath, format_field_path
 from briefgen.template import LAYOUT_FILE, Template
-from briefgen.view import BriefView, UserText
+from briefgen.view import BriefView
 
 PAGE_SIZES = {"A4": (595.2756, 841.8898), "Letter": (612.0, 792.0)}
 _SPACE_RUN = re.compile(r"\s+")
@@ -193,17 +193,16 @@ class _Builder:
             if cell.tag != "cell":
                 raise self.error(f"<row> may contain only <cell>, not <{cell.tag}>")
             cell_width = self.width(cell.get("width", "100%"), width)
-            padding = tuple(float(part) for part in cell.get("padding", "0 0 0 0").split())
-            if len(padding) != 4:
+            parts = [float(part) for part in cell.get("padding", "0 0 0 0").split()]
+            if len(parts) != 4:
                 raise self.error("a cell's padding is four lengths: top right bottom left")
+            padding = (parts[0], parts[1], parts[2], parts[3])
             inner = cell_width - padding[1] - padding[3]
             background = cell.get("background")
-            rule_left = cell.get("rule-left")
             cells.append(Cell(
                 blocks=self.blocks(cell, inner), width=cell_width,
                 background=self.color(background) if background else None,
-                padding=padding,  # type: ignore[arg-type]
-                rule_left=self.color(rule_left) if rule_left else None,
+                padding=padding,
                 valign=cell.get("valign", "top")))
         total = sum(cell.width for cell in cells)
         if total > width + 0.5:

@@ -8,7 +8,6 @@ Fitting (see `Fit`) is applied by the backends, never by rewriting the model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 Color = str  # "#RRGGBB"
 
@@ -70,7 +69,6 @@ class Cell:
     width: float
     background: Color | None = None
     padding: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # top right bottom left
-    rule_left: Color | None = None  # a vertical accent line on the left edge
     valign: str = "top"
 
 
@@ -82,7 +80,7 @@ class Row:
     space_after: float = 0.0
 
 
-Block = Union[Paragraph, Spacer, Rule, Row]
+Block = Paragraph | Spacer | Rule | Row
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 ALLOWED_LINK_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -44,7 +43,7 @@ class Cite:
     stat_id: str
 
 
-Inline = Union[Text, Strong, Emphasis, Link, Cite]
+Inline = Text | Strong | Emphasis | Link | Cite
 
 _CITE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^()\s]+)\)")

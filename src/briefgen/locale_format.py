@@ -8,12 +8,11 @@ Formatted numbers use no-break spaces so they never wrap inside themselves.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-import re
-
 from babel.numbers import format_compact_decimal, format_decimal
 
 # A bare language picks the convention its readers in Geneva expect: "en" is British English.

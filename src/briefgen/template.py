@@ -76,7 +76,7 @@ class TemplateDesign(DesignModel):
     labels: dict[str, dict[str, str]]
     footer_gap: Length = 12.0
     link_color: ColorValue = "ink"
-    fit: FitDesign = FitDesign()
+    fit: FitDesign = Field(default_factory=lambda: FitDesign.model_validate({}))
 
 
 @dataclass(frozen=True)

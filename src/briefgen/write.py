@@ -38,20 +38,20 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
             except OSError as error:
                 raise UserError(Problem(folder, "", f"cannot create folder ({error.strerror})")
                                 ) from None
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp",
-                                                     dir=folder)
-            staged.append((Path(temporary), file.path))
+            descriptor, name = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp",
+                                                dir=folder)
+            staged.append((Path(name), file.path))
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(file.data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(temporary, 0o644)
-        for temporary, target in staged:
-            os.replace(temporary, target)
+            os.chmod(name, 0o644)
+        for staged_path, target in staged:
+            os.replace(staged_path, target)
     except OSError as error:
         raise UserError(Problem(files[0].path.parent, "",
                                 f"cannot write output ({error.strerror})")) from None
     finally:
-        for temporary, _ in staged:
+        for staged_path, _ in staged:
             with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
+                staged_path.unlink()

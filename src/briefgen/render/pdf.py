@@ -255,7 +255,7 @@ def _cell_height(cell: Any, document: Document, fit: Fit, counter: _LineCounter,
     top, right, bottom, left = cell.padding
     inner = _blocks_height(cell.blocks, cell.width - left - right, document, fit, counter,
                            heights)
-    return inner + (top + bottom) * _padding_scale(fit)
+    return float(inner + (top + bottom) * _padding_scale(fit))
 
 
 def measure(document: Document, fit: Fit, counter: _LineCounter | None = None) -> Measurement:

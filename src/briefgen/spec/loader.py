@@ -121,7 +121,7 @@ class _RefusedConstruct(Exception):
         self.problem = problem
 
 
-class _PositionLoader(yaml.SafeLoader):
+class _PositionLoader(yaml.SafeLoader):  # type: ignore[misc]
     """A composer that refuses tags, anchors and aliases at the event where they appear."""
 
     def __init__(self, text: str, spec_path: Path) -> None:

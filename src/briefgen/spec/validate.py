@@ -22,7 +22,10 @@ def validate_spec(document: YamlDocument) -> BriefSpec:
     try:
         spec = BriefSpec.model_validate(document.data)
     except ValidationError as error:
-        raise SpecError(problems_from_validation_error(error, document, BriefSpec)) from None
+        problems = problems_from_validation_error(error, document, BriefSpec)
+        # Broken references are worth knowing in the same run, even when the schema failed.
+        problems += _raw_reference_problems(document)
+        raise SpecError(_sorted_unique(problems)) from None
     problems = list(check_references(spec, document))
     if problems:
         raise SpecError(_sorted_unique(problems))
@@ -97,7 +100,7 @@ def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[P
 def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document: YamlDocument,
              hint: str = "") -> Problem:
     plural = "sources" if kind == "source" else "stats"
-    suggestion = difflib.get_close_matches(value, known, n=1)
+    suggestion = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
     known_text = ", ".join(known) if known else "none"
     message = f"no {kind} with id {value!r} in {plural} (known: {known_text})"
     if suggestion:
@@ -110,11 +113,17 @@ def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document:
 def problems_from_validation_error(error: ValidationError, document: YamlDocument,
                                    root: type[BaseModel]) -> list[Problem]:
     """Located, friendly problems for every error pydantic found, in file order."""
-    return _sorted_unique([_problem_from_pydantic(item, document, root)
-                           for item in error.errors()])
+    items = error.errors()
+    missing: dict[FieldPath, list[str]] = {}
+    for item in items:
+        if item["type"] == "missing":
+            missing.setdefault(tuple(item["loc"][:-1]), []).append(str(item["loc"][-1]))
+    return _sorted_unique([_problem_from_pydantic(item, document, root, missing)
+                           for item in items])
 
 
-def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseModel]) -> Problem:
+def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseModel],
+                           missing: dict[FieldPath, list[str]]) -> Problem:
     loc: FieldPath = tuple(item["loc"])
     kind = item["type"]
     field = format_field_path(loc)
@@ -122,13 +131,15 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(root, loc[:-1])
-        suggestion = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        # A misspelt key usually also leaves a required key missing: suggest that one first.
+        suggestion = (difflib.get_close_matches(key, missing.get(loc[:-1], []), n=1, cutoff=0.3)
+                      or difflib.get_close_matches(key, allowed, n=1, cutoff=0.6))
         hint = (f"did you mean {suggestion[0]!r}?" if suggestion
                 else f"allowed here: {', '.join(allowed)}")
         return Problem(document.locate(loc, key=True), field, f"unknown key {key!r}", hint)
     if kind == "missing":
         parent = format_field_path(loc[:-1]) or "the top level"
-        return Problem(document.locate(loc[:-1]), field, "required field is missing",
+        return Problem(document.locate(loc[:-1], key=True), field, "required field is missing",
                        f"add {loc[-1]}: under {parent}")
     location = document.locate(loc)
     messages = {
@@ -180,8 +191,8 @@ def _allowed_keys(root: type[BaseModel], loc: FieldPath) -> list[str]:
     for part in loc:
         if model is None:
             break
-        if isinstance(part, int) or part not in model.model_fields and not any(
-                f.alias == part for f in model.model_fields.values()):
+        if isinstance(part, int) or (part not in model.model_fields and not any(
+                f.alias == part for f in model.model_fields.values())):
             continue
         field = model.model_fields.get(part) or next(
             (f for f in model.model_fields.values() if f.alias == part), None)
@@ -202,6 +213,23 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     if metadata_origin is not None:
         return _model_of(metadata_origin)
     return None
+
+
+def _raw_reference_problems(document: YamlDocument) -> list[Problem]:
+    """Stat -> source references checked on the raw data, for specs the schema rejected."""
+    data = document.data
+    stats = data.get("stats") if isinstance(data.get("stats"), list) else []
+    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    source_ids = [item.get("id") for item in sources if isinstance(item, dict)]
+    if not all(isinstance(source_id, str) for source_id in source_ids):
+        return []
+    problems = []
+    for index, stat in enumerate(stats):
+        source = stat.get("source") if isinstance(stat, dict) else None
+        if isinstance(source, str) and source not in source_ids:
+            problems.append(_unknown("source", source, source_ids,  # type: ignore[arg-type]
+                                     ("stats", index, "source"), document))
+    return problems
 
 
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:
