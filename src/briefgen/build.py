@@ -6,14 +6,15 @@ load -> validate -> (per audience) resolve -> compose -> fit -> render PDF + DOC
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefgen.checks import check_document, check_spec
 from briefgen.compose import compose_document
 from briefgen.document import Document, Fit
-from briefgen.errors import UserError
+from briefgen.errors import FitError, Location, Problem, SpecError, TemplateError, UserError
 from briefgen.fit import find_fit
-from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path, load_yaml
+from briefgen.spec.loader import YamlDocument, format_field_path, load_yaml
 from briefgen.spec.models import BriefSpec
 from briefgen.spec.validate import validate_spec
 from briefgen.template import Template, load_template
@@ -39,6 +40,7 @@ class BuildResult:
     spec_path: Path
     brief_id: str
     briefs: list[RenderedBrief] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -61,7 +63,12 @@ def build_spec(spec_path: Path, out_root: Path, *, write: bool = True) -> BuildR
     spec = validate_spec(document)
     timings["validate"] = time.perf_counter() - mark
     template = load_template(spec.brief.template, spec_path)
-    result = BuildResult(spec_path=spec_path, brief_id=spec.brief.id, timings=timings)
+    problems = check_spec(spec, document, template)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise SpecError(errors)
+    result = BuildResult(spec_path=spec_path, brief_id=spec.brief.id, timings=timings,
+                         warnings=problems)
     audiences: list[int | None] = list(range(len(spec.audiences))) or [None]
     for audience_index in audiences:
         result.briefs.append(render_brief(spec, template, document, audience_index, out_root,
@@ -92,6 +99,9 @@ def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     timed("resolve", mark)
     mark = time.perf_counter()
     composed: Document = compose_document(view, template, document.locate)
+    contrast = check_document(composed, template)
+    if contrast:
+        raise TemplateError(contrast)
     timed("compose", mark)
     mark = time.perf_counter()
     design_fit = template.design.fit
@@ -120,6 +130,46 @@ def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     )
 
 
+def check_spec_file(spec_path: Path) -> list[Problem]:
+    """Every problem `build` would find, errors and warnings, without rendering or writing."""
+    from briefgen.render.pdf import measure
+
+    try:
+        document = load_yaml(spec_path)
+        spec = validate_spec(document)
+        template = load_template(spec.brief.template, spec_path)
+    except UserError as error:
+        return [problem if problem.rule else replace(problem, rule="spec")
+                for problem in error.problems] or [Problem(spec_path, "", error.text, rule="spec")]
+    problems = check_spec(spec, document, template)
+    audiences: list[int | None] = list(range(len(spec.audiences))) or [None]
+    design_fit = template.design.fit
+    for audience_index in audiences:
+        try:
+            view = resolve_brief(spec, template, document, audience_index)
+            composed = compose_document(view, template, document.locate)
+            problems += check_document(composed, template)
+            find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
+                     design_fit.docx_reserve, lambda origin: origin, document.path)
+        except FitError as error:
+            who = f" (version for {spec.audiences[audience_index].id})" if (
+                audience_index is not None) else ""
+            problems += [replace(problem, rule="fit", message=problem.message + who)
+                         for problem in error.problems]
+        except UserError as error:
+            problems += [problem if problem.rule else replace(problem, rule="font-coverage")
+                         for problem in error.problems]
+    unique: dict[str, Problem] = {problem.check_line(): problem for problem in problems}
+    return sorted(unique.values(), key=_problem_order)
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int]:
+    location = problem.location
+    if isinstance(location, Location):
+        return (str(location.file), location.line, location.column)
+    return (str(location), 0, 0)
+
+
 def _line_of(document: YamlDocument, origin: str) -> int:
     for path, location in document.value_marks.items():
         if format_field_path(path) == origin:
@@ -127,8 +177,3 @@ def _line_of(document: YamlDocument, origin: str) -> int:
     return 0
 
 
-def check_user_error(error: UserError) -> str:  # pragma: no cover - helper for callers
-    return str(error)
-
-
-__all__ = ["BuildResult", "FieldPath", "RenderedBrief", "build_spec", "render_brief"]

@@ -85,9 +85,55 @@ def build(
                        f"{__version__}. Please report it with the spec"
                        f"{'' if debug else ' and the output of --debug'}.", err=True)
             raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+        for warning in result.warnings:
+            typer.echo(str(warning), err=True)
         if not quiet:
             _print_summary(result)
     if failures:
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+@app.command()
+def check(
+    specs: Annotated[list[Path], typer.Argument(
+        help="One or more brief specs (.yaml).", metavar="SPEC...", show_default=False)],
+    output_format: Annotated[str, typer.Option(
+        "--format", help="text (one problem per line) or json (for scripts and editors).")
+    ] = "text",
+) -> None:
+    """Check each SPEC against every rule, without writing anything.
+
+    \b
+    Each problem prints as  file:line:col: severity: rule-id: field: message
+    Errors (the brief would not be built): unknown-key, missing-field, invalid-value,
+      unknown-source, unknown-figure, duplicate-id, unsafe-link, anachronism,
+      font-coverage, contrast, fit, word-count (above the template's hard limit).
+    Warnings: stale-figure, source-incomplete, unused-source, word-count, quote-consent.
+
+    Exit code 1 when any spec has an error, 0 otherwise (warnings alone pass).
+    """
+    import json
+
+    from briefgen.build import check_spec_file
+
+    if output_format not in {"text", "json"}:
+        typer.echo("error: --format must be text or json", err=True)
+        raise typer.Exit(2)
+    all_problems = []
+    for spec_path in specs:
+        all_problems += check_spec_file(spec_path)
+    errors = sum(problem.severity == "error" for problem in all_problems)
+    warnings = len(all_problems) - errors
+    if output_format == "json":
+        typer.echo(json.dumps([problem.as_json() for problem in all_problems], indent=2,
+                              ensure_ascii=False))
+    else:
+        for problem in all_problems:
+            typer.echo(problem.check_line())
+        typer.echo(f"{len(specs)} spec{'s' if len(specs) != 1 else ''} checked: "
+                   f"{errors} error{'s' if errors != 1 else ''}, "
+                   f"{warnings} warning{'s' if warnings != 1 else ''}", err=True)
+    if errors:
         raise typer.Exit(EXIT_USER_ERROR)
 
 

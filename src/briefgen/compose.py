@@ -377,7 +377,8 @@ def _check_drawable(view: BriefView, fonts: Any, locate: Callable[[FieldPath], L
             problems.append(Problem(
                 locate(user_text.origin), format_field_path(user_text.origin),
                 f"the font {fonts.name} cannot draw {shown}",
-                "replace the character, or use a template whose font covers it"))
+                "replace the character, or use a template whose font covers it",
+                rule="font-coverage"))
     if problems:
         raise SpecError(problems)
 

@@ -25,21 +25,53 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, where it is, and what to do about it."""
+    """One thing wrong with an input, where it is, and what to do about it.
+
+    `rule` names the check that found it (see `briefgen check`); `severity` is "error" (the
+    brief is not built) or "warning" (it is built, and the warning printed).
+    """
 
     location: Location | Path
     field: str
     message: str
     hint: str = ""
+    rule: str = ""
+    severity: str = "error"
+
+    @property
+    def where(self) -> str:
+        if isinstance(self.location, Location):
+            return str(self.location)
+        return display_path(self.location)
 
     def __str__(self) -> str:
-        where = str(self.location) if isinstance(self.location, Location) else display_path(
-            self.location
-        )
-        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        text = f"{self.where}: {label}"
+        text += f"{self.field}: {self.message}" if self.field else self.message
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+    def check_line(self) -> str:
+        """`file:line:col: severity: rule-id: field: message`, as `briefgen check` prints."""
+        text = f"{self.where}: {self.severity}: {self.rule or 'spec'}: "
+        text += f"{self.field}: {self.message}" if self.field else self.message
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def as_json(self) -> dict[str, object]:
+        location = self.location
+        return {
+            "file": display_path(location.file if isinstance(location, Location) else location),
+            "line": location.line if isinstance(location, Location) else None,
+            "column": location.column if isinstance(location, Location) else None,
+            "severity": self.severity,
+            "rule": self.rule or "spec",
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
 
 
 class UserError(Exception):

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from briefgen.document import Document, Fit, Measurement
 from briefgen.errors import FitError, Problem
-from briefgen.spec.loader import FieldPath
 
 BISECTION_STEPS = 6
 
@@ -72,7 +71,5 @@ def _overflow_error(measurement: Measurement, reserve: float,
                f"line{'s' if lines != 1 else ''} of body text) even with the tightest spacing "
                f"and smallest type allowed")
     hint = "shorten the longest parts: " + "; ".join(parts) if parts else "shorten the text"
-    return FitError(Problem(spec_path, "", message, hint))  # type: ignore[arg-type]
+    return FitError(Problem(spec_path, "", message, hint, rule="fit"))  # type: ignore[arg-type]
 
-
-__all__ = ["FieldPath", "find_fit", "fit_for"]

@@ -67,6 +67,11 @@ class FitDesign(DesignModel):
                                  "processors whose layout runs a little longer")
 
 
+class WordBudget(DesignModel):
+    warn: int = Field(650, ge=1, description="warn above this many words of running text")
+    error: int = Field(750, ge=1, description="refuse to build above this many")
+
+
 class TemplateDesign(DesignModel):
     description: str = ""
     content: ContentBox
@@ -77,6 +82,7 @@ class TemplateDesign(DesignModel):
     footer_gap: Length = 12.0
     link_color: ColorValue = "ink"
     fit: FitDesign = Field(default_factory=lambda: FitDesign.model_validate({}))
+    words: WordBudget = Field(default_factory=lambda: WordBudget.model_validate({}))
 
 
 @dataclass(frozen=True)

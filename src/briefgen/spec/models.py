@@ -65,6 +65,8 @@ class BriefHeader(SpecModel):
     language: LanguageTag = "en"
     page: PageSize = Field("A4", description="`A4` or `Letter`")
     template: Slug = Field("one-pager", description="template folder name")
+    stale_after_months: Annotated[int, Field(ge=1, le=240)] = Field(
+        24, description="`briefgen check` warns about figures older than this before the event")
     event: Event
     from_: Sender = Field(alias="from")
 

@@ -18,7 +18,7 @@ def validate_spec(document: YamlDocument) -> BriefSpec:
     """Check `document` against the schema and its cross-references; raise `SpecError`."""
     if not isinstance(document.data, dict):
         raise SpecError(Problem(document.locate(()), "", "a spec must be a mapping of keys "
-                                "(brief:, summary:, asks:, ...)"))
+                                "(brief:, summary:, asks:, ...)", rule="schema"))
     try:
         spec = BriefSpec.model_validate(document.data)
     except ValidationError as error:
@@ -57,11 +57,13 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
             if isinstance(node, Link) and not node.url.startswith(ALLOWED_LINK_SCHEMES):
                 yield Problem(document.locate(path), format_field_path(path),
                               f"link address {node.url!r} is not allowed",
-                              "links must start with https://, http:// or mailto:")
+                              "links must start with https://, http:// or mailto:",
+                              rule="unsafe-link")
     if spec.brief.event.end is not None and spec.brief.event.end < spec.brief.event.start:
         path = ("brief", "event", "end")
         yield Problem(document.locate(path), format_field_path(path),
-                      "the event ends before it starts", "check the start and end dates")
+                      "the event ends before it starts", "check the start and end dates",
+                      rule="event-dates")
 
 
 def text_fields(spec: BriefSpec) -> Iterator[tuple[FieldPath, str]]:
@@ -92,7 +94,7 @@ def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[P
             earlier = document.locate((kind, first[item_id], "id"))
             yield Problem(document.locate(path), format_field_path(path),
                           f"duplicate id {item_id!r} (also used at line {earlier.line})",
-                          "give each entry its own id")
+                          "give each entry its own id", rule="duplicate-id")
         else:
             first[item_id] = index
 
@@ -107,7 +109,8 @@ def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document:
         hint = f"did you mean {suggestion[0]!r}?"
     elif not hint:
         hint = f"add an entry with id: {value} to {plural}, or correct the id"
-    return Problem(document.locate(path), format_field_path(path), message, hint)
+    return Problem(document.locate(path), format_field_path(path), message, hint,
+                   rule=f"unknown-{kind}")
 
 
 def problems_from_validation_error(error: ValidationError, document: YamlDocument,
@@ -136,11 +139,12 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
                       or difflib.get_close_matches(key, allowed, n=1, cutoff=0.6))
         hint = (f"did you mean {suggestion[0]!r}?" if suggestion
                 else f"allowed here: {', '.join(allowed)}")
-        return Problem(document.locate(loc, key=True), field, f"unknown key {key!r}", hint)
+        return Problem(document.locate(loc, key=True), field, f"unknown key {key!r}", hint,
+                       rule="unknown-key")
     if kind == "missing":
         parent = format_field_path(loc[:-1]) or "the top level"
         return Problem(document.locate(loc[:-1], key=True), field, "required field is missing",
-                       f"add {loc[-1]}: under {parent}")
+                       f"add {loc[-1]}: under {parent}", rule="missing-field")
     location = document.locate(loc)
     messages = {
         "string_type": ("expected text", "write the value as text"),
@@ -168,7 +172,7 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
         "less_than_equal": (f"must be at most {context.get('le')}", ""),
     }
     message, hint = messages.get(kind, (item["msg"], ""))
-    return Problem(location, field, message, hint)
+    return Problem(location, field, message, hint, rule="invalid-value")
 
 
 def _pattern_hint(loc: FieldPath) -> str:

@@ -1,0 +1,187 @@
+"""Editorial rules a brief must pass before it goes out: sources, dates, consent, length, contrast.
+
+Each rule yields `Problem`s with a rule id and a severity. `briefgen check` prints them all;
+`briefgen build` runs the same rules and refuses to write when any is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from briefgen.document import Block, Document, Paragraph, Row
+from briefgen.errors import Problem
+from briefgen.inline import Cite, parse_inline, plain_text, walk
+from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
+from briefgen.spec.models import BriefSpec
+from briefgen.spec.validate import text_fields
+from briefgen.template import Template
+
+MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
+_WORD = re.compile(r"\w[\w'’\-]*")
+
+
+def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> list[Problem]:
+    """All rules that need only the spec and the template."""
+    problems: list[Problem] = []
+    problems += _anachronisms(spec, document)
+    problems += _stale_figures(spec, document)
+    problems += _incomplete_sources(spec, document)
+    problems += _unused_sources(spec, document)
+    problems += _word_count(spec, document, template)
+    problems += _quote_consent(spec, document)
+    return problems
+
+
+def check_document(composed: Document, template: Template) -> list[Problem]:
+    """Rules on the composed page: text colour against the background it sits on."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    for paragraph, background in _paragraphs_on_backgrounds(composed.body + composed.footer,
+                                                           "#FFFFFF"):
+        color = composed.styles[paragraph.style].color
+        key = (paragraph.style, color, background)
+        if key in seen:
+            continue
+        seen.add(key)
+        ratio = contrast_ratio(color, background)
+        if ratio < MINIMUM_CONTRAST:
+            problems.append(Problem(
+                template.folder / "template.yaml", f"styles.{paragraph.style}.color",
+                f"text colour {color} on {background} has a contrast of {ratio:.1f}:1; "
+                f"readers need at least {MINIMUM_CONTRAST}:1",
+                "darken the text colour or lighten the background", rule="contrast"))
+    return problems
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(color: str) -> float:
+    channels = [int(color[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _paragraphs_on_backgrounds(blocks: tuple[Block, ...], background: str
+                               ) -> Iterator[tuple[Paragraph, str]]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block, background
+        elif isinstance(block, Row):
+            for cell in block.cells:
+                yield from _paragraphs_on_backgrounds(cell.blocks, cell.background or background)
+
+
+def _problem(document: YamlDocument, path: FieldPath, message: str, hint: str, rule: str,
+             severity: str = "error") -> Problem:
+    return Problem(document.locate(path), format_field_path(path), message, hint, rule=rule,
+                   severity=severity)
+
+
+def _anachronisms(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    brief_date = spec.brief.date
+    dated: list[tuple[FieldPath, dt.date | None]] = [
+        (("stats", index, "as_of"), stat.as_of) for index, stat in enumerate(spec.stats)]
+    dated += [(("sources", index, "date"), source.date) for index, source in enumerate(spec.sources)]
+    for path, day in dated:
+        if day is not None and day > brief_date:
+            yield _problem(document, path,
+                           f"dated {day.isoformat()}, after the brief itself "
+                           f"({brief_date.isoformat()})",
+                           "a brief cannot cite what was published after it: use the figure "
+                           "available at the time, or correct the date", "anachronism")
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (
+        1 if later.day < earlier.day else 0)
+
+
+def _stale_figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    event = spec.brief.event.start
+    limit = spec.brief.stale_after_months
+    for index, stat in enumerate(spec.stats):
+        if stat.as_of is not None and _months_between(stat.as_of, event) > limit:
+            age = _months_between(stat.as_of, event)
+            yield _problem(document, ("stats", index, "as_of"),
+                           f"figure is {age} months old at the event (limit: {limit})",
+                           "look for a newer figure, or raise brief.stale_after_months",
+                           "stale-figure", "warning")
+
+
+def _incomplete_sources(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    for index, source in enumerate(spec.sources):
+        missing = [name for name, value in (("date", source.date), ("url", source.url))
+                   if value is None]
+        if missing:
+            yield _problem(document, ("sources", index), f"source {source.id!r} has no "
+                           f"{' and no '.join(missing)}",
+                           "readers check sources: give the publication date and address",
+                           "source-incomplete", "warning")
+
+
+def cited_source_ids(spec: BriefSpec) -> set[str]:
+    """Sources that something on some version of the page cites."""
+    sources = {stat.source for stat in spec.stats if stat.featured}
+    sources |= {quote.source for quote in spec.quotes if quote.source}
+    stat_sources = {stat.id: stat.source for stat in spec.stats}
+    for _, text in text_fields(spec):
+        for node in walk(parse_inline(text)):
+            if isinstance(node, Cite) and node.stat_id in stat_sources:
+                sources.add(stat_sources[node.stat_id])
+    return sources
+
+
+def _unused_sources(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    cited = cited_source_ids(spec)
+    for index, source in enumerate(spec.sources):
+        if source.id not in cited:
+            yield _problem(document, ("sources", index, "id"),
+                           f"source {source.id!r} is not cited, so it is not printed",
+                           "cite it from a stat, a quote or [@stat-id] in the text, or delete it",
+                           "unused-source", "warning")
+
+
+def running_words(spec: BriefSpec, audience_index: int | None = None) -> int:
+    """Words of running text on one version of the page (summary, asks, sections, quotes)."""
+    audience = spec.audiences[audience_index] if audience_index is not None else None
+    texts = [audience.summary if audience and audience.summary else spec.summary]
+    asks = audience.asks if audience and audience.asks else spec.asks
+    texts += [f"{ask.headline} {ask.detail}" for ask in asks]
+    texts += [f"{section.heading} {section.body}" for section in spec.sections]
+    texts += [quote.text for quote in spec.quotes]
+    if audience and audience.intro:
+        texts.append(audience.intro)
+    return sum(len(_WORD.findall(plain_text(parse_inline(text)))) for text in texts)
+
+
+def _word_count(spec: BriefSpec, document: YamlDocument, template: Template
+                ) -> Iterator[Problem]:
+    budget = template.design.words
+    versions: list[int | None] = list(range(len(spec.audiences))) or [None]
+    counts = [(running_words(spec, index), index) for index in versions]
+    words, index = max(counts, key=lambda item: item[0])
+    where: FieldPath = ("audiences", index) if index is not None else ("summary",)
+    version = f" (version for {spec.audiences[index].id})" if index is not None else ""
+    if words > budget.error:
+        yield _problem(document, where, f"{words} words of running text{version}; the "
+                       f"{template.name} template allows at most {budget.error}",
+                       "cut the text: a one-pager is read in two minutes", "word-count")
+    elif words > budget.warn:
+        yield _problem(document, where, f"{words} words of running text{version}; aim for "
+                       f"at most {budget.warn}", "cut the longest paragraphs",
+                       "word-count", "warning")
+
+
+def _quote_consent(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    for index, quote in enumerate(spec.quotes):
+        if not quote.consent:
+            yield _problem(document, ("quotes", index),
+                           f"no consent recorded for the quote by {quote.speaker}",
+                           "confirm the speaker agrees to be quoted, then add consent: true",
+                           "quote-consent", "warning")
