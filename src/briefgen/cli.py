@@ -137,6 +137,45 @@ def check(
         raise typer.Exit(EXIT_USER_ERROR)
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a brief spec (for editors and other tools).
+
+    \b
+    The same schema ships as briefs/brief.schema.json; `briefgen new` writes a copy
+    next to each new spec.
+    """
+    from briefgen.starter import schema_json
+
+    typer.echo(schema_json(), nl=False)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Brief id, e.g. masg-2026.", show_default=False)],
+    folder: Annotated[Path, typer.Option("--folder", help="Where to write the spec.")
+                      ] = Path("briefs"),
+) -> None:
+    """Write a commented starter spec FOLDER/NAME.yaml that builds as it is.
+
+    \b
+    Example:
+      briefgen new masg-2026 && briefgen build briefs/masg-2026.yaml
+    """
+    import datetime as dt
+
+    from briefgen.errors import UserError, display_path
+    from briefgen.starter import create_starter
+
+    try:
+        written = create_starter(name, folder, dt.date.today())
+    except UserError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    typer.echo(f"Wrote {display_path(written[0])} (and {written[1].name} for editors).")
+    typer.echo(f"Next: edit it, then run  briefgen build {display_path(written[0])}")
+
+
 def _print_summary(result: object) -> None:
     from briefgen.build import BuildResult
     from briefgen.errors import display_path
