@@ -14,7 +14,8 @@ from briefgen.compose import compose_document
 from briefgen.document import Document, Fit
 from briefgen.errors import FitError, Location, Problem, SpecError, TemplateError, UserError
 from briefgen.fit import find_fit
-from briefgen.spec.loader import YamlDocument, format_field_path, load_yaml
+from briefgen.spec.includes import load_spec
+from briefgen.spec.loader import YamlDocument, format_field_path
 from briefgen.spec.models import BriefSpec
 from briefgen.spec.validate import validate_spec
 from briefgen.template import Template, load_template
@@ -57,7 +58,7 @@ def build_spec(spec_path: Path, out_root: Path, *, write: bool = True) -> BuildR
     """Build every audience of one spec; write all files only if all of them succeeded."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    document = load_yaml(spec_path)
+    document = load_spec(spec_path)
     timings["load"] = time.perf_counter() - started
     mark = time.perf_counter()
     spec = validate_spec(document)
@@ -135,7 +136,7 @@ def check_spec_file(spec_path: Path) -> list[Problem]:
     from briefgen.render.pdf import measure
 
     try:
-        document = load_yaml(spec_path)
+        document = load_spec(spec_path)
         spec = validate_spec(document)
         template = load_template(spec.brief.template, spec_path)
     except UserError as error:

@@ -65,6 +65,9 @@ class BriefHeader(SpecModel):
     language: LanguageTag = "en"
     page: PageSize = Field("A4", description="`A4` or `Letter`")
     template: Slug = Field("one-pager", description="template folder name")
+    include: list[str] = Field(
+        [], description="fact files (stats and sources) shared between briefs, relative to "
+        "this spec's folder, e.g. `facts/azerbaijan.yaml`")
     stale_after_months: Annotated[int, Field(ge=1, le=240)] = Field(
         24, description="`briefgen check` warns about figures older than this before the event")
     event: Event

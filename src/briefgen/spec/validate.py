@@ -92,8 +92,11 @@ def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[P
         if item_id in first:
             path: FieldPath = (kind, index, "id")
             earlier = document.locate((kind, first[item_id], "id"))
-            yield Problem(document.locate(path), format_field_path(path),
-                          f"duplicate id {item_id!r} (also used at line {earlier.line})",
+            here = document.locate(path)
+            place = (f"line {earlier.line}" if earlier.file == here.file
+                     else f"{earlier}")
+            yield Problem(here, format_field_path(path),
+                          f"duplicate id {item_id!r} (also defined at {place})",
                           "give each entry its own id", rule="duplicate-id")
         else:
             first[item_id] = index

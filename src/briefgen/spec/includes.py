@@ -1,0 +1,125 @@
+"""Shared fact files: `brief.include` lists YAML files of `stats` and `sources` (and their own
+`include`s) that several briefs share, so one figure is typed, dated and sourced once.
+
+Included entries are appended to the spec's own lists; their positions still point into the
+fact file, so every message names the file the entry was written in. Paths are relative to
+the spec's folder and may not leave it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import Location, Problem, SpecError
+from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path, load_yaml
+
+FACT_KEYS = {"include", "stats", "sources"}
+MAX_INCLUDES = 32
+
+
+def load_spec(path: Path) -> YamlDocument:
+    """Load a spec and merge the fact files it includes (`brief.include`)."""
+    document = load_yaml(path)
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("brief"), dict):
+        return document
+    includes = data["brief"].pop("include", None)
+    if includes is None:
+        return document
+    root = path.resolve().parent
+    loaded: dict[Path, Location] = {}
+    problems: list[Problem] = []
+    _merge_includes(document, includes, ("brief", "include"), document, root, [path.resolve()],
+                    loaded, problems)
+    if problems:
+        raise SpecError(problems)
+    return document
+
+
+def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
+                    source: YamlDocument, root: Path, stack: list[Path],
+                    loaded: dict[Path, Location], problems: list[Problem]) -> None:
+    if not isinstance(includes, list) or not all(isinstance(item, str) for item in includes):
+        problems.append(Problem(source.locate(field_path), format_field_path(field_path),
+                                "expected a list of file paths", "e.g. include: [facts/azerbaijan.yaml]",
+                                rule="include"))
+        return
+    for index, relative in enumerate(includes):
+        item_path: FieldPath = (*field_path, index)
+        where = source.locate(item_path)
+        resolved = _resolve_inside(relative, source.path.resolve().parent, root)
+        if resolved is None:
+            problems.append(Problem(where, format_field_path(item_path),
+                                    f"{relative!r} is outside the brief's folder",
+                                    "fact files must sit in the spec's folder or below it",
+                                    rule="include"))
+            continue
+        if resolved in stack:
+            if resolved == stack[-1]:
+                message = f"{relative!r} is this file: a fact file cannot include itself"
+            else:
+                outer = loaded.get(resolved)
+                message = (f"{relative!r} is already being included"
+                           f"{f' (from {outer})' if outer else ''}, so this include would loop")
+            problems.append(Problem(where, format_field_path(item_path), message,
+                                    "remove one of the two includes", rule="include"))
+            continue
+        if resolved in loaded:
+            continue  # the same file reached twice adds its facts once
+        if len(loaded) >= MAX_INCLUDES:
+            problems.append(Problem(where, format_field_path(item_path),
+                                    f"more than {MAX_INCLUDES} fact files", rule="include"))
+            return
+        loaded[resolved] = where
+        try:
+            fact = load_yaml(resolved)
+        except SpecError as error:
+            problems.extend(error.problems)
+            continue
+        if not isinstance(fact.data, dict):
+            problems.append(Problem(fact.locate(()), "", "a fact file is a mapping with "
+                                    "stats: and sources:", rule="include"))
+            continue
+        for key in fact.data:
+            if key not in FACT_KEYS:
+                problems.append(Problem(fact.locate((key,), key=True), key,
+                                        f"unknown key {key!r} in a fact file",
+                                        "a fact file holds only stats, sources and include",
+                                        rule="unknown-key"))
+        for kind in ("stats", "sources"):
+            _append(target, fact, kind, problems)
+        if "include" in fact.data:
+            _merge_includes(target, fact.data["include"], ("include",), fact, root,
+                            [*stack, resolved], loaded, problems)
+
+
+def _append(target: YamlDocument, fact: YamlDocument, kind: str, problems: list[Problem]) -> None:
+    entries = fact.data.get(kind)
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        problems.append(Problem(fact.locate((kind,)), kind, "expected a list",
+                                rule="invalid-value"))
+        return
+    existing = target.data.setdefault(kind, [])
+    if not isinstance(existing, list):
+        return
+    offset = len(existing)
+    existing.extend(entries)
+    for marks_name in ("value_marks", "key_marks"):
+        source_marks = getattr(fact, marks_name)
+        target_marks = getattr(target, marks_name)
+        for path, location in source_marks.items():
+            if path and path[0] == kind and len(path) > 1 and isinstance(path[1], int):
+                target_marks[(kind, path[1] + offset, *path[2:])] = location
+
+
+def _resolve_inside(relative: str, base: Path, root: Path) -> Path | None:
+    candidate = Path(relative)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        return None
+    resolved = (base / candidate).resolve()
+    if not resolved.is_relative_to(root):
+        return None  # a symlink that leads out of the folder
+    return resolved
