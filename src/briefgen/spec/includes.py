@@ -42,8 +42,8 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
                     loaded: dict[Path, Location], problems: list[Problem]) -> None:
     if not isinstance(includes, list) or not all(isinstance(item, str) for item in includes):
         problems.append(Problem(source.locate(field_path), format_field_path(field_path),
-                                "expected a list of file paths", "e.g. include: [facts/azerbaijan.yaml]",
-                                rule="include"))
+                                "expected a list of file paths",
+                                "e.g. include: [facts/azerbaijan.yaml]", rule="include"))
         return
     for index, relative in enumerate(includes):
         item_path: FieldPath = (*field_path, index)
