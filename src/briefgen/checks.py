@@ -128,6 +128,9 @@ def _incomplete_sources(spec: BriefSpec, document: YamlDocument) -> Iterator[Pro
 def cited_source_ids(spec: BriefSpec) -> set[str]:
     """Sources that something on some version of the page cites."""
     sources = {stat.source for stat in spec.stats if stat.featured}
+    by_id = {stat.id: stat.source for stat in spec.stats}
+    for audience in spec.audiences:
+        sources |= {by_id[stat_id] for stat_id in audience.stats or [] if stat_id in by_id}
     sources |= {quote.source for quote in spec.quotes if quote.source}
     stat_sources = {stat.id: stat.source for stat in spec.stats}
     for _, text in text_fields(spec):

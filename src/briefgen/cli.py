@@ -6,7 +6,9 @@ Exit codes: 0 success, 1 a problem in the input (printed as file:line:col), 2 wr
 
 from __future__ import annotations
 
+import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -44,53 +46,176 @@ def main_options(
 
 @app.command()
 def build(
-    specs: Annotated[list[Path], typer.Argument(
-        help="One or more brief specs (.yaml).", metavar="SPEC...", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER...",
+        show_default=False)],
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for the outputs; each brief gets out/<brief id>/.")
+        "--out", "-o", help="Folder for the outputs; each brief gets OUT/<brief id>/.")
     ] = Path("out"),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    audience: Annotated[list[str] | None, typer.Option(
+        "--audience", "-a", help="Build only this audience (repeat for several).",
+        show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Briefs built in parallel [default: all cores].",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild even when nothing changed since the last build.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Build nothing from a spec with any broken audience.")] = False,
+    watch: Annotated[bool, typer.Option(
+        "--watch", help="Keep running; rebuild whenever a spec, fact file or template is "
+        "saved. Stop with Ctrl-C.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
                      ] = False,
 ) -> None:
-    """Build the PDF and DOCX of each SPEC (one pair per audience) into OUT.
+    """Build the PDF and DOCX of each spec: one pair per audience, written into OUT.
 
     \b
     Examples:
-      briefgen build briefs/masg-2025.yaml
-      briefgen build briefs/masg-2025.yaml --out ~/Desktop/briefs
+      briefgen build briefs/masg-2025.yaml           every delegation of one brief
+      briefgen build briefs/masg-2025.yaml -a us     only the US delegation's version
+      briefgen build briefs/                         every spec in the folder, on all cores
+      briefgen build briefs/ --watch                 rebuild on every save
 
-    Files are named DATE_BRIEF-ID[_AUDIENCE]_LANGUAGE.pdf/.docx. Nothing is written
-    unless every file of a brief was built, so a failed build leaves OUT as it was.
+    Files are named DATE_BRIEF-ID[_AUDIENCE]_LANGUAGE.pdf/.docx. A brief whose inputs
+    (spec, fact files, template, fonts, briefgen version) did not change since its last
+    build is skipped (use --force to rebuild). Each brief's files are written together or
+    not at all, so a failed build leaves OUT as it was. A broken audience fails alone; the
+    others of the same spec are still built unless --strict.
     """
-    from briefgen.build import build_spec
-    from briefgen.errors import UserError
+    from briefgen.batch import default_jobs, expand_paths
 
-    failures = 0
-    for spec_path in specs:
-        try:
-            result = build_spec(spec_path, out)
-        except UserError as error:
-            failures += 1
-            typer.echo(f"{error}", err=True)
-            typer.echo(f"error: {spec_path}: not built; nothing was written", err=True)
-            continue
-        except KeyboardInterrupt:
-            typer.echo("interrupted; nothing was written for the brief in progress", err=True)
-            raise typer.Exit(130) from None
-        except Exception:
-            if debug:
-                traceback.print_exc()
-            typer.echo(f"internal error while building {spec_path}: this is a bug in briefgen "
-                       f"{__version__}. Please report it with the spec"
-                       f"{'' if debug else ' and the output of --debug'}.", err=True)
-            raise typer.Exit(EXIT_INTERNAL_ERROR) from None
-        for warning in result.warnings:
-            typer.echo(str(warning), err=True)
-        if not quiet:
-            _print_summary(result)
-    if failures:
+    spec_paths = expand_paths(paths)
+    missing = [path for path in paths if not path.exists()]
+    if not spec_paths or (missing and not watch):
+        for path in missing or paths:
+            typer.echo(f"{path}: no such spec or folder" if not path.exists()
+                       else f"{path}: no .yaml specs in this folder", err=True)
         raise typer.Exit(EXIT_USER_ERROR)
+    options = _BuildOptions(out=out, audiences=set(audience) if audience else None,
+                            jobs=jobs or default_jobs(), force=force, strict=strict,
+                            quiet=quiet, debug=debug)
+    if watch:
+        _watch(paths, options)
+        return
+    failed = _build_once(spec_paths, options)
+    if failed:
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+class _BuildOptions:
+    def __init__(self, *, out: Path, audiences: set[str] | None, jobs: int, force: bool,
+                 strict: bool, quiet: bool, debug: bool) -> None:
+        self.out = out
+        self.audiences = audiences
+        self.jobs = jobs
+        self.force = force
+        self.strict = strict
+        self.quiet = quiet
+        self.debug = debug
+
+
+def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
+    """Build everything once; print problems and the summary; return the number of failures."""
+    import time
+
+    from briefgen.batch import plan_builds, run_units
+
+    started = time.perf_counter()
+    try:
+        plan = plan_builds(spec_paths, options.out, audiences=options.audiences,
+                           force=options.force, strict=options.strict)
+        for warning in plan.warnings:
+            typer.echo(str(warning), err=True)
+        with _Progress(len(plan.units), enabled=not options.quiet) as progress:
+            results = run_units(plan.units, options.out, options.jobs, progress.advance)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; briefs in progress were not written", err=True)
+        raise typer.Exit(130) from None
+    except Exception:
+        if options.debug:
+            traceback.print_exc()
+        typer.echo(f"internal error: this is a bug in briefgen {__version__}. Please report it "
+                   f"with the spec{'' if options.debug else ' and the output of --debug'}.",
+                   err=True)
+        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+    failed = plan.failed + [result for result in results if result.failed]
+    for failure in failed:
+        for problem in failure.problems:
+            typer.echo(str(problem), err=True)
+        who = f" (audience {failure.audience_id})" if failure.audience_id else ""
+        typer.echo(f"error: {failure.spec_path}{who}: not built; nothing was written for it",
+                   err=True)
+    built = [result for result in results if not result.failed]
+    if not options.quiet:
+        _print_summary(built + plan.skipped, time.perf_counter() - started, len(failed))
+    return len(failed)
+
+
+def _watch(paths: list[Path], options: _BuildOptions) -> None:
+    """Rebuild whenever an input changes; report problems and keep watching."""
+    import time
+
+    from briefgen.batch import expand_paths
+
+    def snapshot() -> dict[Path, int]:
+        seen: dict[Path, int] = {}
+        for root in paths:
+            candidates = [root] if root.is_file() else (
+                list(root.rglob("*")) if root.is_dir() else [])
+            for spec in candidates:
+                if spec.is_file():
+                    seen[spec] = spec.stat().st_mtime_ns
+        for folder in ("templates",):
+            for file in Path(folder).rglob("*") if Path(folder).is_dir() else []:
+                if file.is_file():
+                    seen[file] = file.stat().st_mtime_ns
+        return seen
+
+    typer.echo("Watching for changes; press Ctrl-C to stop.", err=True)
+    state: dict[Path, int] = {}
+    try:
+        while True:
+            current = snapshot()
+            if current != state:
+                state = current
+                specs = expand_paths(path for path in paths if path.exists())
+                if specs:
+                    started = time.perf_counter()
+                    failures = _build_once(specs, options)
+                    typer.echo(f"[{time.strftime('%H:%M:%S')}] rebuilt in "
+                               f"{time.perf_counter() - started:.2f} s"
+                               f"{f'; {failures} failed' if failures else ''}", err=True)
+            time.sleep(0.4)
+    except KeyboardInterrupt:
+        typer.echo("stopped watching", err=True)
+
+
+class _Progress:
+    """A progress bar on a terminal for batches long enough to need one."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled and total >= 8 and sys.stderr.isatty()
+        self.bar: object | None = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("building", total=self.total)
+        return self
+
+    def advance(self, _: object) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)  # type: ignore[attr-defined]
 
 
 @app.command()
@@ -176,23 +301,31 @@ def new(
     typer.echo(f"Next: edit it, then run  briefgen build {display_path(written[0])}")
 
 
-def _print_summary(result: object) -> None:
-    from briefgen.build import BuildResult
+def _print_summary(results: Sequence[object], seconds: float, failures: int) -> None:
+    """A table of what was written: brief, audience, file, pages, size, fit."""
+    from briefgen.batch import UnitResult
     from briefgen.errors import display_path
 
-    assert isinstance(result, BuildResult)
-    total = result.timings.get("total", 0.0)
-    typer.echo(f"Built {result.brief_id} from {display_path(result.spec_path)} "
-               f"in {total:.2f} s:")
-    rows = []
-    for brief in result.briefs:
-        who = brief.audience_name or "generic brief"
-        for file, pages in ((brief.pdf, "1 page"), (brief.docx, "1 page")):
-            rows.append((display_path(file.path), pages, _size(len(file.data)),
-                         f"{brief.page}, {who}, fit: {brief.fit.describe()}"))
-    width = max(len(row[0]) for row in rows)
-    for path, pages, size, note in rows:
-        typer.echo(f"  {path:<{width}}  {pages}  {size:>7}  {note}")
+    rows = [("brief", "audience", "file", "pages", "size", "fit")]
+    built = skipped = 0
+    for result in results:
+        assert isinstance(result, UnitResult)
+        skipped += result.skipped
+        built += not result.skipped
+        fit = "unchanged, skipped" if result.skipped else f"{result.page}, {result.fit}"
+        for number, (path, size) in enumerate(result.files):
+            rows.append((result.brief_id if number == 0 else "",
+                         (result.audience_id or "-") if number == 0 else "",
+                         display_path(path), "1", _size(size), fit if number == 0 else ""))
+    if len(rows) > 1:
+        widths = [max(len(row[column]) for row in rows) for column in range(6)]
+        for row in rows:
+            typer.echo("  ".join(cell.ljust(width) if column != 4 else cell.rjust(width)
+                                 for column, (cell, width) in enumerate(zip(row, widths,
+                                                                            strict=True))
+                                 ).rstrip())
+    typer.echo(f"{built} brief{'s' if built != 1 else ''} built, {skipped} unchanged, "
+               f"{failures} failed in {seconds:.2f} s")
 
 
 def _size(length: int) -> str:

@@ -91,15 +91,19 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     asks = audience.asks if audience and audience.asks else spec.asks
     asks_path: FieldPath = (*prefix, "asks") if audience and audience.asks else ("asks",)
 
-    for index, stat in enumerate(spec.stats):
+    for stat in spec.stats:
         value = format_number(stat.value, stat.format, language, stat.decimals)
         view.stat_values[stat.id] = (f"{stat.prefix or ''}{value}{stat.suffix or ''}",
                                      stat.source)
-        del index
+    stat_index = {stat.id: index for index, stat in enumerate(spec.stats)}
+    featured = (audience.stats if audience and audience.stats
+                else [stat.id for stat in spec.stats if stat.featured])
     stats = [
-        StatView(stat.id, view.stat_values[stat.id][0],
-                 text(stat.label, ("stats", index, "label")), stat.source)  # type: ignore[arg-type]
-        for index, stat in enumerate(spec.stats) if stat.featured
+        StatView(stat_id, view.stat_values[stat_id][0],
+                 text(spec.stats[stat_index[stat_id]].label,  # type: ignore[arg-type]
+                      ("stats", stat_index[stat_id], "label")),
+                 spec.stats[stat_index[stat_id]].source)
+        for stat_id in featured
     ]
     event = header.event
     view.context = {

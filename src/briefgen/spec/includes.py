@@ -72,6 +72,7 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
                                     f"more than {MAX_INCLUDES} fact files", rule="include"))
             return
         loaded[resolved] = where
+        target.included.append(resolved)
         try:
             fact = load_yaml(resolved)
         except SpecError as error:

@@ -31,6 +31,7 @@ class YamlDocument:
     data: Any
     value_marks: dict[FieldPath, Location] = field(default_factory=dict)
     key_marks: dict[FieldPath, Location] = field(default_factory=dict)
+    included: list[Path] = field(default_factory=list)  # fact files merged into this one
 
     def locate(self, field_path: FieldPath, *, key: bool = False) -> Location:
         """The best location for a field: itself, else its nearest written ancestor."""

@@ -139,6 +139,8 @@ class Audience(SpecModel):
     intro: LongText | None = Field(None, description="a line for this delegation only")
     summary: LongText | None = None
     asks: Annotated[list[Ask], Field(min_length=1, max_length=5)] | None = None
+    stats: Annotated[list[Slug], Field(min_length=1, max_length=6)] | None = Field(
+        None, description="ids of the figures shown as callouts for this delegation, in order")
     from_: Sender | None = Field(None, alias="from")
 
 

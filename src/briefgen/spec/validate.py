@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from briefgen.errors import Problem, SpecError
+from briefgen.errors import Location, Problem, SpecError
 from briefgen.inline import ALLOWED_LINK_SCHEMES, Cite, Link, parse_inline, walk
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import BriefSpec
@@ -32,6 +34,77 @@ def validate_spec(document: YamlDocument) -> BriefSpec:
     return spec
 
 
+@dataclass(frozen=True)
+class AudienceFailure:
+    """An audience that cannot be built, while the rest of its spec can."""
+
+    audience_id: str
+    problems: list[Problem]
+
+
+def validate_spec_by_audience(document: YamlDocument
+                              ) -> tuple[BriefSpec, YamlDocument, list[AudienceFailure]]:
+    """Like `validate_spec`, but a broken audience fails alone.
+
+    Returns the spec without the broken audiences, the document with positions renumbered to
+    match, and the problems of each broken audience.
+    """
+    try:
+        return validate_spec(document), document, []
+    except SpecError as error:
+        by_audience: dict[int, list[Problem]] = {}
+        general: list[Problem] = []
+        for problem in error.problems:
+            match = _AUDIENCE_FIELD.match(problem.field)
+            if match:
+                by_audience.setdefault(int(match.group(1)), []).append(problem)
+            else:
+                general.append(problem)
+        if general or not by_audience:
+            raise
+    raw = document.data.get("audiences")
+    failures = [
+        AudienceFailure(_raw_audience_id(raw, index), problems)
+        for index, problems in sorted(by_audience.items())
+    ]
+    cleaned = _without_audiences(document, set(by_audience))
+    return validate_spec(cleaned), cleaned, failures
+
+
+_AUDIENCE_FIELD = re.compile(r"^audiences\[(\d+)\]")
+
+
+def _raw_audience_id(raw: Any, index: int) -> str:
+    if isinstance(raw, list) and index < len(raw) and isinstance(raw[index], dict):
+        audience_id = raw[index].get("id")
+        if isinstance(audience_id, str):
+            return audience_id
+    return f"audiences[{index}]"
+
+
+def _without_audiences(document: YamlDocument, removed: set[int]) -> YamlDocument:
+    """A copy of the document without some audiences; later positions move up to match."""
+    data = dict(document.data)
+    data["audiences"] = [audience for index, audience in enumerate(data["audiences"])
+                         if index not in removed]
+    new_index = {old: old - sum(1 for gone in removed if gone < old)
+                 for old in range(len(document.data["audiences"])) if old not in removed}
+
+    def renumber(marks: dict[FieldPath, Location]) -> dict[FieldPath, Location]:
+        result: dict[FieldPath, Location] = {}
+        for path, location in marks.items():
+            if len(path) > 1 and path[0] == "audiences" and isinstance(path[1], int):
+                if path[1] in removed:
+                    continue
+                path = ("audiences", new_index[path[1]], *path[2:])
+            result[path] = location
+        return result
+
+    return YamlDocument(path=document.path, data=data,
+                        value_marks=renumber(document.value_marks),
+                        key_marks=renumber(document.key_marks), included=document.included)
+
+
 def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
     """Ids are unique; stats, quotes and citations name things that exist; links are safe."""
     source_ids = [source.id for source in spec.sources]
@@ -44,6 +117,11 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
         if stat.source not in source_ids:
             path: FieldPath = ("stats", index, "source")
             yield _unknown("source", stat.source, source_ids, path, document)
+    for index, audience in enumerate(spec.audiences):
+        for stat_index, stat_id in enumerate(audience.stats or []):
+            if stat_id not in stat_ids:
+                yield _unknown("figure", stat_id, stat_ids,
+                               ("audiences", index, "stats", stat_index), document)
     for index, quote in enumerate(spec.quotes):
         if quote.source is not None and quote.source not in source_ids:
             yield _unknown("source", quote.source, source_ids, ("quotes", index, "source"),
