@@ -39,11 +39,15 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
     fit, measurement = trial(0.0)
     if fits(measurement):
         return _done(fit, measurement, passes)
-    tightest, tight_measurement = trial(1.0)
-    if not fits(tight_measurement):
-        raise _overflow_error(tight_measurement, reserve, describe_origin, spec_path)
-    low, high = 0.0, 1.0
-    best, best_measurement = tightest, tight_measurement
+    # Spacing alone (t <= 0.5) keeps every line break, so those trials cost no new layout:
+    # try the tightest spacing before touching the type.
+    low, high = 0.0, 0.5
+    best, best_measurement = trial(0.5)
+    if not fits(best_measurement):
+        low, high = 0.5, 1.0
+        best, best_measurement = trial(1.0)
+        if not fits(best_measurement):
+            raise _overflow_error(best_measurement, reserve, describe_origin, spec_path)
     for _ in range(BISECTION_STEPS):
         middle = (low + high) / 2
         candidate, candidate_measurement = trial(middle)
