@@ -167,7 +167,9 @@ def fitted_style(style: ParagraphStyle, fit: Fit) -> ParagraphStyle:
     """The style after fitting: smaller type (down to its floor) and tighter spacing."""
     if not fit.tightened:
         return style
-    size = max(style.min_font_size, style.font_size * fit.type_scale)
+    # Rounded to half points: the finest step a word processor stores, so the DOCX gets the
+    # same sizes as the PDF.
+    size = max(style.min_font_size, round(style.font_size * fit.type_scale * 2) / 2)
     ratio = size / style.font_size
     return ParagraphStyle(
         name=style.name, font_size=size,
