@@ -90,113 +90,148 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     if "\x00" in text:
         offset = text.index("\x00")
         raise SpecError(Problem(_location_of_offset(text, offset, path), "",
-                                "file contains a NUL character", "is this a binary file?"))
-    loader = _PositionLoader(text, path)
+                                "file contains a NUL character", "is this a binary file?",
+                                rule="yaml"))
+    problems: list[Problem] = []
+    builder = _Builder(document, problems)
     try:
-        root = loader.get_single_node()
-    except _RefusedConstruct as refused:
+        for event in yaml.parse(text, Loader=_EVENT_LOADER):
+            builder.feed(event)
+    except _Refused as refused:
         raise SpecError(refused.problem) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        location = (Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1, 1))
+        location = (Location(path, mark.line + 1, mark.column + 1) if mark
+                    else Location(path, 1, 1))
         message = error.problem or error.context or "invalid YAML"
-        raise SpecError(Problem(location, "", f"YAML syntax error: {message}",
-                                _syntax_hint(message))) from None
+        offending = _character_at(text, mark.line, mark.column) if mark else ""
+        hint = ("indent with spaces, not tabs" if offending == "\t" else _syntax_hint(message))
+        raise SpecError(Problem(location, "", f"YAML syntax error: {message}", hint,
+                                rule="yaml")) from None
     except yaml.YAMLError as error:
-        raise SpecError(Problem(path, "", f"YAML syntax error: {error}")) from None
-    finally:
-        loader.dispose()
-    if root is None:
+        raise SpecError(Problem(path, "", f"YAML syntax error: {error}", rule="yaml")) from None
+    if not builder.has_document or (builder.root is None and not document.value_marks):
         raise SpecError(Problem(Location(path, 1, 1), "", "the file is empty",
-                                "start from an example such as briefs/masg-2025.yaml"))
-    problems: list[Problem] = []
-    document.data = _to_data(root, (), document, problems, depth=0)
+                                "start from an example such as briefs/masg-2025.yaml",
+                                rule="yaml"))
     if problems:
         raise SpecError(problems)
+    document.data = builder.root
     return document
 
 
-class _RefusedConstruct(Exception):
+# libyaml's C parser when PyYAML has it (20x faster), the pure-Python one otherwise.
+_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+class _Refused(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
 
 
-class _PositionLoader(yaml.SafeLoader):  # type: ignore[misc]
-    """A composer that refuses tags, anchors and aliases at the event where they appear."""
+class _Builder:
+    """Builds plain data from parser events, recording where every key and value starts.
 
-    def __init__(self, text: str, spec_path: Path) -> None:
-        super().__init__(text)
-        self.spec_path = spec_path
+    Working from events rather than composed nodes lets the C parser do the parsing, and
+    refuses tags, anchors and aliases before anything is built from them.
+    """
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _RefusedConstruct(self._problem(event, "aliases (*name) are not supported",
-                                                  "write the value out in full"))
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise _RefusedConstruct(self._problem(event, "anchors (&name) are not supported",
-                                                  "write the value out in full"))
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!":
-            raise _RefusedConstruct(self._problem(
-                event, f"YAML tags such as {tag!r} are not allowed",
-                "remove the tag; write the value as plain text"))
-        return super().compose_node(parent, index)
+    def __init__(self, document: YamlDocument, problems: list[Problem]) -> None:
+        self.document = document
+        self.problems = problems
+        self.root: Any = None
+        self.has_document = False
+        # Each open container: (container, its field path, the pending mapping key if any).
+        self.stack: list[tuple[Any, FieldPath, list[tuple[str, Location]]]] = []
 
-    def _problem(self, event: Any, message: str, hint: str) -> Problem:
+    def location(self, event: Any) -> Location:
         mark = event.start_mark
-        return Problem(Location(self.spec_path, mark.line + 1, mark.column + 1), "", message, hint)
+        return Location(self.document.path, mark.line + 1, mark.column + 1)
 
+    def refuse(self, event: Any, message: str, hint: str) -> _Refused:
+        return _Refused(Problem(self.location(event), "", message, hint, rule="yaml"))
 
-def _mark(node: yaml.Node, path: Path) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+    def feed(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            if self.has_document:
+                raise self.refuse(event, "the file holds more than one YAML document",
+                                  "a spec holds one document: remove the extra '---'")
+            self.has_document = True
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise self.refuse(event, "aliases (*name) are not supported",
+                              "write the value out in full")
+        if isinstance(event, yaml.NodeEvent):
+            if event.anchor is not None:
+                raise self.refuse(event, "anchors (&name) are not supported",
+                                  "write the value out in full")
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                raise self.refuse(event, f"YAML tags such as {tag!r} are not allowed",
+                                  "remove the tag; write the value as plain text")
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = event.value
+            if event.style is None and event.implicit[0] and value in _NULLS:
+                value = None
+            self.add(value, event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = self.add(container, event)
+            if len(self.stack) >= MAX_DEPTH:
+                raise self.refuse(event, f"nested more than {MAX_DEPTH} levels deep",
+                                  "a brief spec needs only a few levels")
+            if path is None:
+                raise self.refuse(event, "keys must be plain names",
+                                  "write the key as a word followed by a colon")
+            self.stack.append((container, path, []))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self.stack.pop()
 
-
-def _to_data(node: yaml.Node, field_path: FieldPath, document: YamlDocument,
-             problems: list[Problem], depth: int) -> Any:
-    path = document.path
-    document.value_marks[field_path] = _mark(node, path)
-    if depth > MAX_DEPTH:
-        problems.append(Problem(_mark(node, path), format_field_path(field_path),
-                                f"nested more than {MAX_DEPTH} levels deep"))
-        return None
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+    def add(self, value: Any, event: Any) -> FieldPath | None:
+        """Place a value in the open container; returns its path (None when it is a key)."""
+        location = self.location(event)
+        if not self.stack:
+            self.root = value
+            self.document.value_marks[()] = location
+            return ()
+        container, path, pending = self.stack[-1]
+        if isinstance(container, list):
+            child_path: FieldPath = (*path, len(container))
+            container.append(value)
+            self.document.value_marks[child_path] = location
+            return child_path
+        if not pending:  # this event is a key
+            if not isinstance(value, str):
+                raise self.refuse(event, "keys must be plain names",
+                                  "write the key as a word followed by a colon")
+            pending.append((value, location))
             return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_data(item, (*field_path, index), document, problems, depth + 1)
-            for index, item in enumerate(node.value)
-        ]
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        first_seen: dict[str, Location] = {}
-        for key_node, value_node in node.value:
-            key_location = _mark(key_node, path)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
-                problems.append(Problem(key_location, format_field_path(field_path),
-                                        "keys must be plain names"))
-                continue
-            key = key_node.value
-            if key == "<<":
-                problems.append(Problem(key_location, format_field_path(field_path),
-                                        "merge keys (<<) are not supported",
-                                        "write the keys out in full"))
-                continue
-            if key in first_seen:
-                problems.append(Problem(
-                    key_location, format_field_path((*field_path, key)),
-                    f"duplicate key {key!r} (first written at line {first_seen[key].line})",
-                    "delete one of the two"))
-                continue
-            first_seen[key] = key_location
-            document.key_marks[(*field_path, key)] = key_location
-            result[key] = _to_data(value_node, (*field_path, key), document, problems, depth + 1)
-        return result
-    raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
+        key, key_location = pending.pop()
+        child_path = (*path, key)
+        if key == "<<":
+            self.problems.append(Problem(key_location, format_field_path(path),
+                                         "merge keys (<<) are not supported",
+                                         "write the keys out in full", rule="yaml"))
+        elif key in container:
+            first = self.document.key_marks[child_path]
+            self.problems.append(Problem(
+                key_location, format_field_path(child_path),
+                f"duplicate key {key!r} (first written at line {first.line})",
+                "delete one of the two", rule="yaml"))
+        else:
+            container[key] = value
+            self.document.key_marks[child_path] = key_location
+            self.document.value_marks[child_path] = location
+        return child_path
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if line < len(lines) and column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def _location_of_offset(text: str, offset: int, path: Path) -> Location:
