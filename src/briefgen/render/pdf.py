@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -67,6 +66,30 @@ def register_fonts(family: FontFamily) -> dict[tuple[bool, bool], str]:
     return names
 
 
+class _Paragraph(RLParagraph):  # type: ignore[misc]
+    """A paragraph that breaks its lines once per width and font size.
+
+    Why: reportlab breaks the lines anew each time it asks for a size (several times for a
+    paragraph in a table), and fitting asks again at every setting tried. Line breaks depend
+    only on the width and the font size; a new leading or space after only changes the height.
+    """
+
+    _wrapped: tuple[float, float] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        key = (available_width, self.style.fontSize)
+        if self._wrapped != key:
+            super().wrap(available_width, available_height)
+            self._wrapped = key
+        else:
+            self.height = len(self.blPara.lines) * self.style.leading
+        return self.width, self.height
+
+    def restyle(self, style: RLStyle) -> None:
+        self.style = style
+        self.spaceAfter = style.spaceAfter
+
+
 class _RuleFlowable(Flowable):  # type: ignore[misc]
     def __init__(self, thickness: float, color: str, space_after: float) -> None:
         super().__init__()
@@ -85,33 +108,27 @@ class _RuleFlowable(Flowable):  # type: ignore[misc]
         canvas.line(0, self.thickness / 2, self.width, self.thickness / 2)
 
 
-@dataclass
-class _Built:
-    flowables: list[Any]
-    paragraphs: list[tuple[str, Any]]  # (origin, reportlab paragraph) for overflow reports
-
-
-def _build(blocks: tuple[Block, ...], document: Document, fit: Fit, built: _Built) -> list[Any]:
+def _build(blocks: tuple[Block, ...], document: Document, fit: Fit, width: float,
+           cache: _ParagraphCache) -> list[Any]:
     result: list[Any] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            flowable = _paragraph(block, document, fit)
-            built.paragraphs.append((block.origin, flowable))
-            result.append(flowable)
+            result.append(cache.flowable(block, document, fit, width))
         elif isinstance(block, Spacer):
             result.append(RLSpacer(0, block.height * fit.spacing))
         elif isinstance(block, Rule):
             result.append(_RuleFlowable(block.thickness, block.color,
                                         block.space_after * fit.spacing))
         elif isinstance(block, Row):
-            result.append(_table(block, document, fit, built))
+            result.append(_table(block, document, fit, cache))
         else:  # pragma: no cover
             raise BriefgenBug(f"unknown block {block!r}")
     return result
 
 
-def _table(row: Row, document: Document, fit: Fit, built: _Built) -> Table:
-    cells = [_build(cell.blocks, document, fit, built) or [RLSpacer(0, 0)] for cell in row.cells]
+def _table(row: Row, document: Document, fit: Fit, cache: _ParagraphCache) -> Table:
+    cells = [_build(cell.blocks, document, fit, cell.width - cell.padding[1] - cell.padding[3],
+                    cache) or [RLSpacer(0, 0)] for cell in row.cells]
     table = Table([cells], colWidths=[cell.width for cell in row.cells])
     commands: list[tuple[Any, ...]] = []
     for column, cell in enumerate(row.cells):
@@ -137,16 +154,12 @@ def _padding_scale(fit: Fit) -> float:
     return 0.5 + 0.5 * fit.spacing
 
 
-def _paragraph(paragraph: Paragraph, document: Document, fit: Fit) -> RLParagraph:
+def _paragraph_style(paragraph: Paragraph, document: Document, fit: Fit) -> RLStyle:
     style = fitted_style(document.styles[paragraph.style], fit)
     names = register_fonts(document.fonts)
-    rl_style = _rl_style(style.name, style.font_size, style.leading, style.color, style.bold,
-                         style.italic, style.space_after, style.indent if paragraph.number else 0,
-                         style.align, document.fonts.name, names[(True, False)])
-    markup = "".join(_span_markup(span, document, style.font_size) for span in paragraph.spans)
-    if paragraph.number is not None:
-        return RLParagraph(markup, rl_style, bulletText=_escape(paragraph.number))
-    return RLParagraph(markup, rl_style)
+    return _rl_style(style.name, style.font_size, style.leading, style.color, style.bold,
+                     style.italic, style.space_after, style.indent if paragraph.number else 0,
+                     style.align, document.fonts.name, names[(True, False)])
 
 
 @lru_cache(maxsize=512)
@@ -201,31 +214,39 @@ def _height(flowables: list[Any], width: float) -> float:
     return total - previous_after
 
 
-class _LineCounter:
-    """Counts the lines of each paragraph once per font size and width.
+class _ParagraphCache:
+    """One reportlab paragraph per document paragraph, width and font size.
 
-    Why: fitting tries several settings; while only spacing changes, every paragraph breaks
-    into the same lines, so the expensive line breaking is done once and heights are
-    recomputed from line counts.
+    Fitting measures with these, and drawing reuses them restyled for the chosen fit, so a
+    paragraph's markup is parsed and its lines broken only once per font size.
     """
 
     def __init__(self) -> None:
-        self.counts: dict[tuple[Any, ...], int] = {}
+        self.paragraphs: dict[tuple[int, float, float], _Paragraph] = {}
+
+    def flowable(self, paragraph: Paragraph, document: Document, fit: Fit, width: float
+                 ) -> _Paragraph:
+        style = _paragraph_style(paragraph, document, fit)
+        key = (id(paragraph), style.fontSize, round(width, 3))
+        flowable = self.paragraphs.get(key)
+        if flowable is None:
+            markup = "".join(_span_markup(span, document, style.fontSize)
+                             for span in paragraph.spans)
+            number = _escape(paragraph.number) if paragraph.number is not None else None
+            flowable = _Paragraph(markup, style, bulletText=number)
+            self.paragraphs[key] = flowable
+        else:
+            flowable.restyle(style)
+        return flowable
 
     def lines(self, paragraph: Paragraph, document: Document, fit: Fit, width: float) -> int:
-        style = fitted_style(document.styles[paragraph.style], fit)
-        key = (id(paragraph), style.font_size, round(width, 3))
-        count = self.counts.get(key)
-        if count is None:
-            flowable = _paragraph(paragraph, document, fit)
-            flowable.wrap(width, 100_000)
-            count = len(flowable.blPara.lines)
-            self.counts[key] = count
-        return count
+        flowable = self.flowable(paragraph, document, fit, width)
+        flowable.wrap(width, 100_000)
+        return len(flowable.blPara.lines)
 
 
 def _blocks_height(blocks: tuple[Block, ...], width: float, document: Document, fit: Fit,
-                   counter: _LineCounter, heights: list[tuple[str, float]]) -> float:
+                   counter: _ParagraphCache, heights: list[tuple[str, float]]) -> float:
     """Stacked height as reportlab lays it out: the last block's space after is not counted."""
     total = 0.0
     last_after = 0.0
@@ -250,7 +271,7 @@ def _blocks_height(blocks: tuple[Block, ...], width: float, document: Document, 
     return total - last_after
 
 
-def _cell_height(cell: Any, document: Document, fit: Fit, counter: _LineCounter,
+def _cell_height(cell: Any, document: Document, fit: Fit, counter: _ParagraphCache,
                  heights: list[tuple[str, float]]) -> float:
     top, right, bottom, left = cell.padding
     inner = _blocks_height(cell.blocks, cell.width - left - right, document, fit, counter,
@@ -258,7 +279,7 @@ def _cell_height(cell: Any, document: Document, fit: Fit, counter: _LineCounter,
     return float(inner + (top + bottom) * _padding_scale(fit))
 
 
-def measure(document: Document, fit: Fit, counter: _LineCounter | None = None) -> Measurement:
+def measure(document: Document, fit: Fit, counter: _ParagraphCache | None = None) -> Measurement:
     """Heights of body and footer at `fit`, without drawing."""
     counter = counter or _counter_for(document)
     width = document.page.content_width
@@ -271,24 +292,25 @@ def measure(document: Document, fit: Fit, counter: _LineCounter | None = None) -
                        block_heights=heights)
 
 
-_COUNTERS: dict[int, tuple[Document, _LineCounter]] = {}
+_CACHES: dict[int, tuple[Document, _ParagraphCache]] = {}
 
 
-def _counter_for(document: Document) -> _LineCounter:
+def _counter_for(document: Document) -> _ParagraphCache:
     # Keyed by identity and holding the document, so an id is never reused while cached.
-    entry = _COUNTERS.get(id(document))
+    entry = _CACHES.get(id(document))
     if entry is None or entry[0] is not document:
-        _COUNTERS.clear()
-        entry = (document, _LineCounter())
-        _COUNTERS[id(document)] = entry
+        _CACHES.clear()
+        entry = (document, _ParagraphCache())
+        _CACHES[id(document)] = entry
     return entry[1]
 
 
 def measure_with_reportlab(document: Document, fit: Fit) -> Measurement:
     """The same heights taken from reportlab's own flowables (slow; for checking `measure`)."""
     width = document.page.content_width
-    body = _build(document.body, document, fit, _Built([], []))
-    footer = _build(document.footer, document, fit, _Built([], []))
+    cache = _ParagraphCache()
+    body = _build(document.body, document, fit, width, cache)
+    footer = _build(document.footer, document, fit, width, cache)
     footer_height = _height(footer, width)
     if footer:
         footer_height += document.footer_gap * fit.spacing
@@ -316,8 +338,9 @@ def render_pdf(document: Document, fit: Fit) -> bytes:
     canvas.setDateFormatter(lambda *_: stamp)
     canvas.setViewerPreference("DisplayDocTitle", "true")
 
-    body = _build(document.body, document, fit, _Built([], []))
-    footer = _build(document.footer, document, fit, _Built([], []))
+    cache = _counter_for(document)
+    body = _build(document.body, document, fit, width, cache)
+    footer = _build(document.footer, document, fit, width, cache)
     footer_height = _height(footer, width) if footer else 0.0
     gap = document.footer_gap * fit.spacing if footer else 0.0
     body_frame_height = page.content_height - footer_height - gap

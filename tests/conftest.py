@@ -1,0 +1,240 @@
+"""Shared fixtures: spec paths, external tools, one build of the example briefs, golden files.
+
+Expensive work happens once per session: `built_briefs` builds the example brief (every
+audience), the full spec and the minimal spec; `libreoffice_pdfs` lays out every DOCX of that
+build with a single LibreOffice call.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+SPECS = TESTS / "specs"
+GOLDEN = TESTS / "golden"
+EXAMPLE_SPEC = ROOT / "briefs" / "masg-2025.yaml"
+MINIMAL_SPEC = SPECS / "minimal.yaml"
+FULL_SPEC = SPECS / "full.yaml"
+SPEC_FILES = {"example": EXAMPLE_SPEC, "full": FULL_SPEC, "minimal": MINIMAL_SPEC}
+LIBREOFFICE_TIMEOUT = 180
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files in tests/golden/ from the current output")
+
+
+# ---------------------------------------------------------------------------------------------
+# External tools
+
+
+def require_tool(name: str) -> str:
+    """The path of an external program; skip the test without it, but fail in CI.
+
+    Why: CI (CI=true) installs every tool, so a missing one there is a broken setup that must
+    not pass silently as a skip.
+    """
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (see README: poppler-utils, qpdf, LibreOffice)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI=true, so this is an error, not a skip", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(name="require_tool")
+def require_tool_fixture() -> Callable[[str], str]:
+    return require_tool
+
+
+def run_tool(name: str, *arguments: str | Path, timeout: float = 60
+             ) -> subprocess.CompletedProcess[str]:
+    """Run an external program (skipping or failing as `require_tool` does when it is missing)."""
+    executable = require_tool(name)
+    return subprocess.run([executable, *map(str, arguments)], capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def pdf_text(path: Path) -> str:
+    """Plain `pdftotext` output of a PDF (UTF-8)."""
+    result = run_tool("pdftotext", "-enc", "UTF-8", path, "-")
+    assert result.returncode == 0, f"pdftotext failed on {path}: {result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(name="pdf_text")
+def pdf_text_fixture() -> Callable[[Path], str]:
+    return pdf_text
+
+
+def collapse_space(text: str) -> str:
+    """All runs of white space (line breaks, no-break spaces) as one plain space."""
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Spec data, read with plain YAML so tests derive expectations independently of briefgen
+
+
+def spec_data(name: str) -> dict:
+    return yaml.safe_load(SPEC_FILES[name].read_text(encoding="utf-8"))
+
+
+def expected_versions(name: str) -> list[tuple[str | None, str, str]]:
+    """(audience id, language, page) of every version a spec builds, from its YAML."""
+    data = spec_data(name)
+    brief = data["brief"]
+    language = brief.get("language", "en")
+    page = brief.get("page", "A4")
+    audiences = data.get("audiences") or []
+    if not audiences:
+        return [(None, language, page)]
+    return [(audience["id"], audience.get("language") or language, audience.get("page") or page)
+            for audience in audiences]
+
+
+def expected_stem(name: str, audience_id: str | None, language: str) -> str:
+    brief = spec_data(name)["brief"]
+    parts = [brief["date"].isoformat(), brief["id"]]
+    if audience_id:
+        parts.append(audience_id)
+    parts.append(language.lower())
+    return "_".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# One build of the example, full and minimal specs for the whole session
+
+
+@dataclass(frozen=True)
+class Built:
+    """Files of one version (audience) of a spec, as written by `build_spec`."""
+
+    spec: str
+    audience_id: str | None
+    language: str
+    page: str
+    pdf: Path
+    docx: Path
+
+
+@dataclass(frozen=True)
+class BuiltBriefs:
+    out: Path
+    versions: dict[tuple[str, str | None], Built]
+
+    def of(self, spec: str) -> list[Built]:
+        return [built for (name, _), built in self.versions.items() if name == spec]
+
+    def docx_files(self) -> list[Path]:
+        return [built.docx for built in self.versions.values()]
+
+
+@pytest.fixture(scope="session")
+def built_briefs(tmp_path_factory: pytest.TempPathFactory) -> BuiltBriefs:
+    from briefgen.build import build_spec
+
+    out = tmp_path_factory.mktemp("built")
+    versions: dict[tuple[str, str | None], Built] = {}
+    for name, spec_path in SPEC_FILES.items():
+        result = build_spec(spec_path, out)
+        for brief in result.briefs:
+            versions[(name, brief.audience_id)] = Built(
+                spec=name, audience_id=brief.audience_id, language=brief.language,
+                page=brief.page, pdf=brief.pdf.path, docx=brief.docx.path)
+    return BuiltBriefs(out=out, versions=versions)
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pdfs(built_briefs: BuiltBriefs, tmp_path_factory: pytest.TempPathFactory
+                     ) -> dict[Path, Path]:
+    """Every DOCX of the session build laid out by LibreOffice, as PDF; one soffice call."""
+    soffice = require_tool("soffice")
+    work = tmp_path_factory.mktemp("libreoffice")
+    profile = work / "lo-profile"
+    target = work / "pdf"
+    docx_files = built_briefs.docx_files()
+    try:
+        result = subprocess.run(
+            [soffice, "--headless", "--norestore",
+             f"-env:UserInstallation={profile.as_uri()}",
+             "--convert-to", "pdf", "--outdir", str(target), *map(str, docx_files)],
+            capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"LibreOffice did not finish within {LIBREOFFICE_TIMEOUT} s")
+    converted = {docx: target / (docx.stem + ".pdf") for docx in docx_files}
+    missing = [str(docx.name) for docx, pdf in converted.items() if not pdf.is_file()]
+    assert not missing, (f"LibreOffice did not convert {missing} (exit {result.returncode}):\n"
+                         f"{result.stdout}\n{result.stderr}")
+    return converted
+
+
+# ---------------------------------------------------------------------------------------------
+# Golden files
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME, or rewrite it when run with --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        if not path.is_file():
+            pytest.fail(f"golden file {path.relative_to(ROOT)} is missing: run pytest with "
+                        f"--update-golden, then review it", pytrace=False)
+        expected = path.read_text(encoding="utf-8")
+        if actual != expected:
+            diff = "".join(difflib.unified_diff(
+                expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+                fromfile=f"golden/{name}", tofile="current output", n=2))
+            pytest.fail(f"output differs from golden/{name}; if the change is intended, run "
+                        f"pytest --update-golden and review the diff:\n{diff}", pytrace=False)
+
+    return check
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers for writing specs in tests
+
+
+def write_spec(folder: Path, text: str, name: str = "spec.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced; `old` must occur exactly once (keeps derived specs honest)."""
+    count = text.count(old)
+    assert count == 1, f"expected {old!r} once in the base spec, found it {count} times"
+    return text.replace(old, new)
+
+
+MINIMAL_TEXT = MINIMAL_SPEC.read_text(encoding="utf-8")
+LOCATION = re.compile(r"^\S+:\d+:\d+: ", re.MULTILINE)
+
+
+# Text in tests/specs/full.yaml that must reach both outputs exactly as typed.
+LONG_WORD = "Landminenraeumungsfinanzierungsvereinbarungsverhandlungsteam"
+HOSTILE_TEXTS = [
+    "AT&T <R&D>", "<b>not bold</b>", '<font color="red">', '<img src="x">', "{{ brief.id }}",
+    "{% raw %}", "&amp;", "Ağdam", "Füzuli", "Şuşa", "Xankəndi", "İsmayılova", "dotless ı",
+    "Министерство обороны", "“curly quotes”", "‘single ones’", LONG_WORD,
+]

@@ -1,0 +1,148 @@
+"""The PDFs as readers' tools see them: poppler, qpdf and a PDF parser."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    HOSTILE_TEXTS,
+    BuiltBriefs,
+    collapse_space,
+    expected_versions,
+    pdf_text,
+    run_tool,
+    spec_data,
+)
+
+VERSIONS = [(name, audience_id) for name in ("example", "full")
+            for audience_id, _, _ in expected_versions(name)]
+VERSION_IDS = [f"{name}-{audience_id or 'generic'}" for name, audience_id in VERSIONS]
+PAGE_SIZES = {"A4": (595.276, 841.89), "Letter": (612.0, 792.0)}
+
+pytestmark = pytest.mark.tools
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    result = run_tool("pdfinfo", "-enc", "UTF-8", path)
+    assert result.returncode == 0, result.stderr
+    return {key.strip(): value.strip() for key, _, value in
+            (line.partition(":") for line in result.stdout.splitlines())}
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    """Rows of `pdffonts`; read from the right, since names and types may contain spaces."""
+    result = run_tool("pdffonts", path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:2] == ["name", "type"] and set(lines[1]) <= {"-", " "}, lines[:2]
+    rows = []
+    for line in lines[2:]:
+        fields = line.split()
+        rows.append({"name": fields[0], "emb": fields[-5], "sub": fields[-4],
+                     "uni": fields[-3], "line": line})
+    return rows
+
+
+@pytest.fixture(params=VERSIONS, ids=VERSION_IDS)
+def version_pdf(request: pytest.FixtureRequest, built_briefs: BuiltBriefs) -> tuple[str, Path]:
+    name, audience_id = request.param
+    return name, built_briefs.versions[(name, audience_id)].pdf
+
+
+def test_one_page(version_pdf: tuple[str, Path]) -> None:
+    assert pdfinfo(version_pdf[1])["Pages"] == "1"
+
+
+def test_every_font_is_embedded_and_none_is_helvetica(version_pdf: tuple[str, Path]) -> None:
+    rows = pdffonts(version_pdf[1])
+    assert rows, "no fonts listed: is there any text?"
+    not_embedded = [row["line"] for row in rows if row["emb"] != "yes"]
+    assert not not_embedded
+    assert not [row["line"] for row in rows if "helvetica" in row["name"].lower()]
+    assert all("Carlito" in row["name"] for row in rows), [row["name"] for row in rows]
+
+
+def test_qpdf_finds_no_errors(version_pdf: tuple[str, Path]) -> None:
+    result = run_tool("qpdf", "--check", version_pdf[1])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("name", "audience_id"), VERSIONS, ids=VERSION_IDS)
+def test_metadata_and_page_size(built_briefs: BuiltBriefs, name: str,
+                                audience_id: str | None) -> None:
+    data = spec_data(name)
+    built = built_briefs.versions[(name, audience_id)]
+    info = pdfinfo(built.pdf)
+    assert info["Title"] == data["brief"]["title"]
+    audience = next((item for item in data.get("audiences") or [] if item["id"] == audience_id),
+                    {})
+    sender = audience.get("from") or data["brief"]["from"]
+    assert info["Author"] == sender["organization"]
+    event = data["brief"]["event"]
+    assert info["Subject"].startswith(f"{event['name']}, {event['place']}, ")
+    page = next(page for audience, _, page in expected_versions(name) if audience == audience_id)
+    size = re.match(r"([\d.]+) x ([\d.]+) pts", info["Page size"])
+    assert size, info["Page size"]
+    assert (float(size[1]), float(size[2])) == pytest.approx(PAGE_SIZES[page], abs=0.01)
+
+
+def test_the_example_has_a_letter_and_an_a4_version(built_briefs: BuiltBriefs) -> None:
+    pages = {page for _, _, page in expected_versions("example")}
+    assert pages == {"A4", "Letter"}, "the example should exercise both page sizes"
+
+
+@pytest.fixture(scope="module")
+def full_text(built_briefs: BuiltBriefs) -> str:
+    return collapse_space(pdf_text(built_briefs.versions[("full", "ngo")].pdf))
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
+def test_hostile_text_prints_verbatim(full_text: str, hostile: str) -> None:
+    assert hostile in full_text
+
+
+def test_uncited_source_is_not_printed(full_text: str) -> None:
+    assert "Uncited background report" not in full_text
+
+
+def test_numbers_and_dates_follow_the_language(built_briefs: BuiltBriefs) -> None:
+    british = collapse_space(pdf_text(built_briefs.versions[("full", "ngo")].pdf))
+    american = collapse_space(pdf_text(built_briefs.versions[("full", "us")].pdf))
+    assert "9–11 April 2025" in british
+    assert "April 9–11, 2025" in american
+    assert "1.5 million" in american  # the no-break space comes out as a space
+
+
+def test_links_are_live_and_safe(built_briefs: BuiltBriefs) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(built_briefs.versions[("full", "ngo")].pdf)
+    uris = []
+    for annotation in reader.pages[0].get("/Annots") or []:
+        action = annotation.get_object().get("/A")
+        if action is not None:
+            uris.append(str(action.get_object()["/URI"]))
+    assert "https://clearground.example/plan" in uris
+    assert "mailto:policy@clearground.example" in uris
+    assert all(uri.startswith(("https://", "http://", "mailto:")) for uri in uris), uris
+
+
+def test_document_language_is_set(built_briefs: BuiltBriefs) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    for (name, audience_id), built in built_briefs.versions.items():
+        reader = pypdf.PdfReader(built.pdf)
+        assert str(reader.trailer["/Root"].get("/Lang")) == built.language, (name, audience_id)
+
+
+def normalized_pdf_text(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def test_minimal_pdf_text_matches_golden(built_briefs: BuiltBriefs,
+                                        golden: Callable[[str, str], None]) -> None:
+    golden("minimal.pdf.txt", normalized_pdf_text(pdf_text(
+        built_briefs.versions[("minimal", None)].pdf)))

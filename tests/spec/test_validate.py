@@ -1,0 +1,219 @@
+"""Validation error catalogue: small bad specs and the exact lines briefgen prints for them.
+
+Each case edits tests/specs/minimal.yaml (optionally with the STATS block appended). Line
+numbers in the expected messages are lines of that edited text; the first lines of
+minimal.yaml are: 2 `brief:`, 3 `id:`, 4 `title:`, 5 `date:`, 6 `event:`, 9 `start:`,
+13 `summary:`, 15 `asks:`. STATS starts at line 19 (`stats:`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from briefgen.errors import SpecError
+from briefgen.spec.loader import load_yaml
+from briefgen.spec.models import BriefHeader, BriefSpec
+from briefgen.spec.validate import validate_spec
+from conftest import MINIMAL_TEXT, replace_once
+
+STATS = """
+stats:
+  - id: mines
+    value: 1500000
+    label: landmines
+    source: gov-2025
+  - id: share
+    value: 5
+    format: percent
+    label: of the budget
+    source: news-2023
+sources:
+  - id: gov-2025
+    title: Report
+    publisher: Ministry
+  - id: news-2023
+    title: Article
+    publisher: News
+"""
+WITH_STATS = MINIMAL_TEXT + STATS
+
+
+def keys_of(model: type[BaseModel]) -> list[str]:
+    """The keys a spec may use in a mapping of this model, as written in YAML."""
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def edit(base: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        base = replace_once(base, old, new)
+    return base
+
+
+CATALOGUE: list[tuple[str, str, list[str]]] = [
+    ("misspelt-top-level-key",
+     edit(MINIMAL_TEXT, ("summary:", "sumary:")),
+     ["spec.yaml:2:1: summary: required field is missing",
+      "    hint: add summary: under the top level",
+      "spec.yaml:13:1: sumary: unknown key 'sumary'",
+      "    hint: did you mean 'summary'?"]),
+    ("misspelt-nested-required-key",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24", "  detial: 2025-03-24")),
+     ["spec.yaml:2:1: brief.date: required field is missing",
+      "    hint: add date: under brief",
+      "spec.yaml:5:3: brief.detial: unknown key 'detial'",
+      "    hint: did you mean 'date'?"]),
+    ("misspelt-nested-optional-key",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24", "  date: 2025-03-24\n  subtitel: Note")),
+     ["spec.yaml:6:3: brief.subtitel: unknown key 'subtitel'",
+      "    hint: did you mean 'subtitle'?"]),
+    ("unknown-key-without-a-near-name",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24", "  date: 2025-03-24\n  colour: red")),
+     ["spec.yaml:6:3: brief.colour: unknown key 'colour'",
+      f"    hint: allowed here: {', '.join(keys_of(BriefHeader))}"]),
+    ("missing-required-field-points-at-parent",
+     edit(MINIMAL_TEXT, ("    place: Geneva\n", "")),
+     ["spec.yaml:6:3: brief.event.place: required field is missing",
+      "    hint: add place: under brief.event"]),
+    ("impossible-date",
+     edit(MINIMAL_TEXT, ("2025-03-24", "2025-13-40")),
+     ["spec.yaml:5:9: brief.date: expected a date",
+      "    hint: write it as YYYY-MM-DD, e.g. 2025-04-09"]),
+    ("number-written-as-a-word",
+     edit(WITH_STATS, ("value: 1500000", "value: lots")),
+     ["spec.yaml:21:12: stats[0].value: expected a number",
+      "    hint: write digits only, e.g. 1500000 or 13.4"]),
+    ("boolean-that-is-neither",
+     edit(WITH_STATS, ("    source: gov-2025", "    source: gov-2025\n    featured: maybe")),
+     ["spec.yaml:24:15: stats[0].featured: expected true or false"]),
+    ("unknown-stat-source-with-suggestion",
+     edit(WITH_STATS, ("source: gov-2025", "source: gov-2052")),
+     ["spec.yaml:23:13: stats[0].source: no source with id 'gov-2052' in sources "
+      "(known: gov-2025, news-2023)",
+      "    hint: did you mean 'gov-2025'?"]),
+    ("unknown-stat-source-without-suggestion",
+     edit(WITH_STATS, ("source: gov-2025", "source: hrw-2024")),
+     ["spec.yaml:23:13: stats[0].source: no source with id 'hrw-2024' in sources "
+      "(known: gov-2025, news-2023)",
+      "    hint: add an entry with id: hrw-2024 to sources, or correct the id"]),
+    ("citation-of-unknown-stat-in-summary",
+     edit(WITH_STATS, ("We ask donors", "About [@nope] donors")),
+     ["spec.yaml:13:10: summary: no figure with id 'nope' in stats (known: mines, share)",
+      "    hint: cite a figure as [@id] with the id of an entry in stats"]),
+    ("citation-without-any-stats",
+     edit(MINIMAL_TEXT, ("We ask donors", "About [@nope] donors")),
+     ["spec.yaml:13:10: summary: no figure with id 'nope' in stats (known: none)",
+      "    hint: cite a figure as [@id] with the id of an entry in stats"]),
+    ("javascript-link",
+     edit(MINIMAL_TEXT, ("We ask donors", "[Click here](javascript:alert) donors")),
+     ["spec.yaml:13:10: summary: link address 'javascript:alert' is not allowed",
+      "    hint: links must start with https://, http:// or mailto:"]),
+    ("javascript-link-in-an-ask",
+     edit(MINIMAL_TEXT, ("Support survey", "See [this](javascript:void) survey")),
+     ["spec.yaml:17:13: asks[0].detail: link address 'javascript:void' is not allowed",
+      "    hint: links must start with https://, http:// or mailto:"]),
+    ("duplicate-stat-ids",
+     edit(WITH_STATS, ("  - id: share", "  - id: mines")),
+     ["spec.yaml:24:9: stats[1].id: duplicate id 'mines' (also defined at line 20)",
+      "    hint: give each entry its own id"]),
+    ("event-ends-before-it-starts",
+     edit(MINIMAL_TEXT, ("    start: 2025-04-09", "    start: 2025-04-09\n    end: 2025-04-01")),
+     ["spec.yaml:10:10: brief.event.end: the event ends before it starts",
+      "    hint: check the start and end dates"]),
+    ("page-size-a5",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24", "  date: 2025-03-24\n  page: A5")),
+     ["spec.yaml:6:9: brief.page: expected one of 'A4' or 'Letter'"]),
+    ("id-with-capitals-and-spaces",
+     edit(MINIMAL_TEXT, ("id: minimal-brief", "id: Minimal Brief")),
+     ["spec.yaml:3:7: brief.id: has the wrong form",
+      "    hint: use lower-case letters, digits and hyphens, e.g. masg-2025"]),
+    ("empty-title",
+     edit(MINIMAL_TEXT, ("title: Clearance lets families go home", 'title: ""')),
+     ["spec.yaml:4:10: brief.title: must not be empty",
+      "    hint: write some text or remove the key"]),
+    ("no-asks",
+     edit(MINIMAL_TEXT, ("asks:\n  - headline: Fund clearance\n", "asks: []\nx:\n  - headline: F\n")),
+     ["spec.yaml:15:7: asks: needs at least 1 item(s)",
+      "spec.yaml:16:1: x: unknown key 'x'",
+      f"    hint: allowed here: {', '.join(keys_of(BriefSpec))}"]),
+    ("two-problems-reported-at-once-in-file-order",
+     edit(WITH_STATS, ("source: gov-2025", "source: hrw-2024"), ("2025-03-24", "2025-13-40")),
+     ["spec.yaml:5:9: brief.date: expected a date",
+      "    hint: write it as YYYY-MM-DD, e.g. 2025-04-09",
+      "spec.yaml:23:13: stats[0].source: no source with id 'hrw-2024' in sources "
+      "(known: gov-2025, news-2023)",
+      "    hint: add an entry with id: hrw-2024 to sources, or correct the id"]),
+    ("not-a-mapping",
+     "- brief\n- summary\n",
+     ["spec.yaml:1:1: a spec must be a mapping of keys (brief:, summary:, asks:, ...)"]),
+]
+
+
+@pytest.fixture
+def validate_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], BriefSpec]:
+    monkeypatch.chdir(tmp_path)
+
+    def validate(text: str) -> BriefSpec:
+        path = Path("spec.yaml")
+        path.write_text(text, encoding="utf-8")
+        return validate_spec(load_yaml(path))
+
+    return validate
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in CATALOGUE],
+                         ids=[case[0] for case in CATALOGUE])
+def test_error_catalogue(validate_text: Callable[[str], BriefSpec], text: str,
+                         expected: list[str]) -> None:
+    with pytest.raises(SpecError) as caught:
+        validate_text(text)
+    assert str(caught.value).splitlines() == expected
+
+
+def test_catalogue_base_specs_are_valid(validate_text: Callable[[str], BriefSpec]) -> None:
+    """The catalogue's errors come from its edits, not from a broken base spec."""
+    spec = validate_text(WITH_STATS)
+    assert [stat.id for stat in spec.stats] == ["mines", "share"]
+    assert validate_text(MINIMAL_TEXT).brief.id == "minimal-brief"
+
+
+def test_every_problem_is_one_located_line_sorted_by_line(
+        validate_text: Callable[[str], BriefSpec]) -> None:
+    text = edit(WITH_STATS, ("  date: 2025-03-24", "  detial: 2025-03-24\n  page: A5"),
+                ("value: 5", "value: five"), ("source: news-2023", "source: newz-2023"),
+                ("We ask donors", "See [@nope] and [x](ftp://files.example) donors"))
+    with pytest.raises(SpecError) as caught:
+        validate_text(text)
+    problems = caught.value.problems
+    located = [line for line in str(caught.value).splitlines() if not line.startswith("    ")]
+    assert len(located) == len(problems) >= 5
+    positions = [(problem.location.line, problem.location.column)  # type: ignore[union-attr]
+                 for problem in problems]
+    assert positions == sorted(positions)
+    fields = {problem.field for problem in problems}
+    assert {"brief.detial", "brief.page", "stats[1].value"} <= fields
+
+
+def test_yaml_11_surprises_are_typed_by_the_schema(validate_text: Callable[[str], BriefSpec]
+                                                    ) -> None:
+    """`no`, `01234`, `12:30` and `1e3` stay the text typed where the schema wants text."""
+    text = edit(MINIMAL_TEXT, ("title: Clearance lets families go home", "title: 12:30"),
+                ("  date: 2025-03-24", "  date: 2025-03-24\n  subtitle: 1e3"),
+                ("organization: Example Coalition", "organization: no"),
+                ("name: MASG meeting", "name: 01234"))
+    spec = validate_text(text)
+    assert spec.brief.title == "12:30"
+    assert spec.brief.subtitle == "1e3"
+    assert spec.brief.from_.organization == "no"
+    assert spec.brief.event.name == "01234"
+
+
+def test_stats_and_dates_are_typed(validate_text: Callable[[str], BriefSpec]) -> None:
+    spec = validate_text(edit(WITH_STATS, ("    source: gov-2025",
+                                           "    source: gov-2025\n    featured: false")))
+    assert spec.stats[0].value == 1_500_000
+    assert spec.stats[0].featured is False
+    assert spec.brief.date.isoformat() == "2025-03-24"
