@@ -17,6 +17,7 @@ from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import BriefSpec
 from briefgen.spec.validate import text_fields
 from briefgen.template import Template
+from briefgen.view import pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
 _WORD = re.compile(r"\w[\w'’\-]*")
@@ -31,6 +32,7 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _unused_sources(spec, document)
     problems += _word_count(spec, document, template)
     problems += _quote_consent(spec, document)
+    problems += _languages(spec, document, template)
     return problems
 
 
@@ -153,13 +155,21 @@ def _unused_sources(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem
 def running_words(spec: BriefSpec, audience_index: int | None = None) -> int:
     """Words of running text on one version of the page (summary, asks, sections, quotes)."""
     audience = spec.audiences[audience_index] if audience_index is not None else None
-    texts = [audience.summary if audience and audience.summary else spec.summary]
+    language = audience.language if audience and audience.language else spec.brief.language
+
+    def local(value: str | dict[str, str] | None) -> str:
+        if isinstance(value, dict):
+            chosen = pick_language(value, language)
+            return value[chosen] if chosen else ""
+        return value or ""
+
+    texts = [local(audience.summary if audience and audience.summary else spec.summary)]
     asks = audience.asks if audience and audience.asks else spec.asks
-    texts += [f"{ask.headline} {ask.detail}" for ask in asks]
-    texts += [f"{section.heading} {section.body}" for section in spec.sections]
+    texts += [f"{local(ask.headline)} {local(ask.detail)}" for ask in asks]
+    texts += [f"{local(section.heading)} {local(section.body)}" for section in spec.sections]
     texts += [quote.text for quote in spec.quotes]
     if audience and audience.intro:
-        texts.append(audience.intro)
+        texts.append(local(audience.intro))
     return sum(len(_WORD.findall(plain_text(parse_inline(text)))) for text in texts)
 
 
@@ -179,6 +189,36 @@ def _word_count(spec: BriefSpec, document: YamlDocument, template: Template
         yield _problem(document, where, f"{words} words of running text{version}; aim for "
                        f"at most {budget.warn}", "cut the longest paragraphs",
                        "word-count", "warning")
+
+
+RIGHT_TO_LEFT = {"ar", "arc", "dv", "fa", "he", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
+
+
+def _languages(spec: BriefSpec, document: YamlDocument, template: Template
+               ) -> Iterator[Problem]:
+    """Language tags must be real; right-to-left is refused until it is laid out properly."""
+    from briefgen.locale_format import is_known_language
+
+    tags: list[tuple[FieldPath, str, bool]] = [(("brief", "language"), spec.brief.language, True)]
+    tags += [(("audiences", index, "language"), audience.language, True)
+             for index, audience in enumerate(spec.audiences) if audience.language]
+    tags += [(("quotes", index, "language"), quote.language, False)
+             for index, quote in enumerate(spec.quotes) if quote.language]
+    for path, tag, is_page in tags:
+        base = tag.split("-")[0].lower()
+        if not is_known_language(tag):
+            yield _problem(document, path, f"unknown language code {tag!r}",
+                           "use a BCP 47 tag such as en, en-GB, en-US, fr, ru or az",
+                           "language")
+        elif base in RIGHT_TO_LEFT:
+            yield _problem(document, path, f"{tag!r} is written right to left, which "
+                           "briefgen cannot lay out yet",
+                           "write this version in a left-to-right language", "language")
+        elif is_page and pick_language(template.design.labels, tag) is None:
+            yield _problem(document, path, f"the {template.name} template has no labels in "
+                           f"{tag!r}; headings will be in English",
+                           f"templates here speak: {', '.join(template.design.labels)}",
+                           "language", "warning")
 
 
 def _quote_consent(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:

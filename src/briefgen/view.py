@@ -7,6 +7,7 @@ tagged with the spec field it came from so later stages can point at it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,32 +70,46 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     """The view of `spec` for the audience at `audience_index` (None: the generic brief)."""
     audience: Audience | None = (spec.audiences[audience_index] if audience_index is not None
                                  else None)
-    prefix: FieldPath = ("audiences", audience_index) if audience_index is not None else ()
+    audience_path: FieldPath = (("audiences", audience_index) if audience_index is not None
+                                else ())
     header = spec.brief
     language = (audience.language if audience and audience.language else header.language)
     page = (audience.page if audience and audience.page else header.page)
-    labels = _labels(template, language, document,
-                     (*prefix, "language") if audience and audience.language
-                     else ("brief", "language"))
+    labels = _labels(template, language)
     view = BriefView(language=language, page=page, labels=labels, context={})
+    missing: list[Problem] = []
 
-    def text(value: str | None, origin: FieldPath) -> UserText | None:
+    def text(value: str | dict[str, str] | None, origin: FieldPath,
+             text_language: str | None = None) -> UserText | None:
         if value is None:
             return None
-        user_text = UserText(len(view.texts), origin, parse_inline(value), language)
+        if isinstance(value, dict):
+            chosen = pick_language(value, language)
+            if chosen is None:
+                missing.append(Problem(
+                    document.locate(origin), format_field_path(origin),
+                    f"no text in {language!r} for this version (given: {', '.join(value)})",
+                    f"add  {language}: ...  under {format_field_path(origin)}",
+                    rule="missing-translation"))
+                return None
+            value, origin = value[chosen], (*origin, chosen)
+        user_text = UserText(len(view.texts), origin, parse_inline(value),
+                             text_language or language)
         view.texts.append(user_text)
         return user_text
 
     sender = audience.from_ if audience and audience.from_ else header.from_
-    sender_path: FieldPath = (*prefix, "from") if audience and audience.from_ else ("brief", "from")
-    summary_path: FieldPath = (*prefix, "summary") if audience and audience.summary else ("summary",)
+    sender_path: FieldPath = ((*audience_path, "from") if audience and audience.from_
+                              else ("brief", "from"))
+    summary_path: FieldPath = ((*audience_path, "summary") if audience and audience.summary
+                               else ("summary",))
     asks = audience.asks if audience and audience.asks else spec.asks
-    asks_path: FieldPath = (*prefix, "asks") if audience and audience.asks else ("asks",)
+    asks_path: FieldPath = (*audience_path, "asks") if audience and audience.asks else ("asks",)
 
     for stat in spec.stats:
         value = format_number(stat.value, stat.format, language, stat.decimals)
-        view.stat_values[stat.id] = (f"{stat.prefix or ''}{value}{stat.suffix or ''}",
-                                     stat.source)
+        before, after = _affix(stat.prefix, language), _affix(stat.suffix, language)
+        view.stat_values[stat.id] = (f"{before}{value}{after}", stat.source)
     stat_index = {stat.id: index for index, stat in enumerate(spec.stats)}
     featured = (audience.stats if audience and audience.stats
                 else [stat.id for stat in spec.stats if stat.featured])
@@ -130,8 +145,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         },
         "audience": None if audience is None else {
             "id": audience.id,
-            "name": text(audience.name, (*prefix, "name")),
-            "intro": text(audience.intro, (*prefix, "intro")),
+            "name": text(audience.name, (*audience_path, "name")),
+            "intro": text(audience.intro, (*audience_path, "intro")),
         },
         "summary": text(audience.summary if audience and audience.summary else spec.summary,
                         summary_path),
@@ -142,11 +157,12 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         ],
         "stats": stats,
         "quotes": [
-            {"text": text(quote.text, ("quotes", index, "text")),
+            {"text": text(quote.text, ("quotes", index, "text"), quote.language or language),
              "speaker": text(quote.speaker, ("quotes", index, "speaker")),
              "role": text(quote.role, ("quotes", index, "role")),
              "source": quote.source,
-             "language": quote.language or language}
+             "language": quote.language or language,
+             "translation": _translation(quote, language, index, text)}
             for index, quote in enumerate(spec.quotes)
         ],
         "sections": [
@@ -168,26 +184,54 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         }
         for index, source in enumerate(spec.sources)
     }
+    if missing:
+        raise SpecError(missing)
     view.audience_id = audience.id if audience else None
-    view.title = plain_text(parse_inline(header.title))
+    title = view.context["brief"]["title"]
+    view.title = str(title)
     view.author = header.from_.organization
-    view.subject = f"{event.name}, {event.place}, {format_date_range(event.start, event.end, language)}"
+    event_name, event_place = view.context["event"]["name"], view.context["event"]["place"]
+    view.subject = (f"{event_name}, {event_place}, "
+                    f"{format_date_range(event.start, event.end, language)}")
     if audience:
         view.subject += f" \u2013 {audience.name}"
     view.date_iso = header.date.isoformat()
     return view
 
 
-def _labels(template: Template, language: str, document: YamlDocument,
-            language_path: FieldPath) -> dict[str, str]:
+def _labels(template: Template, language: str) -> dict[str, str]:
+    """The template's labels for the language; English when the template lacks it (the
+    `language` rule in `checks` warns about that)."""
     catalogue = template.design.labels
+    chosen = pick_language(catalogue, language) or "en"
+    return dict(catalogue[chosen])
+
+
+def _affix(value: str | dict[str, str] | None, language: str) -> str:
+    """A stat's prefix or suffix for the language (none when not given for it)."""
+    if isinstance(value, dict):
+        chosen = pick_language(value, language)
+        return value[chosen] if chosen else ""
+    return value or ""
+
+
+def pick_language(texts: Mapping[str, object], language: str) -> str | None:
+    """The key of `texts` for `language`: exact (`fr-CH`), else its base language (`fr`)."""
     for candidate in (language, language.split("-")[0]):
-        if candidate in catalogue:
-            return dict(catalogue[candidate])
-    raise SpecError(Problem(
-        document.locate(language_path), format_field_path(language_path),
-        f"template {template.name!r} has no labels for language {language!r}",
-        f"supported: {', '.join(sorted(catalogue))}"))
+        if candidate in texts:
+            return candidate
+    base = language.split("-")[0]
+    return next((key for key in texts if key.split("-")[0] == base), None)
+
+
+def _translation(quote: Any, language: str, index: int, text: Any) -> UserText | None:
+    """A quote's translation, shown only when the page is in another language."""
+    spoken = quote.language or language
+    if quote.translation is None or spoken.split("-")[0] == language.split("-")[0]:
+        return None
+    if isinstance(quote.translation, dict) and pick_language(quote.translation, language) is None:
+        return None  # no translation for this page's language: the words stand alone
+    return text(quote.translation, ("quotes", index, "translation")) # type: ignore[no-any-return]
 
 
 def display_url(url: str | None) -> str | None:

@@ -29,6 +29,13 @@ Url = Annotated[
     Field(description="an https:, http: or mailto: address"),
 ]
 PageSize = Literal["A4", "Letter"]
+# Text shown on the page may be written once, or once per language:
+#   summary: Plain text
+#   summary: {en: English text, fr: Texte en français}
+LocalShort = ShortText | dict[LanguageTag, ShortText]
+_AffixText = Annotated[str, StringConstraints(max_length=24)]
+Affix = _AffixText | dict[LanguageTag, _AffixText]
+LocalLong = LongText | dict[LanguageTag, LongText]
 
 
 class SpecModel(BaseModel):
@@ -38,8 +45,8 @@ class SpecModel(BaseModel):
 class Event(SpecModel):
     """The meeting the brief is written for."""
 
-    name: ShortText = Field(description="e.g. `MASG meeting alongside NDM-UN28`")
-    place: ShortText = Field(description="e.g. `Geneva`")
+    name: LocalShort = Field(description="e.g. `MASG meeting alongside NDM-UN28`")
+    place: LocalShort = Field(description="e.g. `Geneva`")
     start: dt.date = Field(description="first day, YYYY-MM-DD")
     end: dt.date | None = Field(None, description="last day, YYYY-MM-DD; omit for one day")
 
@@ -49,7 +56,7 @@ class Sender(SpecModel):
 
     organization: ShortText
     name: ShortText | None = Field(None, description="contact person")
-    role: ShortText | None = Field(None, description="contact person's role")
+    role: LocalShort | None = Field(None, description="contact person's role")
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")] | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[+0-9 ().\-/]{5,30}$")] | None = None
     website: Url | None = None
@@ -59,8 +66,8 @@ class BriefHeader(SpecModel):
     """Identity of the brief: names the output files and fills the header band."""
 
     id: Slug = Field(description="used in output file names, e.g. `masg-2025`")
-    title: ShortText = Field(description="the headline: the message, not the topic (8-14 words)")
-    subtitle: ShortText | None = Field(None, description="document type, e.g. `Briefing note`")
+    title: LocalShort = Field(description="the headline: the message, not the topic (8-14 words)")
+    subtitle: LocalShort | None = Field(None, description="document type, e.g. `Briefing note`")
     date: dt.date = Field(description="date of the brief, YYYY-MM-DD; also used in file names")
     language: LanguageTag = "en"
     page: PageSize = Field("A4", description="`A4` or `Letter`")
@@ -77,8 +84,8 @@ class BriefHeader(SpecModel):
 class Ask(SpecModel):
     """One concrete request: a bold lead-in and one sentence."""
 
-    headline: ShortText
-    detail: LongText
+    headline: LocalShort
+    detail: LocalLong
 
 
 class Stat(SpecModel):
@@ -90,11 +97,12 @@ class Stat(SpecModel):
         "count", description="`count` 382, `percent` 13%, `compact` 1.5 million")
     decimals: Annotated[int, Field(ge=0, le=3)] | None = Field(
         None, description="digits after the decimal point; default: as needed, at most one")
-    prefix: Annotated[str, StringConstraints(max_length=12)] | None = Field(
-        None, description="written before the number, e.g. `~`, `>`, `US$`")
-    suffix: Annotated[str, StringConstraints(max_length=12)] | None = Field(
-        None, description="written after the number")
-    label: ShortText = Field(description="what the number counts, in a few words")
+    prefix: Affix | None = Field(
+        None, description="written before the number, e.g. `~`, `>`, `US$`; or one per "
+        "language, e.g. {en: €, fr: ''}")
+    suffix: Affix | None = Field(
+        None, description="written after the number, e.g. {fr: ' €', ru: ' евро'}")
+    label: LocalShort = Field(description="what the number counts, in a few words")
     source: Slug = Field(description="id of an entry in `sources`")
     as_of: dt.date | None = Field(None, description="date the figure refers to")
     featured: bool = Field(True, description="show as a callout (false: only citable in text)")
@@ -103,19 +111,23 @@ class Stat(SpecModel):
 class Quote(SpecModel):
     """A testimony quote with its speaker."""
 
-    text: LongText = Field(description="the words, verbatim, without quotation marks")
+    text: LongText = Field(description="the words, verbatim, without quotation marks, in the "
+                           "language they were spoken")
     speaker: ShortText
-    role: ShortText | None = None
+    role: LocalShort | None = None
     source: Slug | None = Field(None, description="id of an entry in `sources`")
     consent: bool = Field(False, description="the speaker agreed to be quoted")
-    language: LanguageTag | None = Field(None, description="language of the quote if not the brief's")
+    language: LanguageTag | None = Field(
+        None, description="language the words were spoken in, if not the brief's")
+    translation: LocalLong | None = Field(
+        None, description="translation shown under the words on pages in other languages")
 
 
 class Section(SpecModel):
     """A short optional context section."""
 
-    heading: ShortText
-    body: LongText
+    heading: LocalShort
+    body: LocalLong
 
 
 class Source(SpecModel):
@@ -136,8 +148,8 @@ class Audience(SpecModel):
     name: ShortText = Field(description="e.g. `United States delegation`")
     language: LanguageTag | None = None
     page: PageSize | None = None
-    intro: LongText | None = Field(None, description="a line for this delegation only")
-    summary: LongText | None = None
+    intro: LocalLong | None = Field(None, description="a line for this delegation only")
+    summary: LocalLong | None = None
     asks: Annotated[list[Ask], Field(min_length=1, max_length=5)] | None = None
     stats: Annotated[list[Slug], Field(min_length=1, max_length=6)] | None = Field(
         None, description="ids of the figures shown as callouts for this delegation, in order")
@@ -153,7 +165,7 @@ class BriefSpec(SpecModel):
     )
 
     brief: BriefHeader
-    summary: LongText = Field(description="the bottom line: issue, why now, what we ask")
+    summary: LocalLong = Field(description="the bottom line: issue, why now, what we ask")
     asks: Annotated[list[Ask], Field(min_length=1, max_length=5)]
     stats: Annotated[list[Stat], Field(max_length=40)] = []
     quotes: Annotated[list[Quote], Field(max_length=3)] = []

@@ -145,23 +145,28 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
 
 
 def text_fields(spec: BriefSpec) -> Iterator[tuple[FieldPath, str]]:
-    """Every field that accepts inline markup, with its path in the spec."""
-    yield ("summary",), spec.summary
+    """Every field that accepts inline markup, with its path in the spec (each language)."""
+    fields: list[tuple[FieldPath, str | dict[str, str] | None]] = [(("summary",), spec.summary)]
     for index, ask in enumerate(spec.asks):
-        yield ("asks", index, "headline"), ask.headline
-        yield ("asks", index, "detail"), ask.detail
+        fields += [(("asks", index, "headline"), ask.headline),
+                   (("asks", index, "detail"), ask.detail)]
     for index, section in enumerate(spec.sections):
-        yield ("sections", index, "body"), section.body
+        fields.append((("sections", index, "body"), section.body))
     for index, quote in enumerate(spec.quotes):
-        yield ("quotes", index, "text"), quote.text
+        fields += [(("quotes", index, "text"), quote.text),
+                   (("quotes", index, "translation"), quote.translation)]
     for index, audience in enumerate(spec.audiences):
-        if audience.intro:
-            yield ("audiences", index, "intro"), audience.intro
-        if audience.summary:
-            yield ("audiences", index, "summary"), audience.summary
+        fields += [(("audiences", index, "intro"), audience.intro),
+                   (("audiences", index, "summary"), audience.summary)]
         for ask_index, ask in enumerate(audience.asks or []):
-            yield ("audiences", index, "asks", ask_index, "headline"), ask.headline
-            yield ("audiences", index, "asks", ask_index, "detail"), ask.detail
+            fields += [(("audiences", index, "asks", ask_index, "headline"), ask.headline),
+                       (("audiences", index, "asks", ask_index, "detail"), ask.detail)]
+    for path, value in fields:
+        if isinstance(value, dict):
+            for language, text in value.items():
+                yield (*path, language), text
+        elif value is not None:
+            yield path, value
 
 
 def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[Problem]:
@@ -197,13 +202,47 @@ def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document:
 def problems_from_validation_error(error: ValidationError, document: YamlDocument,
                                    root: type[BaseModel]) -> list[Problem]:
     """Located, friendly problems for every error pydantic found, in file order."""
-    items = error.errors()
+    items = _without_union_branches(error.errors(), document.data)
     missing: dict[FieldPath, list[str]] = {}
     for item in items:
         if item["type"] == "missing":
             missing.setdefault(tuple(item["loc"][:-1]), []).append(str(item["loc"][-1]))
     return _sorted_unique([_problem_from_pydantic(item, document, root, missing)
                            for item in items])
+
+
+def _without_union_branches(items: list[Any], data: Any) -> list[Any]:
+    """Errors of text fields that take a string or a per-language mapping, made plain.
+
+    pydantic reports a failed `str | dict` field once per branch, with the branch name in the
+    location. Keep the branch that matches what the user wrote and drop the branch name.
+    """
+    cleaned = []
+    for item in items:
+        loc = list(item["loc"])
+        branch_at = next((index for index, part in enumerate(loc) if isinstance(part, str)
+                          and (part.startswith("constrained-str") or part.startswith("dict["))),
+                         None)
+        if branch_at is not None:
+            written = _raw_value(data, loc[:branch_at])
+            wanted = "dict[" if isinstance(written, dict) else "constrained-str"
+            if not str(loc[branch_at]).startswith(wanted):
+                continue
+            del loc[branch_at]
+        if loc and loc[-1] == "[key]":
+            loc.pop()
+            item = {**item, "type": "language_key"}
+        cleaned.append({**item, "loc": tuple(loc)})
+    return cleaned
+
+
+def _raw_value(data: Any, path: list[Any]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseModel],
@@ -222,6 +261,10 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
                 else f"allowed here: {', '.join(allowed)}")
         return Problem(document.locate(loc, key=True), field, f"unknown key {key!r}", hint,
                        rule="unknown-key")
+    if kind == "language_key":
+        return Problem(document.locate(loc, key=True), field,
+                       f"{loc[-1]!r} is not a language tag",
+                       "write text per language as  en: ...  fr: ...", rule="invalid-value")
     if kind == "missing":
         parent = format_field_path(loc[:-1]) or "the top level"
         return Problem(document.locate(loc[:-1], key=True), field, "required field is missing",
