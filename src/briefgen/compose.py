@@ -39,7 +39,8 @@ from briefgen.template import LAYOUT_FILE, Template
 from briefgen.view import BriefView
 
 PAGE_SIZES = {"A4": (595.2756, 841.8898), "Letter": (612.0, 792.0)}
-_SPACE_RUN = re.compile(r"\s+")
+# Layout white space only: a no-break space in a label (French "«\u00a0") is kept.
+_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def compose_document(view: BriefView, template: Template,

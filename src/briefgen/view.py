@@ -13,7 +13,12 @@ from typing import Any
 
 from briefgen.errors import Problem, SpecError
 from briefgen.inline import Inline, parse_inline, plain_text
-from briefgen.locale_format import format_date_range, format_long_date, format_number
+from briefgen.locale_format import (
+    NO_BREAK_SPACE,
+    format_date_range,
+    format_long_date,
+    format_number,
+)
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import Audience, BriefSpec
 from briefgen.template import Template
@@ -211,8 +216,9 @@ def _affix(value: str | dict[str, str] | None, language: str) -> str:
     """A stat's prefix or suffix for the language (none when not given for it)."""
     if isinstance(value, dict):
         chosen = pick_language(value, language)
-        return value[chosen] if chosen else ""
-    return value or ""
+        value = value[chosen] if chosen else ""
+    # A figure never wraps inside itself, unit included.
+    return (value or "").replace(" ", NO_BREAK_SPACE)
 
 
 def pick_language(texts: Mapping[str, object], language: str) -> str | None:

@@ -33,7 +33,8 @@ PageSize = Literal["A4", "Letter"]
 #   summary: Plain text
 #   summary: {en: English text, fr: Texte en français}
 LocalShort = ShortText | dict[LanguageTag, ShortText]
-_AffixText = Annotated[str, StringConstraints(max_length=24)]
+# Spaces in a prefix or suffix are kept ("4.25 million" + " евро"), unlike elsewhere.
+_AffixText = Annotated[str, StringConstraints(max_length=24, strip_whitespace=False)]
 Affix = _AffixText | dict[LanguageTag, _AffixText]
 LocalLong = LongText | dict[LanguageTag, LongText]
 
