@@ -9,6 +9,7 @@ them, and refusing them removes object construction and alias-expansion attacks 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,7 +176,17 @@ class _Builder:
             value: Any = event.value
             if event.style is None and event.implicit[0] and value in _NULLS:
                 value = None
-            self.add(value, event)
+            elif not value.isascii():
+                # One normal form, so the PDF and the DOCX carry the same characters.
+                value = unicodedata.normalize("NFC", value)
+            path = self.add(value, event)
+            if value and (unsafe := unsafe_character(value)) is not None:
+                where = format_field_path(path) if path is not None else ""
+                self.problems.append(Problem(
+                    self.location(event), where,
+                    f"contains {describe_character(unsafe)}, which cannot be printed",
+                    "delete it; it usually arrives invisibly when text is pasted",
+                    rule="text"))
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             path = self.add(container, event)
@@ -225,6 +236,34 @@ class _Builder:
             self.document.key_marks[child_path] = key_location
             self.document.value_marks[child_path] = location
         return child_path
+
+
+# Characters that are invisible, reorder text, or cannot be stored in a DOCX: an error, never
+# silently dropped. Line breaks and tabs are white space in a spec and are allowed.
+_BIDI_CONTROLS = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                     "\u2066\u2067\u2068\u2069")
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first character of `text` that may not appear in a brief, if any."""
+    for char in text:
+        code = ord(char)
+        if (code < 0x20 and char not in "\t\n\r") or 0x7F <= code < 0xA0:
+            return char
+        if char in _BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+            return char
+    return None
+
+
+def describe_character(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        name = "a lone surrogate"
+    elif char in _BIDI_CONTROLS:
+        name = f"the text-direction control {name or 'character'}".strip()
+    elif not name:
+        name = "a control character"
+    return f"U+{ord(char):04X} ({name})"
 
 
 def _character_at(text: str, line: int, column: int) -> str:
