@@ -9,6 +9,8 @@ reference so it can never be read as markup). Source notes are numbered in readi
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -96,9 +98,46 @@ def _compose_pass(view: BriefView, template: Template, styles: dict[str, Paragra
     return body, footer, builder.cited
 
 
+# A layout that runs longer or writes more than this is stopped: templates come from other
+# people, and a one-page layout needs a few milliseconds and a few kilobytes.
+LAYOUT_SECONDS = 2.0
+LAYOUT_CHARACTERS = 1_000_000
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, with `*` and `**` refused when the result would be huge."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise jinja2.exceptions.SecurityError("exponent too large in the layout")
+        if operator == "*":
+            size = max(_length(left), 1) * max(_length(right), 1)
+            if size > LAYOUT_CHARACTERS:
+                raise jinja2.exceptions.SecurityError("the layout builds a value too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _length(value: Any) -> int:
+    if isinstance(value, str | list | tuple):
+        return len(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value)
+    return 1
+
+
+class _LayoutTimeout(Exception):
+    pass
+
+
+def _on_alarm(signal_number: int, frame: Any) -> None:
+    raise _LayoutTimeout
+
+
 @lru_cache(maxsize=16)
 def _compiled_layout(source: str, folder: str) -> jinja2.Template:
-    environment = ImmutableSandboxedEnvironment(
+    environment = _BoundedSandbox(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -110,9 +149,24 @@ def _compiled_layout(source: str, folder: str) -> jinja2.Template:
 
 def _render_layout(template: Template, context: dict[str, Any]) -> str:
     layout_path = template.folder / LAYOUT_FILE
+    timed = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
     try:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, LAYOUT_SECONDS)
         compiled = _compiled_layout(template.layout_source, str(template.folder))
-        return compiled.render(context)
+        parts, size = [], 0
+        for part in compiled.generate(context):
+            size += len(part)
+            if size > LAYOUT_CHARACTERS:
+                raise TemplateError(Problem(layout_path, "", "the layout produced more than "
+                                            f"{LAYOUT_CHARACTERS:,} characters; stopped"))
+            parts.append(part)
+        return "".join(parts)
+    except _LayoutTimeout:
+        raise TemplateError(Problem(layout_path, "", f"the layout ran for more than "
+                                    f"{LAYOUT_SECONDS:.0f} s and was stopped",
+                                    "look for a loop that never ends")) from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(Problem(Location(layout_path, error.lineno or 1, 1), "",
                                     f"template syntax error: {error.message}")) from None
@@ -125,6 +179,10 @@ def _render_layout(template: Template, context: dict[str, Any]) -> str:
                                     f"{error}")) from None
     except jinja2.TemplateError as error:
         raise TemplateError(Problem(layout_path, "", f"template error: {error}")) from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _parse_layout(markup: str, template: Template) -> ElementTree.Element:
