@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -74,11 +73,6 @@ def pdf_text(path: Path) -> str:
     return result.stdout
 
 
-@pytest.fixture(name="pdf_text")
-def pdf_text_fixture() -> Callable[[Path], str]:
-    return pdf_text
-
-
 def collapse_space(text: str) -> str:
     """All runs of white space (line breaks, no-break spaces) as one plain space."""
     return " ".join(text.split())
@@ -105,6 +99,16 @@ def expected_versions(name: str) -> list[tuple[str | None, str, str]]:
             for audience in audiences]
 
 
+def localized(value: object, language: str) -> object:
+    """A spec text for one language: plain text as is; `{en: ..., fr: ...}` by language tag."""
+    if not isinstance(value, dict):
+        return value
+    for candidate in (language, language.split("-")[0]):
+        if candidate in value:
+            return value[candidate]
+    raise KeyError(f"no text for {language!r} in {value!r}")
+
+
 def expected_stem(name: str, audience_id: str | None, language: str) -> str:
     brief = spec_data(name)["brief"]
     parts = [brief["date"].isoformat(), brief["id"]]
@@ -124,8 +128,6 @@ class Built:
 
     spec: str
     audience_id: str | None
-    language: str
-    page: str
     pdf: Path
     docx: Path
 
@@ -134,9 +136,6 @@ class Built:
 class BuiltBriefs:
     out: Path
     versions: dict[tuple[str, str | None], Built]
-
-    def of(self, spec: str) -> list[Built]:
-        return [built for (name, _), built in self.versions.items() if name == spec]
 
     def docx_files(self) -> list[Path]:
         return [built.docx for built in self.versions.values()]
@@ -152,8 +151,8 @@ def built_briefs(tmp_path_factory: pytest.TempPathFactory) -> BuiltBriefs:
         result = build_spec(spec_path, out)
         for brief in result.briefs:
             versions[(name, brief.audience_id)] = Built(
-                spec=name, audience_id=brief.audience_id, language=brief.language,
-                page=brief.page, pdf=brief.pdf.path, docx=brief.docx.path)
+                spec=name, audience_id=brief.audience_id, pdf=brief.pdf.path,
+                docx=brief.docx.path)
     return BuiltBriefs(out=out, versions=versions)
 
 
@@ -214,12 +213,6 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 # Small helpers for writing specs in tests
 
 
-def write_spec(folder: Path, text: str, name: str = "spec.yaml") -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def replace_once(text: str, old: str, new: str) -> str:
     """`text` with `old` replaced; `old` must occur exactly once (keeps derived specs honest)."""
     count = text.count(old)
@@ -228,7 +221,6 @@ def replace_once(text: str, old: str, new: str) -> str:
 
 
 MINIMAL_TEXT = MINIMAL_SPEC.read_text(encoding="utf-8")
-LOCATION = re.compile(r"^\S+:\d+:\d+: ", re.MULTILINE)
 
 
 # Text in tests/specs/full.yaml that must reach both outputs exactly as typed.

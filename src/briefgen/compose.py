@@ -429,12 +429,14 @@ def _trim(spans: list[Span]) -> list[Span]:
 def _check_drawable(view: BriefView, fonts: Any, locate: Callable[[FieldPath], Location]
                     ) -> None:
     problems = []
-    for user_text in view.texts:
-        missing = missing_characters(str(user_text), fonts)
+    texts = [(user_text.origin, str(user_text)) for user_text in view.texts]
+    texts += view.affixes
+    for origin, text in texts:
+        missing = missing_characters(text, fonts)
         if missing:
             shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing[:5])
             problems.append(Problem(
-                locate(user_text.origin), format_field_path(user_text.origin),
+                locate(origin), format_field_path(origin),
                 f"the font {fonts.name} cannot draw {shown}",
                 "replace the character, or use a template whose font covers it",
                 rule="font-coverage"))

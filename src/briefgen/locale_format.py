@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
 
 # A bare language picks the convention its readers in Geneva expect: "en" is British English.
@@ -99,6 +99,6 @@ def format_date_range(start: dt.date, end: dt.date | None, language: str) -> str
         return (f"{format_date(start, 'MMMM d', locale=locale)}\u2013"
                 f"{format_date(end, 'd, y', locale=locale)}")
     if start.year == end.year:
-        first = format_date(start, "d MMMM" if day_first else "MMMM d", locale=locale)
+        first = format_skeleton("MMMMd", start, locale=locale)
         return f"{first} \u2013 {format_date(end, 'long', locale=locale)}"
     return f"{format_long_date(start, language)} \u2013 {format_long_date(end, language)}"

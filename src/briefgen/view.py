@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.errors import Problem, SpecError
-from briefgen.inline import Inline, parse_inline, plain_text
+from briefgen.inline import Inline, Text, parse_inline, plain_text
 from briefgen.locale_format import (
     NO_BREAK_SPACE,
     format_date_range,
@@ -62,6 +62,7 @@ class BriefView:
     context: dict[str, Any]
     texts: list[UserText] = field(default_factory=list)
     stat_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (text, source)
+    affixes: list[tuple[FieldPath, str]] = field(default_factory=list)  # stat prefixes, suffixes
     source_order: list[str] = field(default_factory=list)
     audience_id: str | None = None
     title: str = ""
@@ -85,7 +86,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     missing: list[Problem] = []
 
     def text(value: str | dict[str, str] | None, origin: FieldPath,
-             text_language: str | None = None) -> UserText | None:
+             text_language: str | None = None, *, literal: bool = False) -> UserText | None:
+        """User text as the layout sees it; `literal` text (addresses) is never parsed."""
         if value is None:
             return None
         if isinstance(value, dict):
@@ -98,8 +100,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                     rule="missing-translation"))
                 return None
             value, origin = value[chosen], (*origin, chosen)
-        user_text = UserText(len(view.texts), origin, parse_inline(value),
-                             text_language or language)
+        nodes = (Text(value),) if literal else parse_inline(value)
+        user_text = UserText(len(view.texts), origin, nodes, text_language or language)
         view.texts.append(user_text)
         return user_text
 
@@ -111,9 +113,10 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     asks = audience.asks if audience and audience.asks else spec.asks
     asks_path: FieldPath = (*audience_path, "asks") if audience and audience.asks else ("asks",)
 
-    for stat in spec.stats:
+    for index, stat in enumerate(spec.stats):
         value = format_number(stat.value, stat.format, language, stat.decimals)
         before, after = _affix(stat.prefix, language), _affix(stat.suffix, language)
+        view.affixes += [(("stats", index, "prefix"), before), (("stats", index, "suffix"), after)]
         view.stat_values[stat.id] = (f"{before}{value}{after}", stat.source)
     stat_index = {stat.id: index for index, stat in enumerate(spec.stats)}
     featured = (audience.stats if audience and audience.stats
@@ -140,10 +143,9 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             "dates": format_date_range(event.start, event.end, language),
         },
         "sender": {
-            name: text(getattr(sender, attribute), (*sender_path, name))
-            for name, attribute in (("organization", "organization"), ("name", "name"),
-                                    ("role", "role"), ("email", "email"), ("phone", "phone"),
-                                    ("website", "website"))
+            name: text(getattr(sender, name), (*sender_path, name),
+                       literal=name in {"email", "phone", "website"})
+            for name in ("organization", "name", "role", "email", "phone", "website")
         } | {
             "email_href": f"mailto:{sender.email}" if sender.email else None,
             "website_href": sender.website,
@@ -184,7 +186,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             "publisher": text(source.publisher, ("sources", index, "publisher")),
             "author": text(source.author, ("sources", index, "author")),
             "date": format_long_date(source.date, language) if source.date else None,
-            "url": text(display_url(source.url), ("sources", index, "url")),
+            "url": text(display_url(source.url), ("sources", index, "url"), literal=True),
             "href": source.url,
         }
         for index, source in enumerate(spec.sources)
@@ -194,7 +196,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     view.audience_id = audience.id if audience else None
     title = view.context["brief"]["title"]
     view.title = str(title)
-    view.author = header.from_.organization
+    view.author = sender.organization
     event_name, event_place = view.context["event"]["name"], view.context["event"]["place"]
     view.subject = (f"{event_name}, {event_place}, "
                     f"{format_date_range(event.start, event.end, language)}")

@@ -23,13 +23,20 @@ class OutputFile:
 
 
 def write_atomically(files: list[OutputFile], protected: set[Path] | None = None) -> None:
-    """Write every file or none; never overwrite a path in `protected` (the inputs)."""
+    """Write every file or none; never overwrite a path in `protected` (the inputs).
+
+    New contents are staged next to their targets first. Each existing target is then moved
+    aside before its replacement is renamed in; if any rename fails, the new files are removed
+    and the old ones moved back, so the folder holds either the old set or the new set.
+    """
     protected = {path.resolve() for path in protected or set()}
     for file in files:
         if file.path.resolve() in protected:
             raise UserError(Problem(file.path, "", "refusing to overwrite an input file",
                                     "choose another output folder with --out"))
     staged: list[tuple[Path, Path]] = []
+    set_aside: list[tuple[Path, Path]] = []  # (old file moved aside, its target)
+    placed: list[Path] = []
     try:
         for file in files:
             folder = file.path.parent
@@ -46,8 +53,24 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(name, 0o644)
-        for staged_path, target in staged:
-            os.replace(staged_path, target)
+        try:
+            for staged_path, target in staged:
+                if target.exists() or target.is_symlink():
+                    # A symlink is moved aside itself, never followed.
+                    aside = target.with_name(f".{target.name}.{os.getpid()}.old")
+                    os.replace(target, aside)
+                    set_aside.append((aside, target))
+                os.replace(staged_path, target)
+                placed.append(target)
+        except OSError:
+            for target in placed:
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            for aside, target in reversed(set_aside):
+                with contextlib.suppress(OSError):
+                    os.replace(aside, target)
+            set_aside.clear()
+            raise
     except OSError as error:
         raise UserError(Problem(files[0].path.parent, "",
                                 f"cannot write output ({error.strerror})")) from None
@@ -55,3 +78,6 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
         for staged_path, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 staged_path.unlink()
+        for aside, _ in set_aside:
+            with contextlib.suppress(FileNotFoundError):
+                aside.unlink()

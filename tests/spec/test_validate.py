@@ -217,3 +217,13 @@ def test_stats_and_dates_are_typed(validate_text: Callable[[str], BriefSpec]) ->
     assert spec.stats[0].value == 1_500_000
     assert spec.stats[0].featured is False
     assert spec.brief.date.isoformat() == "2025-03-24"
+
+
+def test_an_optional_field_left_empty_counts_as_absent(
+        validate_text: Callable[[str], BriefSpec]) -> None:
+    """Copied briefs often keep a key with no value (`end:`) or `~` for "none"."""
+    spec = validate_text(edit(MINIMAL_TEXT,
+                              ("    start: 2025-04-09", "    start: 2025-04-09\n    end:"),
+                              ("  date: 2025-03-24", "  date: 2025-03-24\n  subtitle: ~")))
+    assert spec.brief.event.end is None
+    assert spec.brief.subtitle is None

@@ -77,7 +77,9 @@ def load_yaml(path: Path) -> YamlDocument:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        # Columns count characters, as editors do, not bytes.
+        column = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
         raise SpecError(
             Problem(Location(path, line, column), "", "file is not valid UTF-8 text",
                     "save the file as UTF-8 in your editor")
@@ -109,6 +111,12 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         hint = ("indent with spaces, not tabs" if offending == "\t" else _syntax_hint(message))
         raise SpecError(Problem(location, "", f"YAML syntax error: {message}", hint,
                                 rule="yaml")) from None
+    except yaml.reader.ReaderError as error:
+        char = chr(error.character) if isinstance(error.character, int) else str(error.character)
+        raise SpecError(Problem(
+            _location_of_offset(text, error.position, path), "",
+            f"contains {describe_character(char)}, which cannot be printed",
+            "delete it; it usually arrives invisibly when text is pasted", rule="text")) from None
     except yaml.YAMLError as error:
         raise SpecError(Problem(path, "", f"YAML syntax error: {error}", rule="yaml")) from None
     if not builder.has_document or (builder.root is None and not document.value_marks):
@@ -174,7 +182,8 @@ class _Builder:
                                   "remove the tag; write the value as plain text")
         if isinstance(event, yaml.ScalarEvent):
             value: Any = event.value
-            if event.style is None and event.implicit[0] and value in _NULLS:
+            # libyaml reports a plain scalar's style as "", PyYAML's parser as None.
+            if not event.style and event.implicit[0] and value in _NULLS:
                 value = None
             elif not value.isascii():
                 # One normal form, so the PDF and the DOCX carry the same characters.

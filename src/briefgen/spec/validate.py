@@ -144,29 +144,34 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
                       rule="event-dates")
 
 
+# Fields holding addresses, ids or codes: never read as inline markup.
+_LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "language", "page",
+                   "template", "include", "format", "prefix", "suffix"}
+
+
 def text_fields(spec: BriefSpec) -> Iterator[tuple[FieldPath, str]]:
-    """Every field that accepts inline markup, with its path in the spec (each language)."""
-    fields: list[tuple[FieldPath, str | dict[str, str] | None]] = [(("summary",), spec.summary)]
-    for index, ask in enumerate(spec.asks):
-        fields += [(("asks", index, "headline"), ask.headline),
-                   (("asks", index, "detail"), ask.detail)]
-    for index, section in enumerate(spec.sections):
-        fields.append((("sections", index, "body"), section.body))
-    for index, quote in enumerate(spec.quotes):
-        fields += [(("quotes", index, "text"), quote.text),
-                   (("quotes", index, "translation"), quote.translation)]
-    for index, audience in enumerate(spec.audiences):
-        fields += [(("audiences", index, "intro"), audience.intro),
-                   (("audiences", index, "summary"), audience.summary)]
-        for ask_index, ask in enumerate(audience.asks or []):
-            fields += [(("audiences", index, "asks", ask_index, "headline"), ask.headline),
-                       (("audiences", index, "asks", ask_index, "detail"), ask.detail)]
-    for path, value in fields:
-        if isinstance(value, dict):
-            for language, text in value.items():
+    """Every text field read as inline markup, with its path in the spec (each language).
+
+    Walks the whole spec, so a field added to the models is covered without being listed.
+    """
+    yield from _walk_text(spec, ())
+
+
+def _walk_text(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            key = field.alias or name
+            if key not in _LITERAL_FIELDS:
+                yield from _walk_text(getattr(value, name), (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_text(item, (*path, index))
+    elif isinstance(value, dict):
+        for language, text in value.items():
+            if isinstance(text, str):
                 yield (*path, language), text
-        elif value is not None:
-            yield path, value
+    elif isinstance(value, str):
+        yield path, value
 
 
 def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[Problem]:

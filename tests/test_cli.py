@@ -1,0 +1,96 @@
+"""The `briefgen` command through typer's CliRunner: exit codes and what the user reads."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from briefgen import __version__
+from briefgen.cli import app
+from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, MINIMAL_TEXT, expected_stem, expected_versions
+
+runner = CliRunner()
+
+
+def invoke(*arguments: str | Path) -> Result:
+    return runner.invoke(app, [str(argument) for argument in arguments])
+
+
+def test_help_lists_the_build_command() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert re.search(r"^\s+build\s", result.output, re.MULTILINE), result.output
+    assert "briefgen build briefs/masg-2025.yaml" in result.output
+
+
+def test_build_help_shows_an_example() -> None:
+    result = invoke("build", "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert "briefgen build briefs/masg-2025.yaml" in result.output
+    assert "--out" in result.output
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"briefgen {__version__}"
+
+
+def test_build_the_example(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("build", EXAMPLE_SPEC, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    listed = re.findall(r"\S+\.(?:pdf|docx)\b", result.stdout)
+    assert len(listed) == 2 * len(expected_versions("example")), result.stdout
+    expected = {f"{expected_stem('example', audience, language)}{suffix}"
+                for audience, language, _ in expected_versions("example")
+                for suffix in (".pdf", ".docx")}
+    assert {Path(name).name for name in listed} == expected
+    for name in expected:
+        assert (out / "masg-2025" / name).stat().st_size > 1000
+
+
+def test_misspelt_key_is_a_located_user_error_and_nothing_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("brief.yaml").write_text(MINIMAL_TEXT.replace("summary:", "sumary:"), encoding="utf-8")
+    result = invoke("build", "brief.yaml", "--out", "out")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "brief.yaml:13:1: sumary: unknown key 'sumary'" in result.stderr
+    assert "hint: did you mean 'summary'?" in result.stderr
+    assert re.search(r"^brief\.yaml:\d+:\d+: ", result.stderr, re.MULTILINE)
+    assert "unknown key" not in result.stdout  # problems go to stderr
+    assert "not built" in result.stderr
+    out = tmp_path / "out"
+    assert not out.exists() or not any(out.rglob("*"))
+
+
+def test_missing_spec_is_a_user_error(tmp_path: Path) -> None:
+    result = invoke("build", tmp_path / "nothing.yaml", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "nothing.yaml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_bug_is_reported_as_internal_error(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.render.pdf
+
+    def broken(*_: object, **__: object) -> bytes:
+        raise RuntimeError("simulated defect")
+
+    monkeypatch.setattr(briefgen.render.pdf, "render_pdf", broken)
+    result = invoke("build", MINIMAL_SPEC, "--out", tmp_path / "out")
+    assert result.exit_code == 70
+    assert "internal error" in result.stderr
+    assert "report" in result.stderr
+    assert "Traceback" not in result.output
+    debug = invoke("build", MINIMAL_SPEC, "--out", tmp_path / "out", "--debug")
+    assert debug.exit_code == 70
+    assert "Traceback" in debug.stderr and "simulated defect" in debug.stderr

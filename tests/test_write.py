@@ -1,0 +1,115 @@
+"""Writing outputs: all files of a brief or none, never through a symlink, never over inputs."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefgen.errors import UserError
+from briefgen.write import OutputFile, write_atomically
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """An output folder that already holds last week's brief."""
+    folder = tmp_path / "out" / "brief"
+    folder.mkdir(parents=True)
+    (folder / "brief.pdf").write_bytes(b"old pdf")
+    (folder / "brief.docx").write_bytes(b"old docx")
+    return folder
+
+
+def new_files(folder: Path) -> list[OutputFile]:
+    return [OutputFile(folder / "brief.pdf", b"new pdf"),
+            OutputFile(folder / "brief.docx", b"new docx")]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def fail_on_call(number: int, original: Callable[..., Any]) -> Callable[..., Any]:
+    calls = 0
+
+    def maybe_fail(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == number:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(*args, **kwargs)
+
+    return maybe_fail
+
+
+def test_writes_every_file(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "brief"
+    write_atomically(new_files(folder))
+    assert snapshot(folder) == {"brief.docx": b"new docx", "brief.pdf": b"new pdf"}
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) & 0o444 == 0o444  # colleagues can read it
+
+
+def test_replaces_existing_files(out: Path) -> None:
+    write_atomically(new_files(out))
+    assert snapshot(out) == {"brief.docx": b"new docx", "brief.pdf": b"new pdf"}
+
+
+@pytest.mark.parametrize("failing_write", [1, 2], ids=["first-file", "second-file"])
+def test_failed_data_write_changes_nothing(out: Path, monkeypatch: pytest.MonkeyPatch,
+                                           failing_write: int) -> None:
+    before = snapshot(out)
+    monkeypatch.setattr(os, "fsync", fail_on_call(failing_write, os.fsync))
+    with pytest.raises(UserError, match="cannot write output"):
+        write_atomically(new_files(out))
+    assert snapshot(out) == before  # old files intact, no .tmp files left behind
+
+
+@pytest.mark.parametrize("failing_rename", [1, 2], ids=["first-rename", "second-rename"])
+def test_failed_rename_changes_nothing(out: Path, monkeypatch: pytest.MonkeyPatch,
+                                       failing_rename: int) -> None:
+    """A brief is written whole or not at all (e.g. Word holds the DOCX open on Windows)."""
+    before = snapshot(out)
+    monkeypatch.setattr(os, "replace", fail_on_call(failing_rename, os.replace))
+    with pytest.raises(UserError, match="cannot write output"):
+        write_atomically(new_files(out))
+    assert not [path.name for path in out.iterdir() if path.name.endswith(".tmp")]
+    assert snapshot(out) == before
+
+
+def test_symlink_at_the_target_is_replaced_not_followed(out: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "precious.txt"
+    elsewhere.write_bytes(b"precious")
+    (out / "brief.pdf").unlink()
+    (out / "brief.pdf").symlink_to(elsewhere)
+    write_atomically(new_files(out))
+    assert not (out / "brief.pdf").is_symlink()
+    assert (out / "brief.pdf").read_bytes() == b"new pdf"
+    assert elsewhere.read_bytes() == b"precious"
+
+
+def test_refuses_to_overwrite_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "briefs" / "brief.yaml"
+    spec.parent.mkdir()
+    spec.write_text("summary: keep me\n", encoding="utf-8")
+    # The same file, spelt differently.
+    target = Path("briefs") / ".." / "briefs" / "brief.yaml"
+    with pytest.raises(UserError) as caught:
+        write_atomically([OutputFile(tmp_path / "other.pdf", b"pdf"),
+                          OutputFile(target, b"overwritten")], protected={spec})
+    assert "refusing to overwrite an input file" in str(caught.value)
+    assert spec.read_text(encoding="utf-8") == "summary: keep me\n"
+    assert not (tmp_path / "other.pdf").exists()  # nothing at all was written
+
+
+def test_unwritable_folder_is_a_user_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(UserError):
+        write_atomically([OutputFile(blocker / "brief" / "brief.pdf", b"pdf")])
