@@ -48,6 +48,7 @@ class UnitResult:
     seconds: float = 0.0
     skipped: bool = False
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -77,7 +78,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] | None = None,
-                force: bool = False, strict: bool = False) -> Plan:
+                force: bool = False, strict: bool = False, email: bool = False) -> Plan:
     """Read and check every spec; decide which units to build, skip or report as failed."""
     from briefgen.checks import check_spec
     from briefgen.spec.includes import load_spec
@@ -122,7 +123,9 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
                 plan.failed.append(UnitResult(spec_path, brief_id, failure.audience_id,
                                               problems=failure.problems))
         known = [audience.id for audience in spec.audiences]
-        wanted: list[str | None] = list(known) or [None]
+        # A spec without audiences builds one generic brief; one whose audiences all
+        # failed builds nothing more.
+        wanted: list[str | None] = list(known) or ([] if failures else [None])
         if audiences is not None:
             unknown = sorted(audiences - set(known) - {failure.audience_id
                                                         for failure in failures})
@@ -136,7 +139,8 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
         for audience_id in wanted:
             unit = Unit(spec_path, brief_id, audience_id, f"{digest}:{audience_id}")
             previous = _previous_files(out_root, unit)
-            if previous is not None and not force:
+            # Drafts are always written afresh: they are quick, and carry the current files.
+            if previous is not None and not force and not email:
                 plan.skipped.append(UnitResult(spec_path, brief_id, audience_id, files=previous,
                                                skipped=True))
             else:
@@ -145,12 +149,13 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
 
 
 def run_units(units: list[Unit], out_root: Path, jobs: int,
-              on_done: Callable[[UnitResult], None] | None = None) -> list[UnitResult]:
+              on_done: Callable[[UnitResult], None] | None = None, *, email: bool = False
+              ) -> list[UnitResult]:
     """Render and write every unit, on `jobs` processes; results in the order of `units`."""
     if jobs <= 1 or len(units) <= 1:
         results = []
         for unit in units:
-            result = build_unit(unit, out_root)
+            result = build_unit(unit, out_root, email)
             if on_done:
                 on_done(result)
             results.append(result)
@@ -158,7 +163,7 @@ def run_units(units: list[Unit], out_root: Path, jobs: int,
     _warm_up()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(units)), mp_context=context) as pool:
-        futures: list[Future[UnitResult]] = [pool.submit(build_unit, unit, out_root)
+        futures: list[Future[UnitResult]] = [pool.submit(build_unit, unit, out_root, email)
                                              for unit in units]
         if on_done:
             for future in futures:
@@ -166,9 +171,10 @@ def run_units(units: list[Unit], out_root: Path, jobs: int,
         return [future.result() for future in futures]
 
 
-def build_unit(unit: Unit, out_root: Path) -> UnitResult:
+def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
     """Render one audience of one spec and write its files (runs in a worker)."""
     from briefgen.build import render_brief
+    from briefgen.drafts import compose_draft
     from briefgen.write import OutputFile, write_atomically
 
     started = time.perf_counter()
@@ -181,6 +187,11 @@ def build_unit(unit: Unit, out_root: Path) -> UnitResult:
         rendered = render_brief(spec, template, document, index, out_root, result.timings)
         state = _state_path(out_root, unit)
         files = [rendered.pdf, rendered.docx]
+        if email and rendered.view is not None:
+            draft = compose_draft(spec, document, template, index, rendered.view, rendered.pdf,
+                                  rendered.docx)
+            files.append(draft.file)
+            result.warnings = draft.warnings
         write_atomically([*files, OutputFile(state, _state_text(unit, files).encode())],
                          protected={unit.spec_path, *document.included})
     except UserError as error:

@@ -19,7 +19,7 @@ from briefgen.spec.loader import YamlDocument, format_field_path
 from briefgen.spec.models import BriefSpec
 from briefgen.spec.validate import validate_spec
 from briefgen.template import Template, load_template
-from briefgen.view import resolve_brief
+from briefgen.view import BriefView, resolve_brief
 from briefgen.write import OutputFile, write_atomically
 
 
@@ -34,6 +34,7 @@ class RenderedBrief:
     fit: Fit
     pdf: OutputFile
     docx: OutputFile
+    view: BriefView | None = None
 
 
 @dataclass
@@ -128,6 +129,7 @@ def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         pdf=OutputFile(folder / output_name(spec, view.audience_id, view.language, ".pdf"), pdf),
         docx=OutputFile(folder / output_name(spec, view.audience_id, view.language, ".docx"),
                         word),
+        view=view,
     )
 
 

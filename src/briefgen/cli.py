@@ -65,6 +65,9 @@ def build(
     watch: Annotated[bool, typer.Option(
         "--watch", help="Keep running; rebuild whenever a spec, fact file or template is "
         "saved. Stop with Ctrl-C.")] = False,
+    email: Annotated[bool, typer.Option(
+        "--email", help="Also write an email draft (.eml) per audience; see `briefgen email`.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
                      ] = False,
@@ -95,7 +98,7 @@ def build(
         raise typer.Exit(EXIT_USER_ERROR)
     options = _BuildOptions(out=out, audiences=set(audience) if audience else None,
                             jobs=jobs or default_jobs(), force=force, strict=strict,
-                            quiet=quiet, debug=debug)
+                            quiet=quiet, debug=debug, email=email)
     if watch:
         _watch(paths, options)
         return
@@ -106,7 +109,8 @@ def build(
 
 class _BuildOptions:
     def __init__(self, *, out: Path, audiences: set[str] | None, jobs: int, force: bool,
-                 strict: bool, quiet: bool, debug: bool) -> None:
+                 strict: bool, quiet: bool, debug: bool, email: bool = False) -> None:
+        self.email = email
         self.out = out
         self.audiences = audiences
         self.jobs = jobs
@@ -125,11 +129,15 @@ def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
     started = time.perf_counter()
     try:
         plan = plan_builds(spec_paths, options.out, audiences=options.audiences,
-                           force=options.force, strict=options.strict)
+                           force=options.force, strict=options.strict, email=options.email)
         for warning in plan.warnings:
             typer.echo(str(warning), err=True)
         with _Progress(len(plan.units), enabled=not options.quiet) as progress:
-            results = run_units(plan.units, options.out, options.jobs, progress.advance)
+            results = run_units(plan.units, options.out, options.jobs, progress.advance,
+                                email=options.email)
+        for result in results:
+            for warning in result.warnings:
+                typer.echo(str(warning), err=True)
     except KeyboardInterrupt:
         typer.echo("interrupted; briefs in progress were not written", err=True)
         raise typer.Exit(130) from None
@@ -216,6 +224,42 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)  # type: ignore[attr-defined]
+
+
+@app.command()
+def email(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER...",
+        show_default=False)],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for the outputs; drafts go to OUT/<brief id>/email/.")
+    ] = Path("out"),
+    audience: Annotated[list[str] | None, typer.Option(
+        "--audience", "-a", help="Only this audience (repeat for several).",
+        show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+) -> None:
+    """Build each brief and write one email draft (.eml) per audience, ready to send.
+
+    \b
+    Each draft is addressed to the audience's contacts (To, or Cc with cc: true), has a
+    subject naming the meeting and the ask, a short cover note from the template
+    (email/<language>.txt.j2), and the audience's PDF attached (and the DOCX with
+    attach_docx: true). Open it in Outlook or Thunderbird: it opens as an unsent draft.
+    Nothing is sent. Attachments are checked first: no scripts, embedded files,
+    encryption, macros or unsafe links; a warning above 1 MB, an error above 10 MB.
+    """
+    from briefgen.batch import default_jobs, expand_paths
+
+    spec_paths = expand_paths(paths)
+    if not spec_paths:
+        typer.echo("no .yaml specs found in " + ", ".join(map(str, paths)), err=True)
+        raise typer.Exit(EXIT_USER_ERROR)
+    options = _BuildOptions(out=out, audiences=set(audience) if audience else None,
+                            jobs=default_jobs(), force=True, strict=False, quiet=quiet,
+                            debug=False, email=True)
+    if _build_once(spec_paths, options):
+        raise typer.Exit(EXIT_USER_ERROR)
 
 
 @app.command()
@@ -316,7 +360,8 @@ def _print_summary(results: Sequence[object], seconds: float, failures: int) -> 
         for number, (path, size) in enumerate(result.files):
             rows.append((result.brief_id if number == 0 else "",
                          (result.audience_id or "-") if number == 0 else "",
-                         display_path(path), "1", _size(size), fit if number == 0 else ""))
+                         display_path(path), "1" if path.suffix != ".eml" else "-",
+                         _size(size), fit if number == 0 else ""))
     if len(rows) > 1:
         widths = [max(len(row[column]) for row in rows) for column in range(6)]
         for row in rows:

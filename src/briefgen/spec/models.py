@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Slug = Annotated[
     str,
@@ -39,6 +39,28 @@ Affix = _AffixText | dict[LanguageTag, _AffixText]
 LocalLong = LongText | dict[LanguageTag, LongText]
 
 
+# One address, as mail software writes it: no display name, no list, no spaces.
+EmailAddress = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+                      max_length=254),
+    Field(description="one email address, e.g. `name@example.org`"),
+]
+
+
+def _plain_header_text(value: str) -> str:
+    """Text that goes into an email header: one line, and no encoded-word tricks."""
+    if any(char in value for char in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        raise ValueError("must be on one line (it goes into an email header)")
+    if "=?" in value:
+        raise ValueError("must not contain '=?' (it could smuggle an encoded email header)")
+    return value
+
+
+HeaderText = Annotated[str, StringConstraints(min_length=1, max_length=120),
+                       AfterValidator(_plain_header_text)]
+
+
 class SpecModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -55,10 +77,10 @@ class Event(SpecModel):
 class Sender(SpecModel):
     """Who the brief is from: printed in the header band and the contact block."""
 
-    organization: ShortText
-    name: ShortText | None = Field(None, description="contact person")
+    organization: HeaderText
+    name: HeaderText | None = Field(None, description="contact person")
     role: LocalShort | None = Field(None, description="contact person's role")
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")] | None = None
+    email: EmailAddress | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[+0-9 ().\-/]{5,30}$")] | None = None
     website: Url | None = None
 
@@ -142,6 +164,15 @@ class Source(SpecModel):
     url: Url | None = None
 
 
+class Contact(SpecModel):
+    """Someone in a delegation who receives the brief by email."""
+
+    name: HeaderText
+    email: EmailAddress
+    role: ShortText | None = None
+    cc: bool = Field(False, description="put on Cc instead of To")
+
+
 class Audience(SpecModel):
     """A delegation that gets its own tailored version of the brief."""
 
@@ -155,6 +186,11 @@ class Audience(SpecModel):
     stats: Annotated[list[Slug], Field(min_length=1, max_length=6)] | None = Field(
         None, description="ids of the figures shown as callouts for this delegation, in order")
     from_: Sender | None = Field(None, alias="from")
+    contacts: Annotated[list[Contact], Field(max_length=20)] = Field(
+        [], description="who gets this version by email (`briefgen email`)")
+    greeting: LocalShort | None = Field(
+        None, description="first line of the email, e.g. `Dear Ms Novak,`")
+    attach_docx: bool = Field(False, description="attach the DOCX to the email as well")
 
 
 class BriefSpec(SpecModel):

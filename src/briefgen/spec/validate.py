@@ -300,6 +300,9 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
         "greater_than_equal": (f"must be at least {context.get('ge')}", ""),
         "less_than_equal": (f"must be at most {context.get('le')}", ""),
     }
+    if kind == "value_error":
+        return Problem(location, field, str(context.get("error", item["msg"])), "",
+                       rule="invalid-value")
     message, hint = messages.get(kind, (item["msg"], ""))
     return Problem(location, field, message, hint, rule="invalid-value")
 

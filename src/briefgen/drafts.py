@@ -1,0 +1,228 @@
+"""Email drafts: one `.eml` per audience, ready to review and send from a mail program.
+
+The cover note is a plain-text Jinja file in the template (`email/<language>.txt.j2`, first
+line `Subject: ...`), run in the sandbox. Nothing is sent and no network is used: the draft
+carries `X-Unsent: 1`, which makes Outlook and Thunderbird open it as an unsent message.
+
+Headers are built only from values checked here (one line, no encoded words, one address per
+field), because Python's email package does not reliably refuse header injection itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefgen.errors import Problem, TemplateError
+from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
+from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
+from briefgen.spec.models import BriefSpec
+from briefgen.template import Template
+from briefgen.view import BriefView, UserText, pick_language
+from briefgen.write import OutputFile
+
+EMAIL_FOLDER = "email"
+WARN_BYTES = 1_000_000
+LIMIT_BYTES = 10_000_000
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class Draft:
+    file: OutputFile
+    warnings: list[Problem]
+
+
+def draft_path(pdf_path: Path) -> Path:
+    return pdf_path.parent / EMAIL_FOLDER / (pdf_path.stem + ".eml")
+
+
+def compose_draft(spec: BriefSpec, document: YamlDocument, template: Template,
+                  audience_index: int | None, view: BriefView, pdf: OutputFile,
+                  docx: OutputFile) -> Draft:
+    """The draft for one audience; attachments are checked before anything is written."""
+    audience = spec.audiences[audience_index] if audience_index is not None else None
+    where: FieldPath = ("audiences", audience_index) if audience_index is not None else ()
+    warnings: list[Problem] = []
+    attach_docx = audience.attach_docx if audience else False
+    attachments = [pdf] + ([docx] if attach_docx else [])
+    problems = check_pdf(pdf.data, pdf.path) + (check_docx(docx.data, docx.path)
+                                                 if attach_docx else [])
+    total = sum(len(file.data) for file in attachments)
+    if total > LIMIT_BYTES:
+        problems.append(Problem(pdf.path, "", f"attachments total {total / 1e6:.1f} MB; many "
+                                "ministry gateways refuse mail above 10 MB", rule="attachments"))
+    elif total > WARN_BYTES:
+        warnings.append(Problem(pdf.path, "", f"attachments total {total / 1e6:.1f} MB; keep "
+                                "mail to diplomats under 1 MB where you can", rule="attachments",
+                                severity="warning"))
+    if problems:
+        raise TemplateError(problems)
+    contacts = audience.contacts if audience else []
+    if not contacts:
+        warnings.append(Problem(document.locate(where), format_field_path(where) or "audiences",
+                                "no contacts: the draft's To line is empty",
+                                "add contacts: with name and email to this audience",
+                                rule="contacts", severity="warning"))
+    context = _context(spec, view, audience, [file.path.name for file in attachments])
+    subject, body = _render(template, view.language, context)
+    _check_header(subject, document, where, "the subject")
+    message = EmailMessage(policy=SMTP)
+    sender = view.context["sender"]
+    if spec.brief.from_.email:
+        sender_name = plain(sender["name"], view) or plain(sender["organization"], view)
+        message["From"] = Address(display_name=sender_name, addr_spec=spec.brief.from_.email)
+    recipients = [contact for contact in contacts if not contact.cc]
+    copies = [contact for contact in contacts if contact.cc]
+    if recipients:
+        message["To"] = [Address(display_name=c.name, addr_spec=c.email) for c in recipients]
+    if copies:
+        message["Cc"] = [Address(display_name=c.name, addr_spec=c.email) for c in copies]
+    message["Subject"] = subject
+    message["X-Unsent"] = "1"
+    message.set_content(body, charset="utf-8")
+    for file in attachments:
+        maintype, subtype = ("application", "pdf") if file.path.suffix == ".pdf" else \
+            tuple(DOCX_TYPE.split("/"))
+        message.add_attachment(file.data, maintype=maintype, subtype=subtype,
+                               filename=file.path.name)
+    # A boundary from the content, not from chance: equal input gives an identical file.
+    digest = hashlib.sha256(b"".join(file.data for file in attachments) + body.encode())
+    message.set_boundary(f"briefgen-{digest.hexdigest()[:24]}")
+    data = message.as_bytes(policy=SMTP)
+    return Draft(OutputFile(draft_path(pdf.path), data), warnings)
+
+
+def _context(spec: BriefSpec, view: BriefView, audience: Any, attachments: list[str]
+             ) -> dict[str, Any]:
+    context = view.context
+
+    def text(value: Any) -> str:
+        return plain(value, view)
+
+    greeting = None
+    if audience and audience.greeting:
+        greeting = audience.greeting
+        if isinstance(greeting, dict):
+            chosen = pick_language(greeting, view.language)
+            greeting = greeting[chosen] if chosen else None
+    return {
+        "greeting": greeting,
+        "brief": {"title": text(context["brief"]["title"]), "date": context["brief"]["date"]},
+        "event": {"name": text(context["event"]["name"]), "place": text(context["event"]["place"]),
+                  "dates": context["event"]["dates"]},
+        "sender": {key: text(value) for key, value in context["sender"].items()
+                   if not key.endswith("_href")},
+        "audience": None if context["audience"] is None else {
+            "name": text(context["audience"]["name"]),
+            "intro": text(context["audience"]["intro"])},
+        "summary": text(context["summary"]),
+        "asks": [{"headline": text(ask["headline"]), "detail": text(ask["detail"])}
+                 for ask in context["asks"]],
+        "attachments": attachments,
+    }
+
+
+def plain(value: Any, view: BriefView) -> str:
+    """User text as plain words, figures written out (no markup, no note markers)."""
+    if value is None:
+        return ""
+    if isinstance(value, UserText):
+        return _plain_nodes(value.nodes, view).replace("\u00a0", " ")
+    return str(value)
+
+
+def _plain_nodes(nodes: tuple[Inline, ...], view: BriefView) -> str:
+    parts = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, Cite):
+            parts.append(view.stat_values[node.stat_id][0])
+        elif isinstance(node, Strong | Emphasis | Link):
+            parts.append(_plain_nodes(node.children, view))
+    return "".join(parts)
+
+
+def _render(template: Template, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    folder = template.folder / EMAIL_FOLDER
+    available = {path.name.split(".")[0]: path for path in folder.glob("*.txt.j2")}
+    chosen = pick_language(available, language) or "en"
+    if chosen not in available:
+        raise TemplateError(Problem(folder, "", "the template has no email cover note",
+                                    "add email/en.txt.j2 to the template folder"))
+    path = available[chosen]
+    environment = ImmutableSandboxedEnvironment(
+        autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        keep_trailing_newline=True)
+    try:
+        text = environment.from_string(path.read_text(encoding="utf-8")).render(context)
+    except jinja2.TemplateError as error:
+        raise TemplateError(Problem(path, "", f"cover note template error: {error}")) from None
+    first, _, rest = text.lstrip("\n").partition("\n")
+    if not first.startswith("Subject:"):
+        raise TemplateError(Problem(path, "", "the cover note's first line must be "
+                                    "'Subject: ...'"))
+    body = re.sub(r"\n{3,}", "\n\n", rest.strip("\n")) + "\n"
+    return first.removeprefix("Subject:").strip(), body
+
+
+def _check_header(value: str, document: YamlDocument, where: FieldPath, what: str) -> None:
+    if re.search(r"[\r\n\x00-\x1f\x7f]", value) or "=?" in value:
+        raise TemplateError(Problem(document.locate(where), format_field_path(where),
+                                    f"{what} would contain a line break or an encoded word",
+                                    "remove line breaks and '=?' from the texts it is made of",
+                                    rule="header"))
+
+
+_PDF_RISKS = {b"/JavaScript": "JavaScript", b"/JS": "JavaScript", b"/Launch": "a launch action",
+              b"/EmbeddedFile": "an embedded file", b"/Encrypt": "encryption",
+              b"/SubmitForm": "a form action", b"/ImportData": "a data import"}
+_SAFE_LINK = re.compile(rb"^(https://|mailto:)")
+
+
+def check_pdf(data: bytes, path: Path) -> list[Problem]:
+    """Refuse what mail gateways quarantine: scripts, actions, embedded files, encryption."""
+    # Only the object dictionaries matter; compressed stream bytes could match by chance.
+    objects = re.sub(rb"stream\r?\n.*?endstream", b"", data, flags=re.DOTALL)
+    problems = [Problem(path, "", f"the PDF contains {what}; it would be blocked by mail "
+                        "filters", rule="attachments")
+                for marker, what in _PDF_RISKS.items()
+                if re.search(re.escape(marker) + rb"(?![A-Za-z0-9])", objects)]
+    for match in re.finditer(rb"/URI \((.*?)\)", objects):
+        if not _SAFE_LINK.match(match.group(1)):
+            target = match.group(1).decode(errors="replace")
+            problems.append(Problem(path, "", f"the PDF links to {target!r}; only https: and "
+                                    "mailto: links are allowed in mail", rule="attachments"))
+    return problems
+
+
+def check_docx(data: bytes, path: Path) -> list[Problem]:
+    """No macros and no external relationships other than https: and mailto: links."""
+    problems = []
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        names = archive.namelist()
+        if any(name.lower().endswith((".bin", "vbaproject.bin")) or "vba" in name.lower()
+               for name in names):
+            problems.append(Problem(path, "", "the DOCX contains macros", rule="attachments"))
+        for name in names:
+            if not name.endswith(".rels"):
+                continue
+            text = archive.read(name)
+            for target in re.findall(rb'Target="([^"]*)"[^>]*TargetMode="External"', text):
+                if not _SAFE_LINK.match(target):
+                    problems.append(Problem(path, "", f"the DOCX refers to the outside address "
+                                            f"{target.decode(errors='replace')!r}",
+                                            rule="attachments"))
+    return problems
