@@ -1,0 +1,207 @@
+"""Email drafts (`briefgen email`): addressed, attached, safe, and parseable by mail tools."""
+
+from __future__ import annotations
+
+import email
+import zipfile
+from email import policy
+from email.message import EmailMessage
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from briefgen import drafts
+from briefgen.cli import app
+from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, run_tool
+
+RUNNER = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def example_drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("drafts")
+    result = RUNNER.invoke(app, ["email", "-q", "-o", str(out), str(EXAMPLE_SPEC)])
+    assert result.exit_code == 0, result.output + result.stderr
+    return out / "masg-2025"
+
+
+def parse(path: Path) -> EmailMessage:
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def example_audiences() -> list[dict[str, object]]:
+    return yaml.safe_load(EXAMPLE_SPEC.read_text(encoding="utf-8"))["audiences"]  # type: ignore[no-any-return]
+
+
+def test_every_audience_gets_a_draft_addressed_to_its_contacts(example_drafts: Path) -> None:
+    for audience in example_audiences():
+        drafts_found = list((example_drafts / "email").glob(f"*_{audience['id']}_*.eml"))
+        assert len(drafts_found) == 1, audience["id"]
+        message = parse(drafts_found[0])
+        contacts = audience["contacts"]
+        assert isinstance(contacts, list)
+        to = [c["email"] for c in contacts if not c.get("cc")]
+        cc = [c["email"] for c in contacts if c.get("cc")]
+        assert [a.addr_spec for a in message["To"].addresses] == to
+        assert [a.addr_spec for a in message["Cc"].addresses] if cc else message["Cc"] is None
+        assert message["X-Unsent"] == "1"
+        body = message.get_body(("plain",)).get_content()
+        assert body.startswith(str(audience["greeting"]))
+
+
+def test_subject_names_the_meeting_and_the_ask(example_drafts: Path) -> None:
+    message = parse(next((example_drafts / "email").glob("*_us_*.eml")))
+    assert message["Subject"] == ("MASG meeting alongside NDM-UN28, 9–11 April 2025: "
+                                  "Put Azerbaijan on the agenda")
+    body = message.get_body(("plain",)).get_content()
+    assert "United States delegation" in body
+    assert "[@" not in body  # figures are written out, not left as citations
+    assert "~5%" in body
+
+
+def test_the_attached_pdf_is_the_one_in_out(example_drafts: Path) -> None:
+    for draft in (example_drafts / "email").glob("*.eml"):
+        message = parse(draft)
+        attachments = {part.get_filename(): part.get_content()
+                       for part in message.iter_attachments()}
+        pdf_name = draft.stem + ".pdf"
+        assert attachments[pdf_name] == (example_drafts / pdf_name).read_bytes()
+        assert all(name.isascii() for name in attachments)
+
+
+def test_docx_is_attached_only_when_the_audience_asks_for_it(example_drafts: Path) -> None:
+    for audience in example_audiences():
+        draft = next((example_drafts / "email").glob(f"*_{audience['id']}_*.eml"))
+        names = [part.get_filename() for part in parse(draft).iter_attachments()]
+        wants_docx = bool(audience.get("attach_docx"))
+        assert any(name.endswith(".docx") for name in names) == wants_docx, audience["id"]
+
+
+@pytest.mark.tools
+def test_munpack_unpacks_the_same_pdf(example_drafts: Path, tmp_path: Path) -> None:
+    draft = next((example_drafts / "email").glob("*_be_*.eml"))
+    result = run_tool("munpack", "-q", "-C", tmp_path, draft)
+    assert result.returncode == 0, result.stderr
+    unpacked = tmp_path / (draft.stem + ".pdf")
+    assert unpacked.read_bytes() == (example_drafts / unpacked.name).read_bytes()
+
+
+def test_drafts_are_byte_identical_between_builds(tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    for out in (first, second):
+        result = RUNNER.invoke(app, ["email", "-q", "-a", "be", "-o", str(out), str(EXAMPLE_SPEC)])
+        assert result.exit_code == 0, result.output + result.stderr
+    name = next((first / "masg-2025" / "email").glob("*.eml")).name
+    assert ((first / "masg-2025" / "email" / name).read_bytes()
+            == (second / "masg-2025" / "email" / name).read_bytes())
+
+
+HOSTILE_CONTACTS = [
+    ('"Eve\\nBcc: victim@evil.example"', "eve@x.example",
+     "name: must be on one line (it goes into an email header)"),
+    ('"Eve\\r\\nX-Evil: 1"', "eve@x.example",
+     "name: must be on one line (it goes into an email header)"),
+    ('"=?utf-8?b?RXZl?="', "eve@x.example",
+     "name: must not contain '=?' (it could smuggle an encoded email header)"),
+    ("Two", '"a@x.example, b@y.example"', "email: has the wrong form"),
+    ("Angle", '"Eve <eve@x.example>"', "email: has the wrong form"),
+    ("Newline", '"eve@x.example\\nBcc: v@evil.example"', "email: has the wrong form"),
+]
+
+
+@pytest.mark.parametrize(("name", "address", "expected"), HOSTILE_CONTACTS)
+def test_hostile_names_and_addresses_are_located_errors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, address: str,
+        expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = MINIMAL_SPEC.read_text(encoding="utf-8") + (
+        "audiences:\n"
+        "  - id: x\n"
+        "    name: X delegation\n"
+        "    contacts:\n"
+        f"      - name: {name}\n"
+        f"        email: {address}\n")
+    Path("spec.yaml").write_text(spec, encoding="utf-8")
+    line = spec.count("\n") - (1 if "name: must" in expected else 0)
+    result = RUNNER.invoke(app, ["email", "spec.yaml"])
+    assert result.exit_code == 1
+    field = "name" if expected.startswith("name") else "email"
+    column = 15 if field == "name" else 16
+    assert f"spec.yaml:{line}:{column}: audiences[0].contacts[0].{expected}" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not list(Path("out").rglob("*.eml")) if Path("out").exists() else True
+
+
+def test_an_audience_without_contacts_gets_an_empty_to_and_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("spec.yaml").write_text(MINIMAL_SPEC.read_text(encoding="utf-8") + (
+        "audiences:\n  - id: x\n    name: X delegation\n"), encoding="utf-8")
+    result = RUNNER.invoke(app, ["email", "spec.yaml"])
+    assert result.exit_code == 0, result.stderr
+    assert "no contacts: the draft's To line is empty" in result.stderr
+    message = parse(next(Path("out").rglob("*.eml")))
+    assert message["To"] is None
+    assert message["X-Unsent"] == "1"
+
+
+def minimal_pdf(extra: bytes) -> bytes:
+    return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog " + extra + b" >>\nendobj\n%%EOF\n"
+
+
+@pytest.mark.parametrize(("extra", "what"), [
+    (b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>", "JavaScript"),
+    (b"/Names << /EmbeddedFiles << >> >> /EmbeddedFile 1", "an embedded file"),
+    (b"/Encrypt 5 0 R", "encryption"),
+    (b"/AA << /O << /S /Launch /F (calc.exe) >> >>", "a launch action"),
+])
+def test_pdf_with_active_content_is_refused(extra: bytes, what: str) -> None:
+    problems = drafts.check_pdf(minimal_pdf(extra), Path("brief.pdf"))
+    assert any(f"the PDF contains {what}" in problem.message for problem in problems)
+
+
+def test_pdf_links_other_than_https_and_mailto_are_refused() -> None:
+    bad = minimal_pdf(b"/A << /S /URI /URI (file:///etc/passwd) >>")
+    good = minimal_pdf(b"/A << /S /URI /URI (https://example.org) >> "
+                       b"/B << /S /URI /URI (mailto:a@example.org) >>")
+    assert drafts.check_pdf(bad, Path("brief.pdf"))
+    assert drafts.check_pdf(good, Path("brief.pdf")) == []
+
+
+def test_stream_bytes_never_trigger_a_false_alarm() -> None:
+    data = minimal_pdf(b"") + b"4 0 obj\n<< /Length 9 >>\nstream\n/JS (x) \nendstream\nendobj\n"
+    assert drafts.check_pdf(data, Path("brief.pdf")) == []
+
+
+def docx_with(name: str, data: bytes) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_docx_with_macros_or_outside_references_is_refused() -> None:
+    assert drafts.check_docx(docx_with("word/vbaProject.bin", b"x"), Path("b.docx"))
+    rels = (b'<Relationships><Relationship Id="r1" Type="x" Target="file:///c:/secret.docx" '
+            b'TargetMode="External"/></Relationships>')
+    assert drafts.check_docx(docx_with("word/_rels/document.xml.rels", rels), Path("b.docx"))
+    safe = (b'<Relationships><Relationship Id="r1" Type="x" Target="https://example.org" '
+            b'TargetMode="External"/></Relationships>')
+    assert drafts.check_docx(docx_with("word/_rels/document.xml.rels", safe), Path("b.docx")) == []
+
+
+def test_attachments_over_the_limit_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                ) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(drafts, "LIMIT_BYTES", 10_000)
+    Path("spec.yaml").write_text(MINIMAL_SPEC.read_text(encoding="utf-8"), encoding="utf-8")
+    result = RUNNER.invoke(app, ["email", "spec.yaml"])
+    assert result.exit_code == 1
+    assert "many ministry gateways refuse mail above 10 MB" in result.stderr
+    assert not Path("out").exists()
