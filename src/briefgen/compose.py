@@ -24,6 +24,7 @@ from briefgen.document import (
     Block,
     Cell,
     Document,
+    Image,
     Metadata,
     PageSetup,
     Paragraph,
@@ -244,7 +245,16 @@ class _Builder:
                         space_after=self.length(element, "space-after", 0.0))
         if tag == "row":
             return self.row(element, width)
-        raise self.error(f"unknown layout element <{tag}> (use p, space, rule or row)")
+        if tag == "image":
+            picture = self.view.pictures.get(element.get("source", ""))
+            if picture is None:
+                return None
+            height = self.length(element, "height")
+            return Image(png=picture.png, width=min(width, height * picture.aspect),
+                         height=min(height, width / picture.aspect),
+                         description=element.get("description", ""),
+                         space_after=self.length(element, "space-after", 0.0))
+        raise self.error(f"unknown layout element <{tag}> (use p, space, rule, row or image)")
 
     def row(self, element: ElementTree.Element, width: float) -> Row:
         cells = []

@@ -80,7 +80,18 @@ class Row:
     space_after: float = 0.0
 
 
-Block = Paragraph | Spacer | Rule | Row
+@dataclass(frozen=True)
+class Image:
+    """A picture (the logo) at a fixed height; its width follows its proportions."""
+
+    png: bytes
+    width: float
+    height: float
+    description: str  # alternative text
+    space_after: float = 0.0
+
+
+Block = Paragraph | Spacer | Rule | Row | Image
 
 
 @dataclass(frozen=True)

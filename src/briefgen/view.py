@@ -63,6 +63,7 @@ class BriefView:
     texts: list[UserText] = field(default_factory=list)
     stat_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (text, source)
     affixes: list[tuple[FieldPath, str]] = field(default_factory=list)  # stat prefixes, suffixes
+    pictures: dict[str, Any] = field(default_factory=dict)  # name -> assets.Picture
     source_order: list[str] = field(default_factory=list)
     audience_id: str | None = None
     title: str = ""
@@ -191,6 +192,15 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         }
         for index, source in enumerate(spec.sources)
     }
+    if sender.logo:
+        from briefgen.assets import load_picture
+
+        logo_path = (*sender_path, "logo")
+        view.pictures["logo"] = load_picture(sender.logo, document.path,
+                                             document.locate(logo_path),
+                                             format_field_path(logo_path))
+    view.context["sender"]["logo"] = "logo" in view.pictures
+    view.context["sender"]["organization_text"] = sender.organization
     if missing:
         raise SpecError(missing)
     view.audience_id = audience.id if audience else None

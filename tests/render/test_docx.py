@@ -206,11 +206,14 @@ def word_differences(pdf_words: list[str], docx_words: list[str]) -> str:
 
     Why not compare the word lists directly: a source marker is superscript, and pdftotext
     glues it to the figure before it ("~5%2") in one rendering and not in the other ("~5%",
-    "2"), depending on a fraction of a point of spacing. So words are compared without their
-    digits, and the digits (and every other character) are compared as a multiset.
+    "2"), depending on a fraction of a point of spacing; the punctuation after a marker then
+    sits on one token or the other ("800,0002)" against "800,000" "2)"). So words are
+    compared without their digits and without punctuation-only leftovers, and the digits (and
+    every other character) are compared as a multiset.
     """
     def letters(words: list[str]) -> Counter[str]:
-        return Counter(word for word in (re.sub(r"\d", "", word) for word in words) if word)
+        stripped = (re.sub(r"\d", "", word) for word in words)
+        return Counter(word for word in stripped if re.search(r"\w", word))
 
     def characters(words: list[str]) -> Counter[str]:
         return Counter("".join(words))

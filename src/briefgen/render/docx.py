@@ -23,6 +23,7 @@ from briefgen.document import (
     Cell,
     Document,
     Fit,
+    Image,
     Paragraph,
     ParagraphStyle,
     Row,
@@ -34,6 +35,11 @@ from briefgen.document import (
 from briefgen.errors import BriefgenBug
 
 W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DRAWING_NAMESPACES = (
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
+EMU_PER_POINT = 12700
 R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HYPERLINK_TYPE = f"{R_NAMESPACE}/hyperlink"
 SPACER_STYLE = "spacer"
@@ -65,9 +71,12 @@ def render_docx(document: Document, fit: Fit, reserve: float) -> bytes:
         "word/document.xml": _document_xml(document, writer.parts),
         "word/styles.xml": _styles_xml(document, styles),
         "word/settings.xml": _settings_xml(),
-        "word/_rels/document.xml.rels": _document_relationships(writer.links),
+        "word/_rels/document.xml.rels": _document_relationships(writer.links,
+                                                                len(writer.images)),
     }
-    return _zip(parts, document.metadata.date)
+    media = {f"word/media/image{number}.png": png
+             for number, png in enumerate(writer.images, start=1)}
+    return _zip(parts, document.metadata.date, media)
 
 
 class _BodyWriter:
@@ -79,6 +88,7 @@ class _BodyWriter:
         self.styles = styles
         self.parts: list[str] = []
         self.links: list[str] = []
+        self.images: list[bytes] = []
 
     def blocks(self, blocks: tuple[Block, ...], *, in_cell: bool = False) -> None:
         for index, block in enumerate(blocks):
@@ -93,6 +103,8 @@ class _BodyWriter:
                 self.row(block)
                 if in_cell and last_in_cell:
                     self.spacer(0.7)  # a cell must end with a paragraph
+            elif isinstance(block, Image):
+                self.image(block)
             else:  # pragma: no cover
                 raise BriefgenBug(f"unknown block {block!r}")
 
@@ -129,6 +141,32 @@ class _BodyWriter:
             self.links.append(span.link)
             return f'<w:hyperlink r:id="rIdLink{len(self.links)}">{run}</w:hyperlink>'
         return run
+
+    def image(self, image: Image) -> None:
+        """An inline picture in its own paragraph, as tall as in the PDF."""
+        self.images.append(image.png)
+        number = len(self.images)
+        width, height = round(image.width * EMU_PER_POINT), round(image.height * EMU_PER_POINT)
+        description = quoteattr(image.description)
+        drawing = (
+            f'<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{width}" cy="{height}"/>'
+            f'<wp:docPr id="{number}" name="Picture {number}" descr={description}/>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/'
+            'picture"><pic:pic><pic:nvPicPr>'
+            f'<pic:cNvPr id="{number}" name="image{number}.png" descr={description}/>'
+            "<pic:cNvPicPr/></pic:nvPicPr>"
+            f'<pic:blipFill><a:blip r:embed="rIdImage{number}"/><a:stretch><a:fillRect/>'
+            "</a:stretch></pic:blipFill>"
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/>'
+            '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing>")
+        self.parts.append(
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id(SPACER_STYLE)}"/>'
+            f'<w:spacing w:after="{_twips(image.space_after * self.fit.spacing)}" '
+            # "at least": an exact line height clips the picture's top in LibreOffice.
+            f'w:line="{_twips(image.height)}" w:lineRule="atLeast"/></w:pPr>'
+            f"<w:r>{drawing}</w:r></w:p>")
 
     def spacer(self, height: float) -> None:
         self.parts.append(
@@ -194,7 +232,8 @@ def _document_xml(document: Document, parts: list[str]) -> str:
                f'<w:pgMar w:top="{_twips(page.margin_top)}" w:right="{_twips(page.margin_right)}" '
                f'w:bottom="{_twips(page.margin_bottom)}" w:left="{_twips(page.margin_left)}" '
                'w:header="0" w:footer="0" w:gutter="0"/></w:sectPr>')
-    return (f'{_XML_HEAD}<w:document xmlns:w="{W_NAMESPACE}" xmlns:r="{R_NAMESPACE}">'
+    return (f'{_XML_HEAD}<w:document xmlns:w="{W_NAMESPACE}" xmlns:r="{R_NAMESPACE}" '
+            f"{DRAWING_NAMESPACES}>"
             f"<w:body>{''.join(parts)}{section}</w:body></w:document>")
 
 
@@ -295,6 +334,7 @@ def _content_types() -> str:
         '<Default Extension="rels" '
         'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="png" ContentType="image/png"/>'
         f'<Override PartName="/word/document.xml" ContentType="{word}.document.main+xml"/>'
         f'<Override PartName="/word/styles.xml" ContentType="{word}.styles+xml"/>'
         f'<Override PartName="/word/settings.xml" ContentType="{word}.settings+xml"/>'
@@ -316,10 +356,14 @@ def _package_relationships() -> str:
         'Target="docProps/app.xml"/></Relationships>')
 
 
-def _document_relationships(links: list[str]) -> str:
+def _document_relationships(links: list[str], images: int) -> str:
     relationships = [
         f'<Relationship Id="rIdStyles" Type="{R_NAMESPACE}/styles" Target="styles.xml"/>',
         f'<Relationship Id="rIdSettings" Type="{R_NAMESPACE}/settings" Target="settings.xml"/>',
+    ]
+    relationships += [
+        f'<Relationship Id="rIdImage{number}" Type="{R_NAMESPACE}/image" '
+        f'Target="media/image{number}.png"/>' for number in range(1, images + 1)
     ]
     relationships += [
         f'<Relationship Id="rIdLink{number}" Type="{HYPERLINK_TYPE}" Target={quoteattr(url)} '
@@ -331,14 +375,15 @@ def _document_relationships(links: list[str]) -> str:
             f"{''.join(relationships)}</Relationships>")
 
 
-def _zip(parts: dict[str, str], date: str) -> bytes:
+def _zip(parts: dict[str, str], date: str, media: dict[str, bytes]) -> bytes:
     """A zip with fixed entry times, so equal input gives byte-identical files."""
     year, month, day = (int(part) for part in date.split("-"))
     output = io.BytesIO()
+    entries = {name: text.encode("utf-8") for name, text in parts.items()} | media
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
+        for name, data in entries.items():
             entry = zipfile.ZipInfo(name, date_time=(max(year, 1980), month, day, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            archive.writestr(entry, text.encode("utf-8"))
+            archive.writestr(entry, data)
     return output.getvalue()

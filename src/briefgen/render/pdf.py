@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Table, TableStyle
+from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer as RLSpacer
 
@@ -26,6 +27,7 @@ from briefgen.document import (
     Document,
     Fit,
     FontFamily,
+    Image,
     Measurement,
     Paragraph,
     Row,
@@ -121,6 +123,12 @@ def _build(blocks: tuple[Block, ...], document: Document, fit: Fit, width: float
                                         block.space_after * fit.spacing))
         elif isinstance(block, Row):
             result.append(_table(block, document, fit, cache))
+        elif isinstance(block, Image):
+            picture = RLImage(io.BytesIO(block.png), width=block.width, height=block.height,
+                              mask="auto")
+            picture.hAlign = "LEFT"
+            picture.spaceAfter = block.space_after * fit.spacing
+            result.append(picture)
         else:  # pragma: no cover
             raise BriefgenBug(f"unknown block {block!r}")
     return result
@@ -261,6 +269,9 @@ def _blocks_height(blocks: tuple[Block, ...], width: float, document: Document, 
             height = block.height * fit.spacing
         elif isinstance(block, Rule):
             height = block.thickness
+            after = block.space_after * fit.spacing
+        elif isinstance(block, Image):
+            height = block.height
             after = block.space_after * fit.spacing
         else:
             height = max((_cell_height(cell, document, fit, counter, heights)

@@ -83,6 +83,9 @@ class Sender(SpecModel):
     email: EmailAddress | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[+0-9 ().\-/]{5,30}$")] | None = None
     website: Url | None = None
+    logo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="PNG or JPEG in the spec's folder, e.g. `logo.png`; shown in the "
+        "header band")
 
 
 class BriefHeader(SpecModel):

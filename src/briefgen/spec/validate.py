@@ -145,7 +145,7 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
 
 
 # Fields holding addresses, ids or codes: never read as inline markup.
-_LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "language", "page",
+_LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "logo", "language", "page",
                    "template", "include", "format", "prefix", "suffix"}
 
 
