@@ -8,12 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SPEC
 from PIL import Image
 
 from briefgen.assets import OUTPUT_HEIGHT_PX, load_picture
 from briefgen.build import build_spec
 from briefgen.errors import Location, SpecError
+from conftest import MINIMAL_SPEC
 
 
 def spec_with_logo(folder: Path, logo: str) -> Path:
