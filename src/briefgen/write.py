@@ -31,7 +31,9 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
     """
     protected = {path.resolve() for path in protected or set()}
     for file in files:
-        if file.path.resolve() in protected:
+        # The folder is resolved, the name is not: a symlink at the target is replaced, so
+        # where it points does not matter.
+        if file.path.parent.resolve() / file.path.name in protected:
             raise UserError(Problem(file.path, "", "refusing to overwrite an input file",
                                     "choose another output folder with --out"))
     staged: list[tuple[Path, Path]] = []

@@ -1,0 +1,212 @@
+"""Hostile and broken input: verbatim text or a clean located error, no code run, no partial output.
+
+A property-based part feeds arbitrary text into the text fields; canary tests prove that
+payloads in specs and templates do not run, read outside files or touch the network.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import socket
+import unicodedata
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefgen.build import build_spec
+from briefgen.errors import UserError
+from briefgen.inline import parse_inline, plain_text
+from conftest import MINIMAL_SPEC, ROOT
+
+LOCATED = re.compile(r"spec\.yaml:\d+:\d+: ")
+FIELDS = {
+    "summary": lambda data, text: data.__setitem__("summary", text),
+    "asks[0].detail": lambda data, text: data["asks"][0].__setitem__("detail", text),
+    "sections[0].body": lambda data, text: data.setdefault(
+        "sections", [{"heading": "Context", "body": "x"}])[0].__setitem__("body", text),
+    "quotes[0].text": lambda data, text: data.setdefault(
+        "quotes", [{"text": "x", "speaker": "A. Person", "consent": True}])[0]
+    .__setitem__("text", text),
+}
+
+
+def minimal_data() -> dict[str, Any]:
+    data = yaml.safe_load(MINIMAL_SPEC.read_text(encoding="utf-8"))
+    for key in ("date",):
+        data["brief"][key] = data["brief"][key].isoformat()
+    data["brief"]["event"]["start"] = data["brief"]["event"]["start"].isoformat()
+    return data  # type: ignore[no-any-return]
+
+
+def docx_text(data: bytes) -> str:
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+    return html.unescape("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)))
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+# Any character a person could paste, surrogates aside (UTF-8 cannot carry them).
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
+               max_size=40)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(sorted(FIELDS)), text=TEXT)
+def test_any_text_renders_verbatim_or_fails_cleanly(tmp_path: Path, field: str, text: str
+                                                    ) -> None:
+    folder = tmp_path / f"case-{abs(hash((field, text)))}"
+    folder.mkdir()
+    data = minimal_data()
+    FIELDS[field](data, text)
+    spec = folder / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = folder / "out"
+    try:
+        result = build_spec(spec, out)
+    except UserError as error:
+        assert LOCATED.search(str(error).replace(str(folder) + "/", "")), str(error)
+        assert not out.exists(), "a failed build left files behind"
+        return
+    stripped = unicodedata.normalize("NFC", text).strip()
+    expected = squeeze(plain_text(parse_inline(stripped)))
+    brief = result.briefs[0]
+    if expected:
+        assert expected in squeeze(docx_text(brief.docx.data))
+    assert sorted(path.name for path in (out / "minimal-brief").iterdir()
+                  if not path.name.startswith(".")) == sorted(
+        [brief.pdf.path.name, brief.docx.path.name])
+
+
+CANARY_PAYLOADS = [
+    ("summary: !!python/object/apply:os.system ['touch {canary}']",
+     "YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed"),
+    ("summary: !!python/object/new:subprocess.Popen [['touch', '{canary}']]",
+     "are not allowed"),
+    ("summary: &a [*a]", "anchors (&name) are not supported"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), CANARY_PAYLOADS)
+def test_yaml_payloads_do_not_run(tmp_path: Path, line: str, message: str) -> None:
+    canary = tmp_path / "canary"
+    text = MINIMAL_SPEC.read_text(encoding="utf-8")
+    text = re.sub(r"^summary:.*$", line.format(canary=canary), text, flags=re.MULTILINE)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build_spec(spec, tmp_path / "out")
+    assert message in str(caught.value)
+    assert not canary.exists()
+    assert not (tmp_path / "out").exists()
+
+
+TEMPLATE_INJECTIONS = [
+    "{{ brief.id }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{% include '/etc/passwd' %}",
+    "{{ config }}{{ self }}{{ lipsum.__globals__ }}",
+    '<field ref="0"/><note source="x"/><b>bold?</b><!DOCTYPE x [<!ENTITY e "e">]>&e;',
+]
+
+
+@pytest.mark.parametrize("payload", TEMPLATE_INJECTIONS)
+def test_template_syntax_in_spec_text_is_printed_as_text(tmp_path: Path, payload: str) -> None:
+    data = minimal_data()
+    data["summary"] = payload
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    brief = build_spec(spec, tmp_path / "out").briefs[0]
+    assert squeeze(payload) in squeeze(docx_text(brief.docx.data))
+    assert "root:" not in docx_text(brief.docx.data)
+
+
+def template_copy(tmp_path: Path, layout_edit: tuple[str, str]) -> Path:
+    """A spec using a copy of the one-pager whose layout has one line changed."""
+    folder = tmp_path / "brief"
+    shutil.copytree(ROOT / "templates" / "one-pager", folder / "templates" / "hostile")
+    layout = folder / "templates" / "hostile" / "page.xml.j2"
+    old, new = layout_edit
+    text = layout.read_text(encoding="utf-8")
+    assert old in text
+    layout.write_text(text.replace(old, new, 1), encoding="utf-8")
+    data = minimal_data()
+    data["brief"]["template"] = "hostile"
+    (folder / "spec.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return folder / "spec.yaml"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (("\n<body>", "\n<body>{{ ''.__class__.__mro__ }}"), "the layout tried something unsafe"),
+    (("\n<body>", "\n<body>{% include '../../../../etc/passwd' %}"), "template error"),
+    (("\n<body>", "\n<body>{{ 'a' * 100000000 }}"), "the layout builds a value too large"),
+    (("\n<body>", "\n<body>{% for i in range(100000) %}{% for j in range(100000) %}"
+      "{% endfor %}{% endfor %}"), "the layout ran for more than 2 s and was stopped"),
+    (("\n<body>", "\n<body>{{ brief.nothing_here }}"), "the layout uses an unknown name"),
+    (("\n<body>", "\n<!DOCTYPE d [<!ENTITY x 'x'>]><body>"),
+     "the layout may not declare a DOCTYPE or entities"),
+])
+def test_hostile_templates_fail_cleanly(tmp_path: Path, edit: tuple[str, str], message: str
+                                        ) -> None:
+    spec = template_copy(tmp_path, edit)
+    with pytest.raises(UserError) as caught:
+        build_spec(spec, spec.parent / "out")
+    assert message in str(caught.value)
+    assert "page.xml.j2" in str(caught.value)
+    assert not (spec.parent / "out").exists()
+
+
+def test_a_build_touches_no_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("network used")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    data = minimal_data()
+    data["summary"] = "See [the report](https://example.org/report) and mailto tricks."
+    data["brief"]["from"]["website"] = "https://example.org"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    build_spec(spec, tmp_path / "out")
+    assert attempts == []
+
+
+def test_an_output_can_never_overwrite_the_spec(tmp_path: Path) -> None:
+    data = minimal_data()
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = build_spec(spec, tmp_path / "out", write=False)
+    target = result.briefs[0].pdf.path
+    target.parent.mkdir(parents=True)
+    target.symlink_to(spec)  # a trap: the output path points at the input
+    before = spec.read_bytes()
+    build_spec(spec, tmp_path / "out")
+    assert spec.read_bytes() == before
+    assert not target.is_symlink()
+
+
+def test_the_loader_fuzzer_finds_no_crash_in_a_short_run() -> None:
+    """A short run of the fuzzing entry point (`fuzz/fuzz_loader.py`), so it keeps working."""
+    import importlib.util
+
+    location = ROOT / "fuzz" / "fuzz_loader.py"
+    specification = importlib.util.spec_from_file_location("fuzz_loader", location)
+    assert specification is not None and specification.loader is not None
+    module = importlib.util.module_from_spec(specification)
+    specification.loader.exec_module(module)
+    module.run_hypothesis(300, 0)
