@@ -113,3 +113,22 @@ def test_unwritable_folder_is_a_user_error(tmp_path: Path) -> None:
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     with pytest.raises(UserError):
         write_atomically([OutputFile(blocker / "brief" / "brief.pdf", b"pdf")])
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_up_but_fresh_ones_kept(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from briefgen.write import LEFTOVER_AGE_SECONDS, OutputFile, write_atomically
+
+    target = tmp_path / "brief.pdf"
+    old = tmp_path / ".brief.pdf.abc123.tmp"
+    fresh = tmp_path / ".brief.pdf.def456.tmp"
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"partial")
+    long_ago = time.time() - LEFTOVER_AGE_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    write_atomically([OutputFile(target, b"new")])
+    assert target.read_bytes() == b"new"
+    assert not old.exists()
+    assert fresh.exists()  # may belong to a build running right now

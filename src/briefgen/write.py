@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
             except OSError as error:
                 raise UserError(Problem(folder, "", f"cannot create folder ({error.strerror})")
                                 ) from None
+            _remove_leftovers(file.path)
             descriptor, name = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp",
                                                 dir=folder)
             staged.append((Path(name), file.path))
@@ -83,3 +85,19 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
         for aside, _ in set_aside:
             with contextlib.suppress(FileNotFoundError):
                 aside.unlink()
+
+
+LEFTOVER_AGE_SECONDS = 15 * 60
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete temporaries that a killed build left next to `target`.
+
+    Only old ones: a recent one may belong to another build of the same brief running now.
+    """
+    now = time.time()
+    for pattern in (f".{target.name}.*.tmp", f".{target.name}.*.old"):
+        for leftover in target.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - leftover.lstat().st_mtime > LEFTOVER_AGE_SECONDS:
+                    leftover.unlink()
