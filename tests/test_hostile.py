@@ -210,3 +210,25 @@ def test_the_loader_fuzzer_finds_no_crash_in_a_short_run() -> None:
     module = importlib.util.module_from_spec(specification)
     specification.loader.exec_module(module)
     module.run_hypothesis(300, 0)
+
+
+def test_two_builds_of_the_same_brief_at_once_leave_valid_files(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(minimal_data()), encoding="utf-8")
+    command = [sys.executable, "-m", "briefgen", "build", "-q", "--force", "-o",
+               str(tmp_path / "out"), str(spec)]
+    runs = [subprocess.Popen(command, stderr=subprocess.PIPE) for _ in range(3)]
+    for run in runs:
+        _, errors = run.communicate(timeout=120)
+        assert run.returncode == 0, errors.decode()
+    folder = tmp_path / "out" / "minimal-brief"
+    names = sorted(path.name for path in folder.iterdir())
+    assert [name for name in names if not name.startswith(".")] == [
+        "2025-03-24_minimal-brief_en.docx", "2025-03-24_minimal-brief_en.pdf"]
+    assert not [name for name in names if name.endswith((".tmp", ".old"))]
+    assert (folder / "2025-03-24_minimal-brief_en.pdf").read_bytes().startswith(b"%PDF")
+    with zipfile.ZipFile(folder / "2025-03-24_minimal-brief_en.docx") as archive:
+        assert archive.testzip() is None
