@@ -63,7 +63,10 @@ def whole_command(repeats: int) -> None:
             subprocess.run([*BRIEFGEN, "build", "-q", "--force", "-o", out, str(EXAMPLE)],
                            check=True, stderr=subprocess.DEVNULL)
             times.append(time.perf_counter() - started)
-    print(f"`briefgen build briefs/masg-2025.yaml` (3 audiences, 6 files), whole command, "
+    audiences = EXAMPLE.read_text(encoding="utf-8").count("\n  - id: ", EXAMPLE.read_text(
+        encoding="utf-8").index("\naudiences:"))
+    print(f"`briefgen build briefs/masg-2025.yaml` ({audiences} audiences, {audiences * 2} files), "
+          "whole command, "
           f"new process each time: median {statistics.median(times):.2f} s, "
           f"best {min(times):.2f} s of {repeats}")
     times = []
@@ -79,8 +82,8 @@ def batch(count: int, jobs: int) -> None:
     head, _, _ = text.partition("\naudiences:\n")
     with tempfile.TemporaryDirectory() as folder:
         specs = Path(folder) / "specs"
-        specs.mkdir()
-        shutil.copy(ROOT / "briefs" / "brief.schema.json", specs)
+        shutil.copytree(ROOT / "briefs", specs, ignore=shutil.ignore_patterns("*.yaml"))
+        shutil.copytree(ROOT / "briefs" / "facts", specs / "facts", dirs_exist_ok=True)
         for number in range(count):
             variant = head.replace("id: masg-2025", f"id: masg-2025-copy-{number:03d}", 1)
             (specs / f"copy-{number:03d}.yaml").write_text(variant + "\n", encoding="utf-8")

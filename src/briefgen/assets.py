@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from briefgen.errors import Location, Problem, SpecError
@@ -33,6 +34,19 @@ class Picture:
 
 def load_picture(relative: str, spec_path: Path, where: Location, field: str) -> Picture:
     """Read, check and downsample an image named in the spec; raise a located error."""
+    resolved = (spec_path.resolve().parent / relative)
+    try:
+        stamp = resolved.stat().st_mtime_ns if resolved.is_file() else 0
+    except OSError:
+        stamp = 0
+    return _load_picture(relative, spec_path, where, field, stamp)
+
+
+@lru_cache(maxsize=16)
+def _load_picture(relative: str, spec_path: Path, where: Location, field: str, stamp: int
+                  ) -> Picture:
+    """`load_picture`, remembered per file version: every audience shares one logo."""
+    del stamp
 
     def refuse(message: str, hint: str = "") -> SpecError:
         return SpecError(Problem(where, field, message, hint, rule="asset"))
