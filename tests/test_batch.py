@@ -1,0 +1,369 @@
+"""Batch builds through the CLI: files and folders, audiences, broken audiences, skipping
+unchanged briefs, parallel jobs.
+
+Small specs keep this fast: tests/specs/minimal.yaml with two audiences appended (line 18
+`audiences:`; `us` on lines 19-21, `eu` on lines 22-23). Only one test builds the example.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from briefgen.cli import app
+from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, expected_stem, expected_versions, replace_once
+
+runner = CliRunner()
+
+AUDIENCES = """\
+audiences:
+  - id: us
+    name: United States delegation
+    page: Letter
+  - id: eu
+    name: European Union delegation
+"""
+DATE = "2025-03-24"
+
+
+def spec_text(brief_id: str = "brief-a", audiences: str = AUDIENCES) -> str:
+    return replace_once(MINIMAL_TEXT, "id: minimal-brief", f"id: {brief_id}") + audiences
+
+
+def stems(brief_id: str, *audience_ids: str) -> list[str]:
+    """Expected file names, written out: DATE_ID_AUDIENCE_en.{docx,pdf}, sorted."""
+    return sorted(f"{DATE}_{brief_id}_{audience}_en{suffix}" for audience in audience_ids
+                  for suffix in (".pdf", ".docx"))
+
+
+def written(brief_id: str, out: str = "out") -> list[str]:
+    """Names of the briefs written for `brief_id` (not the hidden build-state files)."""
+    folder = Path(out, brief_id)
+    return sorted(path.name for path in folder.glob("[!.]*")) if folder.is_dir() else []
+
+
+def build(*arguments: str, out: str = "out", jobs: str = "1") -> Result:
+    return runner.invoke(app, ["build", *arguments, "--out", out, "--jobs", jobs])
+
+
+def summary_line(result: Result) -> str:
+    lines = result.stdout.strip().splitlines()
+    assert lines, result.output
+    return lines[-1]
+
+
+def snapshot(brief_id: str) -> dict[str, tuple[int, int, bytes]]:
+    """Inode, modification time and bytes of each written file."""
+    files = {}
+    for name in written(brief_id):
+        path = Path("out", brief_id, name)
+        status = path.stat()
+        files[name] = (status.st_ino, status.st_mtime_ns, path.read_bytes())
+    return files
+
+
+@pytest.fixture(autouse=True)
+def _work_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def write(path: str, text: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Files and folders
+
+
+def test_a_folder_of_two_specs_builds_both() -> None:
+    write("specs/a.yaml", spec_text("brief-a"))
+    write("specs/b.yaml", spec_text("brief-b"))
+    write("specs/notes.txt", "not a spec")
+    result = build("specs")
+    assert result.exit_code == 0, result.output
+    assert written("brief-a") == stems("brief-a", "us", "eu")
+    assert written("brief-b") == stems("brief-b", "us", "eu")
+    assert summary_line(result).startswith("4 briefs built, 0 unchanged, 0 failed in ")
+
+
+def test_files_and_folders_can_be_mixed() -> None:
+    write("specs/a.yaml", spec_text("brief-a"))
+    write("other.yaml", spec_text("brief-b", ""))
+    result = build("specs", "other.yaml")
+    assert result.exit_code == 0, result.output
+    assert written("brief-a") == stems("brief-a", "us", "eu")
+    assert written("brief-b") == [f"{DATE}_brief-b_en.docx", f"{DATE}_brief-b_en.pdf"]
+
+
+def test_the_summary_is_a_table_with_a_header() -> None:
+    write("spec.yaml", spec_text())
+    result = build("spec.yaml")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"brief +audience +file +pages +size +fit", lines[0]), lines[0]
+    rows = [line for line in lines[1:-1] if line.startswith("brief-a ")]
+    assert len(rows) == 2  # one row per audience; its DOCX on the next line
+    assert re.match(rf"brief-a +us +out/brief-a/{DATE}_brief-a_us_en\.pdf +1 +\d+ KB +Letter, ",
+                    rows[0]), rows[0]
+    assert re.match(rf"brief-a +eu +out/brief-a/{DATE}_brief-a_eu_en\.pdf +1 +\d+ KB +A4, ",
+                    rows[1]), rows[1]
+
+
+def test_two_specs_with_the_same_brief_id() -> None:
+    """The first spec (in name order) is built; the second is an error naming both files."""
+    write("specs/a.yaml", spec_text("same-id"))
+    write("specs/b.yaml", spec_text("same-id", AUDIENCES.replace("id: eu", "id: be")))
+    result = build("specs")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "same-id" in line]
+    assert errors, result.stderr
+    assert "b.yaml" in errors[0] and "a.yaml" in errors[0], errors[0]
+    assert "error: specs/b.yaml: not built; nothing was written for it" in result.stderr
+    assert written("same-id") == stems("same-id", "us", "eu")  # a.yaml's, and only a.yaml's
+
+
+def test_a_missing_spec_is_a_user_error() -> None:
+    result = build("nothing.yaml")
+    assert result.exit_code == 1
+    assert "nothing.yaml: no such spec or folder" in result.stderr
+    assert not Path("out").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Audiences
+
+
+def test_one_audience_only() -> None:
+    write("spec.yaml", spec_text())
+    result = build("spec.yaml", "--audience", "us")
+    assert result.exit_code == 0, result.output
+    assert written("brief-a") == stems("brief-a", "us")
+
+
+def test_several_audiences_by_repeating_the_option() -> None:
+    write("spec.yaml", spec_text(audiences=AUDIENCES + "  - id: be\n    name: Belgium\n"))
+    result = build("spec.yaml", "-a", "us", "-a", "be")
+    assert result.exit_code == 0, result.output
+    assert written("brief-a") == stems("brief-a", "us", "be")
+
+
+def test_an_unknown_audience_is_an_error() -> None:
+    write("spec.yaml", spec_text())
+    result = build("spec.yaml", "--audience", "xx")
+    assert result.exit_code == 1
+    assert "spec.yaml: audiences: no audience with id xx" in result.stderr.splitlines()
+    assert "    hint: known: us, eu" in result.stderr.splitlines()
+    assert not Path("out").exists()
+
+
+def test_an_audience_that_no_spec_of_a_folder_has_is_an_error() -> None:
+    """A typo in --audience must not pass as success because the folder holds two specs."""
+    write("specs/a.yaml", spec_text("brief-a"))
+    write("specs/b.yaml", spec_text("brief-b"))
+    result = build("specs", "--audience", "xx")
+    assert "no audience with id xx" in result.stderr, (
+        f"--audience xx matched nothing in a folder of specs, yet nothing was reported "
+        f"(exit {result.exit_code}):\n{result.output}")
+    assert result.exit_code == 1
+
+
+BROKEN_AUDIENCES = [
+    # The `eu` audience gets a 24th line: its value starts in column 11, its key in column 5.
+    ("page-a5", "    page: A5\n",
+     "spec.yaml:24:11: audiences[1].page: expected one of 'A4' or 'Letter'"),
+    ("unknown-key", "    colour: red\n",
+     "spec.yaml:24:5: audiences[1].colour: unknown key 'colour'"),
+]
+
+
+@pytest.mark.parametrize(("addition", "expected"), [case[1:] for case in BROKEN_AUDIENCES],
+                         ids=[case[0] for case in BROKEN_AUDIENCES])
+def test_a_broken_audience_fails_alone(addition: str, expected: str) -> None:
+    write("spec.yaml", spec_text() + addition)
+    result = build("spec.yaml")
+    assert result.exit_code == 1  # a brief failed, even though others were written
+    stderr = result.stderr.splitlines()
+    assert expected in stderr, result.stderr
+    assert "error: spec.yaml (audience eu): not built; nothing was written for it" in stderr
+    assert written("brief-a") == stems("brief-a", "us")
+    assert summary_line(result).startswith("1 brief built, 0 unchanged, 1 failed in ")
+
+
+@pytest.mark.parametrize(("addition", "expected"), [case[1:] for case in BROKEN_AUDIENCES],
+                         ids=[case[0] for case in BROKEN_AUDIENCES])
+def test_strict_builds_nothing_from_a_spec_with_a_broken_audience(addition: str,
+                                                                   expected: str) -> None:
+    write("spec.yaml", spec_text() + addition)
+    write("other.yaml", spec_text("brief-b"))
+    result = build("spec.yaml", "other.yaml", "--strict")
+    assert result.exit_code == 1
+    assert expected in result.stderr.splitlines(), result.stderr
+    assert written("brief-a") == []
+    assert written("brief-b") == stems("brief-b", "us", "eu")  # other specs are not affected
+
+
+def test_a_problem_outside_the_audiences_fails_the_whole_spec() -> None:
+    write("spec.yaml", replace_once(spec_text(), "  date: 2025-03-24\n",
+                                    "  date: 2025-03-24\n  page: A5\n"))
+    result = build("spec.yaml")
+    assert result.exit_code == 1
+    assert "spec.yaml:6:9: brief.page: expected one of 'A4' or 'Letter'" in result.stderr
+    assert not Path("out").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Unchanged briefs are skipped
+
+
+def test_an_unchanged_brief_is_not_rebuilt_and_force_rebuilds_it() -> None:
+    write("spec.yaml", spec_text())
+    assert build("spec.yaml").exit_code == 0
+    before = snapshot("brief-a")
+    assert len(before) == 4
+
+    again = build("spec.yaml")
+    assert again.exit_code == 0, again.output
+    assert "unchanged" in summary_line(again)
+    assert summary_line(again).startswith("0 briefs built, 2 unchanged, 0 failed in ")
+    assert snapshot("brief-a") == before  # same files: same inode, time and bytes
+
+    forced = build("spec.yaml", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert summary_line(forced).startswith("2 briefs built, 0 unchanged, 0 failed in ")
+    after = snapshot("brief-a")
+    assert after.keys() == before.keys()
+    for name, (inode, _, data) in after.items():
+        assert inode != before[name][0], f"{name} was not written again"
+        assert data == before[name][2], f"{name} changed although its inputs did not"
+
+
+def test_a_deleted_output_is_rebuilt() -> None:
+    write("spec.yaml", spec_text())
+    build("spec.yaml")
+    Path("out", "brief-a", f"{DATE}_brief-a_us_en.pdf").unlink()
+    result = build("spec.yaml")
+    assert summary_line(result).startswith("1 brief built, 1 unchanged, 0 failed in ")
+    assert written("brief-a") == stems("brief-a", "us", "eu")
+
+
+def rebuilt_files(before: dict[str, tuple[int, int, bytes]]) -> tuple[list[str], list[str]]:
+    """Files written again, and files whose bytes changed, since `before`."""
+    after = snapshot("brief-a")
+    again = sorted(name for name in after if after[name][0] != before[name][0])
+    changed = sorted(name for name in after if after[name][2] != before[name][2])
+    return again, changed
+
+
+def test_editing_the_spec_rebuilds_it() -> None:
+    write("spec.yaml", spec_text())
+    build("spec.yaml")
+    before = snapshot("brief-a")
+    write("spec.yaml", replace_once(spec_text(), "We ask donors", "We ask delegations"))
+    result = build("spec.yaml")
+    assert summary_line(result).startswith("2 briefs built, 0 unchanged, 0 failed in ")
+    again, changed = rebuilt_files(before)
+    assert again == changed == sorted(before)
+
+
+FACT_FILE = """\
+stats:
+  - id: mines
+    value: 1500000
+    format: compact
+    label: landmines
+    source: gov-2024
+sources:
+  - id: gov-2024
+    title: Annual report
+    publisher: Ministry
+    date: 2025-01-27
+    url: https://example.org/report
+"""
+
+
+def test_editing_an_included_fact_file_rebuilds_with_the_new_facts() -> None:
+    """Same process, as under --watch: the new figure must reach the outputs."""
+    spec = replace_once(spec_text(), "  date: 2025-03-24\n",
+                        "  date: 2025-03-24\n  include: [facts/shared.yaml]\n")
+    write("spec.yaml", spec)
+    write("facts/shared.yaml", FACT_FILE)
+    assert build("spec.yaml").exit_code == 0
+    before = snapshot("brief-a")
+    write("facts/shared.yaml", replace_once(FACT_FILE, "value: 1500000", "value: 2500000"))
+    result = build("spec.yaml")
+    assert result.exit_code == 0, result.output
+    assert summary_line(result).startswith("2 briefs built, 0 unchanged, 0 failed in ")
+    again, changed = rebuilt_files(before)
+    assert again == sorted(before)
+    assert changed == sorted(before), (
+        f"rebuilt, but only {changed} show the new figure: the rest still carry 1.5 million")
+
+
+def local_template(name: str = "local") -> Path:
+    """A copy of the shipped one-pager in ./templates/NAME, which a spec here finds first."""
+    copy = Path("templates", name)
+    shutil.copytree(ROOT / "templates" / "one-pager", copy)
+    return copy / "template.yaml"
+
+
+def test_editing_the_template_rebuilds_with_the_new_design() -> None:
+    design = local_template()
+    write("spec.yaml", replace_once(spec_text(), "  date: 2025-03-24\n",
+                                    "  date: 2025-03-24\n  template: local\n"))
+    assert build("spec.yaml").exit_code == 0
+    before = snapshot("brief-a")
+    text = design.read_text(encoding="utf-8")
+    design.write_text(replace_once(text, 'accent: "#0E4C6E"', 'accent: "#0E3C5E"'),
+                      encoding="utf-8")
+    result = build("spec.yaml")
+    assert result.exit_code == 0, result.output
+    assert summary_line(result).startswith("2 briefs built, 0 unchanged, 0 failed in ")
+    again, changed = rebuilt_files(before)
+    assert again == sorted(before)
+    assert changed == sorted(before), (
+        f"rebuilt, but only {changed} show the new accent colour: the rest use the old template")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parallel builds
+
+
+def test_jobs_do_not_change_the_bytes() -> None:
+    write("specs/a.yaml", spec_text("brief-a"))
+    write("specs/b.yaml", spec_text("brief-b"))
+    one = build("specs", out="one", jobs="1")
+    two = build("specs", out="two", jobs="2")
+    assert one.exit_code == two.exit_code == 0, one.output + two.output
+    for brief_id in ("brief-a", "brief-b"):
+        names = written(brief_id, "one")
+        assert names == written(brief_id, "two") == stems(brief_id, "us", "eu")
+        for name in names:
+            assert (Path("one", brief_id, name).read_bytes()
+                    == Path("two", brief_id, name).read_bytes()), name
+
+
+def test_a_failure_in_a_worker_does_not_stop_the_others() -> None:
+    write("specs/a.yaml", spec_text("brief-a") + "    page: A5\n")
+    write("specs/b.yaml", spec_text("brief-b"))
+    result = build("specs", jobs="2")
+    assert result.exit_code == 1
+    assert "specs/a.yaml:24:11: audiences[1].page: expected one of 'A4' or 'Letter'" in (
+        result.stderr.splitlines())
+    assert written("brief-a") == stems("brief-a", "us")
+    assert written("brief-b") == stems("brief-b", "us", "eu")
+
+
+def test_the_example_in_parallel_writes_every_version() -> None:
+    result = runner.invoke(app, ["build", str(EXAMPLE_SPEC), "--out", "out", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    expected = sorted(f"{expected_stem('example', audience, language)}{suffix}"
+                      for audience, language, _ in expected_versions("example")
+                      for suffix in (".pdf", ".docx"))
+    assert written("masg-2025") == expected
+    for name in expected:
+        assert Path("out", "masg-2025", name).stat().st_size > 1000, name

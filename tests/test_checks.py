@@ -1,0 +1,401 @@
+"""`briefgen check`: every rule, triggered by a small spec, with the exact line it prints.
+
+Each case edits tests/specs/minimal.yaml, usually with FACTS appended. Line numbers in the
+expected lines are lines of that edited text, written by hand: minimal.yaml has 2 `brief:`,
+3 `id:`, 4 `title:`, 5 `date:`, 6 `event:`, 8 `place:`, 13 `summary:` (its text starts in column
+10), 15 `asks:`, 17 the last line. FACTS (below) starts at line 18 with `stats:`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from briefgen.cli import app
+from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, replace_once
+
+runner = CliRunner()
+Check = Callable[..., Result]
+
+# Lines 18-29 of MINIMAL_TEXT + FACTS. Together they pass every rule.
+FACTS = """\
+stats:
+  - id: mines
+    value: 1500000
+    label: landmines
+    source: gov-2024
+    as_of: 2025-01-27
+sources:
+  - id: gov-2024
+    title: Annual report
+    publisher: Ministry
+    date: 2025-01-27
+    url: https://example.org/report
+"""
+WITH_FACTS = MINIMAL_TEXT + FACTS
+
+
+def edit(base: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        base = replace_once(base, old, new)
+    return base
+
+
+@pytest.fixture
+def check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Check:
+    """Write `text` to spec.yaml in a fresh working folder and run `briefgen check` on it."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(text: str, *options: str) -> Result:
+        Path("spec.yaml").write_text(text, encoding="utf-8")
+        return runner.invoke(app, ["check", "spec.yaml", *options])
+
+    return run
+
+
+def problem_lines(result: Result) -> list[str]:
+    """The located lines `check` printed, without the hint lines under them."""
+    return [line for line in result.stdout.splitlines() if not line.startswith("    ")]
+
+
+def first_line(result: Result) -> str:
+    lines = problem_lines(result)
+    assert lines, f"check printed no problem (exit {result.exit_code}):\n{result.output}"
+    return lines[0]
+
+
+def test_the_base_specs_pass_every_rule(check: Check) -> None:
+    """The cases' problems come from their edits, not from a broken base."""
+    for text in (MINIMAL_TEXT, WITH_FACTS):
+        result = check(text)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ""
+        assert result.stderr == "1 spec checked: 0 errors, 0 warnings\n"
+
+
+# (case id, spec text, exact first line, exit code)
+CASES: list[tuple[str, str, str, int]] = [
+    ("unknown-key",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  subtitel: Briefing note\n  date: 2025-03-24\n")),
+     "spec.yaml:5:3: error: unknown-key: brief.subtitel: unknown key 'subtitel'", 1),
+    ("missing-field",
+     edit(MINIMAL_TEXT, ("    place: Geneva\n", "")),
+     "spec.yaml:6:3: error: missing-field: brief.event.place: required field is missing", 1),
+    ("invalid-value",
+     edit(MINIMAL_TEXT, ("date: 2025-03-24", "date: 2025-13-01")),
+     "spec.yaml:5:9: error: invalid-value: brief.date: expected a date", 1),
+    ("unknown-source",
+     edit(WITH_FACTS, ("    source: gov-2024", "    source: hrw-2024")),
+     "spec.yaml:22:13: error: unknown-source: stats[0].source: no source with id 'hrw-2024' in "
+     "sources (known: gov-2024)", 1),
+    ("unknown-figure-in-summary",
+     edit(WITH_FACTS, ("We ask donors", "About [@nope] donors")),
+     "spec.yaml:13:10: error: unknown-figure: summary: no figure with id 'nope' in stats "
+     "(known: mines)", 1),
+    ("unknown-figure-in-audience-stats",
+     WITH_FACTS + "audiences:\n  - id: us\n    name: United States delegation\n"
+                  "    stats: [nope]\n",
+     "spec.yaml:33:13: error: unknown-figure: audiences[0].stats[0]: no figure with id 'nope' "
+     "in stats (known: mines)", 1),
+    ("duplicate-id",
+     edit(WITH_FACTS, ("sources:\n", "  - id: mines\n    value: 5\n    label: other\n"
+                                     "    source: gov-2024\nsources:\n")),
+     "spec.yaml:24:9: error: duplicate-id: stats[1].id: duplicate id 'mines' (also defined at "
+     "line 19)", 1),
+    ("unsafe-link-in-a-section-heading",
+     MINIMAL_TEXT + "sections:\n  - heading: Why [now](javascript:alert) matters\n"
+                    "    body: Because.\n",
+     "spec.yaml:19:14: error: unsafe-link: sections[0].heading: link address 'javascript:alert' "
+     "is not allowed", 1),
+    ("anachronism-of-a-figure",
+     edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2025-03-25")),
+     "spec.yaml:23:12: error: anachronism: stats[0].as_of: dated 2025-03-25, after the brief "
+     "itself (2025-03-24)", 1),
+    ("anachronism-of-a-source",
+     edit(WITH_FACTS, ("    date: 2025-01-27", "    date: 2025-04-01")),
+     "spec.yaml:28:11: error: anachronism: sources[0].date: dated 2025-04-01, after the brief "
+     "itself (2025-03-24)", 1),
+    # 2023-03-01 to the event on 2025-04-09: 25 whole months.
+    ("stale-figure",
+     edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2023-03-01")),
+     "spec.yaml:23:12: warning: stale-figure: stats[0].as_of: figure is 25 months old at the "
+     "event (limit: 24)", 0),
+    # 2024-09-01 to 2025-04-09: 7 whole months, over a limit of 6 (the line moves down by one).
+    ("stale-figure-with-a-shorter-limit",
+     edit(WITH_FACTS, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  stale_after_months: 6\n"),
+          ("    as_of: 2025-01-27", "    as_of: 2024-09-01")),
+     "spec.yaml:24:12: warning: stale-figure: stats[0].as_of: figure is 7 months old at the "
+     "event (limit: 6)", 0),
+    ("source-without-url",
+     edit(WITH_FACTS, ("    url: https://example.org/report\n", "")),
+     "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no url", 0),
+    ("source-without-date",
+     edit(WITH_FACTS, ("    date: 2025-01-27\n", "")),
+     "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no date", 0),
+    ("source-without-date-and-url",
+     edit(WITH_FACTS, ("    date: 2025-01-27\n    url: https://example.org/report\n", "")),
+     "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no date and "
+     "no url", 0),
+    ("unused-source",
+     WITH_FACTS + "  - id: old-report\n    title: Old report\n    publisher: Agency\n"
+                  "    date: 2024-01-01\n    url: https://example.org/old\n",
+     "spec.yaml:30:9: warning: unused-source: sources[1].id: source 'old-report' is not cited, "
+     "so it is not printed", 0),
+    ("quote-consent",
+     MINIMAL_TEXT + "quotes:\n  - text: We want to go home.\n    speaker: A resident\n",
+     "spec.yaml:19:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
+     "A resident", 0),
+    ("font-coverage",
+     edit(MINIMAL_TEXT, ("We ask donors", "We ask 你 donors")),
+     "spec.yaml:13:10: error: font-coverage: summary: the font Carlito cannot draw '你' (U+4F60)",
+     1),
+    ("language-tag-that-is-not-a-tag",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  language: xx-!!\n")),
+     "spec.yaml:6:13: error: invalid-value: brief.language: has the wrong form", 1),
+    ("unknown-language",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  language: qq\n")),
+     "spec.yaml:6:13: error: language: brief.language: unknown language code 'qq'", 1),
+    ("right-to-left-language",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  language: ar\n")),
+     "spec.yaml:6:13: error: language: brief.language: 'ar' is written right to left, which "
+     "briefgen cannot lay out yet", 1),
+    ("language-without-labels",
+     edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  language: de\n")),
+     "spec.yaml:6:13: warning: language: brief.language: the one-pager template has no labels "
+     "in 'de'; headings will be in English", 0),
+    ("language-of-an-audience",
+     MINIMAL_TEXT + "audiences:\n  - id: gulf\n    name: Gulf delegations\n    language: ar\n",
+     "spec.yaml:21:15: error: language: audiences[0].language: 'ar' is written right to left, "
+     "which briefgen cannot lay out yet", 1),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "exit_code"), [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])
+def test_rule_prints_its_exact_line(check: Check, text: str, expected: str,
+                                    exit_code: int) -> None:
+    result = check(text)
+    assert first_line(result) == expected, result.stdout
+    assert result.exit_code == exit_code, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_problem_is_followed_by_its_hint(check: Check) -> None:
+    result = check(edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2025-03-25")))
+    assert result.stdout.splitlines() == [
+        "spec.yaml:23:12: error: anachronism: stats[0].as_of: dated 2025-03-25, after the brief "
+        "itself (2025-03-24)",
+        "    hint: a brief cannot cite what was published after it: use the figure available at "
+        "the time, or correct the date",
+    ]
+    assert result.stderr == "1 spec checked: 1 error, 0 warnings\n"
+
+
+def test_a_figure_exactly_at_the_limit_is_not_stale(check: Check) -> None:
+    # 2023-04-09 to 2025-04-09: 24 months, not more than 24.
+    result = check(edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2023-04-09")))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+# Words of running text in MINIMAL_TEXT outside the summary: "Fund clearance" (2) and
+# "Support survey and clearance teams where families plan to return." (10).
+ASK_WORDS = 12
+
+
+def with_words(summary_words: int, section_words: int = 0) -> str:
+    """MINIMAL_TEXT whose running text has 12 + summary_words + section_words (+2) words."""
+    text = edit(MINIMAL_TEXT, (
+        "summary: Landmines still block the way home for many families. We ask donors to fund "
+        "clearance.", "summary: " + " ".join(["aa"] * summary_words)))
+    if section_words:
+        text += "sections:\n  - heading: Why now\n    body: " + " ".join(["bb"] * section_words)
+        text += "\n"
+    return text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (with_words(650 - ASK_WORDS), None),
+    (with_words(651 - ASK_WORDS),
+     "spec.yaml:13:10: warning: word-count: summary: 651 words of running text; aim for at most "
+     "650"),
+    # 600 + 12 + "Why now" (2) + 137 = 751
+    (with_words(600, 137),
+     "spec.yaml:13:10: error: word-count: summary: 751 words of running text; the one-pager "
+     "template allows at most 750"),
+], ids=["650-words", "651-words", "751-words"])
+def test_word_count(check: Check, text: str, expected: str | None) -> None:
+    """Word-count problems are located at the summary. (So much text may also not fit: the fit
+    problem, which has no line, is not what this test is about.)"""
+    lines = [line for line in problem_lines(check(text)) if ": word-count: " in line]
+    assert lines == ([expected] if expected else [])
+
+
+def test_word_count_names_the_longest_version(check: Check) -> None:
+    text = with_words(600) + ("audiences:\n  - id: short\n    name: Short version\n"
+                              "  - id: long\n    name: Long version\n    intro: "
+                              + " ".join(["cc"] * 50) + "\n")
+    lines = [line for line in problem_lines(check(text)) if ": word-count: " in line]
+    # 600 + 12 + 50 = 662 words in the version for "long", whose entry starts on line 21.
+    assert lines == ["spec.yaml:21:5: warning: word-count: audiences[1]: 662 words of running "
+                     "text (version for long); aim for at most 650"]
+
+
+def low_contrast_template(folder: Path) -> tuple[int, int]:
+    """Copy the shipped one-pager to folder/templates/low-contrast with a pale headline colour;
+    returns the line and column of that colour in the copy's template.yaml."""
+    copy = folder / "templates" / "low-contrast"
+    shutil.copytree(ROOT / "templates" / "one-pager", copy)
+    design = copy / "template.yaml"
+    pale = '"#999999"'
+    text = design.read_text(encoding="utf-8")
+    old = re.search(r"^  headline: .*?color: (accent)", text, re.MULTILINE)
+    assert old, "the shipped template has no headline style in accent"
+    text = text[:old.start(1)] + pale + text[old.end(1):]
+    design.write_text(text, encoding="utf-8")
+    line = text[:old.start(1)].count("\n") + 1
+    column = old.start(1) - text.rfind("\n", 0, old.start(1))
+    return line, column
+
+
+def test_contrast(check: Check, tmp_path: Path) -> None:
+    """#999999 on white: luminance ((0.6 + 0.055) / 1.055) ** 2.4 = 0.3186, so the ratio is
+    1.05 / 0.3686 = 2.8. The problem points at the colour in the template's own file."""
+    line, column = low_contrast_template(tmp_path)
+    result = check(edit(MINIMAL_TEXT, ("  date: 2025-03-24\n",
+                                       "  date: 2025-03-24\n  template: low-contrast\n")))
+    assert problem_lines(result) == [
+        f"templates/low-contrast/template.yaml:{line}:{column}: error: contrast: "
+        "styles.headline.color: text colour #999999 on #FFFFFF has a contrast of 2.8:1; readers "
+        "need at least 4.5:1"], result.stdout
+    assert result.exit_code == 1
+
+
+LOREM = [
+    "donors", "fund", "clearance", "teams", "that", "survey", "land", "so", "families", "can",
+    "return", "home", "safely", "and", "rebuild", "schools", "clinics", "roads", "farms",
+    "while", "survivors", "receive", "care", "education", "and", "support", "across",
+    "districts", "where", "contamination", "remains", "high",
+]
+
+
+def lorem(count: int, offset: int) -> str:
+    return " ".join(LOREM[(offset + index) % len(LOREM)] for index in range(count))
+
+
+def overlong_text() -> str:
+    """Too long for one page yet under 650 words: four key figures narrow the text column."""
+    lines = MINIMAL_TEXT.rstrip("\n").split("\n")
+    lines = lines[:lines.index("asks:") + 1]
+    for index in range(5):
+        lines += [f"  - headline: Ask number {index + 1}", f"    detail: {lorem(52, index * 7)}"]
+    lines.append("sections:")
+    for index in range(4):
+        lines += [f"  - heading: Section {index + 1}", f"    body: {lorem(80, index * 11)}"]
+    lines.append("stats:")
+    for index in range(4):
+        lines += [f"  - id: figure-{index}", f"    value: {1000 + index}",
+                  f"    label: {lorem(6, index)}", "    source: report"]
+    lines += ["sources:", "  - id: report", "    title: Annual report", "    publisher: Agency",
+              "    date: 2025-01-01", "    url: https://example.org/report"]
+    return "\n".join(lines) + "\n"
+
+
+def test_fit(check: Check) -> None:
+    """The page as a whole is too long, so the problem names the file without a line."""
+    result = check(overlong_text())
+    assert re.fullmatch(
+        r"spec\.yaml: error: fit: the brief does not fit on one page: \d+ pt too long \(about "
+        r"\d+ lines? of body text\) even with the tightest spacing and smallest type allowed",
+        first_line(result)), result.stdout
+    assert [line for line in problem_lines(result) if ": word-count: " in line] == []
+    assert "hint: shorten the longest parts: sections[" in result.stdout
+    assert result.exit_code == 1
+
+
+def test_every_problem_is_reported_at_once_in_file_order(check: Check) -> None:
+    text = edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2023-03-01"),
+                ("    url: https://example.org/report\n", ""))
+    text += "quotes:\n  - text: We want to go home.\n    speaker: A resident\n"
+    result = check(text)
+    assert problem_lines(result) == [
+        "spec.yaml:23:12: warning: stale-figure: stats[0].as_of: figure is 25 months old at the "
+        "event (limit: 24)",
+        "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no url",
+        "spec.yaml:30:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
+        "A resident",
+    ]
+    assert result.stderr == "1 spec checked: 0 errors, 3 warnings\n"
+    assert result.exit_code == 0
+
+
+def test_json_format(check: Check) -> None:
+    text = edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2025-03-25"),
+                ("    url: https://example.org/report\n", ""))
+    result = check(text, "--format", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert problems == [
+        {"file": "spec.yaml", "line": 23, "column": 12, "severity": "error",
+         "rule": "anachronism", "field": "stats[0].as_of",
+         "message": "dated 2025-03-25, after the brief itself (2025-03-24)",
+         "hint": "a brief cannot cite what was published after it: use the figure available at "
+                 "the time, or correct the date"},
+        {"file": "spec.yaml", "line": 25, "column": 5, "severity": "warning",
+         "rule": "source-incomplete", "field": "sources[0]",
+         "message": "source 'gov-2024' has no url",
+         "hint": "readers check sources: give the publication date and address"},
+    ]
+
+
+def test_json_format_of_a_clean_spec_is_an_empty_list(check: Check) -> None:
+    result = check(MINIMAL_TEXT, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_unknown_format_is_a_usage_error(check: Check) -> None:
+    result = check(MINIMAL_TEXT, "--format", "xml")
+    assert result.exit_code == 2
+    assert "--format must be text or json" in result.stderr
+
+
+def test_the_example_brief_passes() -> None:
+    result = runner.invoke(app, ["check", str(EXAMPLE_SPEC)])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"1 spec checked: 0 errors, \d+ warnings?\n", result.stderr)
+    assert " error: " not in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# build runs the same rules
+
+
+def build(*arguments: str) -> Result:
+    return runner.invoke(app, ["build", *arguments, "--out", "out", "--jobs", "1"])
+
+
+def test_build_refuses_to_write_when_a_rule_finds_an_error(check: Check) -> None:
+    check(edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2025-03-25")))
+    result = build("spec.yaml")
+    assert result.exit_code == 1
+    assert ("spec.yaml:23:12: stats[0].as_of: dated 2025-03-25, after the brief itself "
+            "(2025-03-24)") in result.stderr.splitlines()
+    assert "not built" in result.stderr
+    assert not Path("out").exists()
+
+
+def test_build_writes_when_there_are_only_warnings(check: Check) -> None:
+    check(edit(WITH_FACTS, ("    url: https://example.org/report\n", "")))
+    result = build("spec.yaml")
+    assert result.exit_code == 0, result.output
+    assert ("spec.yaml:25:5: warning: sources[0]: source 'gov-2024' has no url"
+            in result.stderr.splitlines())
+    assert sorted(path.name for path in Path("out", "minimal-brief").glob("[!.]*")) == [
+        "2025-03-24_minimal-brief_en.docx", "2025-03-24_minimal-brief_en.pdf"]
