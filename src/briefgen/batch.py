@@ -91,6 +91,7 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
 
     plan = Plan()
     owners: dict[str, Path] = {}
+    audiences_seen: set[str] = set()
     for spec_path in spec_paths:
         try:
             document = load_spec(spec_path)
@@ -108,7 +109,7 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
         brief_id = spec.brief.id
         if brief_id in owners and owners[brief_id] != spec_path:
             plan.failed.append(UnitResult(spec_path, brief_id, None, problems=[Problem(
-                spec_path, "brief.id", f"brief id {brief_id!r} is also used by "
+                document.locate(("brief", "id")), "brief.id", f"brief id {brief_id!r} is also used by "
                 f"{owners[brief_id]}; both would write to the same folder",
                 "give each spec its own brief.id", rule="duplicate-id")]))
             continue
@@ -123,6 +124,7 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
                 plan.failed.append(UnitResult(spec_path, brief_id, failure.audience_id,
                                               problems=failure.problems))
         known = [audience.id for audience in spec.audiences]
+        audiences_seen |= set(known) | {failure.audience_id for failure in failures}
         # A spec without audiences builds one generic brief; one whose audiences all
         # failed builds nothing more.
         wanted: list[str | None] = list(known) or ([] if failures else [None])
@@ -145,6 +147,12 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
                                                skipped=True))
             else:
                 plan.units.append(unit)
+    unknown = sorted((audiences or set()) - audiences_seen)
+    if unknown and len(spec_paths) > 1:
+        plan.failed.append(UnitResult(Path("."), "", None, problems=[Problem(
+            Path("."), "--audience", f"no audience with id {', '.join(unknown)} in any spec "
+            "of this build", "check the spelling of the audience id",
+            rule="unknown-audience")]))
     return plan
 
 
@@ -180,7 +188,7 @@ def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
     started = time.perf_counter()
     result = UnitResult(unit.spec_path, unit.brief_id, unit.audience_id)
     try:
-        spec, document, template = _prepared(unit.spec_path, _stamp(unit.spec_path))
+        spec, document, template = _prepared(unit.spec_path, unit.inputs_digest)
         index = None
         if unit.audience_id is not None:
             index = [audience.id for audience in spec.audiences].index(unit.audience_id)
@@ -206,21 +214,17 @@ def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
 
 
 @lru_cache(maxsize=8)
-def _prepared(spec_path: Path, stamp: tuple[int, int]):  # type: ignore[no-untyped-def]
-    """Spec, document and template of a spec file, read once per process and version."""
+def _prepared(spec_path: Path, inputs_digest: str):  # type: ignore[no-untyped-def]
+    """Spec, document and template of a spec file, read once per process and version of all
+    its inputs (spec, fact files, template): a changed fact file is read again."""
     from briefgen.spec.includes import load_spec
     from briefgen.spec.validate import validate_spec_by_audience
     from briefgen.template import load_template
 
-    del stamp
+    del inputs_digest
     document = load_spec(spec_path)
     spec, document, _ = validate_spec_by_audience(document)
     return spec, document, load_template(spec.brief.template, spec_path)
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_mtime_ns, status.st_size
 
 
 def _warm_up() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from briefgen.document import Block, Document, Paragraph, Row
 from briefgen.errors import Problem
 from briefgen.inline import Cite, parse_inline, plain_text, walk
-from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
+from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec
 from briefgen.spec.validate import text_fields
 from briefgen.template import Template
@@ -49,10 +49,13 @@ def check_document(composed: Document, template: Template) -> list[Problem]:
         seen.add(key)
         ratio = contrast_ratio(color, background)
         if ratio < MINIMUM_CONTRAST:
+            where = (template.design_document.locate(("styles", paragraph.style, "color"))
+                     if template.design_document else template.folder / "template.yaml")
             problems.append(Problem(
-                template.folder / "template.yaml", f"styles.{paragraph.style}.color",
-                f"text colour {color} on {background} has a contrast of {ratio:.1f}:1; "
-                f"readers need at least {MINIMUM_CONTRAST}:1",
+                where, f"styles.{paragraph.style}.color",
+                f"text colour {color} on {background} has a contrast of "
+                # Rounded down: 4.48 must not print as the 4.5 it fails to reach.
+                f"{int(ratio * 10) / 10:.1f}:1; readers need at least {MINIMUM_CONTRAST}:1",
                 "darken the text colour or lighten the background", rule="contrast"))
     return problems
 
@@ -81,7 +84,7 @@ def _paragraphs_on_backgrounds(blocks: tuple[Block, ...], background: str
 
 def _problem(document: YamlDocument, path: FieldPath, message: str, hint: str, rule: str,
              severity: str = "error") -> Problem:
-    return Problem(document.locate(path), format_field_path(path), message, hint, rule=rule,
+    return Problem(document.locate(path), document.describe(path), message, hint, rule=rule,
                    severity=severity)
 
 

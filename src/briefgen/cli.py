@@ -152,6 +152,8 @@ def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
     for failure in failed:
         for problem in failure.problems:
             typer.echo(str(problem), err=True)
+        if not failure.brief_id and failure.spec_path == Path("."):
+            continue  # a problem with the command itself, not with one spec
         who = f" (audience {failure.audience_id})" if failure.audience_id else ""
         typer.echo(f"error: {failure.spec_path}{who}: not built; nothing was written for it",
                    err=True)

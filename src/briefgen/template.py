@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from briefgen.errors import Problem, TemplateError
 from briefgen.fonts import SHIPPED_FAMILIES
-from briefgen.spec.loader import load_yaml
+from briefgen.spec.loader import YamlDocument, load_yaml
 from briefgen.spec.validate import problems_from_validation_error
 
 LAYOUT_FILE = "page.xml.j2"
@@ -91,6 +91,7 @@ class Template:
     folder: Path
     design: TemplateDesign
     layout_source: str
+    design_document: YamlDocument | None = None  # positions in template.yaml, for messages
 
     def color(self, value: str) -> str:
         return value if value.startswith("#") else self.design.colors[value]
@@ -150,4 +151,5 @@ def _load_template_folder(folder: Path, stamp: tuple[int, ...]) -> Template:
     if problems:
         raise TemplateError(problems)
     layout = (folder / LAYOUT_FILE).read_text(encoding="utf-8")
-    return Template(name=folder.name, folder=folder, design=design, layout_source=layout)
+    return Template(name=folder.name, folder=folder, design=design, layout_source=layout,
+                    design_document=document)

@@ -30,16 +30,21 @@ def load_spec(path: Path) -> YamlDocument:
     root = path.resolve().parent
     loaded: dict[Path, Location] = {}
     problems: list[Problem] = []
-    _merge_includes(document, includes, ("brief", "include"), document, root, [path.resolve()],
-                    loaded, problems)
+    _merge_includes(document, includes, ("brief", "include"), document, root,
+                    [(path.resolve(), None)], loaded, problems)
     if problems:
         raise SpecError(problems)
     return document
 
 
 def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
-                    source: YamlDocument, root: Path, stack: list[Path],
+                    source: YamlDocument, root: Path, stack: list[tuple[Path, Location | None]],
                     loaded: dict[Path, Location], problems: list[Problem]) -> None:
+    """Merge the files listed at `field_path` of `source`.
+
+    `stack` holds the chain of files being included, each with the place that included it,
+    so a loop can be reported at both of its ends.
+    """
     if not isinstance(includes, list) or not all(isinstance(item, str) for item in includes):
         problems.append(Problem(source.locate(field_path), format_field_path(field_path),
                                 "expected a list of file paths",
@@ -55,13 +60,17 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
                                     "fact files must sit in the spec's folder or below it",
                                     rule="include"))
             continue
-        if resolved in stack:
-            if resolved == stack[-1]:
+        chain = [file for file, _ in stack]
+        if resolved in chain:
+            position = chain.index(resolved)
+            if position == len(chain) - 1:
                 message = f"{relative!r} is this file: a fact file cannot include itself"
             else:
-                outer = loaded.get(resolved)
-                message = (f"{relative!r} is already being included"
-                           f"{f' (from {outer})' if outer else ''}, so this include would loop")
+                # The other end of the loop: where the looped-to file was included, or for
+                # the spec itself, where it included the first file of the chain.
+                start = stack[position][1] or stack[position + 1][1]
+                message = (f"{relative!r} is already being included (from {start}), so this "
+                           "include would loop")
             problems.append(Problem(where, format_field_path(item_path), message,
                                     "remove one of the two includes", rule="include"))
             continue
@@ -71,6 +80,12 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
             problems.append(Problem(where, format_field_path(item_path),
                                     f"more than {MAX_INCLUDES} fact files", rule="include"))
             return
+        if not resolved.is_file():
+            problems.append(Problem(where, format_field_path(item_path),
+                                    f"fact file {relative!r} not found",
+                                    "check the path: it is relative to the file that includes it",
+                                    rule="include"))
+            continue
         loaded[resolved] = where
         target.included.append(resolved)
         try:
@@ -92,7 +107,7 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
             _append(target, fact, kind, problems)
         if "include" in fact.data:
             _merge_includes(target, fact.data["include"], ("include",), fact, root,
-                            [*stack, resolved], loaded, problems)
+                            [*stack, (resolved, where)], loaded, problems)
 
 
 def _append(target: YamlDocument, fact: YamlDocument, kind: str, problems: list[Problem]) -> None:
@@ -108,6 +123,8 @@ def _append(target: YamlDocument, fact: YamlDocument, kind: str, problems: list[
         return
     offset = len(existing)
     existing.extend(entries)
+    for index in range(len(entries)):
+        target.local_names[(kind, offset + index)] = (kind, index)
     for marks_name in ("value_marks", "key_marks"):
         source_marks = getattr(fact, marks_name)
         target_marks = getattr(target, marks_name)

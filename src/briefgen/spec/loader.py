@@ -33,6 +33,15 @@ class YamlDocument:
     value_marks: dict[FieldPath, Location] = field(default_factory=dict)
     key_marks: dict[FieldPath, Location] = field(default_factory=dict)
     included: list[Path] = field(default_factory=list)  # fact files merged into this one
+    # Entries merged from fact files: ("stats", 7) -> ("stats", 0), their index in their file.
+    local_names: dict[FieldPath, FieldPath] = field(default_factory=dict)
+
+    def describe(self, field_path: FieldPath) -> str:
+        """`stats[2].source`, counted within the file the entry was written in."""
+        local = self.local_names.get(tuple(field_path[:2]))
+        if local is not None:
+            field_path = (*local, *field_path[2:])
+        return format_field_path(field_path)
 
     def locate(self, field_path: FieldPath, *, key: bool = False) -> Location:
         """The best location for a field: itself, else its nearest written ancestor."""

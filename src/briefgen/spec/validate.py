@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Location, Problem, SpecError
 from briefgen.inline import ALLOWED_LINK_SCHEMES, Cite, Link, parse_inline, walk
-from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
+from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec
 
 
@@ -133,13 +133,13 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
                 yield _unknown("figure", node.stat_id, stat_ids, path, document,
                                hint="cite a figure as [@id] with the id of an entry in stats")
             if isinstance(node, Link) and not node.url.startswith(ALLOWED_LINK_SCHEMES):
-                yield Problem(document.locate(path), format_field_path(path),
+                yield Problem(document.locate(path), document.describe(path),
                               f"link address {node.url!r} is not allowed",
                               "links must start with https://, http:// or mailto:",
                               rule="unsafe-link")
     if spec.brief.event.end is not None and spec.brief.event.end < spec.brief.event.start:
         path = ("brief", "event", "end")
-        yield Problem(document.locate(path), format_field_path(path),
+        yield Problem(document.locate(path), document.describe(path),
                       "the event ends before it starts", "check the start and end dates",
                       rule="event-dates")
 
@@ -183,7 +183,7 @@ def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[P
             here = document.locate(path)
             place = (f"line {earlier.line}" if earlier.file == here.file
                      else f"{earlier}")
-            yield Problem(here, format_field_path(path),
+            yield Problem(here, document.describe(path),
                           f"duplicate id {item_id!r} (also defined at {place})",
                           "give each entry its own id", rule="duplicate-id")
         else:
@@ -200,7 +200,7 @@ def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document:
         hint = f"did you mean {suggestion[0]!r}?"
     elif not hint:
         hint = f"add an entry with id: {value} to {plural}, or correct the id"
-    return Problem(document.locate(path), format_field_path(path), message, hint,
+    return Problem(document.locate(path), document.describe(path), message, hint,
                    rule=f"unknown-{kind}")
 
 
@@ -254,7 +254,7 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
                            missing: dict[FieldPath, list[str]]) -> Problem:
     loc: FieldPath = tuple(item["loc"])
     kind = item["type"]
-    field = format_field_path(loc)
+    field = document.describe(loc)
     context = item.get("ctx") or {}
     if kind == "extra_forbidden":
         key = str(loc[-1])
@@ -271,7 +271,7 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
                        f"{loc[-1]!r} is not a language tag",
                        "write text per language as  en: ...  fr: ...", rule="invalid-value")
     if kind == "missing":
-        parent = format_field_path(loc[:-1]) or "the top level"
+        parent = document.describe(loc[:-1]) or "the top level"
         return Problem(document.locate(loc[:-1], key=True), field, "required field is missing",
                        f"add {loc[-1]}: under {parent}", rule="missing-field")
     location = document.locate(loc)

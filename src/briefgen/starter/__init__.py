@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from briefgen.errors import Problem, UserError
@@ -17,7 +18,24 @@ def schema_json() -> str:
 
     schema = BriefSpec.model_json_schema(by_alias=True, mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    _close_language_maps(schema)
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _close_language_maps(node: object) -> None:
+    """Per-language texts accept only language tags as keys, as briefgen does.
+
+    pydantic describes `dict[LanguageTag, str]` with patternProperties but leaves other keys
+    open; editors would then accept `{french: ...}`, which briefgen refuses.
+    """
+    if isinstance(node, dict):
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            _close_language_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close_language_maps(value)
 
 
 def starter_spec(brief_id: str, today: dt.date) -> str:
@@ -32,10 +50,10 @@ def create_starter(name: str, folder: Path, today: dt.date) -> list[Path]:
     """Write `folder/NAME.yaml` (never over an existing file) and the schema beside it."""
     from briefgen.write import OutputFile, write_atomically
 
-    if not name or not all(char.isascii() and (char.isalnum() or char == "-") for char in name) \
-            or name != name.lower() or name.startswith("-") or name.endswith("-"):
-        raise UserError(Problem(Path(name), "", "a brief name is lower-case letters, digits and "
-                                "hyphens, e.g. masg-2026"))
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name) or len(name) > 60:
+        raise UserError(Problem(Path(name), "", "a brief name is lower-case letters, digits "
+                                "and hyphens (one at a time, not at either end), at most 60 "
+                                "characters, e.g. masg-2026"))
     spec_path = folder / f"{name}.yaml"
     if spec_path.exists():
         raise UserError(Problem(spec_path, "", "already exists; nothing was written",
