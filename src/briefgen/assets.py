@@ -34,19 +34,6 @@ class Picture:
 
 def load_picture(relative: str, spec_path: Path, where: Location, field: str) -> Picture:
     """Read, check and downsample an image named in the spec; raise a located error."""
-    resolved = (spec_path.resolve().parent / relative)
-    try:
-        stamp = resolved.stat().st_mtime_ns if resolved.is_file() else 0
-    except OSError:
-        stamp = 0
-    return _load_picture(relative, spec_path, where, field, stamp)
-
-
-@lru_cache(maxsize=16)
-def _load_picture(relative: str, spec_path: Path, where: Location, field: str, stamp: int
-                  ) -> Picture:
-    """`load_picture`, remembered per file version: every audience shares one logo."""
-    del stamp
 
     def refuse(message: str, hint: str = "") -> SpecError:
         return SpecError(Problem(where, field, message, hint, rule="asset"))
@@ -61,28 +48,42 @@ def _load_picture(relative: str, spec_path: Path, where: Location, field: str, s
         raise refuse(f"{relative!r} leads outside the brief's folder (a link?)")
     if not resolved.is_file():
         raise refuse(f"no image file at {relative!r}")
-    size = resolved.stat().st_size
-    if size > MAX_BYTES:
-        raise refuse(f"the image is {size / 1e6:.1f} MB; at most {MAX_BYTES / 1e6:.0f} MB",
-                     "export a smaller PNG or JPEG")
-    data = resolved.read_bytes()
+    status = resolved.stat()
+    if status.st_size > MAX_BYTES:
+        raise refuse(f"the image is {status.st_size / 1e6:.1f} MB; at most "
+                     f"{MAX_BYTES / 1e6:.0f} MB", "export a smaller PNG or JPEG")
+    try:
+        return _decode(resolved, status.st_mtime_ns, status.st_size)
+    except _Refused as refused:
+        raise refuse(str(refused)) from None
+
+
+class _Refused(Exception):
+    pass
+
+
+@lru_cache(maxsize=16)
+def _decode(path: Path, mtime: int, size: int) -> Picture:
+    """Decode, flatten and downsample an image file, once per version of the file."""
+    del mtime, size
+    data = path.read_bytes()
     if not any(data.startswith(signature) for signature in _SIGNATURES):
-        raise refuse("the file is not a PNG or JPEG image")
+        raise _Refused("the file is not a PNG or JPEG image")
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_PIXELS or width < 1 or height < 1:
-                raise refuse(f"the image is {width} x {height} pixels; too large to embed")
+                raise _Refused(f"the image is {width} x {height} pixels; too large to embed")
             image.load()
             picture = image.convert("RGBA")
-    except SpecError:
+    except _Refused:
         raise
     except Image.DecompressionBombError:
-        raise refuse("the image has too many pixels; too large to embed") from None
+        raise _Refused("the image has too many pixels; too large to embed") from None
     except (OSError, ValueError):
-        raise refuse("the image file is damaged or not a PNG or JPEG") from None
+        raise _Refused("the image file is damaged or not a PNG or JPEG") from None
     if picture.height > OUTPUT_HEIGHT_PX:
         ratio = OUTPUT_HEIGHT_PX / picture.height
         picture = picture.resize((max(1, round(picture.width * ratio)), OUTPUT_HEIGHT_PX),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ALLOWED_LINK_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -59,9 +60,16 @@ def normalize_space(text: str) -> str:
     return _WHITESPACE.sub(lambda m: " " if "\u00a0" not in m.group() else "\u00a0", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def parse_inline(text: str) -> tuple[Inline, ...]:
-    """Parse user text into inline nodes; never fails (unmatched markup stays text)."""
-    return tuple(_merge_text(_parse(normalize_space(text))))
+    """Parse user text into inline nodes; never fails (unmatched markup stays text).
+
+    Remembered per text: checking and rendering ask for the same fields many times.
+    """
+    text = normalize_space(text)
+    if not any(marker in text for marker in "*[\\"):
+        return (Text(text),) if text else ()
+    return tuple(_merge_text(_parse(text)))
 
 
 def plain_text(nodes: tuple[Inline, ...]) -> str:

@@ -8,6 +8,7 @@ the spec's folder and may not leave it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
         loaded[resolved] = where
         target.included.append(resolved)
         try:
-            fact = load_yaml(resolved)
+            fact = _load_fact_file(resolved)
         except SpecError as error:
             problems.extend(error.problems)
             continue
@@ -108,6 +109,18 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
         if "include" in fact.data:
             _merge_includes(target, fact.data["include"], ("include",), fact, root,
                             [*stack, (resolved, where)], loaded, problems)
+
+
+def _load_fact_file(path: Path) -> YamlDocument:
+    """A fact file, parsed once per version: a batch of briefs often shares one."""
+    status = path.stat()
+    return _load_fact_file_version(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_fact_file_version(path: Path, mtime: int, size: int) -> YamlDocument:
+    del mtime, size
+    return load_yaml(path)
 
 
 def _append(target: YamlDocument, fact: YamlDocument, kind: str, problems: list[Problem]) -> None:

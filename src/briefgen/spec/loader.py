@@ -9,6 +9,7 @@ them, and refusing them removes object construction and alias-expansion attacks 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,15 +263,14 @@ _BIDI_CONTROLS = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
                      "\u2066\u2067\u2068\u2069")
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                     + "".join(sorted(_BIDI_CONTROLS)) + "]")
+
+
 def unsafe_character(text: str) -> str | None:
     """The first character of `text` that may not appear in a brief, if any."""
-    for char in text:
-        code = ord(char)
-        if (code < 0x20 and char not in "\t\n\r") or 0x7F <= code < 0xA0:
-            return char
-        if char in _BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
-            return char
-    return None
+    found = _UNSAFE.search(text)
+    return found.group() if found else None
 
 
 def describe_character(char: str) -> str:
