@@ -311,7 +311,10 @@ class _Builder:
             elif tag == "a":
                 self.inline(child, replace(fmt, link=child.get("href")), spans, style_name)
             elif tag == "lang":
-                self.inline(child, replace(fmt, language=child.get("code")), spans, style_name)
+                code = child.get("code") or None
+                if code and code.split("-")[0] == self.view.language.split("-")[0]:
+                    code = None  # the page's own language needs no mark
+                self.inline(child, replace(fmt, language=code), spans, style_name)
             elif tag == "note":
                 spans.append(self.note(child.get("source", ""), fmt))
             elif tag == "field":
@@ -340,8 +343,8 @@ class _Builder:
         except (ValueError, IndexError):
             raise BriefgenBug(f"dangling field reference {ref!r}") from None
         origin = format_field_path(user_text.origin)
-        language = fmt.language or (user_text.language if user_text.language
-                                    != self.view.language else None)
+        own = user_text.language.split("-")[0] == self.view.language.split("-")[0]
+        language = fmt.language or (None if own else user_text.language)
         self.nodes(user_text.nodes, replace(fmt, language=language), spans, origin)
 
     def nodes(self, nodes: tuple[Inline, ...], fmt: _Format, spans: list[Span],

@@ -7,6 +7,7 @@ footer kept at the foot. The fonts are TrueType, embedded as subsets.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -90,6 +91,17 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
     def restyle(self, style: RLStyle) -> None:
         self.style = style
         self.spaceAfter = style.spaceAfter
+
+    language: str | None = None  # set when the words are in another language than the page
+
+    def draw(self) -> None:
+        # Marked content with /Lang tells screen readers which language the words are in
+        # (PDF 1.7, 14.9.2); reportlab has no call for it, so the operators are written here.
+        if self.language:
+            self.canv._code.append(f"/Span <</Lang ({self.language})>> BDC")
+        super().draw()
+        if self.language:
+            self.canv._code.append("EMC")
 
 
 class _RuleFlowable(Flowable):  # type: ignore[misc]
@@ -242,6 +254,11 @@ class _ParagraphCache:
                              for span in paragraph.spans)
             number = _escape(paragraph.number) if paragraph.number is not None else None
             flowable = _Paragraph(markup, style, bulletText=number)
+            languages = {span.language for span in paragraph.spans if span.language}
+            if len(languages) == 1:
+                language = languages.pop()
+                if re.fullmatch(r"[A-Za-z0-9-]{2,35}", language):
+                    flowable.language = language
             self.paragraphs[key] = flowable
         else:
             flowable.restyle(style)
