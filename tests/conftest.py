@@ -25,6 +25,8 @@ GOLDEN = TESTS / "golden"
 EXAMPLE_SPEC = ROOT / "briefs" / "masg-2025.yaml"
 MINIMAL_SPEC = SPECS / "minimal.yaml"
 FULL_SPEC = SPECS / "full.yaml"
+# Stats and sources that pass every rule, shared by the fact-file and check tests.
+FACTS_TEXT = (SPECS / "facts.yaml").read_text(encoding="utf-8")
 SPEC_FILES = {"example": EXAMPLE_SPEC, "full": FULL_SPEC, "minimal": MINIMAL_SPEC}
 LIBREOFFICE_TIMEOUT = 180
 

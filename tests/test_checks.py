@@ -18,26 +18,13 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, replace_once
+from conftest import EXAMPLE_SPEC, FACTS_TEXT, MINIMAL_TEXT, ROOT, replace_once
 
 runner = CliRunner()
 Check = Callable[..., Result]
 
 # Lines 18-29 of MINIMAL_TEXT + FACTS. Together they pass every rule.
-FACTS = """\
-stats:
-  - id: mines
-    value: 1500000
-    label: landmines
-    source: gov-2024
-    as_of: 2025-01-27
-sources:
-  - id: gov-2024
-    title: Annual report
-    publisher: Ministry
-    date: 2025-01-27
-    url: https://example.org/report
-"""
+FACTS = FACTS_TEXT
 WITH_FACTS = MINIMAL_TEXT + FACTS
 
 

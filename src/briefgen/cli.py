@@ -30,6 +30,17 @@ app = typer.Typer(
 )
 
 
+# Arguments and options that several commands share.
+SpecPaths = Annotated[list[Path], typer.Argument(
+    help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER...",
+    show_default=False)]
+OutFolder = Annotated[Path, typer.Option(
+    "--out", "-o", help="Folder for the outputs; each brief gets OUT/<brief id>/.")]
+AudienceIds = Annotated[list[str] | None, typer.Option(
+    "--audience", "-a", help="Only this audience (repeat for several).", show_default=False)]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"briefgen {__version__}")
@@ -46,15 +57,9 @@ def main_options(
 
 @app.command()
 def build(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER...",
-        show_default=False)],
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for the outputs; each brief gets OUT/<brief id>/.")
-    ] = Path("out"),
-    audience: Annotated[list[str] | None, typer.Option(
-        "--audience", "-a", help="Build only this audience (repeat for several).",
-        show_default=False)] = None,
+    paths: SpecPaths,
+    out: OutFolder = Path("out"),
+    audience: AudienceIds = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Briefs built in parallel [default: all cores].",
         show_default=False)] = None,
@@ -68,7 +73,7 @@ def build(
     email: Annotated[bool, typer.Option(
         "--email", help="Also write an email draft (.eml) per audience; see `briefgen email`.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    quiet: Quiet = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
                      ] = False,
 ) -> None:
@@ -230,16 +235,10 @@ class _Progress:
 
 @app.command()
 def email(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER...",
-        show_default=False)],
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for the outputs; drafts go to OUT/<brief id>/email/.")
-    ] = Path("out"),
-    audience: Annotated[list[str] | None, typer.Option(
-        "--audience", "-a", help="Only this audience (repeat for several).",
-        show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    paths: SpecPaths,
+    out: OutFolder = Path("out"),
+    audience: AudienceIds = None,
+    quiet: Quiet = False,
 ) -> None:
     """Build each brief and write one email draft (.eml) per audience, ready to send.
 
@@ -266,8 +265,7 @@ def email(
 
 @app.command()
 def check(
-    specs: Annotated[list[Path], typer.Argument(
-        help="One or more brief specs (.yaml).", metavar="SPEC...", show_default=False)],
+    paths: SpecPaths,
     output_format: Annotated[str, typer.Option(
         "--format", help="text (one problem per line) or json (for scripts and editors).")
     ] = "text",
@@ -285,8 +283,10 @@ def check(
     """
     import json
 
+    from briefgen.batch import expand_paths
     from briefgen.build import check_spec_file
 
+    specs = expand_paths(paths)
     if output_format not in {"text", "json"}:
         typer.echo("error: --format must be text or json", err=True)
         raise typer.Exit(2)

@@ -17,25 +17,12 @@ from briefgen.cli import app
 from briefgen.errors import SpecError
 from briefgen.spec.includes import load_spec
 from briefgen.spec.validate import validate_spec
-from conftest import MINIMAL_TEXT, replace_once
+from conftest import FACTS_TEXT, MINIMAL_TEXT, replace_once
 
 runner = CliRunner()
 
 # A fact file whose entries pass every rule; lines 1-12 as written here.
-FACTS = """\
-stats:
-  - id: mines
-    value: 1500000
-    label: landmines
-    source: gov-2024
-    as_of: 2025-01-27
-sources:
-  - id: gov-2024
-    title: Annual report
-    publisher: Ministry
-    date: 2025-01-27
-    url: https://example.org/report
-"""
+FACTS = FACTS_TEXT
 
 
 def spec_including(*paths: str, summary: str | None = None) -> str:
