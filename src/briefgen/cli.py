@@ -21,8 +21,6 @@ EXIT_INTERNAL_ERROR = 70
 
 app = typer.Typer(
     name="briefgen",
-    help="Turn YAML brief specifications into one-page advocacy briefs (PDF and DOCX).\n\n"
-         "Start by building the example:  briefgen build briefs/masg-2025.yaml",
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -52,7 +50,19 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
-    """Turn YAML brief specifications into one-page advocacy briefs (PDF and DOCX)."""
+    """Turn YAML brief specifications into one-page advocacy briefs (PDF and DOCX).
+
+    \b
+    A typical day:
+      briefgen new my-brief                  start from a commented spec that builds
+      briefgen check briefs/my-brief.yaml    list problems as file:line:col, write nothing
+      briefgen build briefs/my-brief.yaml    write out/my-brief/*.pdf and *.docx
+      briefgen email briefs/my-brief.yaml    also write one email draft per delegation
+
+    \b
+    Try it on the example:  briefgen build briefs/masg-2025.yaml
+    Each command explains itself:  briefgen build --help
+    """
 
 
 @app.command()
