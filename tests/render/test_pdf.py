@@ -162,3 +162,44 @@ def test_a_quote_in_another_language_is_marked_with_it(built_briefs: BuiltBriefs
     assert content.count(b" BDC") == content.count(b"EMC")
     english = built_briefs.versions[("example", "eu")].pdf
     assert b"/Lang (" not in pypdf.PdfReader(english).pages[0].get_contents().get_data()
+
+
+@pytest.mark.parametrize("spec_name", ["example", "full"])
+def test_fragments_break_lines_exactly_as_parsed_markup_would(spec_name: str) -> None:
+    """The PDF backend builds reportlab's text fragments directly instead of writing and
+    parsing markup; every paragraph must break into the same lines at the same height."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from briefgen.compose import compose_document, iter_paragraphs
+    from briefgen.document import Fit
+    from briefgen.render import pdf
+    from briefgen.spec.includes import load_spec
+    from briefgen.spec.validate import validate_spec
+    from briefgen.template import load_template
+    from briefgen.view import resolve_brief
+    from conftest import SPEC_FILES
+
+    document = load_spec(SPEC_FILES[spec_name])
+    spec = validate_spec(document)
+    template = load_template(spec.brief.template, document.path)
+    versions = list(range(len(spec.audiences))) or [None]
+    compared = 0
+    for version in versions:
+        composed = compose_document(resolve_brief(spec, template, document, version), template,
+                                    document.locate)
+        for fit in (Fit(), Fit(spacing=0.5, type_scale=0.88)):
+            cache = pdf._ParagraphCache()
+            for paragraph in [*iter_paragraphs(composed.body), *iter_paragraphs(composed.footer)]:
+                style = pdf._paragraph_style(paragraph, composed, fit)
+                markup = "".join(pdf._span_markup(span, composed.link_color, style.fontSize)
+                                 for span in paragraph.spans)
+                parsed = RLParagraph(markup, style, bulletText=paragraph.number)
+                built = cache.flowable(paragraph, composed, fit, 300)
+                for width in (150.0, 300.0, 480.0):
+                    parsed.wrap(width, 100_000)
+                    built._wrapped = None
+                    built.wrap(width, 100_000)
+                    assert len(built.blPara.lines) == len(parsed.blPara.lines), paragraph.origin
+                    assert built.height == parsed.height, paragraph.origin
+                    compared += 1
+    assert compared > 100
