@@ -232,3 +232,28 @@ def test_two_builds_of_the_same_brief_at_once_leave_valid_files(tmp_path: Path) 
     assert (folder / "2025-03-24_minimal-brief_en.pdf").read_bytes().startswith(b"%PDF")
     with zipfile.ZipFile(folder / "2025-03-24_minimal-brief_en.docx") as archive:
         assert archive.testzip() is None
+
+
+def test_a_template_cannot_include_a_file_through_a_link_out_of_its_folder(tmp_path: Path
+                                                                          ) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    spec = template_copy(tmp_path, ("\n<body>", "\n<body>{% include 'leak.txt' %}"))
+    (spec.parent / "templates" / "hostile" / "leak.txt").symlink_to(secret)
+    with pytest.raises(UserError) as caught:
+        build_spec(spec, spec.parent / "out")
+    assert "leak.txt" in str(caught.value)
+    assert "TOP SECRET" not in str(caught.value)
+    assert not (spec.parent / "out").exists()
+
+
+def test_template_files_that_link_out_of_the_folder_are_refused(tmp_path: Path) -> None:
+    spec = template_copy(tmp_path, ("\n<body>", "\n<body>"))
+    layout = spec.parent / "templates" / "hostile" / "page.xml.j2"
+    outside = tmp_path / "elsewhere.xml.j2"
+    outside.write_text(layout.read_text(encoding="utf-8"), encoding="utf-8")
+    layout.unlink()
+    layout.symlink_to(outside)
+    with pytest.raises(UserError) as caught:
+        build_spec(spec, spec.parent / "out")
+    assert "is a link to a file outside the template's folder" in str(caught.value)

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -136,10 +137,22 @@ def _on_alarm(signal_number: int, frame: Any) -> None:
     raise _LayoutTimeout
 
 
+class _RootedLoader(jinja2.FileSystemLoader):
+    """Loads `{% include %}`d files from the template folder only, links included."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        root = Path(str(self.searchpath[0])).resolve()
+        if not Path(filename).resolve().is_relative_to(root):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
 @lru_cache(maxsize=16)
 def _compiled_layout(source: str, folder: str) -> jinja2.Template:
     environment = _BoundedSandbox(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=_RootedLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

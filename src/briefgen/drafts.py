@@ -163,6 +163,9 @@ def _render(template: Template, language: str, context: dict[str, Any]) -> tuple
         raise TemplateError(Problem(folder, "", "the template has no email cover note",
                                     "add email/en.txt.j2 to the template folder"))
     path = available[chosen]
+    if not path.resolve().is_relative_to(template.folder.resolve()):
+        raise TemplateError(Problem(path, "", "is a link to a file outside the template's "
+                                    "folder", "copy the file into the folder"))
     environment = ImmutableSandboxedEnvironment(
         autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True,
         keep_trailing_newline=True)

@@ -127,6 +127,10 @@ def find_template(name: str, spec_path: Path) -> Path:
 
 def load_template(name: str, spec_path: Path) -> Template:
     folder = find_template(name, spec_path)
+    for file in (DESIGN_FILE, LAYOUT_FILE):
+        if not (folder / file).resolve().is_relative_to(folder.resolve()):
+            raise TemplateError(Problem(folder / file, "", "is a link to a file outside the "
+                                        "template's folder", "copy the file into the folder"))
     stamp = tuple((folder / file).stat().st_mtime_ns for file in (DESIGN_FILE, LAYOUT_FILE))
     return _load_template_folder(folder, stamp)
 
