@@ -31,6 +31,7 @@ from briefgen.document import (
     Spacer,
     Span,
     fitted_style,
+    superscript_metrics,
 )
 from briefgen.errors import BriefgenBug
 
@@ -132,7 +133,9 @@ class _BodyWriter:
         if color:
             properties += f'<w:color w:val="{color[1:].upper()}"/>'
         if span.superscript:
-            properties += '<w:vertAlign w:val="superscript"/>'
+            size, rise = superscript_metrics(style.font_size)
+            properties += (f'<w:position w:val="{round(rise * 2)}"/>'
+                           f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>')
         if span.language:
             properties += f"<w:lang w:val={quoteattr(span.language)}/>"
         run = (f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}"

@@ -37,12 +37,10 @@ from briefgen.document import (
     Spacer,
     Span,
     fitted_style,
+    superscript_metrics,
 )
 from briefgen.errors import BriefgenBug
 
-# Superscript as Word draws it: about two thirds of the size, raised a third of the size.
-SUPERSCRIPT_SIZE = 0.62
-SUPERSCRIPT_RISE = 0.36
 _ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
 
 
@@ -232,8 +230,8 @@ def _fragment_model(style: RLStyle, bold: bool, italic: bool, superscript: bool,
 def _span_markup(span: Span, link_color: str, font_size: float) -> str:
     text = _escape(span.text)
     if span.superscript:
-        size = font_size * SUPERSCRIPT_SIZE
-        text = f'<super size="{size:.2f}" rise="{font_size * SUPERSCRIPT_RISE:.2f}">{text}</super>'
+        size, rise = superscript_metrics(font_size)
+        text = f'<super size="{size:.2f}" rise="{rise:.2f}">{text}</super>'
 
     if span.italic:
         text = f"<i>{text}</i>"
