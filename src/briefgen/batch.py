@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.errors import Problem, SpecError, UserError
+from briefgen.errors import Problem, UserError
 from briefgen.fonts import FONT_FOLDER
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -278,7 +278,3 @@ def _previous_files(out_root: Path, unit: Unit) -> list[tuple[Path, int]] | None
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else (os.cpu_count() or 1))
-
-
-__all__ = ["Plan", "SpecError", "Unit", "UnitResult", "build_unit", "default_jobs",
-           "expand_paths", "plan_builds", "run_units"]

@@ -203,3 +203,28 @@ def test_fragments_break_lines_exactly_as_parsed_markup_would(spec_name: str) ->
                     assert built.height == parsed.height, paragraph.origin
                     compared += 1
     assert compared > 100
+
+
+def test_fitting_measures_heights_exactly_as_reportlab_lays_them_out() -> None:
+    """Fitting computes heights from line counts; reportlab's own tables and frames must
+    arrive at the same heights, or a fitted page could overflow when drawn."""
+    from briefgen.compose import compose_document
+    from briefgen.fit import fit_for
+    from briefgen.render.pdf import measure, measure_with_reportlab
+    from briefgen.spec.includes import load_spec
+    from briefgen.spec.validate import validate_spec
+    from briefgen.template import load_template
+    from briefgen.view import resolve_brief
+    from conftest import EXAMPLE_SPEC
+
+    document = load_spec(EXAMPLE_SPEC)
+    spec = validate_spec(document)
+    template = load_template(spec.brief.template, document.path)
+    for version in range(len(spec.audiences)):
+        composed = compose_document(resolve_brief(spec, template, document, version), template,
+                                    document.locate)
+        for t in (0.0, 0.3, 0.5, 0.8, 1.0):
+            fit = fit_for(t, 0.5, 0.88)
+            ours, theirs = measure(composed, fit), measure_with_reportlab(composed, fit)
+            assert ours.body == pytest.approx(theirs.body, abs=1e-6), (version, t)
+            assert ours.footer == pytest.approx(theirs.footer, abs=1e-6), (version, t)
