@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Location, Problem, SpecError
-from briefgen.inline import ALLOWED_LINK_SCHEMES, Cite, Link, parse_inline, walk
+from briefgen.inline import ALLOWED_LINK_SCHEMES, Cite, Link, Text, parse_inline, walk
 from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec
 
@@ -132,6 +132,8 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
             if isinstance(node, Cite) and node.stat_id not in stat_ids:
                 yield _unknown("figure", node.stat_id, stat_ids, path, document,
                                hint="cite a figure as [@id] with the id of an entry in stats")
+            if isinstance(node, Text):
+                yield from _malformed_citations(node.text, stat_ids, path, document)
             if isinstance(node, Link) and not node.url.startswith(ALLOWED_LINK_SCHEMES):
                 yield Problem(document.locate(path), document.describe(path),
                               f"link address {node.url!r} is not allowed",
@@ -147,6 +149,25 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
 # Fields holding addresses, ids or codes: never read as inline markup.
 _LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "logo", "language", "page",
                    "template", "include", "format", "prefix", "suffix"}
+
+
+_NEAR_CITATION = re.compile(r"@?\[\s*@\s*[^\]\s]*\]?|@\[[^\]\s]*\]?")
+
+
+def _malformed_citations(text: str, stat_ids: list[str], path: FieldPath,
+                         document: YamlDocument) -> Iterator[Problem]:
+    """Text that was meant to cite a figure but would print as typed: `[@id`, `@[id]`,
+    `[ @id]`, or a bare `[id]` naming a figure."""
+    found = [match.group() for match in _NEAR_CITATION.finditer(text)]
+    found += [f"[{stat_id}]" for stat_id in stat_ids
+              if re.search(rf"(?<!@)\[{re.escape(stat_id)}\]", text)]
+    for fragment in found:
+        identifier = re.sub(r"[\[\]@\s]", "", fragment)
+        hint = (f"write [@{identifier}] to cite the figure" if identifier in stat_ids
+                else "cite a figure as [@id] with the id of an entry in stats")
+        yield Problem(document.locate(path), document.describe(path),
+                      f"{fragment!r} looks like a figure citation but is not one; it would be "
+                      "printed as typed", hint, rule="unknown-figure")
 
 
 def text_fields(spec: BriefSpec) -> Iterator[tuple[FieldPath, str]]:
