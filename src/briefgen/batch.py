@@ -71,10 +71,25 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             specs += sorted(child for child in path.iterdir()
                             if child.suffix in SPEC_SUFFIXES and child.is_file()
-                            and not child.name.startswith((".", "_")))
+                            and not child.name.startswith((".", "_")) and _is_brief(child))
         else:
             specs.append(path)
-    return specs
+    unique: dict[Path, Path] = {}
+    for spec in specs:  # a spec named twice is built once
+        unique.setdefault(spec.resolve(), spec)
+    return list(unique.values())
+
+
+def _is_brief(path: Path) -> bool:
+    """Whether a YAML file in a folder is a brief spec (a `brief:` key at the top level).
+
+    Fact files and other YAML kept beside specs are passed over when building a folder.
+    """
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return any(line.startswith("brief:") for line in handle)
+    except OSError:
+        return True  # let the build report why it cannot be read
 
 
 def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] | None = None,
@@ -137,7 +152,10 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
                     f"known: {', '.join(known) or 'none (the spec has no audiences)'}",
                     rule="unknown-audience")]))
             wanted = [audience_id for audience_id in wanted if audience_id in audiences]
-        digest = _inputs_digest(spec_path, document.included, template.folder)
+        pictures = [spec_path.parent / sender.logo
+                    for sender in [spec.brief.from_, *(a.from_ for a in spec.audiences)]
+                    if sender is not None and sender.logo]
+        digest = _inputs_digest(spec_path, [*document.included, *pictures], template.folder)
         for audience_id in wanted:
             unit = Unit(spec_path, brief_id, audience_id, f"{digest}:{audience_id}")
             previous = _previous_files(out_root, unit)
@@ -182,7 +200,7 @@ def run_units(units: list[Unit], out_root: Path, jobs: int,
 def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
     """Render one audience of one spec and write its files (runs in a worker)."""
     from briefgen.build import render_brief
-    from briefgen.drafts import compose_draft
+    from briefgen.drafts import compose_draft, draft_path
     from briefgen.write import OutputFile, write_atomically
 
     started = time.perf_counter()
@@ -202,6 +220,13 @@ def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
             result.warnings = draft.warnings
         write_atomically([*files, OutputFile(state, _state_text(unit, files).encode())],
                          protected={unit.spec_path, *document.included})
+        outdated = draft_path(rendered.pdf.path)
+        if not email and outdated.exists():
+            # A draft must never carry an older PDF than the one in the folder.
+            outdated.unlink()
+            result.warnings.append(Problem(
+                outdated, "", "removed the email draft: it carried the previous version",
+                "run briefgen email to write it again", rule="drafts", severity="warning"))
     except UserError as error:
         result.problems = _problems(error, unit.spec_path)
         return result

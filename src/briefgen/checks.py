@@ -33,7 +33,26 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _word_count(spec, document, template)
     problems += _quote_consent(spec, document)
     problems += _languages(spec, document, template)
+    problems += _figures(spec, document)
     return problems
+
+
+def _figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """Numbers that would print misleadingly: a fraction shown as a percent, or zero."""
+    from briefgen.locale_format import format_number
+
+    for index, stat in enumerate(spec.stats):
+        path: FieldPath = ("stats", index, "value")
+        if stat.format == "percent" and 0 < abs(stat.value) < 1 and stat.decimals is None:
+            yield _problem(document, path, f"{stat.value} would print as "
+                           f"{format_number(stat.value, 'percent', 'en')}; is it a fraction?",
+                           f"write the percentage itself, e.g. {stat.value * 100:g} for "
+                           f"{stat.value * 100:g}%", "figure", "warning")
+        elif stat.value and not re.search(r"[1-9]", format_number(
+                stat.value, stat.format, "en", stat.decimals)):
+            yield _problem(document, path, f"{stat.value} would print as 0",
+                           "give decimals: (e.g. decimals: 3) or a larger unit", "figure",
+                           "warning")
 
 
 def check_document(composed: Document, template: Template) -> list[Problem]:

@@ -18,9 +18,20 @@ Slug = Annotated[
 ]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+def _canonical_language(tag: str) -> str:
+    """`EN-gb` -> `en-GB`, `AZ` -> `az`: language tags are not case-sensitive (BCP 47)."""
+    language, *subtags = tag.split("-")
+    parts = [language.lower()]
+    for subtag in subtags:
+        parts.append(subtag.upper() if len(subtag) == 2 else
+                     subtag.title() if len(subtag) == 4 else subtag.lower())
+    return "-".join(parts)
+
+
 LanguageTag = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"),
+    AfterValidator(_canonical_language),
     Field(description="BCP 47 language tag, e.g. `en`, `en-GB`, `en-US`"),
 ]
 Url = Annotated[
@@ -118,7 +129,8 @@ class Stat(SpecModel):
     """A key figure shown as a callout; `source` must name an entry in `sources`."""
 
     id: Slug
-    value: float = Field(description="the number itself, e.g. `1500000` or `13`")
+    value: float = Field(description="the number itself, e.g. `1500000` or `13`",
+                         allow_inf_nan=False, ge=-1e15, le=1e15)
     format: Literal["count", "percent", "compact"] = Field(
         "count", description="`count` 382, `percent` 13%, `compact` 1.5 million")
     decimals: Annotated[int, Field(ge=0, le=3)] | None = Field(

@@ -318,14 +318,19 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
         "model_type": ("expected a group of keys", "indent the keys that belong here"),
         "model_attributes_type": ("expected a group of keys", "indent the keys that belong here"),
         "dict_type": ("expected a group of keys", "indent the keys that belong here"),
-        "greater_than_equal": (f"must be at least {context.get('ge')}", ""),
-        "less_than_equal": (f"must be at most {context.get('le')}", ""),
+        "greater_than_equal": (f"must be at least {_number(context.get('ge'))}", ""),
+        "less_than_equal": (f"must be at most {_number(context.get('le'))}", ""),
+        "finite_number": ("must be a finite number", "write digits, e.g. 1500000"),
     }
     if kind == "value_error":
         return Problem(location, field, str(context.get("error", item["msg"])), "",
                        rule="invalid-value")
     message, hint = messages.get(kind, (item["msg"], ""))
     return Problem(location, field, message, hint, rule="invalid-value")
+
+
+def _number(value: Any) -> str:
+    return f"{value:,.0f}" if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _pattern_hint(loc: FieldPath) -> str:
