@@ -34,7 +34,19 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _quote_consent(spec, document)
     problems += _languages(spec, document, template)
     problems += _figures(spec, document)
+    problems += _cut_by_comments(spec, document)
     return problems
+
+
+def _cut_by_comments(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """Unquoted text with ` #` in it: YAML reads the rest of the line as a comment."""
+    for path, _ in text_fields(spec):
+        where = document.trailing_comments.get(path)
+        if where is not None:
+            yield Problem(where, document.describe(path), "the rest of this line, from '#', "
+                          "is a YAML comment and will not be printed",
+                          "put the whole text in quotes to keep the '#'", rule="comment",
+                          severity="warning")
 
 
 def _figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:

@@ -36,6 +36,8 @@ class YamlDocument:
     included: list[Path] = field(default_factory=list)  # fact files merged into this one
     # Entries merged from fact files: ("stats", 7) -> ("stats", 0), their index in their file.
     local_names: dict[FieldPath, FieldPath] = field(default_factory=dict)
+    # Unquoted values followed by `# ...` on their line: YAML drops that part as a comment.
+    trailing_comments: dict[FieldPath, Location] = field(default_factory=dict)
 
     def describe(self, field_path: FieldPath) -> str:
         """`stats[2].source`, counted within the file the entry was written in."""
@@ -106,7 +108,7 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
                                 "file contains a NUL character", "is this a binary file?",
                                 rule="yaml"))
     problems: list[Problem] = []
-    builder = _Builder(document, problems)
+    builder = _Builder(document, problems, text)
     try:
         for event in yaml.parse(text, Loader=_EVENT_LOADER):
             builder.feed(event)
@@ -157,9 +159,10 @@ class _Builder:
     refuses tags, anchors and aliases before anything is built from them.
     """
 
-    def __init__(self, document: YamlDocument, problems: list[Problem]) -> None:
+    def __init__(self, document: YamlDocument, problems: list[Problem], text: str) -> None:
         self.document = document
         self.problems = problems
+        self.lines = text.split("\n") if "#" in text else []
         self.root: Any = None
         self.has_document = False
         # Each open container: (container, its field path, the pending mapping key if any).
@@ -199,6 +202,12 @@ class _Builder:
                 # One normal form, so the PDF and the DOCX carry the same characters.
                 value = unicodedata.normalize("NFC", value)
             path = self.add(value, event)
+            if self.lines and not event.style and path is not None:
+                end = event.end_mark
+                rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+                if re.match(r"\s+#", rest):
+                    self.document.trailing_comments[path] = Location(
+                        self.document.path, end.line + 1, end.column + rest.index("#") + 1)
             if value and (unsafe := unsafe_character(value)) is not None:
                 where = format_field_path(path) if path is not None else ""
                 self.problems.append(Problem(
