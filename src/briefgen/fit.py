@@ -12,7 +12,7 @@ from collections.abc import Callable
 from briefgen.document import Document, Fit, Measurement
 from briefgen.errors import FitError, Problem
 
-BISECTION_STEPS = 6
+BISECTION_STEPS = 8
 
 
 def fit_for(t: float, min_spacing: float, min_type_scale: float) -> Fit:

@@ -63,7 +63,7 @@ class ContentBox(DesignModel):
 class FitDesign(DesignModel):
     min_spacing: float = Field(0.5, ge=0.1, le=1.0)
     min_type_scale: float = Field(0.88, ge=0.5, le=1.0)
-    docx_reserve: Length = Field(18.0, description="height kept free in the DOCX for word "
+    docx_reserve: Length = Field(10.0, description="height kept free in the DOCX for word "
                                  "processors whose layout runs a little longer")
 
 

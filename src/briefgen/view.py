@@ -144,7 +144,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             "dates": format_date_range(event.start, event.end, language),
         },
         "sender": {
-            name: text(getattr(sender, name), (*sender_path, name),
+            name: text(display_url(getattr(sender, name)) if name == "website"
+                       else getattr(sender, name), (*sender_path, name),
                        literal=name in {"email", "phone", "website"})
             for name in ("organization", "name", "role", "email", "phone", "website")
         } | {
