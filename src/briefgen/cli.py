@@ -30,12 +30,14 @@ app = typer.Typer(
 
 # Arguments and options that several commands share.
 SpecPaths = Annotated[list[Path], typer.Argument(
-    help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER...",
+    help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER",
     show_default=False)]
 OutFolder = Annotated[Path, typer.Option(
-    "--out", "-o", help="Folder for the outputs; each brief gets OUT/<brief id>/.")]
+    "--out", "-o", metavar="FOLDER",
+    help="Folder for the outputs; each brief gets FOLDER/<brief id>/.")]
 AudienceIds = Annotated[list[str] | None, typer.Option(
-    "--audience", "-a", help="Only this audience (repeat for several).", show_default=False)]
+    "--audience", "-a", metavar="ID", help="Only this audience (repeat for several).",
+    show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
 
 
@@ -71,7 +73,7 @@ def build(
     out: OutFolder = Path("out"),
     audience: AudienceIds = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Briefs built in parallel [default: all cores].",
+        "--jobs", "-j", min=1, metavar="N", help="Briefs built in parallel [default: all cores].",
         show_default=False)] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild even when nothing changed since the last build.")] = False,
@@ -178,23 +180,31 @@ def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
     return len(failed)
 
 
+# Inputs a brief can depend on; outputs (PDF, DOCX, logs) never trigger a rebuild.
+WATCHED_SUFFIXES = {".yaml", ".yml", ".j2", ".png", ".jpg", ".jpeg"}
+
+
 def _watch(paths: list[Path], options: _BuildOptions) -> None:
     """Rebuild whenever an input changes; report problems and keep watching."""
     import time
 
     from briefgen.batch import expand_paths
 
+    # Everything a brief can read: its folder (fact files, logo) and the template folders
+    # looked in beside and above it.
+    folders = set()
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        folders |= {folder, folder / "templates", folder.parent / "templates"}
+    for path in paths:
+        if not path.exists():
+            typer.echo(f"{path}: does not exist yet; it is watched for", err=True)
+
     def snapshot() -> dict[Path, int]:
         seen: dict[Path, int] = {}
-        for root in paths:
-            candidates = [root] if root.is_file() else (
-                list(root.rglob("*")) if root.is_dir() else [])
-            for spec in candidates:
-                if spec.is_file():
-                    seen[spec] = spec.stat().st_mtime_ns
-        for folder in ("templates",):
-            for file in Path(folder).rglob("*") if Path(folder).is_dir() else []:
-                if file.is_file():
+        for folder in folders:
+            for file in folder.rglob("*") if folder.is_dir() else []:
+                if file.suffix.lower() in WATCHED_SUFFIXES and file.is_file():
                     seen[file] = file.stat().st_mtime_ns
         return seen
 
@@ -209,9 +219,10 @@ def _watch(paths: list[Path], options: _BuildOptions) -> None:
                 if specs:
                     started = time.perf_counter()
                     failures = _build_once(specs, options)
-                    typer.echo(f"[{time.strftime('%H:%M:%S')}] rebuilt in "
+                    typer.echo(f"[{time.strftime('%H:%M:%S')}] checked in "
                                f"{time.perf_counter() - started:.2f} s"
-                               f"{f'; {failures} failed' if failures else ''}", err=True)
+                               f"{f'; {failures} failed' if failures else ''}; watching",
+                               err=True)
             time.sleep(0.4)
     except KeyboardInterrupt:
         typer.echo("stopped watching", err=True)
@@ -250,7 +261,7 @@ def email(
     audience: AudienceIds = None,
     quiet: Quiet = False,
 ) -> None:
-    """Build each brief and write one email draft (.eml) per audience, ready to send.
+    """Build each brief and write one email draft (.eml) per audience, to review and send.
 
     \b
     Each draft is addressed to the audience's contacts (To, or Cc with cc: true), has a
@@ -277,17 +288,21 @@ def email(
 def check(
     paths: SpecPaths,
     output_format: Annotated[str, typer.Option(
-        "--format", help="text (one problem per line) or json (for scripts and editors).")
+        "--format", metavar="text|json",
+        help="text (one problem per line) or json (for scripts and editors).")
     ] = "text",
 ) -> None:
     """Check each SPEC against every rule, without writing anything.
 
     \b
     Each problem prints as  file:line:col: severity: rule-id: field: message
-    Errors (the brief would not be built): unknown-key, missing-field, invalid-value,
-      unknown-source, unknown-figure, duplicate-id, unsafe-link, anachronism,
+    Errors (the brief would not be built): yaml, text, unknown-key, missing-field,
+      invalid-value, unknown-source, unknown-figure, duplicate-id, unsafe-link,
+      event-dates, anachronism, include, asset, language, missing-translation,
       font-coverage, contrast, fit, word-count (above the template's hard limit).
-    Warnings: stale-figure, source-incomplete, unused-source, word-count, quote-consent.
+    Warnings: stale-figure, source-incomplete, unused-source, word-count, quote-consent,
+      figure (a number that would print misleadingly), comment (text cut by a #),
+      language (no labels for it: headings in English).
 
     Exit code 1 when any spec has an error, 0 otherwise (warnings alone pass).
     """
@@ -334,8 +349,8 @@ def schema() -> None:
 @app.command()
 def new(
     name: Annotated[str, typer.Argument(help="Brief id, e.g. masg-2026.", show_default=False)],
-    folder: Annotated[Path, typer.Option("--folder", help="Where to write the spec.")
-                      ] = Path("briefs"),
+    folder: Annotated[Path, typer.Option("--folder", metavar="FOLDER",
+                                         help="Where to write the spec.")] = Path("briefs"),
 ) -> None:
     """Write a commented starter spec FOLDER/NAME.yaml that builds as it is.
 
