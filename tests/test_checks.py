@@ -76,7 +76,7 @@ CASES: list[tuple[str, str, str, int]] = [
      "spec.yaml:6:3: error: missing-field: brief.event.place: required field is missing", 1),
     ("invalid-value",
      edit(MINIMAL_TEXT, ("date: 2025-03-24", "date: 2025-13-01")),
-     "spec.yaml:5:9: error: invalid-value: brief.date: expected a date", 1),
+     "spec.yaml:5:9: error: invalid-value: brief.date: expected a real date", 1),
     ("unknown-source",
      edit(WITH_FACTS, ("    source: gov-2024", "    source: hrw-2024")),
      "spec.yaml:22:13: error: unknown-source: stats[0].source: no source with id 'hrw-2024' in "

@@ -128,7 +128,8 @@ def test_tab_indentation_is_located_with_a_hint_about_tabs() -> None:
 def test_syntax_error_is_located_with_a_hint() -> None:
     lines = error_of("brief:\n  title: Mines: a crisis\n").splitlines()
     assert lines[0].startswith("spec.yaml:2:15: YAML syntax error: mapping values are not allowed")
-    assert lines[1:] == ["    hint: a value containing ': ' must be put in quotes"]
+    assert lines[1:] == ["    hint: check this line's indentation against the lines above; or, if "
+                         "the value contains ': ', put it in quotes"]
 
 
 def test_unclosed_quote_is_located() -> None:

@@ -310,7 +310,11 @@ def _syntax_hint(message: str) -> str:
     if "tab" in message:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
-        return "a value containing ': ' must be put in quotes"
+        return ("check this line's indentation against the lines above; or, if the value "
+                "contains ': ', put it in quotes")
+    if "did not find expected" in message:
+        return ("check the indentation: keys of the same group start in the same column, "
+                "and list items with '- ' line up")
     if "found character" in message and "cannot start any token" in message:
         return "put the value in quotes"
     if "but found another document" in message:

@@ -214,10 +214,15 @@ def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[P
 def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document: YamlDocument,
              hint: str = "") -> Problem:
     plural = "sources" if kind == "source" else "stats"
-    suggestion = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
+    # A near-miss source suggestion could put a figure under the wrong source; only an
+    # obvious typo is suggested.
+    cutoff = 0.85 if kind == "source" else 0.75
+    suggestion = difflib.get_close_matches(value, known, n=1, cutoff=cutoff)
     known_text = ", ".join(known) if known else "none"
     message = f"no {kind} with id {value!r} in {plural} (known: {known_text})"
-    if suggestion:
+    if suggestion and kind == "source":
+        hint = f"did you mean {suggestion[0]!r}? (check that it is the same source)"
+    elif suggestion:
         hint = f"did you mean {suggestion[0]!r}?"
     elif not hint:
         hint = f"add an entry with id: {value} to {plural}, or correct the id"
@@ -296,9 +301,20 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
         return Problem(document.locate(loc[:-1], key=True), field, "required field is missing",
                        f"add {loc[-1]}: under {parent}", rule="missing-field")
     location = document.locate(loc)
+    if kind == "string_type" and item.get("input") is None:
+        return Problem(location, field, "is empty", "write the text after the colon",
+                       rule="invalid-value")
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id" and isinstance(
+            item.get("input"), str):
+        slug = re.sub(r"[^a-z0-9]+", "-", item["input"].lower()).strip("-")
+        if slug:
+            return Problem(location, field, "has the wrong form",
+                           f"use lower-case letters, digits and hyphens, e.g. {slug}",
+                           rule="invalid-value")
     messages = {
         "string_type": ("expected text", "write the value as text"),
-        "string_too_short": ("must not be empty", "write some text or remove the key"),
+        "string_too_short": ("must not be empty", "write some text here"),
+        "date_from_datetime_inexact": ("has a time of day", "write only the date, YYYY-MM-DD"),
         "string_too_long": (f"too long (at most {context.get('max_length')} characters)",
                             "shorten it: a one-pager has no room for long fields"),
         "string_pattern_mismatch": ("has the wrong form", _pattern_hint(loc)),
@@ -307,7 +323,9 @@ def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseMod
         "int_parsing": ("expected a whole number", ""),
         "bool_parsing": ("expected true or false", ""),
         "bool_type": ("expected true or false", ""),
-        "date_from_datetime_parsing": ("expected a date", "write it as YYYY-MM-DD, e.g. 2025-04-09"),
+        "date_from_datetime_parsing": (
+            "expected a real date",
+            "write it as YYYY-MM-DD, e.g. 2025-04-09 (and check the day exists)"),
         "date_parsing": ("expected a date", "write it as YYYY-MM-DD, e.g. 2025-04-09"),
         "date_type": ("expected a date", "write it as YYYY-MM-DD, e.g. 2025-04-09"),
         "literal_error": (f"expected one of {context.get('expected', '')}", ""),
