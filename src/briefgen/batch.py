@@ -130,16 +130,25 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
             continue
         owners[brief_id] = spec_path
         errors = [problem for problem in problems if problem.severity == "error"]
+        if not strict:
+            # A rule broken inside one audience (its language, say) fails that audience alone.
+            for index, audience in enumerate(spec.audiences):
+                own = [problem for problem in errors
+                       if problem.field.startswith(f"audiences[{index}]")]
+                if own:
+                    failures.append(AudienceFailure(audience.id, own))
+                    errors = [problem for problem in errors if problem not in own]
         if errors:
             plan.failed.append(UnitResult(spec_path, brief_id, None, problems=errors))
             continue
-        plan.warnings += problems
+        failed_ids = {failure.audience_id for failure in failures}
+        plan.warnings += [problem for problem in problems if problem.severity == "warning"]
         for failure in failures:
             if audiences is None or failure.audience_id in audiences:
                 plan.failed.append(UnitResult(spec_path, brief_id, failure.audience_id,
                                               problems=failure.problems))
-        known = [audience.id for audience in spec.audiences]
-        audiences_seen |= set(known) | {failure.audience_id for failure in failures}
+        known = [audience.id for audience in spec.audiences if audience.id not in failed_ids]
+        audiences_seen |= set(known) | failed_ids
         # A spec without audiences builds one generic brief; one whose audiences all
         # failed builds nothing more.
         wanted: list[str | None] = list(known) or ([] if failures else [None])

@@ -71,9 +71,10 @@ def compose_draft(spec: BriefSpec, document: YamlDocument, template: Template,
         raise TemplateError(problems)
     contacts = audience.contacts if audience else []
     if not contacts:
+        hint = ("add contacts: with name and email to this audience" if audience else
+                "add audiences: with contacts to address a draft to each delegation")
         warnings.append(Problem(document.locate(where), format_field_path(where) or "audiences",
-                                "no contacts: the draft's To line is empty",
-                                "add contacts: with name and email to this audience",
+                                "no contacts: the draft's To line is empty", hint,
                                 rule="contacts", severity="warning"))
     context = _context(spec, view, audience, [file.path.name for file in attachments])
     subject, body = _render(template, view.language, context)
