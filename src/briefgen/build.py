@@ -111,8 +111,15 @@ def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     def describe(origin: str) -> str:
         return f"{origin} (line {_line_of(document, origin)})"
 
-    fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
-                   design_fit.docx_reserve, describe, document.path)
+    try:
+        fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
+                       design_fit.docx_reserve, describe, document.path)
+    except FitError as error:
+        if audience_index is None:
+            raise
+        version = spec.audiences[audience_index].id
+        raise FitError([replace(problem, message=f"{problem.message} (version for {version})")
+                        for problem in error.problems]) from None
     timed("fit", mark)
     mark = time.perf_counter()
     pdf = render_pdf(composed, fit)

@@ -35,7 +35,30 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _languages(spec, document, template)
     problems += _figures(spec, document)
     problems += _cut_by_comments(spec, document)
+    problems += _untranslated(spec, document)
     return problems
+
+
+def _untranslated(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """A version in another language whose texts are written only once (so in the brief's
+    language): the page would mix languages."""
+    base = spec.brief.language.split("-")[0]
+    for index, audience in enumerate(spec.audiences):
+        if not audience.language or audience.language.split("-")[0] == base:
+            continue
+        texts: list[object] = [spec.brief.title, audience.summary or spec.summary]
+        for ask in audience.asks or spec.asks:
+            texts += [ask.headline, ask.detail]
+        for section in spec.sections:
+            texts += [section.heading, section.body]
+        single = sum(isinstance(text, str) for text in texts)
+        if single:
+            yield _problem(document, ("audiences", index, "language"),
+                           f"{single} of the texts on this {audience.language} version are "
+                           f"written only once, in {spec.brief.language}",
+                           f"give them per language, e.g. summary: {{{base}: ..., "
+                           f"{audience.language.split('-')[0]}: ...}}",
+                           "missing-translation", "warning")
 
 
 def _cut_by_comments(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:

@@ -46,8 +46,8 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise UserError(Problem(folder, "", f"cannot create folder ({error.strerror})")
-                                ) from None
+                raise UserError(Problem(folder, "", f"cannot create folder ({error.strerror})",
+                                        "choose another output folder with --out")) from None
             _remove_leftovers(file.path)
             descriptor, name = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp",
                                                 dir=folder)
