@@ -367,3 +367,43 @@ def test_the_example_in_parallel_writes_every_version() -> None:
     assert written("masg-2025") == expected
     for name in expected:
         assert Path("out", "masg-2025", name).stat().st_size > 1000, name
+
+
+def test_a_changed_logo_rebuilds_the_brief() -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), (10, 20, 30)).save("logo.png")
+    write("spec.yaml", replace_once(spec_text(), "    organization: Example Coalition",
+                                    "    organization: Example Coalition\n    logo: logo.png"))
+    assert build("spec.yaml").exit_code == 0
+    Image.new("RGB", (40, 20), (200, 20, 30)).save("logo.png")
+    again = build("spec.yaml")
+    assert summary_line(again).startswith("2 briefs built, 0 unchanged"), again.output
+
+
+def test_a_spec_named_twice_is_built_once() -> None:
+    write("spec.yaml", spec_text())
+    result = build("spec.yaml", "spec.yaml", "./spec.yaml")
+    assert summary_line(result).startswith("2 briefs built, "), result.output
+
+
+def test_a_folder_build_passes_over_yaml_that_is_not_a_brief() -> None:
+    write("specs/a.yaml", spec_text())
+    write("specs/facts.yaml", "stats: []\nsources: []\n")
+    write("specs/compose.yaml", "version: '3'\nservices: {}\n")
+    result = build("specs")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert written("brief-a") == stems("brief-a", "eu", "us")
+
+
+def test_a_rebuild_removes_the_email_draft_that_carried_the_old_pdf() -> None:
+    write("spec.yaml", spec_text())
+    assert runner.invoke(app, ["email", "-q", "spec.yaml"]).exit_code == 0
+    drafts = sorted(Path("out/brief-a/email").glob("*.eml"))
+    assert len(drafts) == 2
+    write("spec.yaml", replace_once(spec_text(), "Fund clearance", "Fund clearance now"))
+    result = build("spec.yaml", "-a", "eu")
+    assert result.exit_code == 0
+    assert "removed the email draft: it carried the previous version" in result.stderr
+    left = sorted(path.name for path in Path("out/brief-a/email").glob("*.eml"))
+    assert left == [f"{DATE}_brief-a_us_en.eml"]  # the untouched audience keeps its draft

@@ -386,3 +386,46 @@ def test_build_writes_when_there_are_only_warnings(check: Check) -> None:
             in result.stderr.splitlines())
     assert sorted(path.name for path in Path("out", "minimal-brief").glob("[!.]*")) == [
         "2025-03-24_minimal-brief_en.docx", "2025-03-24_minimal-brief_en.pdf"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0.13", "stats[0].value: 0.13 would print as 0.1%; is it a fraction?"),
+    ("0.004", "stats[0].value: 0.004 would print as 0"),
+])
+def test_figures_that_would_print_misleadingly_are_warnings(check: Check, value: str,
+                                                            expected: str) -> None:
+    text = edit(WITH_FACTS, ("    value: 1500000", f"    value: {value}"))
+    if value == "0.13":
+        text = edit(text, ("    label: landmines", "    format: percent\n    label: landmines"))
+    result = check(text)
+    assert result.exit_code == 0
+    assert any(line.endswith(expected) and ": warning: figure: " in line
+               for line in problem_lines(result)), result.stdout
+
+
+def test_text_cut_by_a_comment_is_a_warning(check: Check) -> None:
+    result = check(edit(MINIMAL_TEXT, ("summary: Landmines", "summary: Join #MineFree now. Landmines")))
+    assert problem_lines(result)[0] == (
+        "spec.yaml:13:15: warning: comment: summary: the rest of this line, from '#', is a "
+        "YAML comment and will not be printed")
+
+
+@pytest.mark.parametrize("typo", ["[mines]", "[@mines", "@[mines]", "[@ mines]", "[@]"])
+def test_a_mistyped_citation_is_an_error(check: Check, typo: str) -> None:
+    result = check(edit(WITH_FACTS, ("fund clearance.", f"fund clearance, {typo} so far.")))
+    assert result.exit_code == 1
+    line = first_line(result)
+    assert line.startswith("spec.yaml:13:10: error: unknown-figure: summary: ")
+    assert "looks like a figure citation but is not one" in line
+
+
+def test_language_tags_are_not_case_sensitive(check: Check) -> None:
+    result = check(edit(MINIMAL_TEXT, ("  date: 2025-03-24", "  date: 2025-03-24\n  language: FR")))
+    assert result.exit_code == 0, result.stdout
+    assert "language" not in result.stdout
+
+
+def test_a_version_in_another_language_with_untranslated_text_warns(check: Check) -> None:
+    result = check(MINIMAL_TEXT + "audiences:\n  - id: ch\n    name: Suisse\n    language: fr\n")
+    assert problem_lines(result)[0].startswith(
+        "spec.yaml:21:15: warning: missing-translation: audiences[0].language: ")
