@@ -202,8 +202,8 @@ class _Builder:
                 # One normal form, so the PDF and the DOCX carry the same characters.
                 value = unicodedata.normalize("NFC", value)
             path = self.add(value, event)
-            if self.lines and not event.style and path is not None:
-                end = event.end_mark
+            end = event.end_mark
+            if self.lines and not event.style and path is not None and end is not None:
                 rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
                 if re.match(r"\s+#", rest):
                     self.document.trailing_comments[path] = Location(
