@@ -427,17 +427,22 @@ def _styles(template: Template) -> dict[str, ParagraphStyle]:
 
 
 def _merge(spans: list[Span]) -> list[Span]:
+    """Join neighbouring spans that look the same, so each backend gets few, long runs."""
     merged: list[Span] = []
     for span in spans:
         if not span.text:
             continue
-        if merged and replace(merged[-1], text="", origin="") == replace(span, text="", origin=""):
+        if merged and _looks(merged[-1]) == _looks(span):
             last = merged[-1]
-            merged[-1] = replace(last, text=last.text + span.text,
-                                 origin=last.origin or span.origin)
+            merged[-1] = Span(last.text + span.text, last.bold, last.italic, last.superscript,
+                              last.link, last.color, last.language, last.origin or span.origin)
         else:
             merged.append(span)
     return merged
+
+
+def _looks(span: Span) -> tuple[object, ...]:
+    return (span.bold, span.italic, span.superscript, span.link, span.color, span.language)
 
 
 def _trim(spans: list[Span]) -> list[Span]:
