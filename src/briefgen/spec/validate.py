@@ -158,9 +158,11 @@ def _malformed_citations(text: str, stat_ids: list[str], path: FieldPath,
                          document: YamlDocument) -> Iterator[Problem]:
     """Text that was meant to cite a figure but would print as typed: `[@id`, `@[id]`,
     `[ @id]`, or a bare `[id]` naming a figure."""
+    if "[" not in text:
+        return
     found = [match.group() for match in _NEAR_CITATION.finditer(text)]
     found += [f"[{stat_id}]" for stat_id in stat_ids
-              if re.search(rf"(?<!@)\[{re.escape(stat_id)}\]", text)]
+              if f"[{stat_id}]" in text and re.search(rf"(?<!@)\[{re.escape(stat_id)}\]", text)]
     for fragment in found:
         identifier = re.sub(r"[\[\]@\s]", "", fragment)
         hint = (f"write [@{identifier}] to cite the figure" if identifier in stat_ids
