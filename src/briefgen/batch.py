@@ -18,7 +18,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from briefgen import __version__
 from briefgen.errors import Problem, UserError
@@ -166,7 +165,6 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
                     for sender in [spec.brief.from_, *(a.from_ for a in spec.audiences)]
                     if sender is not None and sender.logo]
         digest = _inputs_digest(spec_path, [*document.included, *pictures], template.folder)
-        _PLANNED[(spec_path, digest)] = (spec, document, template)
         for audience_id in wanted:
             unit = Unit(spec_path, brief_id, audience_id, f"{digest}:{audience_id}")
             previous = _previous_files(out_root, unit)
@@ -217,8 +215,7 @@ def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
     started = time.perf_counter()
     result = UnitResult(unit.spec_path, unit.brief_id, unit.audience_id)
     try:
-        spec, document, template = _prepared(unit.spec_path,
-                                             unit.inputs_digest.rsplit(":", 1)[0])
+        spec, document, template = _prepared(unit.spec_path, unit.inputs_digest)
         index = None
         if unit.audience_id is not None:
             index = [audience.id for audience in spec.audiences].index(unit.audience_id)
@@ -250,11 +247,6 @@ def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
     return result
 
 
-# Specs read while planning, by path and digest of their inputs. Workers are forked after
-# planning, so they find every spec here already read and checked.
-_PLANNED: dict[tuple[Path, str], Any] = {}
-
-
 @lru_cache(maxsize=8)
 def _prepared(spec_path: Path, inputs_digest: str):  # type: ignore[no-untyped-def]
     """Spec, document and template of a spec file, read once per process and version of all
@@ -263,9 +255,7 @@ def _prepared(spec_path: Path, inputs_digest: str):  # type: ignore[no-untyped-d
     from briefgen.spec.validate import validate_spec_by_audience
     from briefgen.template import load_template
 
-    planned = _PLANNED.get((spec_path, inputs_digest))
-    if planned is not None:
-        return planned
+    del inputs_digest
     document = load_spec(spec_path)
     spec, document, _ = validate_spec_by_audience(document)
     return spec, document, load_template(spec.brief.template, spec_path)
