@@ -25,6 +25,20 @@ GOLDEN = TESTS / "golden"
 EXAMPLE_SPEC = ROOT / "briefs" / "masg-2025.yaml"
 MINIMAL_SPEC = SPECS / "minimal.yaml"
 FULL_SPEC = SPECS / "full.yaml"
+# Plain filler words for specs that must be long (fit and word-count tests).
+LOREM = [
+    "donors", "fund", "clearance", "teams", "that", "survey", "land", "so", "families", "can",
+    "return", "home", "safely", "and", "rebuild", "schools", "clinics", "roads", "farms",
+    "while", "survivors", "receive", "care", "education", "and", "support", "across",
+    "districts", "where", "contamination", "remains", "high",
+]
+
+
+def filler_words(count: int, offset: int = 0) -> str:
+    """`count` words of plausible brief text, starting `offset` words into the list."""
+    return " ".join(LOREM[(offset + index) % len(LOREM)] for index in range(count))
+
+
 # Stats and sources that pass every rule, shared by the fact-file and check tests.
 FACTS_TEXT = (SPECS / "facts.yaml").read_text(encoding="utf-8")
 SPEC_FILES = {"example": EXAMPLE_SPEC, "full": FULL_SPEC, "minimal": MINIMAL_SPEC}

@@ -16,6 +16,7 @@ from conftest import (
     BuiltBriefs,
     expected_stem,
     expected_versions,
+    filler_words,
     replace_once,
     spec_data,
 )
@@ -63,18 +64,6 @@ def test_docx_entries_carry_the_brief_date_not_the_clock(built_briefs: BuiltBrie
     assert stamps == {(2025, 3, 24)}
 
 
-LOREM = [
-    "donors", "fund", "clearance", "teams", "that", "survey", "land", "so", "families", "can",
-    "return", "home", "safely", "and", "rebuild", "schools", "clinics", "roads", "farms",
-    "while", "survivors", "receive", "care", "education", "and", "support", "across",
-    "districts", "where", "contamination", "remains", "high",
-]
-
-
-def words(count: int, offset: int) -> str:
-    return " ".join(LOREM[(offset + index) % len(LOREM)] for index in range(count))
-
-
 def overlong_spec() -> tuple[str, dict[int, int]]:
     """A spec that cannot fit on one page (yet stays under the word limit: the key figures
     narrow the text column), and the line of each section body in it."""
@@ -83,17 +72,17 @@ def overlong_spec() -> tuple[str, dict[int, int]]:
     lines = lines[:asks_at + 1]
     for index in range(5):
         lines += [f"  - headline: Ask number {index + 1}",
-                  f"    detail: {words(55, index * 7)}"]
+                  f"    detail: {filler_words(55, index * 7)}"]
     lines.append("sections:")
     body_lines = {}
     for index in range(4):
         lines.append(f"  - heading: Section {index + 1}")
-        lines.append(f"    body: {words(85, index * 11)}")
+        lines.append(f"    body: {filler_words(85, index * 11)}")
         body_lines[index] = len(lines)
     lines.append("stats:")
     for index in range(4):
         lines += [f"  - id: figure-{index}", f"    value: {1000 + index}",
-                  f"    label: {words(6, index)}", "    source: report"]
+                  f"    label: {filler_words(6, index)}", "    source: report"]
     lines += ["sources:", "  - id: report", "    title: Annual report", "    publisher: Agency",
               "    date: 2025-01-01", "    url: https://example.org/report"]
     return "\n".join(lines) + "\n", body_lines

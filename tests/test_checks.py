@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, FACTS_TEXT, MINIMAL_TEXT, ROOT, replace_once
+from conftest import EXAMPLE_SPEC, FACTS_TEXT, MINIMAL_TEXT, ROOT, filler_words, replace_once
 
 runner = CliRunner()
 Check = Callable[..., Result]
@@ -264,31 +264,19 @@ def test_contrast(check: Check, tmp_path: Path) -> None:
     assert result.exit_code == 1
 
 
-LOREM = [
-    "donors", "fund", "clearance", "teams", "that", "survey", "land", "so", "families", "can",
-    "return", "home", "safely", "and", "rebuild", "schools", "clinics", "roads", "farms",
-    "while", "survivors", "receive", "care", "education", "and", "support", "across",
-    "districts", "where", "contamination", "remains", "high",
-]
-
-
-def lorem(count: int, offset: int) -> str:
-    return " ".join(LOREM[(offset + index) % len(LOREM)] for index in range(count))
-
-
 def overlong_text() -> str:
     """Too long for one page yet under 650 words: four key figures narrow the text column."""
     lines = MINIMAL_TEXT.rstrip("\n").split("\n")
     lines = lines[:lines.index("asks:") + 1]
     for index in range(5):
-        lines += [f"  - headline: Ask number {index + 1}", f"    detail: {lorem(52, index * 7)}"]
+        lines += [f"  - headline: Ask number {index + 1}", f"    detail: {filler_words(52, index * 7)}"]
     lines.append("sections:")
     for index in range(4):
-        lines += [f"  - heading: Section {index + 1}", f"    body: {lorem(80, index * 11)}"]
+        lines += [f"  - heading: Section {index + 1}", f"    body: {filler_words(80, index * 11)}"]
     lines.append("stats:")
     for index in range(4):
         lines += [f"  - id: figure-{index}", f"    value: {1000 + index}",
-                  f"    label: {lorem(6, index)}", "    source: report"]
+                  f"    label: {filler_words(6, index)}", "    source: report"]
     lines += ["sources:", "  - id: report", "    title: Annual report", "    publisher: Agency",
               "    date: 2025-01-01", "    url: https://example.org/report"]
     return "\n".join(lines) + "\n"
