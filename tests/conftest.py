@@ -39,6 +39,15 @@ def filler_words(count: int, offset: int = 0) -> str:
     return " ".join(LOREM[(offset + index) % len(LOREM)] for index in range(count))
 
 
+# Four key figures and their source: the sidebar they fill narrows the text column, so a
+# long text overflows the page while staying under the word limit.
+FOUR_FIGURES = "stats:\n" + "".join(
+    f"  - id: figure-{index}\n    value: {1000 + index}\n    label: {filler_words(6, index)}\n"
+    "    source: report\n" for index in range(4)) + (
+    "sources:\n  - id: report\n    title: Annual report\n    publisher: Agency\n"
+    "    date: 2025-01-01\n    url: https://example.org/report\n")
+
+
 # Stats and sources that pass every rule, shared by the fact-file and check tests.
 FACTS_TEXT = (SPECS / "facts.yaml").read_text(encoding="utf-8")
 SPEC_FILES = {"example": EXAMPLE_SPEC, "full": FULL_SPEC, "minimal": MINIMAL_SPEC}

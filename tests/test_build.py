@@ -11,6 +11,7 @@ import pytest
 from briefgen.build import build_spec
 from briefgen.errors import FitError, SpecError, UserError
 from conftest import (
+    FOUR_FIGURES,
     FULL_SPEC,
     MINIMAL_TEXT,
     BuiltBriefs,
@@ -79,12 +80,7 @@ def overlong_spec() -> tuple[str, dict[int, int]]:
         lines.append(f"  - heading: Section {index + 1}")
         lines.append(f"    body: {filler_words(85, index * 11)}")
         body_lines[index] = len(lines)
-    lines.append("stats:")
-    for index in range(4):
-        lines += [f"  - id: figure-{index}", f"    value: {1000 + index}",
-                  f"    label: {filler_words(6, index)}", "    source: report"]
-    lines += ["sources:", "  - id: report", "    title: Annual report", "    publisher: Agency",
-              "    date: 2025-01-01", "    url: https://example.org/report"]
+    lines += FOUR_FIGURES.splitlines()
     return "\n".join(lines) + "\n", body_lines
 
 

@@ -18,7 +18,15 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, FACTS_TEXT, MINIMAL_TEXT, ROOT, filler_words, replace_once
+from conftest import (
+    EXAMPLE_SPEC,
+    FACTS_TEXT,
+    FOUR_FIGURES,
+    MINIMAL_TEXT,
+    ROOT,
+    filler_words,
+    replace_once,
+)
 
 runner = CliRunner()
 Check = Callable[..., Result]
@@ -273,12 +281,7 @@ def overlong_text() -> str:
     lines.append("sections:")
     for index in range(4):
         lines += [f"  - heading: Section {index + 1}", f"    body: {filler_words(80, index * 11)}"]
-    lines.append("stats:")
-    for index in range(4):
-        lines += [f"  - id: figure-{index}", f"    value: {1000 + index}",
-                  f"    label: {filler_words(6, index)}", "    source: report"]
-    lines += ["sources:", "  - id: report", "    title: Annual report", "    publisher: Agency",
-              "    date: 2025-01-01", "    url: https://example.org/report"]
+    lines += FOUR_FIGURES.splitlines()
     return "\n".join(lines) + "\n"
 
 
