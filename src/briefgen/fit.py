@@ -7,7 +7,7 @@ style's own minimum size). The smallest `t` that fits is found by bisection.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from briefgen.document import Document, Fit, Measurement
 from briefgen.errors import FitError, Problem
@@ -65,8 +65,6 @@ def _done(fit: Fit, measurement: Measurement, passes: int) -> Fit:
 
 def _overflow_error(measurement: Measurement, reserve: float,
                     describe_origin: Callable[[str], str], spec_path: object) -> FitError:
-    from briefgen.render.pdf import longest_parts
-
     excess = measurement.overflow + reserve
     lines = max(1, round(excess / 13))
     parts = [f"{describe_origin(origin)} ({height:.0f} pt)"
@@ -77,3 +75,12 @@ def _overflow_error(measurement: Measurement, reserve: float,
     hint = "shorten the longest parts: " + "; ".join(parts) if parts else "shorten the text"
     return FitError(Problem(spec_path, "", message, hint, rule="fit"))  # type: ignore[arg-type]
 
+
+
+def longest_parts(measurement: Measurement, count: int = 3) -> Iterator[tuple[str, float]]:
+    """The spec fields whose paragraphs take the most height, tallest first."""
+    totals: dict[str, float] = {}
+    for origin, height in measurement.block_heights:
+        if origin and not origin.startswith("layout:"):
+            totals[origin] = totals.get(origin, 0.0) + height
+    yield from sorted(totals.items(), key=lambda item: -item[1])[:count]

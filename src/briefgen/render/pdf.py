@@ -1,47 +1,53 @@
-"""PDF backend (reportlab): measuring for fit, and drawing the one page.
+"""PDF backend: lays the page out itself and draws it on a reportlab canvas.
 
-The page is drawn straight onto a canvas with two frames: the body from the top and the
-footer kept at the foot. The fonts are TrueType, embedded as subsets.
+Why not reportlab's platypus (paragraphs, tables, frames): the document model is a plain
+stack of paragraphs, grid rows, rules and pictures, and laying that out here is short. It
+lets fitting break a paragraph's lines once per font size and then only add up heights, it
+measures each word once per process (widths scale with the size), and it keeps platypus,
+a tenth of a second of every start, out of the import.
+
+Layout rules, shared by measuring and drawing so a fitted page never overflows when drawn:
+a paragraph is `lines x leading` tall, its first baseline one font size below its top; blocks
+stack with their space after, except the last of a column; a row is as tall as its tallest
+cell plus padding. Lines break greedily at spaces (never at a no-break space); a word wider
+than the whole line is split between characters.
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle as RLStyle
+from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, Table, TableStyle
-from reportlab.platypus import Image as RLImage
-from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus import Spacer as RLSpacer
 
 from briefgen.document import (
     Block,
+    Cell,
     Document,
     Fit,
     FontFamily,
     Image,
     Measurement,
     Paragraph,
+    ParagraphStyle,
     Row,
     Rule,
     Spacer,
-    Span,
     fitted_style,
     superscript_metrics,
 )
 from briefgen.errors import BriefgenBug
 
-_ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
+# Measuring and drawing add the same widths in the same order, so a line that fits when
+# measured fits when drawn; the tolerance only absorbs rounding in the comparison itself.
+_TOLERANCE = 1e-6
+_LANGUAGE_TAG = re.compile(r"[A-Za-z0-9-]{2,35}")
 
 
 @lru_cache(maxsize=4)
@@ -62,318 +68,393 @@ def register_fonts(family: FontFamily) -> dict[tuple[bool, bool], str]:
         if space_glyph is not None:
             font.face.charToGlyph.setdefault(0xA0, space_glyph)
         pdfmetrics.registerFont(font)
-    pdfmetrics.registerFontFamily(family.name, normal=names[(False, False)],
-                                  bold=names[(True, False)], italic=names[(False, True)],
-                                  boldItalic=names[(True, True)])
     return names
 
 
-class _Paragraph(RLParagraph):  # type: ignore[misc]
-    """A paragraph that breaks its lines once per width and font size.
+@dataclass(frozen=True, slots=True)
+class _Format:
+    """How a piece of text is drawn: the same format twice on a line is one run."""
 
-    Why: reportlab breaks the lines anew each time it asks for a size (several times for a
-    paragraph in a table), and fitting asks again at every setting tried. Line breaks depend
-    only on the width and the font size; a new leading or space after only changes the height.
+    font: str
+    size: float
+    rise: float
+    color: str
+    link: str | None
+
+
+@dataclass(slots=True)
+class _Run:
+    format: _Format
+    text: str
+    width: float
+
+
+@dataclass(slots=True)
+class _Word:
+    """Text between two break opportunities; it may change format inside ("382²,")."""
+
+    space: _Format | None  # format of the space before it (None at the start)
+    pieces: list[_Run]
+    width: float
+
+
+@dataclass(slots=True)
+class _Line:
+    runs: list[_Run]
+    width: float
+
+
+@dataclass(slots=True)
+class _LaidParagraph:
+    lines: list[_Line]
+    text_width: float
+    indent: float
+
+
+_ADVANCES: dict[tuple[str, str], float] = {}
+
+
+def _advance(text: str, font: str) -> float:
+    """Width of `text` at 1000 pt: widths scale with size, so each word is measured once."""
+    key = (text, font)
+    advance = _ADVANCES.get(key)
+    if advance is None:
+        if len(_ADVANCES) > 200_000:  # a long-running watch or batch keeps memory bounded
+            _ADVANCES.clear()
+        advance = _ADVANCES[key] = pdfmetrics.getFont(font).stringWidth(text, 1000)
+    return advance
+
+
+def _run(text: str, run_format: _Format) -> _Run:
+    return _Run(run_format, text, _advance(text, run_format.font) * run_format.size / 1000)
+
+
+def _formats(paragraph: Paragraph, style: ParagraphStyle, document: Document
+             ) -> Iterator[tuple[_Format, str]]:
+    names = register_fonts(document.fonts)
+    for span in paragraph.spans:
+        if not span.text:
+            continue
+        size, rise = style.font_size, 0.0
+        if span.superscript:
+            size, rise = superscript_metrics(style.font_size)
+        color = span.color or (document.link_color if span.link else style.color)
+        font = names[(style.bold or span.bold, style.italic or span.italic)]
+        yield _Format(font, size, rise, color, span.link), span.text
+
+
+def _words(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> list[_Word]:
+    words: list[_Word] = []
+    current: _Word | None = None
+    space: _Format | None = None
+    for run_format, text in _formats(paragraph, style, document):
+        for index, part in enumerate(text.split(" ")):
+            if index:
+                if current is not None:
+                    words.append(current)
+                    current = None
+                space = run_format
+            if part:
+                piece = _run(part, run_format)
+                if current is None:
+                    current = _Word(space, [piece], piece.width)
+                else:
+                    current.pieces.append(piece)
+                    current.width += piece.width
+    if current is not None:
+        words.append(current)
+    return words
+
+
+def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
+                width: float) -> _LaidParagraph:
+    """The paragraph's lines at `width`, greedily filled."""
+    indent = style.indent if paragraph.number else 0.0
+    available = width - indent
+    lines: list[_Line] = []
+    runs: list[_Run] = []
+    used = 0.0
+    for word in _words(paragraph, style, document):
+        if runs and word.space is not None:
+            space = _run(" ", word.space)
+            if used + space.width + word.width <= available + _TOLERANCE:
+                _append(runs, space)
+                for piece in word.pieces:
+                    _append(runs, piece)
+                used += space.width + word.width
+                continue
+        if runs:
+            lines.append(_Line(runs, used))
+            runs, used = [], 0.0
+        pieces = word.pieces
+        if word.width > available + _TOLERANCE:
+            chunks = _split_long_word(word, available)
+            lines += [_Line(chunk, sum(run.width for run in chunk)) for chunk in chunks[:-1]]
+            pieces = chunks[-1]
+        for piece in pieces:
+            _append(runs, piece)
+        used = sum(run.width for run in runs)
+    if runs:
+        lines.append(_Line(runs, used))
+    return _LaidParagraph(lines, available, indent)
+
+
+def _append(runs: list[_Run], piece: _Run) -> None:
+    if runs and runs[-1].format == piece.format:
+        last = runs[-1]
+        runs[-1] = _Run(last.format, last.text + piece.text, last.width + piece.width)
+    else:
+        runs.append(piece)
+
+
+def _split_long_word(word: _Word, available: float) -> list[list[_Run]]:
+    """A word wider than the line (a long web address), cut after a slash or hyphen where
+    one falls on the line, else between characters."""
+    glyphs = [_run(char, piece.format) for piece in word.pieces for char in piece.text]
+    chunks: list[list[_Run]] = []
+    start = 0
+    while start < len(glyphs):
+        end, used = start, 0.0
+        while end < len(glyphs) and (end == start
+                                      or used + glyphs[end].width <= available + _TOLERANCE):
+            used += glyphs[end].width
+            end += 1
+        if end < len(glyphs):
+            breaks = [index + 1 for index in range(start, end)
+                      if glyphs[index].text in "/-"]
+            end = breaks[-1] if breaks else end
+        chunk: list[_Run] = []
+        for glyph in glyphs[start:end]:
+            _append(chunk, glyph)
+        chunks.append(chunk)
+        start = end
+    return chunks
+
+
+class _LayoutCache:
+    """Each paragraph's lines per font size and width, for one document.
+
+    Fitting measures many settings; only a new font size breaks lines again, and drawing
+    reuses the lines of the chosen fit.
     """
 
-    _wrapped: tuple[float, float] | None = None
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.paragraphs: dict[tuple[int, float, float], _LaidParagraph] = {}
 
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        key = (available_width, self.style.fontSize)
-        if self._wrapped != key:
-            super().wrap(available_width, available_height)
-            self._wrapped = key
-        else:
-            self.height = len(self.blPara.lines) * self.style.leading
-        return self.width, self.height
-
-    def restyle(self, style: RLStyle) -> None:
-        self.style = style
-        self.spaceAfter = style.spaceAfter
-
-    language: str | None = None  # set when the words are in another language than the page
-
-    def draw(self) -> None:
-        # Marked content with /Lang tells screen readers which language the words are in
-        # (PDF 1.7, 14.9.2); reportlab has no call for it, so the operators are written here.
-        if self.language:
-            self.canv._code.append(f"/Span <</Lang ({self.language})>> BDC")
-        super().draw()
-        if self.language:
-            self.canv._code.append("EMC")
-
-
-class _RuleFlowable(Flowable):  # type: ignore[misc]
-    def __init__(self, thickness: float, color: str, space_after: float) -> None:
-        super().__init__()
-        self.thickness = thickness
-        self.color = color
-        self.spaceAfter = space_after
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        return available_width, self.thickness
-
-    def draw(self) -> None:
-        canvas = self.canv
-        canvas.setStrokeColor(HexColor(self.color))
-        canvas.setLineWidth(self.thickness)
-        canvas.line(0, self.thickness / 2, self.width, self.thickness / 2)
-
-
-def _build(blocks: tuple[Block, ...], document: Document, fit: Fit, width: float,
-           cache: _ParagraphCache) -> list[Any]:
-    result: list[Any] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            result.append(cache.flowable(block, document, fit, width))
-        elif isinstance(block, Spacer):
-            result.append(RLSpacer(0, block.height * fit.spacing))
-        elif isinstance(block, Rule):
-            result.append(_RuleFlowable(block.thickness, block.color,
-                                        block.space_after * fit.spacing))
-        elif isinstance(block, Row):
-            result.append(_table(block, document, fit, cache))
-        elif isinstance(block, Image):
-            picture = RLImage(io.BytesIO(block.png), width=block.width, height=block.height,
-                              mask="auto")
-            picture.hAlign = "LEFT"
-            picture.spaceAfter = block.space_after * fit.spacing
-            result.append(picture)
-        else:  # pragma: no cover
-            raise BriefgenBug(f"unknown block {block!r}")
-    return result
-
-
-def _table(row: Row, document: Document, fit: Fit, cache: _ParagraphCache) -> Table:
-    cells = [_build(cell.blocks, document, fit, cell.width - cell.padding[1] - cell.padding[3],
-                    cache) or [RLSpacer(0, 0)] for cell in row.cells]
-    table = Table([cells], colWidths=[cell.width for cell in row.cells])
-    commands: list[tuple[Any, ...]] = []
-    for column, cell in enumerate(row.cells):
-        top, right, bottom, left = cell.padding
-        where = ((column, 0), (column, 0))
-        commands += [
-            ("TOPPADDING", *where, top * _padding_scale(fit)),
-            ("BOTTOMPADDING", *where, bottom * _padding_scale(fit)),
-            ("LEFTPADDING", *where, left),
-            ("RIGHTPADDING", *where, right),
-            ("VALIGN", *where, cell.valign.upper()),
-            # Without this the table names Helvetica, which would then sit unembedded in the PDF.
-            ("FONTNAME", *where, document.fonts.name),
-        ]
-        if cell.background:
-            commands.append(("BACKGROUND", *where, HexColor(cell.background)))
-    table.setStyle(TableStyle(commands))
-    table.spaceAfter = row.space_after * fit.spacing
-    return table
+    def laid(self, paragraph: Paragraph, style: ParagraphStyle, width: float
+             ) -> _LaidParagraph:
+        key = (id(paragraph), style.font_size, width)
+        laid = self.paragraphs.get(key)
+        if laid is None:
+            laid = self.paragraphs[key] = break_lines(paragraph, style, self.document, width)
+        return laid
 
 
 def _padding_scale(fit: Fit) -> float:
     return 0.5 + 0.5 * fit.spacing
 
 
-def _paragraph_style(paragraph: Paragraph, document: Document, fit: Fit) -> RLStyle:
-    style = fitted_style(document.styles[paragraph.style], fit)
-    names = register_fonts(document.fonts)
-    return _rl_style(style.name, style.font_size, style.leading, style.color, style.bold,
-                     style.italic, style.space_after, style.indent if paragraph.number else 0,
-                     style.align, document.fonts.name, names[(True, False)])
+class _Layout:
+    """Heights of blocks at one fit; drawing uses the same numbers."""
 
+    def __init__(self, document: Document, fit: Fit, cache: _LayoutCache) -> None:
+        self.document = document
+        self.fit = fit
+        self.cache = cache
+        self.styles = {name: fitted_style(style, fit) for name, style in document.styles.items()}
+        self.heights: list[tuple[str, float]] = []
 
-@lru_cache(maxsize=512)
-def _rl_style(name: str, size: float, leading: float, color: str, bold: bool, italic: bool,
-              space_after: float, indent: float, align: str, family: str, bold_font: str
-              ) -> RLStyle:
-    font = family
-    if bold or italic:
-        font = {(True, False): f"{family}-Bold", (False, True): f"{family}-Italic",
-                (True, True): f"{family}-BoldItalic"}[(bold, italic)]
-    return RLStyle(
-        name=name, fontName=font, fontSize=size, leading=leading, textColor=HexColor(color),
-        alignment=_ALIGN[align], spaceBefore=0, spaceAfter=space_after, leftIndent=indent,
-        bulletIndent=0, bulletFontName=bold_font, bulletFontSize=size,
-        bulletColor=HexColor(color), splitLongWords=1, allowWidows=1, allowOrphans=1,
-        embeddedHyphenation=0, uriWasteReduce=0.3,
-    )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _fragment(span: Span, document: Document, style: RLStyle) -> Any:
-    """The reportlab text fragment for a span, without writing and parsing markup.
-
-    Why: parsing paragraph markup is a third of the time reportlab spends on a paragraph.
-    The fragment is a copy of the one reportlab's parser makes for the same formatting
-    (parsed once per formatting), with the span's text put in; the text itself never passes
-    through a parser, so nothing in it can act as markup.
-    """
-    model = _fragment_model(style, span.bold, span.italic, span.superscript, span.color,
-                            span.link, document.link_color)
-    fragment = copy.copy(model)
-    fragment.text = span.text
-    fragment.link = list(model.link)
-    fragment.us_lines = []
-    return fragment
-
-
-@lru_cache(maxsize=1024)
-def _fragment_model(style: RLStyle, bold: bool, italic: bool, superscript: bool,
-                    color: str | None, link: str | None, link_color: str) -> Any:
-    span = Span("x", bold=bold, italic=italic, superscript=superscript, link=link, color=color)
-    markup = _span_markup(span, link_color, style.fontSize)
-    return RLParagraph(markup, style).frags[0]
-
-
-def _span_markup(span: Span, link_color: str, font_size: float) -> str:
-    text = _escape(span.text)
-    if span.superscript:
-        size, rise = superscript_metrics(font_size)
-        text = f'<super size="{size:.2f}" rise="{rise:.2f}">{text}</super>'
-
-    if span.italic:
-        text = f"<i>{text}</i>"
-    if span.bold:
-        text = f"<b>{text}</b>"
-    if span.color:
-        text = f'<font color="{span.color}">{text}</font>'
-    if span.link:
-        href = _escape(span.link).replace('"', "&quot;")
-        text = f'<a href="{href}" color="{link_color}">{text}</a>'
-    return text
-
-
-def _height(flowables: list[Any], width: float) -> float:
-    """Height the flowables take stacked in a frame of `width` (spaces collapse as in Frame)."""
-    total = 0.0
-    previous_after = 0.0
-    for index, flowable in enumerate(flowables):
-        _, height = flowable.wrap(width, 10_000)
-        before = flowable.getSpaceBefore() if index else 0.0
-        total += max(before - previous_after, 0.0) + height
-        previous_after = flowable.getSpaceAfter()
-        total += previous_after
-    return total - previous_after
-
-
-class _ParagraphCache:
-    """One reportlab paragraph per document paragraph, width and font size.
-
-    Fitting measures with these, and drawing reuses them restyled for the chosen fit, so a
-    paragraph's markup is parsed and its lines broken only once per font size.
-    """
-
-    def __init__(self) -> None:
-        self.paragraphs: dict[tuple[int, float, float], _Paragraph] = {}
-
-    def flowable(self, paragraph: Paragraph, document: Document, fit: Fit, width: float
-                 ) -> _Paragraph:
-        style = _paragraph_style(paragraph, document, fit)
-        key = (id(paragraph), style.fontSize, round(width, 3))
-        flowable = self.paragraphs.get(key)
-        if flowable is None:
-            frags = [_fragment(span, document, style) for span in paragraph.spans if span.text]
-            flowable = _Paragraph("".join(span.text for span in paragraph.spans), style,
-                                  bulletText=paragraph.number, frags=frags)
-            languages = {span.language for span in paragraph.spans if span.language}
-            if len(languages) == 1:
-                language = languages.pop()
-                if re.fullmatch(r"[A-Za-z0-9-]{2,35}", language):
-                    flowable.language = language
-            self.paragraphs[key] = flowable
-        else:
-            flowable.restyle(style)
-        return flowable
-
-    def lines(self, paragraph: Paragraph, document: Document, fit: Fit, width: float) -> int:
-        flowable = self.flowable(paragraph, document, fit, width)
-        flowable.wrap(width, 100_000)
-        return len(flowable.blPara.lines)
-
-
-def _blocks_height(blocks: tuple[Block, ...], width: float, document: Document, fit: Fit,
-                   counter: _ParagraphCache, heights: list[tuple[str, float]]) -> float:
-    """Stacked height as reportlab lays it out: the last block's space after is not counted."""
-    total = 0.0
-    last_after = 0.0
-    for block in blocks:
-        after = 0.0
+    def block_height(self, block: Block, width: float) -> tuple[float, float]:
+        """Height of a block and the space after it."""
+        spacing = self.fit.spacing
         if isinstance(block, Paragraph):
-            style = fitted_style(document.styles[block.style], fit)
-            height = counter.lines(block, document, fit, width) * style.leading
-            heights.append((block.origin, height))
-            after = style.space_after
-        elif isinstance(block, Spacer):
-            height = block.height * fit.spacing
-        elif isinstance(block, Rule):
-            height = block.thickness
-            after = block.space_after * fit.spacing
-        elif isinstance(block, Image):
-            height = block.height
-            after = block.space_after * fit.spacing
-        else:
-            height = max((_cell_height(cell, document, fit, counter, heights)
-                          for cell in block.cells), default=0.0)
-            after = block.space_after * fit.spacing
-        total += height + after
-        last_after = after
-    return total - last_after
+            style = self.styles[block.style]
+            height = len(self.cache.laid(block, style, width).lines) * style.leading
+            self.heights.append((block.origin, height))
+            return height, style.space_after
+        if isinstance(block, Spacer):
+            return block.height * spacing, 0.0
+        if isinstance(block, Rule):
+            return block.thickness, block.space_after * spacing
+        if isinstance(block, Image):
+            return block.height, block.space_after * spacing
+        if isinstance(block, Row):
+            height = max((self.cell_height(cell) for cell in block.cells), default=0.0)
+            return height, block.space_after * spacing
+        raise BriefgenBug(f"unknown block {block!r}")  # pragma: no cover
+
+    def blocks_height(self, blocks: tuple[Block, ...], width: float) -> float:
+        total = after = 0.0
+        for block in blocks:
+            height, after = self.block_height(block, width)
+            total += height + after
+        return total - after
+
+    def cell_height(self, cell: Cell) -> float:
+        top, right, bottom, left = cell.padding
+        inner = self.blocks_height(cell.blocks, cell.width - left - right)
+        return inner + (top + bottom) * _padding_scale(self.fit)
+
+    def footer_height(self) -> float:
+        footer = self.document.footer
+        if not footer:
+            return 0.0
+        return (self.blocks_height(footer, self.document.page.content_width)
+                + self.document.footer_gap * self.fit.spacing)
 
 
-def _cell_height(cell: Any, document: Document, fit: Fit, counter: _ParagraphCache,
-                 heights: list[tuple[str, float]]) -> float:
-    top, right, bottom, left = cell.padding
-    inner = _blocks_height(cell.blocks, cell.width - left - right, document, fit, counter,
-                           heights)
-    return float(inner + (top + bottom) * _padding_scale(fit))
-
-
-def measure(document: Document, fit: Fit, counter: _ParagraphCache | None = None) -> Measurement:
+def measure(document: Document, fit: Fit) -> Measurement:
     """Heights of body and footer at `fit`, without drawing."""
-    counter = counter or _counter_for(document)
-    width = document.page.content_width
-    heights: list[tuple[str, float]] = []
-    body = _blocks_height(document.body, width, document, fit, counter, heights)
-    footer = _blocks_height(document.footer, width, document, fit, counter, heights)
-    if document.footer:
-        footer += document.footer_gap * fit.spacing
+    layout = _Layout(document, fit, _cache_for(document))
+    body = layout.blocks_height(document.body, document.page.content_width)
+    footer = layout.footer_height()
     return Measurement(body=body, footer=footer, available=document.page.content_height,
-                       block_heights=heights)
+                       block_heights=layout.heights)
 
 
-_CACHES: dict[int, tuple[Document, _ParagraphCache]] = {}
+_CACHES: dict[int, _LayoutCache] = {}
 
 
-def _counter_for(document: Document) -> _ParagraphCache:
+def _cache_for(document: Document) -> _LayoutCache:
     # Keyed by identity and holding the document, so an id is never reused while cached.
-    entry = _CACHES.get(id(document))
-    if entry is None or entry[0] is not document:
+    cache = _CACHES.get(id(document))
+    if cache is None or cache.document is not document:
         _CACHES.clear()
-        entry = (document, _ParagraphCache())
-        _CACHES[id(document)] = entry
-    return entry[1]
+        cache = _CACHES[id(document)] = _LayoutCache(document)
+    return cache
 
 
-def measure_with_reportlab(document: Document, fit: Fit) -> Measurement:
-    """The same heights taken from reportlab's own flowables (slow; for checking `measure`)."""
-    width = document.page.content_width
-    cache = _ParagraphCache()
-    body = _build(document.body, document, fit, width, cache)
-    footer = _build(document.footer, document, fit, width, cache)
-    footer_height = _height(footer, width)
-    if footer:
-        footer_height += document.footer_gap * fit.spacing
-    return Measurement(body=_height(body, width), footer=footer_height,
-                       available=document.page.content_height)
+@lru_cache(maxsize=64)
+def _color(hex_color: str) -> Color:
+    return HexColor(hex_color)
+
+
+class _Painter:
+    """Draws blocks top-down at the heights `_Layout` gives them."""
+
+    def __init__(self, canvas: Canvas, layout: _Layout) -> None:
+        self.canvas = canvas
+        self.layout = layout
+        self.bold_font = register_fonts(layout.document.fonts)[(True, False)]
+
+    def blocks(self, blocks: tuple[Block, ...], x: float, top: float, width: float) -> float:
+        """Draw from `top` down; returns where the last block ends."""
+        y = top
+        after = 0.0
+        for block in blocks:
+            height, after = self.layout.block_height(block, width)
+            self.block(block, x, y, width, height)
+            y -= height + after
+        return y + after
+
+    def block(self, block: Block, x: float, top: float, width: float, height: float) -> None:
+        canvas = self.canvas
+        if isinstance(block, Paragraph):
+            self.paragraph(block, x, top, width)
+        elif isinstance(block, Rule):
+            canvas.setStrokeColor(_color(block.color))
+            canvas.setLineWidth(block.thickness)
+            middle = top - block.thickness / 2
+            canvas.line(x, middle, x + width, middle)
+        elif isinstance(block, Image):
+            from reportlab.lib.utils import ImageReader
+
+            canvas.drawImage(ImageReader(io.BytesIO(block.png)), x, top - block.height,
+                             block.width, block.height, mask="auto")
+        elif isinstance(block, Row):
+            self.row(block, x, top, width, height)
+
+    def row(self, row: Row, x: float, top: float, width: float, height: float) -> None:
+        canvas = self.canvas
+        scale = _padding_scale(self.layout.fit)
+        left_edge = x + (width - sum(cell.width for cell in row.cells)) / 2  # centred, as tables
+        for cell in row.cells:
+            pad_top, pad_right, _, pad_left = cell.padding
+            if cell.background:
+                canvas.setFillColor(_color(cell.background))
+                canvas.rect(left_edge, top - height, cell.width, height, stroke=0, fill=1)
+            inner_width = cell.width - pad_left - pad_right
+            free = height - self.layout.cell_height(cell)
+            offset = {"top": 0.0, "middle": free / 2, "bottom": free}[cell.valign]
+            self.blocks(cell.blocks, left_edge + pad_left, top - pad_top * scale - offset,
+                        inner_width)
+            left_edge += cell.width
+
+    def paragraph(self, paragraph: Paragraph, x: float, top: float, width: float) -> None:
+        style = self.layout.styles[paragraph.style]
+        laid = self.layout.cache.laid(paragraph, style, width)
+        if not laid.lines and not paragraph.number:
+            return
+        canvas = self.canvas
+        text = canvas.beginText()
+        baseline = top - style.font_size
+        current: tuple[str, float, str, float] | None = None
+        if paragraph.number:
+            text.setTextOrigin(x, baseline)
+            text.setFont(self.bold_font, style.font_size)
+            text.setFillColor(_color(style.color))
+            text.textOut(paragraph.number)
+            current = (self.bold_font, style.font_size, style.color, 0.0)
+        links: list[tuple[str, float, float, float, float]] = []
+        for line in laid.lines:
+            left = x + laid.indent + _align_offset(style.align, laid.text_width - line.width)
+            text.setTextOrigin(left, baseline)
+            for run in line.runs:
+                run_format = run.format
+                wanted = (run_format.font, run_format.size, run_format.color, run_format.rise)
+                if wanted != current:
+                    if current is None or current[:2] != wanted[:2]:
+                        text.setFont(run_format.font, run_format.size)
+                    if current is None or current[2] != wanted[2]:
+                        text.setFillColor(_color(run_format.color))
+                    if current is None or current[3] != wanted[3]:
+                        text.setRise(run_format.rise)
+                    current = wanted
+                text.textOut(run.text)
+                if run_format.link:
+                    rect = (left, baseline - 0.25 * run_format.size, left + run.width,
+                            baseline + run_format.rise + 0.85 * run_format.size)
+                    if links and links[-1][0] == run_format.link and links[-1][3] == rect[0]:
+                        previous = links.pop()
+                        rect = (previous[1], min(previous[2], rect[1]), rect[2],
+                                max(previous[4], rect[3]))
+                    links.append((run_format.link, *rect))
+                left += run.width
+            baseline -= style.leading
+        language = _single_language(paragraph)
+        if language:
+            # Marked content with /Lang tells screen readers which language the words are in
+            # (PDF 1.7, 14.9.2); reportlab has no call for it, so the operators are written here.
+            canvas._code.append(f"/Span <</Lang ({language})>> BDC")
+        canvas.drawText(text)
+        if language:
+            canvas._code.append("EMC")
+        for url, x1, y1, x2, y2 in links:
+            canvas.linkURL(url, (x1, y1, x2, y2), relative=0, thickness=0)
+
+
+def _align_offset(align: str, free: float) -> float:
+    if align == "right":
+        return free
+    if align == "center":
+        return free / 2
+    return 0.0
+
+
+def _single_language(paragraph: Paragraph) -> str | None:
+    languages = {span.language for span in paragraph.spans if span.language}
+    if len(languages) == 1:
+        language = languages.pop()
+        if _LANGUAGE_TAG.fullmatch(language):
+            return language
+    return None
 
 
 def render_pdf(document: Document, fit: Fit) -> bytes:
     """Draw the document on one page; the fit must already have been found to fit."""
     names = register_fonts(document.fonts)
     page = document.page
-    width = page.content_width
     buffer = io.BytesIO()
     metadata = document.metadata
     canvas = Canvas(buffer, pagesize=(page.width, page.height), invariant=1,
@@ -389,33 +470,17 @@ def render_pdf(document: Document, fit: Fit) -> bytes:
     canvas.setDateFormatter(lambda *_: stamp)
     canvas.setViewerPreference("DisplayDocTitle", "true")
 
-    cache = _counter_for(document)
-    body = _build(document.body, document, fit, width, cache)
-    footer = _build(document.footer, document, fit, width, cache)
-    footer_height = _height(footer, width) if footer else 0.0
-    gap = document.footer_gap * fit.spacing if footer else 0.0
-    body_frame_height = page.content_height - footer_height - gap
-    _fill(Frame(page.margin_left, page.margin_bottom + footer_height + gap, width,
-                body_frame_height, 0, 0, 0, 0, showBoundary=0), body, canvas)
-    if footer:
-        _fill(Frame(page.margin_left, page.margin_bottom, width, footer_height + 0.01,
-                    0, 0, 0, 0, showBoundary=0), footer, canvas)
+    layout = _Layout(document, fit, _cache_for(document))
+    painter = _Painter(canvas, layout)
+    top = page.height - page.margin_top
+    body_end = painter.blocks(document.body, page.margin_left, top, page.content_width)
+    footer_height = layout.footer_height()
+    if document.footer:
+        footer_top = page.margin_bottom + footer_height - document.footer_gap * fit.spacing
+        painter.blocks(document.footer, page.margin_left, footer_top, page.content_width)
+    if body_end < page.margin_bottom + footer_height - _TOLERANCE:
+        raise BriefgenBug("the body runs into the footer: the fit was not checked")
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
-
-def _fill(frame: Frame, flowables: list[Any], canvas: Canvas) -> None:
-    remaining = list(flowables)
-    frame.addFromList(remaining, canvas)
-    if remaining:
-        raise BriefgenBug("content left over after fitting: measurement and drawing disagree")
-
-
-def longest_parts(measurement: Measurement, count: int = 3) -> Iterator[tuple[str, float]]:
-    """The spec fields whose paragraphs take the most height, tallest first."""
-    totals: dict[str, float] = {}
-    for origin, height in measurement.block_heights:
-        if origin and not origin.startswith("layout:"):
-            totals[origin] = totals.get(origin, 0.0) + height
-    yield from sorted(totals.items(), key=lambda item: -item[1])[:count]
