@@ -13,10 +13,10 @@ import signal
 import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -214,8 +214,9 @@ def _parse_layout(markup: str, template: Template) -> ElementTree.Element:
             "check that every <p>, <row> and <cell> is closed")) from None
 
 
-@dataclass(frozen=True)
-class _Format:
+class _Format(NamedTuple):
+    """Formatting inherited down the layout's inline elements (a tuple: cheap to copy)."""
+
     bold: bool = False
     italic: bool = False
     superscript: bool = False
@@ -316,18 +317,18 @@ class _Builder:
         for child in element:
             tag = child.tag
             if tag == "b":
-                self.inline(child, replace(fmt, bold=True), spans, style_name)
+                self.inline(child, fmt._replace(bold=True), spans, style_name)
             elif tag == "i":
-                self.inline(child, replace(fmt, italic=True), spans, style_name)
+                self.inline(child, fmt._replace(italic=True), spans, style_name)
             elif tag == "sup":
-                self.inline(child, replace(fmt, superscript=True), spans, style_name)
+                self.inline(child, fmt._replace(superscript=True), spans, style_name)
             elif tag == "a":
-                self.inline(child, replace(fmt, link=child.get("href")), spans, style_name)
+                self.inline(child, fmt._replace(link=child.get("href")), spans, style_name)
             elif tag == "lang":
                 code = child.get("code") or None
                 if code and code.split("-")[0] == self.view.language.split("-")[0]:
                     code = None  # the page's own language needs no mark
-                self.inline(child, replace(fmt, language=code), spans, style_name)
+                self.inline(child, fmt._replace(language=code), spans, style_name)
             elif tag == "note":
                 spans.append(self.note(child.get("source", ""), fmt))
             elif tag == "field":
@@ -358,7 +359,7 @@ class _Builder:
         origin = format_field_path(user_text.origin)
         own = user_text.language.split("-")[0] == self.view.language.split("-")[0]
         language = fmt.language or (None if own else user_text.language)
-        self.nodes(user_text.nodes, replace(fmt, language=language), spans, origin)
+        self.nodes(user_text.nodes, fmt._replace(language=language), spans, origin)
 
     def nodes(self, nodes: tuple[Inline, ...], fmt: _Format, spans: list[Span],
               origin: str) -> None:
@@ -367,11 +368,11 @@ class _Builder:
                 spans.append(Span(node.text, fmt.bold, fmt.italic, fmt.superscript, fmt.link,
                                   None, fmt.language, origin))
             elif isinstance(node, Strong):
-                self.nodes(node.children, replace(fmt, bold=True), spans, origin)
+                self.nodes(node.children, fmt._replace(bold=True), spans, origin)
             elif isinstance(node, Emphasis):
-                self.nodes(node.children, replace(fmt, italic=not fmt.italic), spans, origin)
+                self.nodes(node.children, fmt._replace(italic=not fmt.italic), spans, origin)
             elif isinstance(node, Link):
-                self.nodes(node.children, replace(fmt, link=node.url), spans, origin)
+                self.nodes(node.children, fmt._replace(link=node.url), spans, origin)
             elif isinstance(node, Cite):
                 value, source_id = self.view.stat_values[node.stat_id]
                 spans.append(Span(value, fmt.bold, fmt.italic, fmt.superscript, fmt.link, None,

@@ -104,8 +104,12 @@ def covered_characters(font_path: str) -> frozenset[int]:
 
 def missing_characters(text: str, family: FontFamily) -> list[str]:
     """Characters of `text` that some face of `family` cannot draw (space-like ones allowed)."""
-    covered = covered_characters(family.regular)
-    return sorted({char for char in text if ord(char) not in covered and char not in DRAWN_AS_SPACE})
+    return sorted(set(text).difference(_drawable_characters(family.regular), DRAWN_AS_SPACE))
+
+
+@lru_cache(maxsize=8)
+def _drawable_characters(font_path: str) -> frozenset[str]:
+    return frozenset(map(chr, covered_characters(font_path)))
 
 
 # Carlito has no glyph for the no-break space; the PDF backend draws it with the space glyph.

@@ -274,3 +274,14 @@ def test_nothing_is_drawn_outside_the_page_margins_or_across_the_footer(
         assert len(above) + len(below) == len(words), [
             word[4] for word in words if word not in above and word not in below]
     assert footers >= 7
+
+
+@pytest.mark.tools
+def test_every_version_shows_the_logo_with_its_transparency(built_briefs: BuiltBriefs) -> None:
+    """The logo's image objects are made once and shared by every brief a process draws;
+    each PDF must still carry and reference them itself."""
+    for audience_id, _, _ in expected_versions("example"):
+        result = run_tool("pdfimages", "-list", built_briefs.versions[("example", audience_id)].pdf)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        kinds = [line.split()[2] for line in result.stdout.splitlines()[2:]]
+        assert kinds == ["image", "smask"], (audience_id, result.stdout)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from xml.sax.saxutils import escape, quoteattr
 
 from briefgen.document import (
     Block,
@@ -34,6 +33,20 @@ from briefgen.document import (
     superscript_metrics,
 )
 from briefgen.errors import BriefgenBug
+
+# xml.sax.saxutils would do, but importing it pulls in urllib.request, http and ssl.
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def escape(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES)
+
+
+def quoteattr(value: str) -> str:
+    """`value` as a double-quoted XML attribute value."""
+    return f'"{value.translate(_ATTRIBUTE_ESCAPES)}"'
 
 W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DRAWING_NAMESPACES = (

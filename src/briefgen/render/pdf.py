@@ -15,11 +15,14 @@ than the whole line is split between characters.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
@@ -358,10 +361,7 @@ class _Painter:
             middle = top - block.thickness / 2
             canvas.line(x, middle, x + width, middle)
         elif isinstance(block, Image):
-            from reportlab.lib.utils import ImageReader
-
-            canvas.drawImage(ImageReader(io.BytesIO(block.png)), x, top - block.height,
-                             block.width, block.height, mask="auto")
+            _draw_picture(canvas, block.png, x, top - block.height, block.width, block.height)
         elif isinstance(block, Row):
             self.row(block, x, top, width, height)
 
@@ -432,6 +432,48 @@ class _Painter:
             canvas._code.append("EMC")
         for url, x1, y1, x2, y2 in links:
             canvas.linkURL(url, (x1, y1, x2, y2), relative=0, thickness=0)
+
+
+def _draw_picture(canvas: Canvas, png: bytes, x: float, y: float, width: float,
+                  height: float) -> None:
+    """`canvas.drawImage`, with the image objects made once per process (see below)."""
+    image, soft_mask = _picture_objects(png)
+    document = canvas._doc
+    name = document.getXObjectName(image.name)
+    if name not in document.idToObject:
+        # Copies: registering marks an object as belonging to one document.
+        image = copy.copy(image)
+        document.Reference(image, name)
+        document.addForm(image.name, image)
+        if soft_mask is not None:
+            document.Reference(copy.copy(soft_mask), document.getXObjectName(soft_mask.name))
+    canvas._currentPageHasImages = 1
+    canvas._formsinuse.append(image.name)  # lists it in the page's resources
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{name} Do")
+    canvas.restoreState()
+
+
+@lru_cache(maxsize=8)
+def _picture_objects(png: bytes) -> tuple[Any, Any]:
+    """The PDF image and transparency mask of a picture, encoded once per process.
+
+    Why: decoding and recompressing the logo costs ~3 ms a brief, and every brief of a batch
+    carries the same logo. The objects are only read when a PDF is written, never changed.
+    """
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject, PDFObjectReference, xObjectName
+
+    name = "img" + hashlib.sha256(png).hexdigest()[:32]
+    image = PDFImageXObject(name, ImageReader(io.BytesIO(png)), mask="auto")
+    image.name = name
+    soft_mask = getattr(image, "_smask", None)
+    if soft_mask is not None:
+        del image._smask
+        image.smask = PDFObjectReference(xObjectName(soft_mask.name))
+    return image, soft_mask
 
 
 def _align_offset(align: str, free: float) -> float:
