@@ -2,7 +2,7 @@
 
 One setting `t` in [0, 1] drives both: the first half closes up gaps (down to
 `min_spacing`), the second half shrinks type (down to `min_type_scale`, and never below a
-style's own minimum size). The smallest `t` that fits is found by bisection.
+style's own minimum size). The smallest `t` that fits is searched by false position.
 """
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ from collections.abc import Callable, Iterator
 from briefgen.document import Document, Fit, Measurement
 from briefgen.errors import FitError, Problem
 
-BISECTION_STEPS = 8
+# The search stops when the page is filled to within half a point, or when `t` is known to
+# within 1/512 of its range (what eight halvings of each half would give).
+FILLED_WITHIN = 0.5
+T_RESOLUTION = 1 / 512
+MAX_TRIALS = 16
 
 
 def fit_for(t: float, min_spacing: float, min_type_scale: float) -> Fit:
@@ -27,34 +31,48 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
     """The loosest fit at which the page holds everything with `reserve` points to spare."""
     passes = 0
 
-    def trial(t: float) -> tuple[Fit, Measurement]:
+    def excess(t: float) -> tuple[float, Fit, Measurement]:
+        """Points by which the page is too long at `t` (negative: room to spare)."""
         nonlocal passes
         passes += 1
         fit = fit_for(t, min_spacing, min_type_scale)
-        return fit, measure(document, fit)
+        measurement = measure(document, fit)
+        return measurement.overflow + reserve, fit, measurement
 
-    def fits(measurement: Measurement) -> bool:
-        return measurement.overflow + reserve <= 0
-
-    fit, measurement = trial(0.0)
-    if fits(measurement):
+    over, fit, measurement = excess(0.0)
+    if over <= 0:
         return _done(fit, measurement, passes)
-    # Spacing alone (t <= 0.5) keeps every line break, so those trials cost no new layout:
-    # try the tightest spacing before touching the type.
-    low, high = 0.0, 0.5
-    best, best_measurement = trial(0.5)
-    if not fits(best_measurement):
-        low, high = 0.5, 1.0
-        best, best_measurement = trial(1.0)
-        if not fits(best_measurement):
+    # Spacing alone (t <= 0.5) keeps every line break, and heights then change linearly, so
+    # the first estimate is usually the answer; type changes move in steps.
+    low, over_low = 0.0, over
+    high = 0.5
+    over_high, best, best_measurement = excess(high)
+    if over_high > 0:
+        low, over_low, high = 0.5, over_high, 1.0
+        over_high, best, best_measurement = excess(high)
+        if over_high > 0:
             raise _overflow_error(best_measurement, reserve, describe_origin, spec_path)
-    for _ in range(BISECTION_STEPS):
-        middle = (low + high) / 2
-        candidate, candidate_measurement = trial(middle)
-        if fits(candidate_measurement):
-            high, best, best_measurement = middle, candidate, candidate_measurement
+    # False position (Illinois variant): `weight_*` start as the ends' excesses; an end kept
+    # twice running has its weight halved so the estimate moves off it.
+    weight_low, weight_high = over_low, over_high
+    kept = ""
+    while (passes < MAX_TRIALS and high - low > T_RESOLUTION
+           and over_high < -FILLED_WITHIN):
+        t = high - weight_high * (high - low) / (weight_high - weight_low)
+        margin = (high - low) / 64  # always shrink the bracket, even on a flat stretch
+        t = min(max(t, low + margin), high - margin)
+        over, fit, measurement = excess(t)
+        if over <= 0:
+            high, over_high, weight_high = t, over, over
+            best, best_measurement = fit, measurement
+            if kept == "high":
+                weight_low /= 2
+            kept = "high"
         else:
-            low = middle
+            low, weight_low = t, over
+            if kept == "low":
+                weight_high /= 2
+            kept = "low"
     return _done(best, best_measurement, passes)
 
 
