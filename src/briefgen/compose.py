@@ -53,11 +53,21 @@ def compose_document(view: BriefView, template: Template,
     fonts = font_family(template.design.font)
     _check_drawable(view, fonts, locate)
     styles = _styles(template)
-    provisional = list(view.source_order)
-    body, footer, cited = _compose_pass(view, template, styles, provisional)
-    if cited != provisional:
-        body, footer, cited_again = _compose_pass(view, template, styles, cited)
-        if cited_again != cited:
+    # Notes are numbered in the order the page cites them, which is known only once the
+    # layout has run: run it, read the order off the markup, and run it again if that order
+    # differs from the spec's. Blocks are built once, from the final markup.
+    order = list(view.source_order)
+    root = _layout_tree(view, template, order)
+    cited = _cited_in(root, view)
+    if cited != order:
+        order = cited
+        root = _layout_tree(view, template, order)
+    body, footer, cited = _build_blocks(root, view, template, styles, order)
+    if cited != order:  # a citation the quick reading missed: lay out once more
+        order = cited
+        body, footer, cited = _build_blocks(_layout_tree(view, template, order), view, template,
+                                            styles, order)
+        if cited != order:
             raise BriefgenBug("source note order did not settle")
     design = template.design
     width, height = PAGE_SIZES[view.page]
@@ -81,19 +91,53 @@ def compose_document(view: BriefView, template: Template,
     )
 
 
-def _compose_pass(view: BriefView, template: Template, styles: dict[str, ParagraphStyle],
-                  note_order: list[str]) -> tuple[tuple[Block, ...], tuple[Block, ...], list[str]]:
+def _layout_tree(view: BriefView, template: Template, note_order: list[str]
+                 ) -> ElementTree.Element:
+    """The layout's markup for `view`, with source notes numbered in `note_order`."""
     numbers = {source_id: index + 1 for index, source_id in enumerate(note_order)}
     notes = [{"number": numbers[source_id], **view.context["sources"][source_id]}
              for source_id in note_order if source_id in view.context["sources"]]
-    markup = _render_layout(template, {**view.context, "notes": notes})
-    root = _parse_layout(markup, template)
+    root = _parse_layout(_render_layout(template, {**view.context, "notes": notes}), template)
+    if root.find("body") is None:
+        raise TemplateError(Problem(template.folder / LAYOUT_FILE, "",
+                                    "the layout has no <body> element"))
+    return root
+
+
+def _cited_in(root: ElementTree.Element, view: BriefView) -> list[str]:
+    """Sources in the order the markup cites them: notes, and figures cited in fields."""
+    cited: dict[str, None] = {}
+    for part in (root.find("body"), root.find("footer")):
+        for element in part.iter() if part is not None else ():
+            if element.tag == "note":
+                cited[element.get("source", "")] = None
+            elif element.tag == "field":
+                try:
+                    nodes = view.texts[int(element.get("ref", ""))].nodes
+                except (ValueError, IndexError):
+                    continue  # reported when the blocks are built
+                for source_id in _cited_sources(nodes, view):
+                    cited[source_id] = None
+    return [source_id for source_id in cited if source_id in view.context["sources"]]
+
+
+def _cited_sources(nodes: tuple[Inline, ...], view: BriefView) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Cite):
+            yield view.stat_values[node.stat_id][1]
+        elif isinstance(node, Strong | Emphasis | Link):
+            yield from _cited_sources(node.children, view)
+
+
+def _build_blocks(root: ElementTree.Element, view: BriefView, template: Template,
+                  styles: dict[str, ParagraphStyle], note_order: list[str]
+                  ) -> tuple[tuple[Block, ...], tuple[Block, ...], list[str]]:
+    numbers = {source_id: index + 1 for index, source_id in enumerate(note_order)}
     builder = _Builder(view, template, styles, numbers)
     body_element = root.find("body")
     footer_element = root.find("footer")
-    if body_element is None:
-        raise TemplateError(Problem(template.folder / LAYOUT_FILE, "",
-                                    "the layout has no <body> element"))
+    if body_element is None:  # pragma: no cover - checked by _layout_tree
+        raise BriefgenBug("layout without <body>")
     width = template.design.content.width
     body = builder.blocks(body_element, width)
     footer = builder.blocks(footer_element, width) if footer_element is not None else ()
