@@ -7,13 +7,18 @@ Small specs keep this fast: tests/specs/minimal.yaml with two audiences appended
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from briefgen.batch import FEW_SPECS, UnitResult, Workers, expand_paths, plan_builds, run_units
 from briefgen.cli import app
 from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, expected_stem, expected_versions, replace_once
 
@@ -407,3 +412,155 @@ def test_a_rebuild_removes_the_email_draft_that_carried_the_old_pdf() -> None:
     assert "removed the email draft: it carried the previous version" in result.stderr
     left = sorted(path.name for path in Path("out/brief-a/email").glob("*.eml"))
     assert left == [f"{DATE}_brief-a_us_en.eml"]  # the untouched audience keeps its draft
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers: many specs are planned by the workers, a few in the main process before forking
+
+MANY = FEW_SPECS + 2  # enough specs for the workers to plan them
+
+
+def wait_for(marker: Path) -> None:
+    """Wait until another worker has written `marker` (or give up, and let the test fail)."""
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_a_folder_of_many_specs_reports_and_skips_like_a_single_spec() -> None:
+    for number in range(MANY):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+    write("specs/1.yaml", spec_text("brief-1") + "    page: A5\n")
+    first = build("specs", jobs="2")
+    assert first.exit_code == 1
+    assert "specs/1.yaml:24:11: audiences[1].page: expected one of 'A4' or 'Letter'" in (
+        first.stderr.splitlines())
+    assert "error: specs/1.yaml (audience eu): not built; nothing was written for it" in (
+        first.stderr.splitlines())
+    assert written("brief-1") == stems("brief-1", "us")
+    for number in (0, *range(2, MANY)):
+        assert written(f"brief-{number}") == stems(f"brief-{number}", "us", "eu")
+    built = 2 * MANY - 1
+    assert summary_line(first).startswith(f"{built} briefs built, 0 unchanged, 1 failed in ")
+    rows = [line.split()[:2] for line in first.stdout.splitlines() if line.startswith("brief-")]
+    assert rows == [[f"brief-{number}", audience] for number in range(MANY)
+                    for audience in ("us", "eu") if (number, audience) != (1, "eu")]
+
+    again = build("specs", jobs="2")
+    assert summary_line(again).startswith(f"0 briefs built, {built} unchanged, 1 failed in ")
+    strict = build("specs", "--strict", "--force", jobs="2")
+    assert summary_line(strict).startswith(f"{built - 1} briefs built, 0 unchanged, 1 failed ")
+    unknown = build("specs", "--audience", "xx", jobs="2")
+    assert "no audience with id xx in any spec of this build" in unknown.stderr
+    assert unknown.exit_code == 1
+
+
+def test_the_first_of_two_specs_with_one_brief_id_wins_whichever_worker_reads_it_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """b.yaml, first in order, is checked only after c.yaml, the later duplicate, has been."""
+    import briefgen.checks
+
+    names = [chr(ord("a") + number) for number in range(MANY)]
+    for name in names:
+        write(f"specs/{name}.yaml", spec_text(f"brief-{name}"))
+    write("specs/c.yaml", spec_text("brief-b", AUDIENCES.replace("id: eu", "id: be")))
+    check_spec = briefgen.checks.check_spec
+
+    def check_b_after_c(spec: Any, document: Any, template: Any) -> Any:
+        if document.path.name == "b.yaml":
+            wait_for(Path("c.checked"))
+        problems = check_spec(spec, document, template)
+        if document.path.name == "c.yaml":
+            Path("c.checked").touch()
+        return problems
+
+    monkeypatch.setattr(briefgen.checks, "check_spec", check_b_after_c)
+    result = build("specs", jobs="2")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "brief id 'brief-b'" in line]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("specs/c.yaml:") and "specs/b.yaml" in errors[0], errors[0]
+    assert "error: specs/c.yaml: not built; nothing was written for it" in result.stderr
+    assert written("brief-b") == stems("brief-b", "us", "eu")  # b.yaml's, and only b.yaml's
+
+
+def test_results_come_in_order_and_each_is_reported_when_it_finishes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """brief-a, first in order, finishes last: the progress callback sees brief-b first."""
+    import briefgen.build
+
+    write("a.yaml", spec_text("brief-a", ""))
+    write("b.yaml", spec_text("brief-b", ""))
+    render_brief = briefgen.build.render_brief
+
+    def render_a_after_b(spec: Any, *arguments: Any) -> Any:
+        if spec.brief.id == "brief-a":
+            wait_for(Path("b.rendered"))
+        rendered = render_brief(spec, *arguments)
+        if spec.brief.id == "brief-b":
+            Path("b.rendered").touch()
+        return rendered
+
+    monkeypatch.setattr(briefgen.build, "render_brief", render_a_after_b)
+    finished: list[str] = []
+    with Workers(2) as workers:
+        plan = plan_builds([Path("a.yaml"), Path("b.yaml")], Path("out"), workers=workers)
+        results = run_units(plan.units, Path("out"), 2,
+                            lambda result: finished.append(result.brief_id), workers=workers)
+    assert [result.brief_id for result in results] == ["brief-a", "brief-b"]
+    assert finished == ["brief-b", "brief-a"]
+    assert not any(result.failed for result in results), results
+
+
+@pytest.mark.parametrize("specs", [2, MANY], ids=["planned-before-forking", "planned-by-workers"])
+def test_a_worker_that_dies_is_reported_as_a_bug(specs: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.build
+
+    for number in range(specs):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+    main_process = os.getpid()
+
+    def die(*_: object) -> None:
+        assert os.getpid() != main_process, "built in the main process, not in a worker"
+        os._exit(3)
+
+    monkeypatch.setattr(briefgen.build, "render_brief", die)
+    result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
+    assert result.exit_code == 70, result.output
+    assert "internal error: this is a bug in briefgen" in result.stderr
+    assert "a worker process stopped unexpectedly (exit code 3) while building specs/" in (
+        result.stderr)
+    assert multiprocessing.active_children() == []
+
+
+def test_an_exception_in_a_worker_is_reported_with_its_traceback(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.checks
+
+    for number in range(MANY):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("simulated defect")
+
+    monkeypatch.setattr(briefgen.checks, "check_spec", broken)
+    result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
+    assert result.exit_code == 70, result.output
+    assert "internal error: this is a bug in briefgen" in result.stderr
+    assert 'raise RuntimeError("simulated defect")' in result.stderr  # the worker's traceback
+    assert multiprocessing.active_children() == []
+
+
+def test_an_interrupted_build_leaves_no_workers_behind() -> None:
+    for number in range(2):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+
+    def interrupt(_: UnitResult) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), Workers(2) as workers:
+        plan = plan_builds(expand_paths([Path("specs")]), Path("out"), workers=workers)
+        assert len(plan.units) == 4
+        run_units(plan.units, Path("out"), 2, interrupt, workers=workers)
+    assert multiprocessing.active_children() == []

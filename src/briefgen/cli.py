@@ -141,17 +141,19 @@ def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
     """Build everything once; print problems and the summary; return the number of failures."""
     import time
 
-    from briefgen.batch import plan_builds, run_units
+    from briefgen.batch import Workers, plan_builds, run_units
 
     started = time.perf_counter()
     try:
-        plan = plan_builds(spec_paths, options.out, audiences=options.audiences,
-                           force=options.force, strict=options.strict, email=options.email)
-        for warning in plan.warnings:
-            typer.echo(str(warning), err=True)
-        with _Progress(len(plan.units), enabled=not options.quiet) as progress:
-            results = run_units(plan.units, options.out, options.jobs, progress.advance,
-                                email=options.email)
+        with Workers(options.jobs) as workers:
+            plan = plan_builds(spec_paths, options.out, audiences=options.audiences,
+                               force=options.force, strict=options.strict, email=options.email,
+                               workers=workers)
+            for warning in plan.warnings:
+                typer.echo(str(warning), err=True)
+            with _Progress(len(plan.units), enabled=not options.quiet) as progress:
+                results = run_units(plan.units, options.out, options.jobs, progress.advance,
+                                    email=options.email, workers=workers)
         for result in results:
             for warning in result.warnings:
                 typer.echo(str(warning), err=True)
