@@ -564,3 +564,27 @@ def test_an_interrupted_build_leaves_no_workers_behind() -> None:
         assert len(plan.units) == 4
         run_units(plan.units, Path("out"), 2, interrupt, workers=workers)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(("specs", "jobs", "arguments"), [
+    (MANY, "1", []), (1, "2", ["--audience", "eu"])], ids=["one-job", "one-brief"])
+def test_one_job_or_one_brief_is_built_without_forking(specs: int, jobs: str, arguments: list[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing to share the work with: no process is started, and a debugger sees every step."""
+    import briefgen.build
+
+    for number in range(specs):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+    render_brief = briefgen.build.render_brief
+    processes: set[int] = set()
+
+    def render_and_note_the_process(*arguments: Any) -> Any:
+        processes.add(os.getpid())  # seen here only when it ran in this process
+        return render_brief(*arguments)
+
+    monkeypatch.setattr(briefgen.build, "render_brief", render_and_note_the_process)
+    result = build("specs", *arguments, jobs=jobs)
+    assert result.exit_code == 0, result.output
+    built = 2 * specs if not arguments else 1
+    assert summary_line(result).startswith(f"{built} brief{'s' if built > 1 else ''} built, ")
+    assert processes == {os.getpid()}
