@@ -38,6 +38,7 @@ from briefgen.fonts import FONT_FOLDER
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
+    from briefgen.prestart import Prestarted, PrestartedWorker
     from briefgen.spec.loader import YamlDocument
     from briefgen.spec.models import BriefSpec
     from briefgen.template import Template
@@ -172,7 +173,7 @@ def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] |
     else:
         entries = [_plan_spec(spec_path, settings) for spec_path in spec_paths]
     plan = _merge_plans(spec_paths, entries, audiences)
-    if workers is not None and not workers.started and workers.jobs > 1 and len(plan.units) > 1:
+    if workers is not None and workers.wanted_for(len(plan.units)):
         workers.start(len(plan.units))
     return plan
 
@@ -293,7 +294,7 @@ def run_units(units: list[Unit], out_root: Path, jobs: int,
         if jobs > 1 and len(units) > 1:
             with Workers(jobs) as own:
                 return run_units(units, out_root, jobs, on_done, email=email, workers=own)
-    elif not workers.started and workers.jobs > 1 and len(units) > 1:
+    elif workers.wanted_for(len(units)):
         workers.start(len(units))
     if workers is None or not workers.started:
         results = []
@@ -387,9 +388,10 @@ class Workers:
     workers still busy; briefs they were building are not written.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, prestarted: Prestarted | None = None) -> None:
         self.jobs = jobs
-        self._processes: list[BaseProcess] = []
+        self._prestarted = prestarted  # warm workers started with the command, if any
+        self._processes: list[BaseProcess | PrestartedWorker] = []
         self._connections: list[Connection] = []
         self._planners: dict[Path, int] = {}  # spec -> number of the worker that read it
 
@@ -397,17 +399,34 @@ class Workers:
     def started(self) -> bool:
         return bool(self._processes)
 
+    def wanted_for(self, tasks: int) -> bool:
+        """Whether `tasks` are worth running on workers rather than in this process: more
+        than one and more than one job, or any when warm workers are waiting already."""
+        return not self.started and tasks > 0 and self.jobs > 1 and (
+            tasks > 1 or self._prestarted is not None)
+
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, kind: object, *_: object) -> None:
         try:
+            if self._prestarted is not None:
+                self._prestarted.discard()
+                self._prestarted = None
             self._stop(at_once=kind is not None)
         finally:
             _PLANNED.clear()
 
     def start(self, tasks: int) -> None:
-        """Fork up to `jobs` workers (no more than `tasks`), after importing what they use."""
+        """Fork up to `jobs` workers (no more than `tasks`), after importing what they use;
+        or take over the warm workers started with the command."""
+        if self._prestarted is not None:
+            prestarted, self._prestarted = self._prestarted, None
+            for worker, connection in prestarted.adopt(min(self.jobs, tasks)):
+                self._processes.append(worker)
+                self._connections.append(connection)
+            if self._processes:
+                return
         _import_for_workers()
         context = multiprocessing.get_context("fork")
         # Objects inherited from the main process are left out of the workers' garbage
@@ -474,8 +493,9 @@ class Workers:
             next_task(number)
         while running:
             busy = list(running)
+            sentinels = [self._processes[number].sentinel for number in busy]
             ready = wait([self._connections[number] for number in busy]
-                         + [self._processes[number].sentinel for number in busy])
+                         + [sentinel for sentinel in sentinels if sentinel is not None])
             for number in busy:
                 connection = self._connections[number]
                 if connection not in ready and self._processes[number].sentinel not in ready:
@@ -502,8 +522,8 @@ class Workers:
         if isinstance(subject, Unit):
             subject = subject.spec_path if subject.audience_id is None else (
                 f"{subject.spec_path} (audience {subject.audience_id})")
-        raise BriefgenBug(f"a worker process stopped unexpectedly (exit code {process.exitcode}) "
-                          f"while building {subject}")
+        code = f" (exit code {process.exitcode})" if process.exitcode is not None else ""
+        raise BriefgenBug(f"a worker process stopped unexpectedly{code} while building {subject}")
 
     def _stop(self, *, at_once: bool) -> None:
         """Let idle workers finish; end busy ones (after an error) straight away."""
@@ -520,6 +540,7 @@ class Workers:
             if process.is_alive():
                 process.kill()
                 process.join()
+            process.close()
         for connection in self._connections:
             connection.close()
         self._processes.clear()
@@ -566,10 +587,58 @@ def _serve(connection: Connection, inherited: list[Connection]) -> None:
 
 
 def _import_for_workers() -> None:
-    """Import all a worker uses and load the fonts before forking, so workers start ready."""
+    """Import all a worker uses before forking, so workers start ready."""
     from briefgen import build, checks, drafts, write  # noqa: F401
     from briefgen.render import docx, pdf  # noqa: F401
     from briefgen.spec import includes, validate  # noqa: F401
+
+
+def warm_up_workers() -> None:
+    """Everything workers use before they know the spec: modules, the shipped fonts, and the
+    built-in layout compiled."""
+    _import_for_workers()
+    from briefgen.compose import warm_up as warm_up_layouts
+    from briefgen.render.pdf import warm_up as warm_up_fonts
+
+    warm_up_fonts()
+    warm_up_layouts()
+
+
+def read_ahead(arguments: Sequence[str]) -> None:
+    """Read the spec files named on a command line, as planning will, before it does.
+
+    For warm workers (see `briefgen.prestart`): they are forked afterwards and find the specs
+    read, checked against the same digest of their inputs, and their logos loaded. A spec
+    that fails to read is left for planning to report.
+    """
+    from briefgen.spec.includes import load_spec
+    from briefgen.spec.validate import validate_spec_by_audience
+    from briefgen.template import load_template
+    from briefgen.view import resolve_brief
+
+    for argument in arguments:
+        spec_path = Path(argument)
+        if len(_PLANNED) >= FEW_SPECS or argument.startswith("-"):
+            continue
+        if spec_path.suffix not in SPEC_SUFFIXES or not spec_path.is_file():
+            continue
+        try:
+            spec, document, _ = validate_spec_by_audience(load_spec(spec_path))
+            template = load_template(spec.brief.template, spec_path)
+            pictures = [spec_path.parent / sender.logo
+                        for sender in [spec.brief.from_, *(a.from_ for a in spec.audiences)]
+                        if sender is not None and sender.logo]
+            digest = _inputs_digest(spec_path, [*document.included, *pictures], template.folder)
+            resolve_brief(spec, template, document, 0 if spec.audiences else None)
+        except Exception:
+            continue
+        _PLANNED[(spec_path, digest)] = (spec, document, template)
+
+
+def serve_prestarted(connection: Connection) -> None:
+    """A warm worker's loop, after telling the main process it is ready and who it is."""
+    connection.send(("ready", os.getpid()))
+    _serve(connection, [])
 
 
 def _problems(error: UserError, spec_path: Path) -> list[Problem]:
@@ -616,5 +685,6 @@ def _previous_files(out_root: Path, unit: Unit) -> list[tuple[Path, int]] | None
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else (os.cpu_count() or 1))
+    from briefgen.prestart import available_cores
+
+    return available_cores()

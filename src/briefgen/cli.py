@@ -141,11 +141,12 @@ def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
     """Build everything once; print problems and the summary; return the number of failures."""
     import time
 
+    from briefgen import prestart
     from briefgen.batch import Workers, plan_builds, run_units
 
     started = time.perf_counter()
     try:
-        with Workers(options.jobs) as workers:
+        with Workers(options.jobs, prestart.take()) as workers:
             plan = plan_builds(spec_paths, options.out, audiences=options.audiences,
                                force=options.force, strict=options.strict, email=options.email,
                                workers=workers)

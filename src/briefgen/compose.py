@@ -13,7 +13,6 @@ import signal
 import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -89,6 +88,18 @@ def compose_document(view: BriefView, template: Template,
         footer_gap=design.footer_gap,
         link_color=template.color(design.link_color),
     )
+
+
+def warm_up() -> None:
+    """Read and compile the built-in layouts, for processes that start before the spec is
+    known and render later (see `briefgen.prestart`)."""
+    from briefgen.template import builtin_template_roots, load_template_folder
+
+    for root in builtin_template_roots():
+        for folder in sorted(root.iterdir()):
+            if (folder / LAYOUT_FILE).is_file():
+                template = load_template_folder(folder)
+                _compiled_layout(template.layout_source, str(template.folder))
 
 
 def _layout_tree(view: BriefView, template: Template, note_order: list[str]
@@ -347,7 +358,7 @@ class _Builder:
         if not spans:
             return None
         if style.caps:
-            spans = [replace(span, text=upper_case(span.text, span.language
+            spans = [span._replace(text=upper_case(span.text, span.language
                                                    or self.view.language))
                      for span in spans]
         origins = [span.origin for span in spans if span.origin]
@@ -497,8 +508,8 @@ def _trim(spans: list[Span]) -> list[Span]:
     while spans and not spans[-1].text.strip():
         spans.pop()
     if spans:
-        spans[0] = replace(spans[0], text=spans[0].text.lstrip())
-        spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
+        spans[0] = spans[0]._replace(text=spans[0].text.lstrip())
+        spans[-1] = spans[-1]._replace(text=spans[-1].text.rstrip())
     return spans
 
 

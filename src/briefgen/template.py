@@ -126,7 +126,10 @@ def find_template(name: str, spec_path: Path) -> Path:
 
 
 def load_template(name: str, spec_path: Path) -> Template:
-    folder = find_template(name, spec_path)
+    return load_template_folder(find_template(name, spec_path))
+
+
+def load_template_folder(folder: Path) -> Template:
     for file in (DESIGN_FILE, LAYOUT_FILE):
         if not (folder / file).resolve().is_relative_to(folder.resolve()):
             raise TemplateError(Problem(folder / file, "", "is a link to a file outside the "

@@ -74,6 +74,14 @@ def register_fonts(family: FontFamily) -> dict[tuple[bool, bool], str]:
     return names
 
 
+def warm_up() -> None:
+    """Load the shipped fonts, for processes that start before they are needed."""
+    from briefgen.fonts import SHIPPED_FAMILIES, font_family
+
+    for name in SHIPPED_FAMILIES:
+        register_fonts(font_family(name))
+
+
 @dataclass(frozen=True, slots=True)
 class _Format:
     """How a piece of text is drawn: the same format twice on a line is one run."""
