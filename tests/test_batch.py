@@ -256,6 +256,17 @@ def test_a_deleted_output_is_rebuilt() -> None:
     assert written("brief-a") == stems("brief-a", "us", "eu")
 
 
+def test_an_output_left_empty_by_a_system_crash_is_rebuilt() -> None:
+    """Files are not synced to disk one by one; one that a crash left short of its recorded
+    size must be built again, not skipped as unchanged."""
+    write("spec.yaml", spec_text())
+    build("spec.yaml")
+    Path("out", "brief-a", f"{DATE}_brief-a_eu_en.docx").write_bytes(b"")
+    result = build("spec.yaml")
+    assert summary_line(result).startswith("1 brief built, 1 unchanged, 0 failed in ")
+    assert Path("out", "brief-a", f"{DATE}_brief-a_eu_en.docx").stat().st_size > 1000
+
+
 def rebuilt_files(before: dict[str, tuple[int, int, bytes]]) -> tuple[list[str], list[str]]:
     """Files written again, and files whose bytes changed, since `before`."""
     after = snapshot("brief-a")

@@ -64,7 +64,7 @@ def test_replaces_existing_files(out: Path) -> None:
 def test_failed_data_write_changes_nothing(out: Path, monkeypatch: pytest.MonkeyPatch,
                                            failing_write: int) -> None:
     before = snapshot(out)
-    monkeypatch.setattr(os, "fsync", fail_on_call(failing_write, os.fsync))
+    monkeypatch.setattr(os, "chmod", fail_on_call(failing_write, os.chmod))
     with pytest.raises(UserError, match="cannot write output"):
         write_atomically(new_files(out))
     assert snapshot(out) == before  # old files intact, no .tmp files left behind

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from briefgen.spec.loader import YamlDocument
     from briefgen.spec.models import BriefSpec
     from briefgen.template import Template
+    from briefgen.write import OutputFile
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 
@@ -662,8 +663,9 @@ def _state_path(out_root: Path, unit: Unit) -> Path:
     return out_root / unit.brief_id / f".{unit.audience_id or 'brief'}.inputs"
 
 
-def _state_text(unit: Unit, files: Sequence[object]) -> str:
-    lines = [unit.inputs_digest] + [str(getattr(file, "path", file)) for file in files]
+def _state_text(unit: Unit, files: Sequence[OutputFile]) -> str:
+    """The inputs' digest, then each file written with its size (see `_previous_files`)."""
+    lines = [unit.inputs_digest] + [f"{len(file.data)} {file.path}" for file in files]
     return "\n".join(lines) + "\n"
 
 
@@ -676,11 +678,16 @@ def _previous_files(out_root: Path, unit: Unit) -> list[tuple[Path, int]] | None
     if not lines or lines[0] != unit.inputs_digest:
         return None
     files = []
-    for name in lines[1:]:
+    for line in lines[1:]:
+        size, _, name = line.partition(" ")
         path = Path(name)
-        if not path.is_file():
+        try:
+            # A file of another size was changed since, or left short by a system crash.
+            if not path.is_file() or path.stat().st_size != int(size):
+                return None
+        except (OSError, ValueError):
             return None
-        files.append((path, path.stat().st_size))
+        files.append((path, int(size)))
     return files or None
 
 

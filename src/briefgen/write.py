@@ -52,10 +52,11 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
             descriptor, name = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp",
                                                 dir=folder)
             staged.append((Path(name), file.path))
+            # No fsync: outputs are rebuilt from their inputs, the renames below keep anyone
+            # from seeing a part-written file, and a file a system crash left short is
+            # rebuilt because the build state records each file's size.
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(file.data)
-                handle.flush()
-                os.fsync(handle.fileno())
             os.chmod(name, 0o644)
         try:
             for staged_path, target in staged:
