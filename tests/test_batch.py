@@ -599,3 +599,16 @@ def test_one_job_or_one_brief_is_built_without_forking(specs: int, jobs: str, ar
     built = 2 * specs if not arguments else 1
     assert summary_line(result).startswith(f"{built} brief{'s' if built > 1 else ''} built, ")
     assert processes == {os.getpid()}
+
+
+def test_a_warning_from_a_fact_file_shared_by_several_specs_is_printed_once() -> None:
+    shutil.copytree(EXAMPLE_SPEC.parent / "facts", "specs/facts")
+    shutil.copy(EXAMPLE_SPEC.parent / "clear-ground-logo.png", "specs/")
+    head = EXAMPLE_SPEC.read_text(encoding="utf-8").partition("\naudiences:\n")[0] + "\n"
+    for number in range(2):
+        write(f"specs/{number}.yaml", replace_once(head, "id: masg-2025", f"id: copy-{number}"))
+    result = build("specs")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("source 'newsmax-2025' has no url") == 1, result.stderr
+    # A warning about each spec's own text is still given for each spec.
+    assert result.stderr.count("no consent recorded for the quote") == 2, result.stderr

@@ -10,11 +10,14 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from briefgen import __version__
+
+if TYPE_CHECKING:
+    from briefgen.errors import Problem
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
@@ -150,14 +153,11 @@ def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
             plan = plan_builds(spec_paths, options.out, audiences=options.audiences,
                                force=options.force, strict=options.strict, email=options.email,
                                workers=workers)
-            for warning in plan.warnings:
-                typer.echo(str(warning), err=True)
+            _echo_once(plan.warnings)
             with _Progress(len(plan.units), enabled=not options.quiet) as progress:
                 results = run_units(plan.units, options.out, options.jobs, progress.advance,
                                     email=options.email, workers=workers)
-        for result in results:
-            for warning in result.warnings:
-                typer.echo(str(warning), err=True)
+        _echo_once([warning for result in results for warning in result.warnings])
     except KeyboardInterrupt:
         typer.echo("interrupted; briefs in progress were not written", err=True)
         raise typer.Exit(130) from None
@@ -401,6 +401,14 @@ def _print_summary(results: Sequence[object], seconds: float, failures: int) -> 
                                  ).rstrip())
     typer.echo(f"{built} brief{'s' if built != 1 else ''} built, {skipped} unchanged, "
                f"{failures} failed in {seconds:.2f} s")
+
+
+def _echo_once(problems: list[Problem]) -> None:
+    """Print problems to stderr, each once: a fact file shared by many specs would otherwise
+    repeat its warnings for every one of them."""
+    lines = list(dict.fromkeys(str(problem) for problem in problems))
+    if lines:
+        typer.echo("\n".join(lines), err=True)
 
 
 def _size(length: int) -> str:

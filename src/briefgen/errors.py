@@ -7,7 +7,9 @@ message, and the traceback only with `--debug`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -105,7 +107,14 @@ class BriefgenBug(Exception):
 
 def display_path(path: Path) -> str:
     """Show a path relative to the working directory when it lies below it."""
+    return _display_path(path, os.getcwd())
+
+
+@lru_cache(maxsize=1024)
+def _display_path(path: Path, working_directory: str) -> str:
+    # Cached: a batch prints the same few files' paths hundreds of times, and resolving a
+    # path asks the file system about each of its parts.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(working_directory).resolve()))
     except ValueError:
         return str(path)
