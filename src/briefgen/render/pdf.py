@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
@@ -82,8 +82,7 @@ def warm_up() -> None:
         register_fonts(font_family(name))
 
 
-@dataclass(frozen=True, slots=True)
-class _Format:
+class _Format(NamedTuple):
     """How a piece of text is drawn: the same format twice on a line is one run."""
 
     font: str
@@ -93,8 +92,7 @@ class _Format:
     link: str | None
 
 
-@dataclass(slots=True)
-class _Run:
+class _Run(NamedTuple):
     format: _Format
     text: str
     width: float
@@ -211,11 +209,12 @@ def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
 
 
 def _append(runs: list[_Run], piece: _Run) -> None:
-    if runs and runs[-1].format == piece.format:
+    if runs:
         last = runs[-1]
-        runs[-1] = _Run(last.format, last.text + piece.text, last.width + piece.width)
-    else:
-        runs.append(piece)
+        if last.format is piece.format or last.format == piece.format:
+            runs[-1] = _Run(last.format, last.text + piece.text, last.width + piece.width)
+            return
+    runs.append(piece)
 
 
 def _split_long_word(word: _Word, available: float) -> list[list[_Run]]:

@@ -172,12 +172,21 @@ def _malformed_citations(text: str, stat_ids: list[str], path: FieldPath,
                       "printed as typed", hint, rule="unknown-figure")
 
 
-def text_fields(spec: BriefSpec) -> Iterator[tuple[FieldPath, str]]:
+def text_fields(spec: BriefSpec) -> list[tuple[FieldPath, str]]:
     """Every text field read as inline markup, with its path in the spec (each language).
 
     Walks the whole spec, so a field added to the models is covered without being listed.
+    Several checks ask in turn about the same spec: the last spec's fields are kept.
     """
-    yield from _walk_text(spec, ())
+    global _last_text_fields
+    walked, fields = _last_text_fields
+    if walked is not spec:
+        fields = list(_walk_text(spec, ()))
+        _last_text_fields = (spec, fields)
+    return fields
+
+
+_last_text_fields: tuple[BriefSpec | None, list[tuple[FieldPath, str]]] = (None, [])
 
 
 def _walk_text(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
