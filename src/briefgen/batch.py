@@ -320,8 +320,7 @@ def run_units(units: list[Unit], out_root: Path, jobs: int,
 
 def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
     """Render one audience of one spec and write its files (runs in a worker)."""
-    from briefgen.build import render_brief
-    from briefgen.drafts import compose_draft, draft_path
+    from briefgen.build import draft_path, render_brief
     from briefgen.write import OutputFile, write_atomically
 
     started = time.perf_counter()
@@ -336,6 +335,8 @@ def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
         state = _state_path(out_root, unit)
         files = [rendered.pdf, rendered.docx]
         if email and rendered.view is not None:
+            from briefgen.drafts import compose_draft
+
             draft = compose_draft(spec, document, template, index, rendered.view, rendered.pdf,
                                   rendered.docx)
             files.append(draft.file)
@@ -588,8 +589,9 @@ def _serve(connection: Connection, inherited: list[Connection]) -> None:
 
 
 def _import_for_workers() -> None:
-    """Import all a worker uses before forking, so workers start ready."""
-    from briefgen import build, checks, drafts, write  # noqa: F401
+    """Import all a worker uses before forking, so workers start ready (email drafts aside:
+    the email package is only imported for them)."""
+    from briefgen import build, checks, write  # noqa: F401
     from briefgen.render import docx, pdf  # noqa: F401
     from briefgen.spec import includes, validate  # noqa: F401
 

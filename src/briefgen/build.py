@@ -55,6 +55,11 @@ def output_name(spec: BriefSpec, audience_id: str | None, language: str, suffix:
     return "_".join(parts) + suffix
 
 
+def draft_path(pdf_path: Path) -> Path:
+    """Where the email draft carrying a brief's PDF is written: an `email` folder beside it."""
+    return pdf_path.parent / "email" / (pdf_path.stem + ".eml")
+
+
 def build_spec(spec_path: Path, out_root: Path, *, write: bool = True) -> BuildResult:
     """Build every audience of one spec; write all files only if all of them succeeded."""
     timings: dict[str, float] = {}

@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from briefgen.build import draft_path
 from briefgen.errors import Problem, TemplateError
 from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
@@ -42,10 +43,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 class Draft:
     file: OutputFile
     warnings: list[Problem]
-
-
-def draft_path(pdf_path: Path) -> Path:
-    return pdf_path.parent / EMAIL_FOLDER / (pdf_path.stem + ".eml")
 
 
 def compose_draft(spec: BriefSpec, document: YamlDocument, template: Template,
