@@ -429,7 +429,7 @@ class Workers:
                 self._connections.append(connection)
             if self._processes:
                 return
-        _import_for_workers()
+        import_for_workers()
         context = multiprocessing.get_context("fork")
         # Objects inherited from the main process are left out of the workers' garbage
         # collection: scanning them would take time and copy their pages into every worker.
@@ -588,23 +588,23 @@ def _serve(connection: Connection, inherited: list[Connection]) -> None:
         connection.send(reply)
 
 
-def _import_for_workers() -> None:
-    """Import all a worker uses before forking, so workers start ready (email drafts aside:
-    the email package is only imported for them)."""
+def import_for_workers() -> None:
+    """Import all a worker uses, so that workers forked afterwards start ready (email
+    drafts aside: the email package is only imported for them)."""
     from briefgen import build, checks, write  # noqa: F401
     from briefgen.render import docx, pdf  # noqa: F401
     from briefgen.spec import includes, validate  # noqa: F401
 
 
-def warm_up_workers() -> None:
-    """Everything workers use before they know the spec: modules, the shipped fonts, and the
-    built-in layout compiled."""
-    _import_for_workers()
+def warm_up_worker(arguments: Sequence[str]) -> None:
+    """Load what a worker's first brief would: the shipped fonts, the built-in layout
+    compiled, and the specs named on the command line (see `read_ahead`)."""
     from briefgen.compose import warm_up as warm_up_layouts
     from briefgen.render.pdf import warm_up as warm_up_fonts
 
     warm_up_fonts()
     warm_up_layouts()
+    read_ahead(arguments)
 
 
 def read_ahead(arguments: Sequence[str]) -> None:
@@ -638,8 +638,9 @@ def read_ahead(arguments: Sequence[str]) -> None:
         _PLANNED[(spec_path, digest)] = (spec, document, template)
 
 
-def serve_prestarted(connection: Connection) -> None:
-    """A warm worker's loop, after telling the main process it is ready and who it is."""
+def serve_prestarted(connection: Connection, arguments: Sequence[str]) -> None:
+    """A warm worker's loop, after warming up and telling the main process who it is."""
+    warm_up_worker(arguments)
     connection.send(("ready", os.getpid()))
     _serve(connection, [])
 

@@ -182,17 +182,18 @@ def _warm_up_and_fork(connections: list[Connection], arguments: Sequence[str]
         os.dup2(devnull, descriptor)
     os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process to handle
-    from briefgen.batch import read_ahead, serve_prestarted, warm_up_workers
+    from briefgen.batch import import_for_workers, serve_prestarted
 
-    warm_up_workers()
-    read_ahead(arguments[1:])
+    # Imports here, once for all workers; what each worker then loads (fonts, layouts,
+    # the specs named) it loads itself, on both cores once this process's part is done.
+    import_for_workers()
     gc.freeze()  # inherited objects stay out of the workers' garbage collection
     for number, connection in enumerate(connections):
         if os.fork() == 0:
             for other in connections[number + 1:]:
                 other.close()
             try:
-                serve_prestarted(connection)
+                serve_prestarted(connection, arguments[1:])
             finally:
                 os._exit(0)
         connection.close()
