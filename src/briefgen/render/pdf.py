@@ -156,7 +156,9 @@ def _words(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> l
     words: list[_Word] = []
     current: _Word | None = None
     space: _Format | None = None
+    advances = _ADVANCES
     for run_format, text in _formats(paragraph, style, document):
+        font, scale = run_format.font, run_format.size / 1000
         for index, part in enumerate(text.split(" ")):
             if index:
                 if current is not None:
@@ -164,7 +166,10 @@ def _words(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> l
                     current = None
                 space = run_format
             if part:
-                piece = _run(part, run_format)
+                advance = advances.get((part, font))
+                if advance is None:
+                    advance = _advance(part, font)
+                piece = _Run(run_format, part, advance * scale)
                 if current is None:
                     current = _Word(space, [piece], piece.width)
                 else:
@@ -180,32 +185,58 @@ def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
     """The paragraph's lines at `width`, greedily filled."""
     indent = style.indent if paragraph.number else 0.0
     available = width - indent
+    limit = available + _TOLERANCE
     lines: list[_Line] = []
-    runs: list[_Run] = []
+    pieces: list[_Run] = []  # the line being filled, merged into runs when it is done
     used = 0.0
     for word in _words(paragraph, style, document):
-        if runs and word.space is not None:
-            space = _run(" ", word.space)
-            if used + space.width + word.width <= available + _TOLERANCE:
-                _append(runs, space)
-                for piece in word.pieces:
-                    _append(runs, piece)
+        if pieces and word.space is not None:
+            space = _space(word.space)
+            if used + space.width + word.width <= limit:
+                pieces.append(space)
+                pieces += word.pieces
                 used += space.width + word.width
                 continue
-        if runs:
-            lines.append(_Line(runs, used))
-            runs, used = [], 0.0
-        pieces = word.pieces
-        if word.width > available + _TOLERANCE:
+        if pieces:
+            lines.append(_Line(_merged(pieces), used))
+        pieces, used = list(word.pieces), word.width
+        if word.width > limit:
             chunks = _split_long_word(word, available)
             lines += [_Line(chunk, sum(run.width for run in chunk)) for chunk in chunks[:-1]]
             pieces = chunks[-1]
-        for piece in pieces:
-            _append(runs, piece)
-        used = sum(run.width for run in runs)
-    if runs:
-        lines.append(_Line(runs, used))
+            used = sum(run.width for run in pieces)
+    if pieces:
+        lines.append(_Line(_merged(pieces), used))
     return _LaidParagraph(lines, available, indent)
+
+
+_SPACES: dict[_Format, _Run] = {}
+
+
+def _space(run_format: _Format) -> _Run:
+    space = _SPACES.get(run_format)
+    if space is None:
+        if len(_SPACES) > 10_000:
+            _SPACES.clear()
+        space = _SPACES[run_format] = _run(" ", run_format)
+    return space
+
+
+def _merged(pieces: list[_Run]) -> list[_Run]:
+    """Neighbouring pieces in the same format as one run each."""
+    runs: list[_Run] = []
+    run_format = pieces[0].format
+    texts: list[str] = []
+    width = 0.0
+    for piece in pieces:
+        piece_format = piece.format
+        if piece_format is not run_format and piece_format != run_format:
+            runs.append(_Run(run_format, "".join(texts), width))
+            run_format, texts, width = piece_format, [], 0.0
+        texts.append(piece.text)
+        width += piece.width
+    runs.append(_Run(run_format, "".join(texts), width))
+    return runs
 
 
 def _append(runs: list[_Run], piece: _Run) -> None:
