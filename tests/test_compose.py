@@ -13,7 +13,7 @@ from briefgen.spec.loader import load_yaml
 from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
 from briefgen.view import resolve_brief
-from conftest import FULL_SPEC, HOSTILE_TEXTS, MINIMAL_TEXT, replace_once, spec_data
+from conftest import EXAMPLE_SPEC, FULL_SPEC, HOSTILE_TEXTS, MINIMAL_TEXT, replace_once, spec_data
 
 
 def compose(spec_path: Path, audience_index: int | None = None) -> Document:
@@ -101,6 +101,25 @@ def test_source_notes_are_numbered_in_reading_order(full_document: Document) -> 
     assert [note.number for note in notes] == ["1", "2", "3", "4"]
     for note, source_id in zip(notes, expected, strict=True):
         assert titles[source_id] in text_of(note)
+
+
+@pytest.mark.parametrize("audience_index", range(5))
+def test_every_version_of_the_example_numbers_its_notes_in_reading_order(
+        audience_index: int) -> None:
+    from briefgen.spec.includes import load_spec
+
+    document = load_spec(EXAMPLE_SPEC)
+    spec = validate_spec(document)
+    template = load_template(spec.brief.template, EXAMPLE_SPEC)
+    composed = compose_document(resolve_brief(spec, template, document, audience_index),
+                                template, document.locate)
+    markers = [span.text for paragraph in iter_paragraphs(composed.body)
+               for span in paragraph.spans if span.superscript]
+    first_seen = list(dict.fromkeys(markers))
+    notes = [paragraph.number for paragraph in iter_paragraphs(composed.footer)
+             if paragraph.style == "note"]
+    assert first_seen == [str(number) for number in range(1, len(first_seen) + 1)]
+    assert notes == first_seen  # every note printed is cited, in the order first cited
 
 
 def test_a_cited_figure_is_followed_by_its_source_marker(full_document: Document) -> None:

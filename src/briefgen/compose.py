@@ -53,9 +53,9 @@ def compose_document(view: BriefView, template: Template,
     _check_drawable(view, fonts, locate)
     styles = _styles(template)
     # Notes are numbered in the order the page cites them, which is known only once the
-    # layout has run: run it, read the order off the markup, and run it again if that order
-    # differs from the spec's. Blocks are built once, from the final markup.
-    order = list(view.source_order)
+    # layout has run: run it with a likely order, read the order off the markup, and run it
+    # again if they differ. Blocks are built once, from the final markup.
+    order = _likely_citation_order(view)
     root = _layout_tree(view, template, order)
     cited = _cited_in(root, view)
     if cited != order:
@@ -130,6 +130,20 @@ def _cited_in(root: ElementTree.Element, view: BriefView) -> list[str]:
                 for source_id in _cited_sources(nodes, view):
                     cited[source_id] = None
     return [source_id for source_id in cited if source_id in view.context["sources"]]
+
+
+def _likely_citation_order(view: BriefView) -> list[str]:
+    """Sources in the order the view's texts cite figures from them.
+
+    Texts are resolved in reading order, so for the built-in layout this is usually the
+    page's own order and the layout runs once. It depends only on the view, so a build's
+    output never depends on what was built before it.
+    """
+    order: dict[str, None] = {}
+    for user_text in view.texts:
+        for source_id in _cited_sources(user_text.nodes, view):
+            order[source_id] = None
+    return list(order)
 
 
 def _cited_sources(nodes: tuple[Inline, ...], view: BriefView) -> Iterator[str]:

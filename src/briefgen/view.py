@@ -64,7 +64,6 @@ class BriefView:
     stat_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (text, source)
     affixes: list[tuple[FieldPath, str]] = field(default_factory=list)  # stat prefixes, suffixes
     pictures: dict[str, Any] = field(default_factory=dict)  # name -> assets.Picture
-    source_order: list[str] = field(default_factory=list)
     audience_id: str | None = None
     title: str = ""
     author: str = ""
@@ -181,7 +180,6 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         ],
         "labels": labels,
     }
-    view.source_order = [source.id for source in spec.sources]
     view.context["sources"] = {
         source.id: {
             "title": text(source.title, ("sources", index, "title")),
