@@ -432,6 +432,7 @@ class _Painter:
             text.setTextOrigin(x, baseline)
             text.setFont(self.bold_font, style.font_size)
             text.setFillColor(_color(style.color))
+            text.setRise(0)  # the text state keeps the last paragraph's superscript rise
             text.textOut(paragraph.number)
             current = (self.bold_font, style.font_size, style.color, 0.0)
         links: list[tuple[str, float, float, float, float]] = []
