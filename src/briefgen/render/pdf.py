@@ -191,7 +191,7 @@ def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
     used = 0.0
     for word in _words(paragraph, style, document):
         if pieces and word.space is not None:
-            space = _space(word.space)
+            space = _run(" ", word.space)
             if used + space.width + word.width <= limit:
                 pieces.append(space)
                 pieces += word.pieces
@@ -202,24 +202,13 @@ def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
         pieces, used = list(word.pieces), word.width
         if word.width > limit:
             chunks = _split_long_word(word, available)
-            lines += [_Line(chunk, sum(run.width for run in chunk)) for chunk in chunks[:-1]]
+            lines += [_Line(_merged(chunk), sum(run.width for run in chunk))
+                      for chunk in chunks[:-1]]
             pieces = chunks[-1]
             used = sum(run.width for run in pieces)
     if pieces:
         lines.append(_Line(_merged(pieces), used))
     return _LaidParagraph(lines, available, indent)
-
-
-_SPACES: dict[_Format, _Run] = {}
-
-
-def _space(run_format: _Format) -> _Run:
-    space = _SPACES.get(run_format)
-    if space is None:
-        if len(_SPACES) > 10_000:
-            _SPACES.clear()
-        space = _SPACES[run_format] = _run(" ", run_format)
-    return space
 
 
 def _merged(pieces: list[_Run]) -> list[_Run]:
@@ -239,18 +228,9 @@ def _merged(pieces: list[_Run]) -> list[_Run]:
     return runs
 
 
-def _append(runs: list[_Run], piece: _Run) -> None:
-    if runs:
-        last = runs[-1]
-        if last.format is piece.format or last.format == piece.format:
-            runs[-1] = _Run(last.format, last.text + piece.text, last.width + piece.width)
-            return
-    runs.append(piece)
-
-
 def _split_long_word(word: _Word, available: float) -> list[list[_Run]]:
     """A word wider than the line (a long web address), cut after a slash or hyphen where
-    one falls on the line, else between characters."""
+    one falls on the line, else between characters; each chunk as one piece per character."""
     glyphs = [_run(char, piece.format) for piece in word.pieces for char in piece.text]
     chunks: list[list[_Run]] = []
     start = 0
@@ -264,10 +244,7 @@ def _split_long_word(word: _Word, available: float) -> list[list[_Run]]:
             breaks = [index + 1 for index in range(start, end)
                       if glyphs[index].text in "/-"]
             end = breaks[-1] if breaks else end
-        chunk: list[_Run] = []
-        for glyph in glyphs[start:end]:
-            _append(chunk, glyph)
-        chunks.append(chunk)
+        chunks.append(glyphs[start:end])
         start = end
     return chunks
 
