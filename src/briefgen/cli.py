@@ -415,6 +415,11 @@ def _size(length: int) -> str:
     return f"{length / 1024:.0f} KB" if length < 1024 * 1024 else f"{length / 1048576:.1f} MB"
 
 
+from briefgen.translate import translate_app  # noqa: E402  (the sub-commands' own module)
+
+app.add_typer(translate_app, name="translate")
+
+
 def main() -> None:
     app(prog_name="briefgen")
 
