@@ -18,6 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from briefgen.batch import BuildOptions, UnitResult, run_specs
+from briefgen.errors import UserError
+
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SPECS = TESTS / "specs"
@@ -147,9 +150,18 @@ def expected_stem(name: str, audience_id: str | None, language: str) -> str:
 # One build of the example, full and minimal specs for the whole session
 
 
+def build_brief(spec_path: Path, out: Path) -> list[UnitResult]:
+    """Build every version of one spec through the command's own path (`run_specs`), in this
+    process; raise `UserError` with every problem when any version failed."""
+    report = run_specs([spec_path], BuildOptions(out=out, force=True, jobs=1))
+    if report.failed:
+        raise UserError([problem for result in report.failed for problem in result.problems])
+    return report.built
+
+
 @dataclass(frozen=True)
 class Built:
-    """Files of one version (audience) of a spec, as written by `build_spec`."""
+    """Files of one version (audience) of a spec, as written by `build_brief`."""
 
     spec: str
     audience_id: str | None
@@ -168,16 +180,13 @@ class BuiltBriefs:
 
 @pytest.fixture(scope="session")
 def built_briefs(tmp_path_factory: pytest.TempPathFactory) -> BuiltBriefs:
-    from briefgen.build import build_spec
-
     out = tmp_path_factory.mktemp("built")
     versions: dict[tuple[str, str | None], Built] = {}
     for name, spec_path in SPEC_FILES.items():
-        result = build_spec(spec_path, out)
-        for brief in result.briefs:
-            versions[(name, brief.audience_id)] = Built(
-                spec=name, audience_id=brief.audience_id, pdf=brief.pdf.path,
-                docx=brief.docx.path)
+        for result in build_brief(spec_path, out):
+            assert result.pdf is not None and result.docx is not None
+            versions[(name, result.audience_id)] = Built(
+                spec=name, audience_id=result.audience_id, pdf=result.pdf, docx=result.docx)
     return BuiltBriefs(out=out, versions=versions)
 
 

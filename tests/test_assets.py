@@ -11,9 +11,8 @@ import pytest
 from PIL import Image
 
 from briefgen.assets import OUTPUT_HEIGHT_PX, load_picture
-from briefgen.build import build_spec
-from briefgen.errors import Location, SpecError
-from conftest import MINIMAL_SPEC
+from briefgen.errors import Location, SpecError, UserError
+from conftest import MINIMAL_SPEC, build_brief
 
 
 def spec_with_logo(folder: Path, logo: str) -> Path:
@@ -32,16 +31,16 @@ def png(path: Path, size: tuple[int, int] = (800, 400)) -> Path:
 
 def test_a_logo_appears_in_both_outputs_downsampled(tmp_path: Path) -> None:
     png(tmp_path / "logo.png", (2000, 1000))
-    result = build_spec(spec_with_logo(tmp_path, "logo.png"), tmp_path / "out")
-    brief = result.briefs[0]
-    assert b"/Subtype /Image" in brief.pdf.data
-    with zipfile.ZipFile(io.BytesIO(brief.docx.data)) as archive:
+    result = build_brief(spec_with_logo(tmp_path, "logo.png"), tmp_path / "out")
+    brief = result[0]
+    assert b"/Subtype /Image" in brief.pdf.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(brief.docx.read_bytes())) as archive:
         embedded = archive.read("word/media/image1.png")
         document = archive.read("word/document.xml").decode()
     assert 'descr="Example Coalition"' in document  # alternative text
     with Image.open(io.BytesIO(embedded)) as image:
         assert image.size == (OUTPUT_HEIGHT_PX * 2, OUTPUT_HEIGHT_PX)
-    assert len(brief.pdf.data) < 200_000
+    assert len(brief.pdf.read_bytes()) < 200_000
 
 
 @pytest.mark.parametrize(("logo", "message"), [
@@ -59,8 +58,8 @@ def test_unsafe_or_broken_logos_are_located_errors(tmp_path: Path, logo: str, me
     (folder / "fake.png").write_text("<svg onload='alert(1)'/>", encoding="utf-8")
     (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     spec = spec_with_logo(folder, logo)
-    with pytest.raises(SpecError) as caught:
-        build_spec(spec, folder / "out")
+    with pytest.raises(UserError) as caught:
+        build_brief(spec, folder / "out")
     assert f"spec.yaml:12:11: brief.from.logo: {message}" in str(caught.value).replace(
         str(folder) + os.sep, "")
     assert not (folder / "out").exists()

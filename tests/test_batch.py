@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from briefgen.batch import FEW_SPECS, UnitResult, Workers, expand_paths, plan_builds, run_units
+from briefgen.batch import UNITS_PER_WORKER, BuildOptions, UnitResult, expand_paths, run_specs
 from briefgen.cli import app
 from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, expected_stem, expected_versions, replace_once
 
@@ -110,12 +110,14 @@ def test_the_summary_is_a_table_with_a_header() -> None:
     result = build("spec.yaml")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert re.fullmatch(r"brief +audience +file +pages +size +fit", lines[0]), lines[0]
+    # No "pages" column: every brief is one page by construction, and the DOCX's page count
+    # is known only to the word processor that opens it.
+    assert re.fullmatch(r"brief +audience +file +size +fit", lines[0]), lines[0]
     rows = [line for line in lines[1:-1] if line.startswith("brief-a ")]
     assert len(rows) == 2  # one row per audience; its DOCX on the next line
-    assert re.match(rf"brief-a +us +out/brief-a/{DATE}_brief-a_us_en\.pdf +1 +\d+ KB +Letter, ",
+    assert re.match(rf"brief-a +us +out/brief-a/{DATE}_brief-a_us_en\.pdf +\d+ KB +Letter, ",
                     rows[0]), rows[0]
-    assert re.match(rf"brief-a +eu +out/brief-a/{DATE}_brief-a_eu_en\.pdf +1 +\d+ KB +A4, ",
+    assert re.match(rf"brief-a +eu +out/brief-a/{DATE}_brief-a_eu_en\.pdf +\d+ KB +A4, ",
                     rows[1]), rows[1]
 
 
@@ -425,74 +427,29 @@ def test_a_rebuild_removes_the_email_draft_that_carried_the_old_pdf() -> None:
     assert left == [f"{DATE}_brief-a_us_en.eml"]  # the untouched audience keeps its draft
 
 
-# ---------------------------------------------------------------------------------------------
-# Workers: many specs are planned by the workers, a few in the main process before forking
+def test_a_rebuild_keeps_the_drafts_whose_attachments_did_not_change() -> None:
+    """Editing one delegation's line rebuilds every version of the spec; only the draft of
+    the version whose PDF changed is removed."""
+    audiences = AUDIENCES.replace("    page: Letter\n", "    page: Letter\n    intro: Thank you.\n")
+    write("spec.yaml", spec_text(audiences=audiences))
+    assert runner.invoke(app, ["email", "-q", "spec.yaml", "-o", "out"]).exit_code == 0
+    write("spec.yaml", spec_text(audiences=audiences.replace("Thank you.", "Thank you again.")))
+    result = build("spec.yaml")
+    assert summary_line(result).startswith("2 briefs built, "), result.output
+    assert result.stderr.count("removed the email draft") == 1, result.stderr
+    left = sorted(path.name for path in Path("out/brief-a/email").glob("*.eml"))
+    assert left == [f"{DATE}_brief-a_eu_en.eml"]
 
-MANY = FEW_SPECS + 2  # enough specs for the workers to plan them
+
+# ---------------------------------------------------------------------------------------------
+# Worker processes (a standard process pool)
 
 
 def wait_for(marker: Path) -> None:
-    """Wait until another worker has written `marker` (or give up, and let the test fail)."""
+    """Wait until another process has written `marker` (or give up, and let the test fail)."""
     deadline = time.monotonic() + 30
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
-
-
-def test_a_folder_of_many_specs_reports_and_skips_like_a_single_spec() -> None:
-    for number in range(MANY):
-        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
-    write("specs/1.yaml", spec_text("brief-1") + "    page: A5\n")
-    first = build("specs", jobs="2")
-    assert first.exit_code == 1
-    assert "specs/1.yaml:24:11: audiences[1].page: expected one of 'A4' or 'Letter'" in (
-        first.stderr.splitlines())
-    assert "error: specs/1.yaml (audience eu): not built; nothing was written for it" in (
-        first.stderr.splitlines())
-    assert written("brief-1") == stems("brief-1", "us")
-    for number in (0, *range(2, MANY)):
-        assert written(f"brief-{number}") == stems(f"brief-{number}", "us", "eu")
-    built = 2 * MANY - 1
-    assert summary_line(first).startswith(f"{built} briefs built, 0 unchanged, 1 failed in ")
-    rows = [line.split()[:2] for line in first.stdout.splitlines() if line.startswith("brief-")]
-    assert rows == [[f"brief-{number}", audience] for number in range(MANY)
-                    for audience in ("us", "eu") if (number, audience) != (1, "eu")]
-
-    again = build("specs", jobs="2")
-    assert summary_line(again).startswith(f"0 briefs built, {built} unchanged, 1 failed in ")
-    strict = build("specs", "--strict", "--force", jobs="2")
-    assert summary_line(strict).startswith(f"{built - 1} briefs built, 0 unchanged, 1 failed ")
-    unknown = build("specs", "--audience", "xx", jobs="2")
-    assert "no audience with id xx in any spec of this build" in unknown.stderr
-    assert unknown.exit_code == 1
-
-
-def test_the_first_of_two_specs_with_one_brief_id_wins_whichever_worker_reads_it_first(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """b.yaml, first in order, is checked only after c.yaml, the later duplicate, has been."""
-    import briefgen.checks
-
-    names = [chr(ord("a") + number) for number in range(MANY)]
-    for name in names:
-        write(f"specs/{name}.yaml", spec_text(f"brief-{name}"))
-    write("specs/c.yaml", spec_text("brief-b", AUDIENCES.replace("id: eu", "id: be")))
-    check_spec = briefgen.checks.check_spec
-
-    def check_b_after_c(spec: Any, document: Any, template: Any) -> Any:
-        if document.path.name == "b.yaml":
-            wait_for(Path("c.checked"))
-        problems = check_spec(spec, document, template)
-        if document.path.name == "c.yaml":
-            Path("c.checked").touch()
-        return problems
-
-    monkeypatch.setattr(briefgen.checks, "check_spec", check_b_after_c)
-    result = build("specs", jobs="2")
-    assert result.exit_code == 1
-    errors = [line for line in result.stderr.splitlines() if "brief id 'brief-b'" in line]
-    assert len(errors) == 1, result.stderr
-    assert errors[0].startswith("specs/c.yaml:") and "specs/b.yaml" in errors[0], errors[0]
-    assert "error: specs/c.yaml: not built; nothing was written for it" in result.stderr
-    assert written("brief-b") == stems("brief-b", "us", "eu")  # b.yaml's, and only b.yaml's
 
 
 def test_results_come_in_order_and_each_is_reported_when_it_finishes(
@@ -514,21 +471,18 @@ def test_results_come_in_order_and_each_is_reported_when_it_finishes(
 
     monkeypatch.setattr(briefgen.build, "render_brief", render_a_after_b)
     finished: list[str] = []
-    with Workers(2) as workers:
-        plan = plan_builds([Path("a.yaml"), Path("b.yaml")], Path("out"), workers=workers)
-        results = run_units(plan.units, Path("out"), 2,
-                            lambda result: finished.append(result.brief_id), workers=workers)
-    assert [result.brief_id for result in results] == ["brief-a", "brief-b"]
+    report = run_specs([Path("a.yaml"), Path("b.yaml")], BuildOptions(out=Path("out"), jobs=2),
+                       lambda result: finished.append(result.brief_id))
+    assert [result.brief_id for result in report.results] == ["brief-a", "brief-b"]
     assert finished == ["brief-b", "brief-a"]
-    assert not any(result.failed for result in results), results
+    assert not report.failed, report.failed
+    assert multiprocessing.active_children() == []
 
 
-@pytest.mark.parametrize("specs", [2, MANY], ids=["planned-before-forking", "planned-by-workers"])
-def test_a_worker_that_dies_is_reported_as_a_bug(specs: int,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_is_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
     import briefgen.build
 
-    for number in range(specs):
+    for number in range(2):
         write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
     main_process = os.getpid()
 
@@ -540,22 +494,21 @@ def test_a_worker_that_dies_is_reported_as_a_bug(specs: int,
     result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
     assert result.exit_code == 70, result.output
     assert "internal error: this is a bug in briefgen" in result.stderr
-    assert "a worker process stopped unexpectedly (exit code 3) while building specs/" in (
-        result.stderr)
+    assert "a worker process stopped unexpectedly; not built: specs/" in result.stderr
     assert multiprocessing.active_children() == []
 
 
 def test_an_exception_in_a_worker_is_reported_with_its_traceback(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.checks
+    import briefgen.build
 
-    for number in range(MANY):
+    for number in range(2):
         write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
 
     def broken(*_: object) -> None:
         raise RuntimeError("simulated defect")
 
-    monkeypatch.setattr(briefgen.checks, "check_spec", broken)
+    monkeypatch.setattr(briefgen.build, "render_brief", broken)
     result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
     assert result.exit_code == 70, result.output
     assert "internal error: this is a bug in briefgen" in result.stderr
@@ -570,18 +523,20 @@ def test_an_interrupted_build_leaves_no_workers_behind() -> None:
     def interrupt(_: UnitResult) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt), Workers(2) as workers:
-        plan = plan_builds(expand_paths([Path("specs")]), Path("out"), workers=workers)
-        assert len(plan.units) == 4
-        run_units(plan.units, Path("out"), 2, interrupt, workers=workers)
+    with pytest.raises(KeyboardInterrupt):
+        run_specs(expand_paths([Path("specs")]), BuildOptions(out=Path("out"), jobs=2),
+                  interrupt)
     assert multiprocessing.active_children() == []
 
 
 @pytest.mark.parametrize(("specs", "jobs", "arguments"), [
-    (MANY, "1", []), (1, "2", ["--audience", "eu"])], ids=["one-job", "one-brief"])
-def test_one_job_or_one_brief_is_built_without_forking(specs: int, jobs: str, arguments: list[str],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing to share the work with: no process is started, and a debugger sees every step."""
+    (3, ["--jobs", "1"], []), (1, ["--jobs", "2"], ["--audience", "eu"]), (2, [], [])],
+    ids=["one-job", "one-brief", "few-briefs-by-default"])
+def test_little_work_is_built_without_starting_processes(
+        specs: int, jobs: list[str], arguments: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting a process costs more than a few briefs: no process is started, and a
+    debugger sees every step."""
     import briefgen.build
 
     for number in range(specs):
@@ -594,11 +549,35 @@ def test_one_job_or_one_brief_is_built_without_forking(specs: int, jobs: str, ar
         return render_brief(*arguments)
 
     monkeypatch.setattr(briefgen.build, "render_brief", render_and_note_the_process)
-    result = build("specs", *arguments, jobs=jobs)
+    result = runner.invoke(app, ["build", "specs", "--out", "out", *jobs, *arguments])
     assert result.exit_code == 0, result.output
     built = 2 * specs if not arguments else 1
     assert summary_line(result).startswith(f"{built} brief{'s' if built > 1 else ''} built, ")
     assert processes == {os.getpid()}
+
+
+def test_many_briefs_are_shared_between_processes_by_default(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.batch
+    import briefgen.build
+
+    monkeypatch.setattr(briefgen.batch, "available_cores", lambda: 2)
+    render_brief = briefgen.build.render_brief
+
+    def render_and_note_the_process(spec: Any, *arguments: Any) -> Any:
+        Path("builders", f"{os.getpid()}-{spec.brief.id}-{time.monotonic_ns()}").touch()
+        return render_brief(spec, *arguments)
+
+    monkeypatch.setattr(briefgen.build, "render_brief", render_and_note_the_process)
+    Path("builders").mkdir()
+    units = UNITS_PER_WORKER * 2
+    for number in range(units // 2):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+    report = run_specs(expand_paths([Path("specs")]), BuildOptions(out=Path("out"), jobs=None))
+    assert len(report.built) == units and not report.failed
+    builders = {int(path.name.split("-")[0]) for path in Path("builders").iterdir()}
+    assert len(builders) == 2 and os.getpid() not in builders, builders
+    assert multiprocessing.active_children() == []
 
 
 def test_a_warning_from_a_fact_file_shared_by_several_specs_is_printed_once() -> None:

@@ -13,14 +13,14 @@ import yaml
 from lxml import etree
 from typer.testing import CliRunner
 
-from briefgen.build import build_spec
 from briefgen.cli import app
-from briefgen.errors import SpecError
+from briefgen.errors import UserError
 from briefgen.locale_format import format_number
 from conftest import (
     MINIMAL_TEXT,
     ROOT,
     BuiltBriefs,
+    build_brief,
     collapse_space,
     pdf_text,
     replace_once,
@@ -157,8 +157,8 @@ def test_a_text_without_the_page_language_is_a_missing_translation(
     text = replace_once(MINIMAL_TEXT, "  date: 2025-03-24\n", "  date: 2025-03-24\n  language: fr\n")
     text = replace_once(text, summary, summary.replace("summary: ", "summary:\n  en: "))
     Path("spec.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(SpecError) as caught:
-        build_spec(Path("spec.yaml"), Path("out"))
+    with pytest.raises(UserError) as caught:
+        build_brief(Path("spec.yaml"), Path("out"))
     [problem] = caught.value.problems
     assert problem.rule == "missing-translation"
     assert str(problem).splitlines() == [
@@ -211,8 +211,8 @@ def test_a_language_key_that_is_not_a_language_tag(tmp_path: Path,
 def build_in(tmp_path: Path, text: str) -> tuple[Path, Path]:
     spec = tmp_path / "spec.yaml"
     spec.write_text(text, encoding="utf-8")
-    [brief] = build_spec(spec, tmp_path / "out").briefs
-    return brief.pdf.path, brief.docx.path
+    [brief] = build_brief(spec, tmp_path / "out")
+    return brief.pdf, brief.docx
 
 
 def document_xml(docx: Path) -> etree._Element:

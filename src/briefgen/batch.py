@@ -1,138 +1,149 @@
-"""Build many briefs at once: every audience of every spec, in parallel, skipping what is
-unchanged.
+"""Run specs: plan every audience of every spec, then build, email or check them.
 
-A unit of work is one audience of one spec (or the generic brief of a spec without
-audiences): its PDF and DOCX are written together, atomically.
+This is the one path that `build`, `email`, `check`, `--watch` and `preview` take:
 
-Planning reads, validates and checks each spec and decides which of its units to build. A
-batch of many specs is planned by forked workers in parallel: each worker keeps the specs it
-read and later builds their units itself, unless another worker runs out of work and takes some
-over (it reads the spec again). The main process then decides, in the order the specs were
-given, which spec owns a brief id, so the outcome never depends on which worker was quicker. A
-build of a few specs is planned in the main process before forking, and the workers inherit the
-specs already read. With one job, or one unit, nothing is forked.
+    run_specs(spec paths, options) -> Report
+
+Each spec is planned in this process, in the order given: it is read, validated and checked,
+and split into units, one per audience (or one generic brief when it has none). A unit whose
+inputs did not change since it was last built is skipped. The units are then built, each
+writing its PDF and DOCX together or not at all; on several cores they are built in a standard
+process pool, whose workers are started the platform's usual way (spawn on Windows and macOS)
+and all joined before `run_specs` returns. The first spec to use a brief id owns it: a later
+spec with the same id is an error that names both files.
 """
 
 from __future__ import annotations
 
-import gc
+import difflib
 import hashlib
-import multiprocessing
 import os
-import pickle
 import signal
-import time
-import traceback
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import lru_cache
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
 from briefgen import __version__
+from briefgen.document import Fit
 from briefgen.errors import BriefgenBug, Location, Problem, UserError
 from briefgen.fonts import FONT_FOLDER
 
 if TYPE_CHECKING:
-    from multiprocessing.process import BaseProcess
-
-    from briefgen.prestart import Prestarted, PrestartedWorker
     from briefgen.spec.loader import YamlDocument
     from briefgen.spec.models import BriefSpec
     from briefgen.template import Template
     from briefgen.write import OutputFile
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+BRIEFS_FOLDER = "briefs"  # a project keeps its specs here, beside out/ and templates/
+OUTPUT_FOLDER = "out"
 
-# Up to this many specs are planned in the main process: the forked workers then inherit them
-# read and checked. More are planned by the workers in parallel; inheriting a large batch cost
-# more in copied pages than it saved.
-FEW_SPECS = 4
+Mode = Literal["build", "email", "check"]
+Scope = Literal["command", "spec", "audience"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a run does. `out` None: `out/` in each spec's project folder (see `output_root`)."""
+
+    mode: Mode = "build"
+    out: Path | None = None
+    audiences: frozenset[str] | None = None
+    jobs: int | None = 1  # None: as many processes as cores and work warrant
+    force: bool = False  # build even units whose inputs did not change
+    strict: bool = False  # a spec with a broken audience builds nothing
 
 
 @dataclass(frozen=True)
 class Unit:
-    """One audience of one spec to build."""
+    """One audience of one spec (audience None: a spec without audiences)."""
 
     spec_path: Path
     brief_id: str
     audience_id: str | None
-    inputs_digest: str
-
-    @property
-    def spec_digest(self) -> str:
-        """The digest of the spec's inputs, shared by all its audiences."""
-        return self.inputs_digest.partition(":")[0]
+    spec_digest: str  # of every input of the spec: see `inputs_digest`
+    out_root: Path
 
 
 @dataclass
 class UnitResult:
+    """What became of one unit, or of a spec that failed before it had units."""
+
     spec_path: Path
     brief_id: str
     audience_id: str | None
     audience_name: str | None = None
-    files: list[tuple[Path, int]] = field(default_factory=list)
+    files: list[tuple[Path, int]] = field(default_factory=list)  # written, with sizes
     page: str = ""
-    fit: str = ""
-    seconds: float = 0.0
+    fit: Fit | None = None
     skipped: bool = False
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    scope: Scope = "audience"  # what a failure stopped: the command, a spec or one audience
 
     @property
     def failed(self) -> bool:
         return bool(self.problems)
 
+    @property
+    def pdf(self) -> Path | None:
+        return next((path for path, _ in self.files if path.suffix == ".pdf"), None)
 
-@dataclass
-class Plan:
-    units: list[Unit] = field(default_factory=list)
-    skipped: list[UnitResult] = field(default_factory=list)
-    failed: list[UnitResult] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _PlanSettings:
-    out_root: Path
-    audiences: set[str] | None
-    force: bool
-    strict: bool
-    email: bool
-    single_spec: bool
-    keep: bool  # keep each spec read for building its units in the same process
+    @property
+    def docx(self) -> Path | None:
+        return next((path for path, _ in self.files if path.suffix == ".docx"), None)
 
 
 @dataclass
-class _SpecPlan:
-    """What planning one spec decided, before brief ids are compared across specs."""
+class Report:
+    """Everything a run did, in the order the specs and their audiences were given."""
 
-    brief_id: str  # empty when the spec could not be read or validated
-    id_location: Location | Path
-    failed: list[UnitResult] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    units: list[Unit] = field(default_factory=list)
-    skipped: list[UnitResult] = field(default_factory=list)
-    audiences_seen: set[str] = field(default_factory=set)
+    results: list[UnitResult] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # from planning, once per spec
+
+    @property
+    def built(self) -> list[UnitResult]:
+        return [result for result in self.results if not result.failed and not result.skipped]
+
+    @property
+    def skipped(self) -> list[UnitResult]:
+        return [result for result in self.results if result.skipped]
+
+    @property
+    def failed(self) -> list[UnitResult]:
+        return [result for result in self.results if result.failed]
+
+    def problems(self) -> list[Problem]:
+        """Every error and warning, each once, in file order (what `check` prints)."""
+        found = [problem for result in self.results
+                 for problem in (*result.problems, *result.warnings)] + self.warnings
+        unique = {problem.check_line(): problem for problem in found}
+        return sorted(unique.values(), key=_file_order)
 
 
-Prepared = tuple["BriefSpec", "YamlDocument", "Template"]
+def _file_order(problem: Problem) -> tuple[str, int, int]:
+    location = problem.location
+    if isinstance(location, Location):
+        return (str(location.file), location.line, location.column)
+    return (str(location), 0, 0)
 
-# Specs read while planning, by path and digest of all their inputs, for building their units
-# in the same process (or in workers forked after planning). Cleared when the build ends. A
-# process keeps at most KEEP_SPECS (about 120 KB each); the units of the rest read their spec
-# again, so a very large batch does not grow every worker without bound.
-_PLANNED: dict[tuple[Path, str], Prepared] = {}
-KEEP_SPECS = 250
+
+# ---------------------------------------------------------------------------------------------
+# Which specs, and where their files go
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Spec files named directly, and the .yaml files directly inside named folders."""
+    """Spec files named directly, and the brief specs directly inside named folders.
+
+    A name that is not found here is looked for in `briefs/`, so `briefgen build
+    masg-2025.yaml` in a project folder finds `briefs/masg-2025.yaml`.
+    """
     specs: list[Path] = []
     for path in paths:
+        path = locate_spec(path)
         if path.is_dir():
             specs += sorted(child for child in path.iterdir()
                             if child.suffix in SPEC_SUFFIXES and child.is_file()
@@ -143,6 +154,14 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for spec in specs:  # a spec named twice is built once
         unique.setdefault(spec.resolve(), spec)
     return list(unique.values())
+
+
+def locate_spec(path: Path) -> Path:
+    """`path` itself if it exists, else the same name in `briefs/` if that exists."""
+    if path.exists() or path.is_absolute():
+        return path
+    candidate = Path(BRIEFS_FOLDER) / path
+    return candidate if candidate.exists() else path
 
 
 def _is_brief(path: Path) -> bool:
@@ -157,29 +176,128 @@ def _is_brief(path: Path) -> bool:
         return True  # let the build report why it cannot be read
 
 
-def plan_builds(spec_paths: list[Path], out_root: Path, *, audiences: set[str] | None = None,
-                force: bool = False, strict: bool = False, email: bool = False,
-                workers: Workers | None = None) -> Plan:
-    """Read and check every spec; decide which units to build, skip or report as failed.
+def project_folder(spec_path: Path) -> Path | None:
+    """The folder that holds the `briefs/` folder a spec lies in, if it lies in one."""
+    for folder in spec_path.resolve().parents:
+        if folder.name == BRIEFS_FOLDER:
+            return folder.parent
+    return None
 
-    With `workers`, the specs read are kept for `run_units` with the same workers, and the
-    workers are started: before planning for many specs, which they then plan in parallel;
-    after it for a few, which they inherit.
+
+def output_root(spec_path: Path, options: BuildOptions) -> Path:
+    """Where a spec's files go: `--out`, else `out/` in its project folder, else `./out`."""
+    if options.out is not None:
+        return options.out
+    project = project_folder(spec_path)
+    return project / OUTPUT_FOLDER if project is not None else Path(OUTPUT_FOLDER)
+
+
+def available_cores() -> int:
+    """Cores this process may run on: the default number of briefs built at once."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)  # Windows, macOS
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+def run_specs(spec_paths: Sequence[Path], options: BuildOptions,
+              on_result: Callable[[UnitResult], None] | None = None) -> Report:
+    """Plan every spec, then build its units; `on_result` is called as each unit finishes."""
+    report = Report()
+    owners: dict[str, Path] = {}
+    audiences_seen: set[str] = set()
+    units: list[Unit] = []
+    for spec_path in spec_paths:
+        plan = plan_spec(spec_path, options, single_spec=len(spec_paths) == 1)
+        owner = owners.setdefault(plan.brief_id, spec_path) if plan.brief_id else spec_path
+        if owner != spec_path:
+            report.results.append(UnitResult(spec_path, plan.brief_id, None, scope="spec",
+                                             problems=[Problem(
+                plan.id_location, "brief.id", f"brief id {plan.brief_id!r} is also used by "
+                f"{owner}; both would write to the same folder",
+                "give each spec its own brief.id", rule="duplicate-id")]))
+            continue
+        report.warnings += plan.warnings
+        audiences_seen |= plan.audiences_seen
+        report.results += plan.results  # failures and skipped units
+        units += plan.units
+    unknown = sorted((options.audiences or set()) - audiences_seen)
+    if unknown and len(spec_paths) > 1:
+        report.results.append(UnitResult(Path("."), "", None, scope="command", problems=[Problem(
+            Path("."), "--audience", f"no audience with id {', '.join(unknown)} in any spec "
+            "of this build", "check the spelling of the audience id", rule="unknown-audience")]))
+    report.results += build_units(units, options, on_result)
+    return report
+
+
+# Starting a process and loading the renderers in it costs about as much as building a few
+# briefs, so with the default number of jobs each worker must have this many briefs to build.
+UNITS_PER_WORKER = 6
+
+
+def build_units(units: list[Unit], options: BuildOptions,
+                on_result: Callable[[UnitResult], None] | None = None) -> list[UnitResult]:
+    """Build every unit: in this process, or on a pool of processes when it pays (or when
+    `options.jobs` asks for it). Results come in the order of `units`.
+
+    Every worker has ended when this returns. On an error or Ctrl-C, units not yet started are
+    cancelled and those being built finish first (each is written whole or not at all).
     """
-    settings = _PlanSettings(out_root, audiences, force, strict, email,
-                             single_spec=len(spec_paths) == 1, keep=workers is not None)
-    if workers is not None and workers.jobs > 1 and len(spec_paths) > FEW_SPECS:
-        workers.start(len(spec_paths))
-        entries = workers.plan(spec_paths, settings)
-    else:
-        entries = [_plan_spec(spec_path, settings) for spec_path in spec_paths]
-    plan = _merge_plans(spec_paths, entries, audiences)
-    if workers is not None and workers.wanted_for(len(plan.units)):
-        workers.start(len(plan.units))
-    return plan
+    def finished(result: UnitResult) -> UnitResult:
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    workers = min(options.jobs if options.jobs is not None
+                  else min(available_cores(), len(units) // UNITS_PER_WORKER), len(units))
+    if workers <= 1:
+        return [finished(build_unit(unit, options)) for unit in units]
+    with ProcessPoolExecutor(max_workers=workers,
+                             initializer=_ignore_interrupts) as pool:
+        futures = [pool.submit(build_unit, unit, options) for unit in units]
+        results: dict[int, UnitResult] = {}
+        try:
+            for future in as_completed(futures):
+                results[futures.index(future)] = finished(future.result())
+        except BrokenProcessPool:
+            unbuilt = [unit for index, unit in enumerate(units) if index not in results]
+            raise BriefgenBug("a worker process stopped unexpectedly; not built: " + ", ".join(
+                str(unit.spec_path) + (f" (audience {unit.audience_id})" if unit.audience_id
+                                       else "") for unit in unbuilt)) from None
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [results[index] for index in range(len(units))]
 
 
-def _plan_spec(spec_path: Path, settings: _PlanSettings) -> _SpecPlan:
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the console; the main process decides what to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning one spec
+
+
+@dataclass
+class SpecPlan:
+    """What planning one spec decided: its units, its failures and skipped units, warnings."""
+
+    brief_id: str  # empty when the spec could not be read or validated
+    id_location: Location | Path
+    units: list[Unit] = field(default_factory=list)
+    results: list[UnitResult] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    audiences_seen: set[str] = field(default_factory=set)
+
+
+Prepared = tuple["BriefSpec", "YamlDocument", "Template"]
+
+
+def plan_spec(spec_path: Path, options: BuildOptions, *, single_spec: bool = True) -> SpecPlan:
     """Read and check one spec; decide which of its units to build, skip or report."""
     from briefgen.checks import check_spec
     from briefgen.spec.includes import load_spec
@@ -190,23 +308,22 @@ def _plan_spec(spec_path: Path, settings: _PlanSettings) -> _SpecPlan:
     )
     from briefgen.template import load_template
 
-    audiences = settings.audiences
     try:
         document = load_spec(spec_path)
         failures: list[AudienceFailure] = []
-        if settings.strict:
+        if options.strict:
             spec = validate_spec(document)
         else:
             spec, document, failures = validate_spec_by_audience(document)
         template = load_template(spec.brief.template, spec_path)
-        problems = check_spec(spec, document, template)
+        problems = check_spec(spec, document, template) + _logo_problems(spec, document)
     except UserError as error:
-        return _SpecPlan("", spec_path, failed=[UnitResult(spec_path, "", None,
-                                                           problems=_problems(error, spec_path))])
-    brief_id = spec.brief.id
-    entry = _SpecPlan(brief_id, document.locate(("brief", "id")))
+        return SpecPlan("", spec_path, results=[UnitResult(
+            spec_path, "", None, problems=_problems(error, spec_path), scope="spec")])
+    plan = SpecPlan(spec.brief.id, document.locate(("brief", "id")))
+    plan.warnings = [problem for problem in problems if problem.severity == "warning"]
     errors = [problem for problem in problems if problem.severity == "error"]
-    if not settings.strict:
+    if not options.strict:
         # A rule broken inside one audience (its language, say) fails that audience alone.
         for index, audience in enumerate(spec.audiences):
             own = [problem for problem in errors
@@ -215,140 +332,146 @@ def _plan_spec(spec_path: Path, settings: _PlanSettings) -> _SpecPlan:
                 failures.append(AudienceFailure(audience.id, own))
                 errors = [problem for problem in errors if problem not in own]
     if errors:
-        entry.failed.append(UnitResult(spec_path, brief_id, None, problems=errors))
-        return entry
+        plan.results.append(UnitResult(spec_path, spec.brief.id, None, problems=errors,
+                                       scope="spec"))
+        return plan
+    wanted_ids = options.audiences
     failed_ids = {failure.audience_id for failure in failures}
-    entry.warnings = [problem for problem in problems if problem.severity == "warning"]
     for failure in failures:
-        if audiences is None or failure.audience_id in audiences:
-            entry.failed.append(UnitResult(spec_path, brief_id, failure.audience_id,
+        if wanted_ids is None or failure.audience_id in wanted_ids:
+            plan.results.append(UnitResult(spec_path, spec.brief.id, failure.audience_id,
                                            problems=failure.problems))
     known = [audience.id for audience in spec.audiences if audience.id not in failed_ids]
-    entry.audiences_seen = set(known) | failed_ids
-    # A spec without audiences builds one generic brief; one whose audiences all
-    # failed builds nothing more.
+    plan.audiences_seen = set(known) | failed_ids
+    # A spec without audiences builds one generic brief; one whose audiences all failed
+    # builds nothing more.
     wanted: list[str | None] = list(known) or ([] if failures else [None])
-    if audiences is not None:
-        unknown = sorted(audiences - set(known) - failed_ids)
-        if unknown and settings.single_spec:
-            entry.failed.append(UnitResult(spec_path, brief_id, None, problems=[Problem(
-                spec_path, "audiences", f"no audience with id {', '.join(unknown)}",
-                f"known: {', '.join(known) or 'none (the spec has no audiences)'}",
-                rule="unknown-audience")]))
-        wanted = [audience_id for audience_id in wanted if audience_id in audiences]
-    pictures = [spec_path.parent / sender.logo
-                for sender in [spec.brief.from_, *(a.from_ for a in spec.audiences)]
-                if sender is not None and sender.logo]
-    digest = _inputs_digest(spec_path, [*document.included, *pictures], template.folder)
+    if wanted_ids is not None:
+        unknown = sorted(wanted_ids - plan.audiences_seen)
+        if unknown and single_spec:
+            plan.results.append(UnitResult(spec_path, spec.brief.id, None, scope="command",
+                                           problems=[_unknown_audiences(unknown, known,
+                                                                        spec_path)]))
+        wanted = [audience_id for audience_id in wanted if audience_id in wanted_ids]
+    digest = inputs_digest(spec_path, document, spec, template)
+    _remember(spec_path, digest, (spec, document, template))
+    out_root = output_root(spec_path, options)
     for audience_id in wanted:
-        unit = Unit(spec_path, brief_id, audience_id, f"{digest}:{audience_id}")
-        previous = _previous_files(settings.out_root, unit)
-        # Drafts are always written afresh: they are quick, and carry the current files.
-        if previous is not None and not settings.force and not settings.email:
-            entry.skipped.append(UnitResult(spec_path, brief_id, audience_id, files=previous,
-                                            skipped=True))
+        unit = Unit(spec_path, spec.brief.id, audience_id, digest, out_root)
+        previous = _previous_files(unit) if options.mode == "build" else None
+        if previous is not None and not options.force:
+            plan.results.append(UnitResult(spec_path, spec.brief.id, audience_id,
+                                           files=previous, skipped=True))
         else:
-            entry.units.append(unit)
-    if entry.units and settings.keep and len(_PLANNED) < KEEP_SPECS:
-        _PLANNED[(spec_path, digest)] = (spec, document, template)
-    return entry
-
-
-def _merge_plans(spec_paths: list[Path], entries: list[_SpecPlan],
-                 audiences: set[str] | None) -> Plan:
-    """One plan from the plans of single specs, in input order: the first spec to use a brief
-    id owns it, and a later spec with the same id is an error that names both files."""
-    plan = Plan()
-    owners: dict[str, Path] = {}
-    audiences_seen: set[str] = set()
-    for spec_path, entry in zip(spec_paths, entries, strict=True):
-        if not entry.brief_id:
-            plan.failed += entry.failed
-            continue
-        owner = owners.setdefault(entry.brief_id, spec_path)
-        if owner != spec_path:
-            plan.failed.append(UnitResult(spec_path, entry.brief_id, None, problems=[Problem(
-                entry.id_location, "brief.id", f"brief id {entry.brief_id!r} is also used by "
-                f"{owner}; both would write to the same folder",
-                "give each spec its own brief.id", rule="duplicate-id")]))
-            continue
-        plan.failed += entry.failed
-        plan.warnings += entry.warnings
-        plan.units += entry.units
-        plan.skipped += entry.skipped
-        audiences_seen |= entry.audiences_seen
-    unknown = sorted((audiences or set()) - audiences_seen)
-    if unknown and len(spec_paths) > 1:
-        plan.failed.append(UnitResult(Path("."), "", None, problems=[Problem(
-            Path("."), "--audience", f"no audience with id {', '.join(unknown)} in any spec "
-            "of this build", "check the spelling of the audience id",
-            rule="unknown-audience")]))
+            plan.units.append(unit)
     return plan
 
 
-def run_units(units: list[Unit], out_root: Path, jobs: int,
-              on_done: Callable[[UnitResult], None] | None = None, *, email: bool = False,
-              workers: Workers | None = None) -> list[UnitResult]:
-    """Render and write every unit, on `jobs` processes (or on `workers`, which planned them);
-    results in the order of `units`, `on_done` called for each as it finishes."""
-    if workers is None:
-        if jobs > 1 and len(units) > 1:
-            with Workers(jobs) as own:
-                return run_units(units, out_root, jobs, on_done, email=email, workers=own)
-    elif workers.wanted_for(len(units)):
-        workers.start(len(units))
-    if workers is None or not workers.started:
-        results = []
-        for unit in units:
-            result = build_unit(unit, out_root, email)
-            if on_done:
-                on_done(result)
-            results.append(result)
-        return results
-    results_by_index: dict[int, UnitResult] = {}
-
-    def finished(index: int, result: object, _: int) -> None:
-        assert isinstance(result, UnitResult)
-        results_by_index[index] = result
-        if on_done:
-            on_done(result)
-
-    workers.run([(build_unit, (unit, out_root, email)) for unit in units],
-                [workers.planner(unit.spec_path) for unit in units], finished)
-    return [results_by_index[index] for index in range(len(units))]
+def _unknown_audiences(unknown: list[str], known: list[str], spec_path: Path) -> Problem:
+    suggestions = [match for name in unknown
+                   for match in difflib.get_close_matches(name, known, n=1, cutoff=0.6)]
+    hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + (
+        f"known: {', '.join(known) or 'none (the spec has no audiences)'}")
+    return Problem(spec_path, "audiences", f"no audience with id {', '.join(unknown)}", hint,
+                   rule="unknown-audience")
 
 
-def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
-    """Render one audience of one spec and write its files (runs in a worker)."""
-    from briefgen.build import draft_path, render_brief
+def _logo_problems(spec: BriefSpec, document: YamlDocument) -> list[Problem]:
+    """Each logo the spec names, checked once (not once per audience that shows it)."""
+    from briefgen.assets import load_picture
+    from briefgen.spec.loader import format_field_path
+
+    senders = [(("brief", "from"), spec.brief.from_)] + [
+        (("audiences", index, "from"), audience.from_)
+        for index, audience in enumerate(spec.audiences) if audience.from_ is not None]
+    problems: list[Problem] = []
+    checked: set[str] = set()
+    for path, sender in senders:
+        if sender is None or not sender.logo or sender.logo in checked:
+            continue
+        checked.add(sender.logo)
+        where = (*path, "logo")
+        try:
+            load_picture(sender.logo, document.path, document.locate(where),
+                         format_field_path(where))
+        except UserError as error:
+            problems += error.problems
+    return problems
+
+
+def _problems(error: UserError, spec_path: Path) -> list[Problem]:
+    return error.problems or [Problem(spec_path, "", error.text)]
+
+
+# Specs read while planning, by path and the digest of all their inputs, so that building
+# their units in this process (or in workers started after planning) need not read them again.
+# A few at most: a large batch reads each spec again where it is built.
+_READ: dict[tuple[Path, str], Prepared] = {}
+KEEP_READ = 8
+
+
+def _remember(spec_path: Path, digest: str, prepared: Prepared) -> None:
+    if len(_READ) >= KEEP_READ:
+        del _READ[next(iter(_READ))]
+    _READ[(spec_path, digest)] = prepared
+
+
+def _read_spec(spec_path: Path, digest: str) -> Prepared:
+    """Spec, document and template as planning saw them (read again where not kept)."""
+    prepared = _READ.get((spec_path, digest))
+    if prepared is None:
+        from briefgen.spec.includes import load_spec
+        from briefgen.spec.validate import validate_spec_by_audience
+        from briefgen.template import load_template
+
+        spec, document, _ = validate_spec_by_audience(load_spec(spec_path))
+        prepared = (spec, document, load_template(spec.brief.template, spec_path))
+        _remember(spec_path, digest, prepared)
+    return prepared
+
+
+# ---------------------------------------------------------------------------------------------
+# Building one unit (in this process or a worker)
+
+
+def build_unit(unit: Unit, options: BuildOptions) -> UnitResult:
+    """Render one audience of one spec and write its files; in `check` mode only lay it out."""
+    from briefgen.build import draft_path, prepare_brief, render_brief
     from briefgen.write import OutputFile, write_atomically
 
-    started = time.perf_counter()
     result = UnitResult(unit.spec_path, unit.brief_id, unit.audience_id)
     try:
-        spec, document, template = (_PLANNED.get((unit.spec_path, unit.spec_digest))
-                                    or _read_spec(unit.spec_path, unit.spec_digest))
+        spec, document, template = _read_spec(unit.spec_path, unit.spec_digest)
         index = None
         if unit.audience_id is not None:
             index = [audience.id for audience in spec.audiences].index(unit.audience_id)
-        rendered = render_brief(spec, template, document, index, out_root, result.timings)
-        state = _state_path(out_root, unit)
+        if options.mode == "check":
+            prepared = prepare_brief(spec, template, document, index)
+            result.fit = prepared.fit
+            return result
+        rendered = render_brief(spec, template, document, index, unit.out_root)
         files = [rendered.pdf, rendered.docx]
-        if email and rendered.view is not None:
+        attach_docx = index is not None and spec.audiences[index].attach_docx
+        attachments = files if attach_docx else files[:1]
+        draft = draft_path(rendered.pdf.path)
+        if options.mode == "email":
             from briefgen.drafts import compose_draft
 
-            draft = compose_draft(spec, document, template, index, rendered.view, rendered.pdf,
-                                  rendered.docx)
-            files.append(draft.file)
-            result.warnings = draft.warnings
-        write_atomically([*files, OutputFile(state, _state_text(unit, files).encode())],
-                         protected={unit.spec_path, *document.included})
-        outdated = draft_path(rendered.pdf.path)
-        if not email and outdated.exists():
-            # A draft must never carry an older PDF than the one in the folder.
-            outdated.unlink()
+            composed = compose_draft(spec, document, template, index, rendered.view,
+                                     rendered.pdf, rendered.docx)
+            files.append(composed.file)
+            result.warnings = composed.warnings
+            outdated = False
+        else:
+            # A draft must never carry other files than those in the folder: it goes when
+            # one of its own attachments changes, and only then.
+            outdated = draft.exists() and any(not _same_bytes(file) for file in attachments)
+        state = OutputFile(_state_path(unit), _state_text(unit, files).encode())
+        write_atomically([*files, state], protected={unit.spec_path, *document.included})
+        if outdated:
+            draft.unlink(missing_ok=True)
             result.warnings.append(Problem(
-                outdated, "", "removed the email draft: it carried the previous version",
+                draft, "", "removed the email draft: it carried the previous version",
                 "run briefgen email to write it again", rule="drafts", severity="warning"))
     except UserError as error:
         result.problems = _problems(error, unit.spec_path)
@@ -356,329 +479,60 @@ def build_unit(unit: Unit, out_root: Path, email: bool = False) -> UnitResult:
     result.audience_name = rendered.audience_name
     result.files = [(file.path, len(file.data)) for file in files]
     result.page = rendered.page
-    result.fit = rendered.fit.describe()
-    result.seconds = time.perf_counter() - started
+    result.fit = rendered.fit
     return result
 
 
-@lru_cache(maxsize=8)
-def _read_spec(spec_path: Path, spec_digest: str) -> Prepared:
-    """Spec, document and template of a spec that this process did not plan (a unit taken
-    over from another worker), read once per version of all its inputs."""
-    from briefgen.spec.includes import load_spec
-    from briefgen.spec.validate import validate_spec_by_audience
-    from briefgen.template import load_template
-
-    del spec_digest
-    document = load_spec(spec_path)
-    spec, document, _ = validate_spec_by_audience(document)
-    return spec, document, load_template(spec.brief.template, spec_path)
+def _same_bytes(file: OutputFile) -> bool:
+    try:
+        return file.path.read_bytes() == file.data
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------------------------------------
-# Worker processes
-
-Task = tuple[Callable[..., object], tuple[object, ...]]
+# Skipping what did not change
 
 
-class Workers:
-    """Forked worker processes for one build, as a context manager that always ends them.
-
-    They are started by `plan_builds` or `run_units` when there is work for more than one.
-    A worker that fails with an exception raises it here, with its traceback as the cause; a
-    worker that dies raises `BriefgenBug`. Leaving the context early (Ctrl-C, an error) ends
-    workers still busy; briefs they were building are not written.
-    """
-
-    def __init__(self, jobs: int, prestarted: Prestarted | None = None) -> None:
-        self.jobs = jobs
-        self._prestarted = prestarted  # warm workers started with the command, if any
-        self._processes: list[BaseProcess | PrestartedWorker] = []
-        self._connections: list[Connection] = []
-        self._planners: dict[Path, int] = {}  # spec -> number of the worker that read it
-
-    @property
-    def started(self) -> bool:
-        return bool(self._processes)
-
-    def wanted_for(self, tasks: int) -> bool:
-        """Whether `tasks` are worth running on workers rather than in this process: more
-        than one and more than one job, or any when warm workers are waiting already."""
-        return not self.started and tasks > 0 and self.jobs > 1 and (
-            tasks > 1 or self._prestarted is not None)
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        try:
-            if self._prestarted is not None:
-                self._prestarted.discard()
-                self._prestarted = None
-            self._stop(at_once=kind is not None)
-        finally:
-            _PLANNED.clear()
-
-    def start(self, tasks: int) -> None:
-        """Fork up to `jobs` workers (no more than `tasks`), after importing what they use;
-        or take over the warm workers started with the command."""
-        if self._prestarted is not None:
-            prestarted, self._prestarted = self._prestarted, None
-            for worker, connection in prestarted.adopt(min(self.jobs, tasks)):
-                self._processes.append(worker)
-                self._connections.append(connection)
-            if self._processes:
-                return
-        import_for_workers()
-        context = multiprocessing.get_context("fork")
-        # Objects inherited from the main process are left out of the workers' garbage
-        # collection: scanning them would take time and copy their pages into every worker.
-        gc.freeze()
-        try:
-            for _ in range(min(self.jobs, tasks)):
-                ours, theirs = context.Pipe()
-                # The child closes the main process's ends it inherits, so that a worker sees
-                # the end of its pipe when the main process dies.
-                process = context.Process(
-                    target=_serve, args=(theirs, [*self._connections, ours]), daemon=True,
-                    name=f"briefgen-worker-{len(self._processes)}")
-                process.start()
-                theirs.close()
-                self._processes.append(process)
-                self._connections.append(ours)
-        finally:
-            gc.unfreeze()
-
-    def plan(self, spec_paths: list[Path], settings: _PlanSettings) -> list[_SpecPlan]:
-        """Plan every spec on the workers; each worker keeps the specs it read."""
-        entries: dict[int, _SpecPlan] = {}
-
-        def planned(index: int, entry: object, number: int) -> None:
-            assert isinstance(entry, _SpecPlan)
-            entries[index] = entry
-            self._planners[spec_paths[index]] = number
-
-        self.run([(_plan_spec, (spec_path, settings)) for spec_path in spec_paths],
-                 [None] * len(spec_paths), planned)
-        return [entries[index] for index in range(len(spec_paths))]
-
-    def planner(self, spec_path: Path) -> int | None:
-        """The worker that read a spec while planning, if any."""
-        return self._planners.get(spec_path)
-
-    def run(self, tasks: list[Task], owners: list[int | None],
-            on_result: Callable[[int, object, int], None]) -> None:
-        """Run tasks on the workers, one at a time each; `on_result(index, result, worker)` as
-        each finishes. A task with an owner goes to that worker, unless another worker has
-        nothing left of its own or of the tasks without an owner."""
-        count = len(self._connections)
-        own: list[deque[int]] = [deque() for _ in range(count)]
-        shared: deque[int] = deque()
-        for index, owner in enumerate(owners):
-            (own[owner] if owner is not None and owner < count else shared).append(index)
-        running: dict[int, int] = {}  # worker number -> index of its task
-
-        def next_task(number: int) -> None:
-            if own[number]:
-                index = own[number].popleft()
-            elif shared:
-                index = shared.popleft()
-            else:
-                longest = max(own, key=len)
-                if not longest:
-                    return
-                index = longest.pop()  # from the end: its owner gets to its earlier ones
-            running[number] = index
-            self._connections[number].send(tasks[index])
-
-        for number in range(count):
-            next_task(number)
-        while running:
-            busy = list(running)
-            sentinels = [self._processes[number].sentinel for number in busy]
-            ready = wait([self._connections[number] for number in busy]
-                         + [sentinel for sentinel in sentinels if sentinel is not None])
-            for number in busy:
-                connection = self._connections[number]
-                if connection not in ready and self._processes[number].sentinel not in ready:
-                    continue
-                index = running.pop(number)
-                outcome, value = self._receive(number, tasks[index])
-                if outcome == "bug":
-                    error, remote_traceback = value
-                    raise (error or BriefgenBug("a worker failed; its traceback follows")
-                           ) from _WorkerTraceback(remote_traceback)
-                on_result(index, value, number)
-                next_task(number)
-
-    def _receive(self, number: int, task: Task) -> tuple[str, Any]:
-        connection, process = self._connections[number], self._processes[number]
-        try:
-            if connection.poll():
-                reply: tuple[str, Any] = connection.recv()
-                return reply
-        except (EOFError, OSError):
-            pass
-        process.join(1)
-        subject = task[1][0]
-        if isinstance(subject, Unit):
-            subject = subject.spec_path if subject.audience_id is None else (
-                f"{subject.spec_path} (audience {subject.audience_id})")
-        code = f" (exit code {process.exitcode})" if process.exitcode is not None else ""
-        raise BriefgenBug(f"a worker process stopped unexpectedly{code} while building {subject}")
-
-    def _stop(self, *, at_once: bool) -> None:
-        """Let idle workers finish; end busy ones (after an error) straight away."""
-        for connection in self._connections:
-            try:
-                if not at_once:
-                    connection.send(None)
-            except OSError:
-                pass
-        for process in self._processes:
-            if at_once:
-                process.terminate()
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-            process.close()
-        for connection in self._connections:
-            connection.close()
-        self._processes.clear()
-        self._connections.clear()
-        self._planners.clear()
-
-
-class _WorkerTraceback(Exception):
-    """The traceback of an exception raised in a worker, shown as the cause of the error."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-    def __str__(self) -> str:
-        return f"\n\"\"\"\n{self.text}\"\"\""
-
-
-def _serve(connection: Connection, inherited: list[Connection]) -> None:
-    """A worker's loop: run each task received, send back its result, until told to stop."""
-    # Ctrl-C reaches the whole process group; the main process decides what to end.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for other in inherited:
-        other.close()
-    while True:
-        try:
-            task = connection.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        function, arguments = task
-        try:
-            reply: tuple[str, object] = ("done", function(*arguments))
-        except Exception as error:
-            text = traceback.format_exc()
-            try:  # the main process must be able to rebuild the exception
-                pickle.loads(pickle.dumps(error))
-            except Exception:
-                reply = ("bug", (None, text))
-            else:
-                reply = ("bug", (error, text))
-        connection.send(reply)
-
-
-def import_for_workers() -> None:
-    """Import all a worker uses, so that workers forked afterwards start ready (email
-    drafts aside: the email package is only imported for them)."""
-    from briefgen import build, checks, write  # noqa: F401
-    from briefgen.render import docx, pdf  # noqa: F401
-    from briefgen.spec import includes, validate  # noqa: F401
-
-
-def warm_up_worker(arguments: Sequence[str]) -> None:
-    """Load what a worker's first brief would: the shipped fonts, the built-in layout
-    compiled, and the specs named on the command line (see `read_ahead`)."""
-    from briefgen.compose import warm_up as warm_up_layouts
-    from briefgen.render.pdf import warm_up as warm_up_fonts
-
-    warm_up_fonts()
-    warm_up_layouts()
-    read_ahead(arguments)
-
-
-def read_ahead(arguments: Sequence[str]) -> None:
-    """Read the spec files named on a command line, as planning will, before it does.
-
-    For warm workers (see `briefgen.prestart`): they are forked afterwards and find the specs
-    read, checked against the same digest of their inputs, and their logos loaded. A spec
-    that fails to read is left for planning to report.
-    """
-    from briefgen.spec.includes import load_spec
-    from briefgen.spec.validate import validate_spec_by_audience
-    from briefgen.template import load_template
-    from briefgen.view import resolve_brief
-
-    for argument in arguments:
-        spec_path = Path(argument)
-        if len(_PLANNED) >= FEW_SPECS or argument.startswith("-"):
-            continue
-        if spec_path.suffix not in SPEC_SUFFIXES or not spec_path.is_file():
-            continue
-        try:
-            spec, document, _ = validate_spec_by_audience(load_spec(spec_path))
-            template = load_template(spec.brief.template, spec_path)
-            pictures = [spec_path.parent / sender.logo
-                        for sender in [spec.brief.from_, *(a.from_ for a in spec.audiences)]
-                        if sender is not None and sender.logo]
-            digest = _inputs_digest(spec_path, [*document.included, *pictures], template.folder)
-            resolve_brief(spec, template, document, 0 if spec.audiences else None)
-        except Exception:
-            continue
-        _PLANNED[(spec_path, digest)] = (spec, document, template)
-
-
-def serve_prestarted(connection: Connection, arguments: Sequence[str]) -> None:
-    """A warm worker's loop, after warming up and telling the main process who it is."""
-    warm_up_worker(arguments)
-    connection.send(("ready", os.getpid()))
-    _serve(connection, [])
-
-
-def _problems(error: UserError, spec_path: Path) -> list[Problem]:
-    return error.problems or [Problem(spec_path, "", error.text)]
-
-
-def _inputs_digest(spec_path: Path, included: list[Path], template_folder: Path) -> str:
-    """Digest of everything a unit's output depends on: a rebuild is skipped if it matches."""
+def inputs_digest(spec_path: Path, document: YamlDocument, spec: BriefSpec,
+                  template: Template) -> str:
+    """Digest of everything a spec's outputs depend on: the spec, its fact files and logos,
+    every file of its template (cover notes in subfolders too), the fonts and briefgen's
+    version. A unit whose digest matches its last build is skipped."""
+    logos = [spec_path.parent / sender.logo
+             for sender in [spec.brief.from_, *(audience.from_ for audience in spec.audiences)]
+             if sender is not None and sender.logo]
     digest = hashlib.sha256(f"briefgen {__version__}\n".encode())
-    files = [spec_path, *included, *sorted(template_folder.iterdir()),
-             *sorted(FONT_FOLDER.iterdir())]
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes() if path.suffix != ".ttf"
-                          else str(path.stat().st_size).encode())
+    template_files = sorted(path for path in template.folder.rglob("*") if path.is_file())
+    for path in [spec_path, *document.included, *logos, *template_files]:
+        digest.update(str(path.name).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    for font in sorted(FONT_FOLDER.iterdir()):  # large and never edited: named and sized
+        digest.update(f"{font.name} {font.stat().st_size}\n".encode())
     return digest.hexdigest()[:32]
 
 
-def _state_path(out_root: Path, unit: Unit) -> Path:
-    return out_root / unit.brief_id / f".{unit.audience_id or 'brief'}.inputs"
+def _state_path(unit: Unit) -> Path:
+    return unit.out_root / unit.brief_id / f".{unit.audience_id or 'brief'}.inputs"
 
 
 def _state_text(unit: Unit, files: Sequence[OutputFile]) -> str:
     """The inputs' digest, then each file written with its size (see `_previous_files`)."""
-    lines = [unit.inputs_digest] + [f"{len(file.data)} {file.path}" for file in files]
+    lines = [f"{unit.spec_digest}:{unit.audience_id}"]
+    lines += [f"{len(file.data)} {file.path}" for file in files]
     return "\n".join(lines) + "\n"
 
 
-def _previous_files(out_root: Path, unit: Unit) -> list[tuple[Path, int]] | None:
+def _previous_files(unit: Unit) -> list[tuple[Path, int]] | None:
     """The unit's files from an earlier build with the same inputs, or None."""
     try:
-        lines = _state_path(out_root, unit).read_text(encoding="utf-8").splitlines()
+        lines = _state_path(unit).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    if not lines or lines[0] != unit.inputs_digest:
+    if not lines or lines[0] != f"{unit.spec_digest}:{unit.audience_id}":
         return None
     files = []
     for line in lines[1:]:
@@ -692,9 +546,3 @@ def _previous_files(out_root: Path, unit: Unit) -> list[tuple[Path, int]] | None
             return None
         files.append((path, int(size)))
     return files or None
-
-
-def default_jobs() -> int:
-    from briefgen.prestart import available_cores
-
-    return available_cores()

@@ -1,14 +1,16 @@
 """The `briefgen` command: parse arguments, run the pipeline, map errors to exit codes.
 
 Exit codes: 0 success, 1 a problem in the input (printed as file:line:col), 2 wrong usage,
-70 an internal error (a bug: please report it).
+70 an internal error (a bug: please report it), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,10 +19,12 @@ import typer
 from briefgen import __version__
 
 if TYPE_CHECKING:
+    from briefgen.batch import BuildOptions, Report, UnitResult
     from briefgen.errors import Problem
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="briefgen",
@@ -33,15 +37,21 @@ app = typer.Typer(
 
 # Arguments and options that several commands share.
 SpecPaths = Annotated[list[Path], typer.Argument(
-    help="Brief specs (.yaml), or folders of them.", metavar="SPEC_OR_FOLDER",
-    show_default=False)]
-OutFolder = Annotated[Path, typer.Option(
-    "--out", "-o", metavar="FOLDER",
-    help="Folder for the outputs; each brief gets FOLDER/<brief id>/.")]
+    help="Brief specs (.yaml), or folders of them. A name not found here is looked for in "
+    "briefs/.", metavar="SPEC_OR_FOLDER", show_default=False)]
+OutFolder = Annotated[Path | None, typer.Option(
+    "--out", "-o", metavar="FOLDER", show_default=False,
+    help="Folder for the outputs; each brief gets FOLDER/<brief id>/. [default: out/ in the "
+    "project folder, the one that holds briefs/; for a spec elsewhere, out/ here]")]
 AudienceIds = Annotated[list[str] | None, typer.Option(
     "--audience", "-a", metavar="ID", help="Only this audience (repeat for several).",
     show_default=False)]
+Jobs = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, metavar="N", help="Briefs built in parallel [default: all cores, "
+    "when there are enough briefs to share].",
+    show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 
 
 def _version(value: bool) -> None:
@@ -73,196 +83,62 @@ def main_options(
 @app.command()
 def build(
     paths: SpecPaths,
-    out: OutFolder = Path("out"),
+    out: OutFolder = None,
     audience: AudienceIds = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, metavar="N", help="Briefs built in parallel [default: all cores].",
-        show_default=False)] = None,
+    jobs: Jobs = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild even when nothing changed since the last build.")] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Build nothing from a spec with any broken audience.")] = False,
     watch: Annotated[bool, typer.Option(
-        "--watch", help="Keep running; rebuild whenever a spec, fact file or template is "
-        "saved. Stop with Ctrl-C.")] = False,
+        "--watch", help="Keep running; rebuild whenever a spec, fact file, logo or template "
+        "is saved. Stop with Ctrl-C.")] = False,
     email: Annotated[bool, typer.Option(
         "--email", help="Also write an email draft (.eml) per audience; see `briefgen email`.")
     ] = False,
     quiet: Quiet = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
-                     ] = False,
+    debug: Debug = False,
 ) -> None:
-    """Build the PDF and DOCX of each spec: one pair per audience, written into OUT.
+    """Build the PDF and DOCX of each spec: one pair per audience.
 
     \b
     Examples:
       briefgen build briefs/masg-2025.yaml           every delegation of one brief
+      briefgen build masg-2025.yaml                  the same, from the project folder
       briefgen build briefs/masg-2025.yaml -a us     only the US delegation's version
       briefgen build briefs/                         every spec in the folder, on all cores
       briefgen build briefs/ --watch                 rebuild on every save
 
-    Files are named DATE_BRIEF-ID[_AUDIENCE]_LANGUAGE.pdf/.docx. A brief whose inputs
-    (spec, fact files, template, fonts, briefgen version) did not change since its last
-    build is skipped (use --force to rebuild). Each brief's files are written together or
-    not at all, so a failed build leaves OUT as it was. A broken audience fails alone; the
-    others of the same spec are still built unless --strict.
+    \b
+    Where files go: out/<brief id>/ in the project folder (the folder that holds
+    briefs/), wherever you run the command from; choose another folder with --out.
+    Files are named DATE_BRIEF-ID[_AUDIENCE]_LANGUAGE.pdf/.docx.
+
+    A brief whose inputs (spec, fact files, logo, template, fonts, briefgen version) did not
+    change since its last build is skipped (use --force to rebuild). Each brief's files are
+    written together or not at all, so a failed build leaves its files as they were. A
+    broken audience fails alone; the others of the same spec are still built unless --strict.
     """
-    from briefgen.batch import default_jobs, expand_paths
+    from briefgen.batch import BuildOptions
 
-    spec_paths = expand_paths(paths)
-    missing = [path for path in paths if not path.exists()]
-    if not spec_paths or (missing and not watch):
-        for path in missing or paths:
-            typer.echo(f"{path}: no such spec or folder" if not path.exists()
-                       else f"{path}: no .yaml specs in this folder", err=True)
-        raise typer.Exit(EXIT_USER_ERROR)
-    options = _BuildOptions(out=out, audiences=set(audience) if audience else None,
-                            jobs=jobs or default_jobs(), force=force, strict=strict,
-                            quiet=quiet, debug=debug, email=email)
+    options = BuildOptions(mode="email" if email else "build", out=out,
+                           audiences=frozenset(audience) if audience else None,
+                           jobs=jobs, force=force, strict=strict)
     if watch:
-        _watch(paths, options)
+        _watch(paths, options, quiet=quiet, debug=debug)
         return
-    failed = _build_once(spec_paths, options)
-    if failed:
+    if _build(_specs(paths), options, quiet=quiet, debug=debug):
         raise typer.Exit(EXIT_USER_ERROR)
-
-
-class _BuildOptions:
-    def __init__(self, *, out: Path, audiences: set[str] | None, jobs: int, force: bool,
-                 strict: bool, quiet: bool, debug: bool, email: bool = False) -> None:
-        self.email = email
-        self.out = out
-        self.audiences = audiences
-        self.jobs = jobs
-        self.force = force
-        self.strict = strict
-        self.quiet = quiet
-        self.debug = debug
-
-
-def _build_once(spec_paths: list[Path], options: _BuildOptions) -> int:
-    """Build everything once; print problems and the summary; return the number of failures."""
-    import time
-
-    from briefgen import prestart
-    from briefgen.batch import Workers, plan_builds, run_units
-
-    started = time.perf_counter()
-    try:
-        with Workers(options.jobs, prestart.take()) as workers:
-            plan = plan_builds(spec_paths, options.out, audiences=options.audiences,
-                               force=options.force, strict=options.strict, email=options.email,
-                               workers=workers)
-            _echo_once(plan.warnings)
-            with _Progress(len(plan.units), enabled=not options.quiet) as progress:
-                results = run_units(plan.units, options.out, options.jobs, progress.advance,
-                                    email=options.email, workers=workers)
-        _echo_once([warning for result in results for warning in result.warnings])
-    except KeyboardInterrupt:
-        typer.echo("interrupted; briefs in progress were not written", err=True)
-        raise typer.Exit(130) from None
-    except Exception:
-        if options.debug:
-            traceback.print_exc()
-        typer.echo(f"internal error: this is a bug in briefgen {__version__}. Please report it "
-                   f"with the spec{'' if options.debug else ' and the output of --debug'}.",
-                   err=True)
-        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
-    failed = plan.failed + [result for result in results if result.failed]
-    for failure in failed:
-        for problem in failure.problems:
-            typer.echo(str(problem), err=True)
-        if not failure.brief_id and failure.spec_path == Path("."):
-            continue  # a problem with the command itself, not with one spec
-        who = f" (audience {failure.audience_id})" if failure.audience_id else ""
-        typer.echo(f"error: {failure.spec_path}{who}: not built; nothing was written for it",
-                   err=True)
-    built = [result for result in results if not result.failed]
-    if not options.quiet:
-        _print_summary(built + plan.skipped, time.perf_counter() - started, len(failed))
-    return len(failed)
-
-
-# Inputs a brief can depend on; outputs (PDF, DOCX, logs) never trigger a rebuild.
-WATCHED_SUFFIXES = {".yaml", ".yml", ".j2", ".png", ".jpg", ".jpeg"}
-
-
-def _watch(paths: list[Path], options: _BuildOptions) -> None:
-    """Rebuild whenever an input changes; report problems and keep watching."""
-    import time
-
-    from briefgen.batch import expand_paths
-
-    # Everything a brief can read: its folder (fact files, logo) and the template folders
-    # looked in beside and above it.
-    folders = set()
-    for path in paths:
-        folder = path if path.is_dir() else path.parent
-        folders |= {folder, folder / "templates", folder.parent / "templates"}
-    for path in paths:
-        if not path.exists():
-            typer.echo(f"{path}: does not exist yet; it is watched for", err=True)
-
-    def snapshot() -> dict[Path, int]:
-        seen: dict[Path, int] = {}
-        for folder in folders:
-            for file in folder.rglob("*") if folder.is_dir() else []:
-                if file.suffix.lower() in WATCHED_SUFFIXES and file.is_file():
-                    seen[file] = file.stat().st_mtime_ns
-        return seen
-
-    typer.echo("Watching for changes; press Ctrl-C to stop.", err=True)
-    state: dict[Path, int] = {}
-    try:
-        while True:
-            current = snapshot()
-            if current != state:
-                state = current
-                specs = expand_paths(path for path in paths if path.exists())
-                if specs:
-                    started = time.perf_counter()
-                    failures = _build_once(specs, options)
-                    typer.echo(f"[{time.strftime('%H:%M:%S')}] checked in "
-                               f"{time.perf_counter() - started:.2f} s"
-                               f"{f'; {failures} failed' if failures else ''}; watching",
-                               err=True)
-            time.sleep(0.4)
-    except KeyboardInterrupt:
-        typer.echo("stopped watching", err=True)
-
-
-class _Progress:
-    """A progress bar on a terminal for batches long enough to need one."""
-
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total = total
-        self.enabled = enabled and total >= 8 and sys.stderr.isatty()
-        self.bar: object | None = None
-
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            from rich.progress import Progress
-
-            self.bar = Progress(transient=True)
-            self.bar.__enter__()
-            self.task = self.bar.add_task("building", total=self.total)
-        return self
-
-    def advance(self, _: object) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)  # type: ignore[attr-defined]
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)  # type: ignore[attr-defined]
 
 
 @app.command()
 def email(
     paths: SpecPaths,
-    out: OutFolder = Path("out"),
+    out: OutFolder = None,
     audience: AudienceIds = None,
+    jobs: Jobs = None,
     quiet: Quiet = False,
+    debug: Debug = False,
 ) -> None:
     """Build each brief and write one email draft (.eml) per audience, to review and send.
 
@@ -270,20 +146,17 @@ def email(
     Each draft is addressed to the audience's contacts (To, or Cc with cc: true), has a
     subject naming the meeting and the ask, a short cover note from the template
     (email/<language>.txt.j2), and the audience's PDF attached (and the DOCX with
-    attach_docx: true). Open it in Outlook or Thunderbird: it opens as an unsent draft.
-    Nothing is sent. Attachments are checked first: no scripts, embedded files,
-    encryption, macros or unsafe links; a warning above 1 MB, an error above 10 MB.
+    attach_docx: true). Drafts go to out/<brief id>/email/. Open one in Outlook or
+    Thunderbird: it opens as an unsent draft. Nothing is sent. Attachments are checked
+    first: no scripts, embedded files, encryption, macros or unsafe links; a warning above
+    1 MB, an error above 10 MB.
     """
-    from briefgen.batch import default_jobs, expand_paths
+    from briefgen.batch import BuildOptions
 
-    spec_paths = expand_paths(paths)
-    if not spec_paths:
-        typer.echo("no .yaml specs found in " + ", ".join(map(str, paths)), err=True)
-        raise typer.Exit(EXIT_USER_ERROR)
-    options = _BuildOptions(out=out, audiences=set(audience) if audience else None,
-                            jobs=default_jobs(), force=True, strict=False, quiet=quiet,
-                            debug=False, email=True)
-    if _build_once(spec_paths, options):
+    options = BuildOptions(mode="email", out=out,
+                           audiences=frozenset(audience) if audience else None,
+                           jobs=jobs)
+    if _build(_specs(paths), options, quiet=quiet, debug=debug):
         raise typer.Exit(EXIT_USER_ERROR)
 
 
@@ -294,6 +167,8 @@ def check(
         "--format", metavar="text|json",
         help="text (one problem per line) or json (for scripts and editors).")
     ] = "text",
+    jobs: Jobs = None,
+    debug: Debug = False,
 ) -> None:
     """Check each SPEC against every rule, without writing anything.
 
@@ -311,27 +186,25 @@ def check(
     """
     import json
 
-    from briefgen.batch import expand_paths
-    from briefgen.build import check_spec_file
+    from briefgen.batch import BuildOptions
 
-    specs = expand_paths(paths)
     if output_format not in {"text", "json"}:
         typer.echo("error: --format must be text or json", err=True)
         raise typer.Exit(2)
-    all_problems = []
-    for spec_path in specs:
-        all_problems += check_spec_file(spec_path)
-    errors = sum(problem.severity == "error" for problem in all_problems)
-    warnings = len(all_problems) - errors
+    specs = _specs(paths)
+    with _reporting_bugs(debug):
+        report = _run(specs, BuildOptions(mode="check", jobs=jobs))
+    problems = report.problems()
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
     if output_format == "json":
-        typer.echo(json.dumps([problem.as_json() for problem in all_problems], indent=2,
+        typer.echo(json.dumps([problem.as_json() for problem in problems], indent=2,
                               ensure_ascii=False))
     else:
-        for problem in all_problems:
+        for problem in problems:
             typer.echo(problem.check_line())
-        typer.echo(f"{len(specs)} spec{'s' if len(specs) != 1 else ''} checked: "
-                   f"{errors} error{'s' if errors != 1 else ''}, "
-                   f"{warnings} warning{'s' if warnings != 1 else ''}", err=True)
+        typer.echo(f"{_count(len(specs), 'spec')} checked: {_count(errors, 'error')}, "
+                   f"{_count(warnings, 'warning')}", err=True)
     if errors:
         raise typer.Exit(EXIT_USER_ERROR)
 
@@ -375,32 +248,151 @@ def new(
     typer.echo(f"Next: edit it, then run  briefgen build {display_path(written[0])}")
 
 
-def _print_summary(results: Sequence[object], seconds: float, failures: int) -> None:
-    """A table of what was written: brief, audience, file, pages, size, fit."""
-    from briefgen.batch import UnitResult
+# ---------------------------------------------------------------------------------------------
+# Running and reporting
+
+
+def _specs(paths: list[Path]) -> list[Path]:
+    """The specs named, or exit with a message saying which name matched nothing."""
+    from briefgen.batch import expand_paths, locate_spec
+
+    missing = [path for path in paths if not locate_spec(path).exists()]
+    for path in missing:
+        typer.echo(f"{path}: no such spec or folder (looked here and in briefs/)", err=True)
+    specs = expand_paths(path for path in paths if path not in missing)
+    if not specs and not missing:
+        typer.echo(f"{', '.join(map(str, paths))}: no brief specs (.yaml) in this folder",
+                   err=True)
+    if missing or not specs:
+        raise typer.Exit(EXIT_USER_ERROR)
+    return specs
+
+
+@contextmanager
+def _reporting_bugs(debug: bool) -> Iterator[None]:
+    """A bug in briefgen prints a short "please report" note (a traceback with --debug)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo("interrupted; briefs that were being built were finished, the rest not "
+                   "started", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception:
+        if debug:
+            traceback.print_exc()
+        typer.echo(f"internal error: this is a bug in briefgen {__version__}. Please report it "
+                   f"with the spec{'' if debug else ' and the output of --debug'}.", err=True)
+        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+
+
+def _run(specs: list[Path], options: BuildOptions,
+         on_result: Callable[[UnitResult], None] | None = None) -> Report:
+    from briefgen.batch import run_specs
+
+    return run_specs(specs, options, on_result)
+
+
+def _build(specs: list[Path], options: BuildOptions, *, quiet: bool, debug: bool) -> int:
+    """Build once; print problems and the summary; return the number of failures."""
+    started = time.perf_counter()
+    with _reporting_bugs(debug), _Progress(enabled=not quiet) as progress:
+        report = _run(specs, options, progress.advance)
+    _echo_once(report.warnings + [warning for result in report.results
+                                  for warning in result.warnings])
+    for failure in report.failed:
+        for problem in failure.problems:
+            typer.echo(str(problem), err=True)
+        if failure.scope == "command":
+            continue  # a problem with the command line, not with one spec's files
+        who = f" (audience {failure.audience_id})" if failure.audience_id else ""
+        typer.echo(f"error: {failure.spec_path}{who}: not built; nothing was written for it",
+                   err=True)
+    if not quiet:
+        _print_summary(report, time.perf_counter() - started)
+    return len(report.failed)
+
+
+def _watch(paths: list[Path], options: BuildOptions, *, quiet: bool, debug: bool) -> None:
+    """Build, then rebuild whenever an input is saved; report problems and keep watching."""
+    from briefgen.batch import expand_paths, locate_spec, output_root
+    from briefgen.watch import watch_inputs
+
+    located = [locate_spec(path) for path in paths]
+    for path in located:
+        if not path.exists():
+            typer.echo(f"{path}: does not exist yet; it is watched for", err=True)
+
+    def build_now(_: object = None) -> None:
+        specs = expand_paths(path for path in located if path.exists())
+        if specs:
+            started = time.perf_counter()
+            failures = _build(specs, options, quiet=quiet, debug=debug)
+            typer.echo(f"[{time.strftime('%H:%M:%S')}] built in "
+                       f"{time.perf_counter() - started:.2f} s"
+                       f"{f'; {failures} failed' if failures else ''}; watching", err=True)
+
+    build_now()
+    typer.echo("Watching for changes; press Ctrl-C to stop.", err=True)
+    outputs = {output_root(spec, options) for spec in expand_paths(
+        path for path in located if path.exists())}
+    with suppress(KeyboardInterrupt):
+        watch_inputs([path if path.exists() else path.parent for path in located], build_now,
+                     outputs=outputs)
+    typer.echo("stopped watching", err=True)
+
+
+class _Progress:
+    """A progress bar on a terminal for batches long enough to need one."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: object | None = None
+        self.done = 0
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def advance(self, _: object) -> None:
+        self.done += 1
+        if self.enabled and self.bar is None and self.done == 8:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("building", total=None, completed=self.done)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)  # type: ignore[attr-defined]
+
+
+def _print_summary(report: Report, seconds: float) -> None:
+    """A table of what was written: brief, audience, file, size, fit; then the totals."""
     from briefgen.errors import display_path
 
-    rows = [("brief", "audience", "file", "pages", "size", "fit")]
-    built = skipped = 0
-    for result in results:
-        assert isinstance(result, UnitResult)
-        skipped += result.skipped
-        built += not result.skipped
-        fit = "unchanged, skipped" if result.skipped else f"{result.page}, {result.fit}"
+    rows = [("brief", "audience", "file", "size", "fit")]
+    for result in report.results:
+        if result.failed:
+            continue
+        fit = "unchanged, skipped" if result.skipped else (
+            f"{result.page}, {result.fit.describe()}" if result.fit else result.page)
         for number, (path, size) in enumerate(result.files):
-            rows.append((result.brief_id if number == 0 else "",
-                         (result.audience_id or "-") if number == 0 else "",
-                         display_path(path), "1" if path.suffix != ".eml" else "-",
-                         _size(size), fit if number == 0 else ""))
+            first = number == 0
+            rows.append((result.brief_id if first else "",
+                         (result.audience_id or "-") if first else "",
+                         display_path(path), _size(size), fit if first else ""))
     if len(rows) > 1:
-        widths = [max(len(row[column]) for row in rows) for column in range(6)]
+        widths = [max(len(row[column]) for row in rows) for column in range(5)]
         for row in rows:
-            typer.echo("  ".join(cell.ljust(width) if column != 4 else cell.rjust(width)
+            typer.echo("  ".join(cell.rjust(width) if column == 3 else cell.ljust(width)
                                  for column, (cell, width) in enumerate(zip(row, widths,
                                                                             strict=True))
                                  ).rstrip())
-    typer.echo(f"{built} brief{'s' if built != 1 else ''} built, {skipped} unchanged, "
-               f"{failures} failed in {seconds:.2f} s")
+    failed = [result for result in report.failed if result.scope != "command"]
+    typer.echo(f"{_count(len(report.built), 'brief')} built, {len(report.skipped)} unchanged, "
+               f"{len(failed)} failed in {seconds:.2f} s")
 
 
 def _echo_once(problems: list[Problem]) -> None:
@@ -409,6 +401,10 @@ def _echo_once(problems: list[Problem]) -> None:
     lines = list(dict.fromkeys(str(problem) for problem in problems))
     if lines:
         typer.echo("\n".join(lines), err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _size(length: int) -> str:

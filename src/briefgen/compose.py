@@ -9,8 +9,6 @@ reference so it can never be read as markup). Source notes are numbered in readi
 from __future__ import annotations
 
 import re
-import signal
-import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen.document import (
     Block,
@@ -37,6 +34,7 @@ from briefgen.document import (
 from briefgen.errors import BriefgenBug, Location, Problem, SpecError, TemplateError
 from briefgen.fonts import font_family, missing_characters
 from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
+from briefgen.sandbox import BoundedSandbox, TemplateBudgetExceeded
 from briefgen.spec.loader import FieldPath, format_field_path
 from briefgen.template import LAYOUT_FILE, Template
 from briefgen.view import BriefView
@@ -175,37 +173,6 @@ LAYOUT_SECONDS = 2.0
 LAYOUT_CHARACTERS = 1_000_000
 
 
-class _BoundedSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox, with `*` and `**` refused when the result would be huge."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
-            raise jinja2.exceptions.SecurityError("exponent too large in the layout")
-        if operator == "*":
-            size = max(_length(left), 1) * max(_length(right), 1)
-            if size > LAYOUT_CHARACTERS:
-                raise jinja2.exceptions.SecurityError("the layout builds a value too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _length(value: Any) -> int:
-    if isinstance(value, str | list | tuple):
-        return len(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return abs(value)
-    return 1
-
-
-class _LayoutTimeout(Exception):
-    pass
-
-
-def _on_alarm(signal_number: int, frame: Any) -> None:
-    raise _LayoutTimeout
-
-
 class _RootedLoader(jinja2.FileSystemLoader):
     """Loads `{% include %}`d files from the template folder only, links included."""
 
@@ -220,7 +187,8 @@ class _RootedLoader(jinja2.FileSystemLoader):
 
 @lru_cache(maxsize=16)
 def _compiled_layout(source: str, folder: str) -> jinja2.Template:
-    environment = _BoundedSandbox(
+    environment = BoundedSandbox(
+        max_characters=LAYOUT_CHARACTERS,
         loader=_RootedLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -232,24 +200,15 @@ def _compiled_layout(source: str, folder: str) -> jinja2.Template:
 
 def _render_layout(template: Template, context: dict[str, Any]) -> str:
     layout_path = template.folder / LAYOUT_FILE
-    timed = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
     try:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, LAYOUT_SECONDS)
         compiled = _compiled_layout(template.layout_source, str(template.folder))
-        parts, size = [], 0
-        for part in compiled.generate(context):
-            size += len(part)
-            if size > LAYOUT_CHARACTERS:
-                raise TemplateError(Problem(layout_path, "", "the layout produced more than "
-                                            f"{LAYOUT_CHARACTERS:,} characters; stopped"))
-            parts.append(part)
-        return "".join(parts)
-    except _LayoutTimeout:
-        raise TemplateError(Problem(layout_path, "", f"the layout ran for more than "
-                                    f"{LAYOUT_SECONDS:.0f} s and was stopped",
-                                    "look for a loop that never ends")) from None
+        environment = compiled.environment
+        assert isinstance(environment, BoundedSandbox)
+        return environment.render_bounded(compiled, context, LAYOUT_SECONDS)
+    except TemplateBudgetExceeded as error:
+        raise TemplateError(Problem(layout_path, "", f"the layout {error}",
+                                    "look for a loop that never ends or a value that grows "
+                                    "without limit")) from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(Problem(Location(layout_path, error.lineno or 1, 1), "",
                                     f"template syntax error: {error.message}")) from None
@@ -262,10 +221,6 @@ def _render_layout(template: Template, context: dict[str, Any]) -> str:
                                     f"{error}")) from None
     except jinja2.TemplateError as error:
         raise TemplateError(Problem(layout_path, "", f"template error: {error}")) from None
-    finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
 
 def _parse_layout(markup: str, template: Template) -> ElementTree.Element:
