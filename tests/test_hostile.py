@@ -152,6 +152,18 @@ def template_copy(tmp_path: Path, layout_edit: tuple[str, str]) -> Path:
     (("\n<body>", "\n<body>{{ 'a' * 100000000 }}"), "the layout builds a value that is too large"),
     (("\n<body>", "\n<body>{% for i in range(100000) %}{% for j in range(100000) %}"
       "{% endfor %}{% endfor %}"), "the layout ran for more than 2 s and was stopped"),
+    # Loops without a single call: the budget is checked by the loops themselves.
+    (("\n<body>", "\n<body>{% set s = 'x' * 3000 %}{% for a in s %}{% for b in s %}"
+      "{% for c in s %}{% endfor %}{% endfor %}{% endfor %}"),
+     "the layout ran for more than 2 s and was stopped"),
+    (("\n<body>", "\n<body>{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"),
+     "the layout calls itself without end"),
+    (("\n<body>", "\n<body>{{ 'x' | center(10 ** 9) }}"),
+     "the layout builds a value that is too large"),
+    (("\n<body>", "\n<body>{{ 'x' | replace('x', 'xxxxxxxxxx') | replace('x', 'xxxxxxxxxx') "
+      "| replace('x', 'xxxxxxxxxx') | replace('x', 'xxxxxxxxxx') | replace('x', 'xxxxxxxxxx') "
+      "| replace('x', 'xxxxxxxxxx') | replace('x', 'xxxxxxxxxx') }}"),
+     "the layout builds a value that is too large"),
     (("\n<body>", "\n<body>{{ brief.nothing_here }}"), "the layout uses an unknown name"),
     (("\n<body>", "\n<!DOCTYPE d [<!ENTITY x 'x'>]><body>"),
      "the layout may not declare a DOCTYPE or entities"),
@@ -255,3 +267,22 @@ def test_template_files_that_link_out_of_the_folder_are_refused(tmp_path: Path) 
     with pytest.raises(UserError) as caught:
         build_brief(spec, spec.parent / "out")
     assert "is a link to a file outside the template's folder" in str(caught.value)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+     "the cover note ran for more than 2 s and was stopped"),
+    ("{{ 'x' * 100000000 }}", "the cover note builds a value that is too large"),
+])
+def test_a_hostile_cover_note_fails_cleanly(tmp_path: Path, line: str, message: str) -> None:
+    """Cover notes come from templates too, and get the layout's limits."""
+    from briefgen.batch import BuildOptions, run_specs
+
+    spec = template_copy(tmp_path, ("\n<body>", "\n<body>"))
+    note = spec.parent / "templates" / "hostile" / "email" / "en.txt.j2"
+    note.write_text(note.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    report = run_specs([spec], BuildOptions(mode="email", out=spec.parent / "out"))
+    [failure] = report.failed
+    assert message in str(failure.problems[0])
+    assert "en.txt.j2" in str(failure.problems[0])
+    assert not list((spec.parent / "out").rglob("*.pdf"))

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen.build import draft_path
 from briefgen.errors import Problem, TemplateError
 from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
+from briefgen.sandbox import BoundedSandbox, TemplateBudgetExceeded
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import BriefSpec
 from briefgen.template import Template
@@ -34,6 +34,8 @@ from briefgen.view import BriefView, UserText, pick_language
 from briefgen.write import OutputFile
 
 EMAIL_FOLDER = "email"
+COVER_NOTE_SECONDS = 2.0
+COVER_NOTE_CHARACTERS = 100_000  # a cover note is a few hundred words
 WARN_BYTES = 1_000_000
 LIMIT_BYTES = 10_000_000
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -164,11 +166,18 @@ def _render(template: Template, language: str, context: dict[str, Any]) -> tuple
     if not path.resolve().is_relative_to(template.folder.resolve()):
         raise TemplateError(Problem(path, "", "is a link to a file outside the template's "
                                     "folder", "copy the file into the folder"))
-    environment = ImmutableSandboxedEnvironment(
-        autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        keep_trailing_newline=True)
+    # The same limits as the layout's: cover notes may come from other people too.
+    environment = BoundedSandbox(
+        max_characters=COVER_NOTE_CHARACTERS, autoescape=False,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, keep_trailing_newline=True)
     try:
-        text = environment.from_string(path.read_text(encoding="utf-8")).render(context)
+        text = environment.render_bounded(
+            environment.from_string(path.read_text(encoding="utf-8")), context,
+            COVER_NOTE_SECONDS)
+    except TemplateBudgetExceeded as error:
+        raise TemplateError(Problem(path, "", f"the cover note {error}",
+                                    "look for a loop that never ends or a value that grows "
+                                    "without limit")) from None
     except jinja2.TemplateError as error:
         raise TemplateError(Problem(path, "", f"cover note template error: {error}")) from None
     first, _, rest = text.lstrip("\n").partition("\n")

@@ -58,6 +58,7 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(file.data)
             os.chmod(name, 0o644)
+        target = files[0].path
         try:
             for staged_path, target in staged:
                 if target.exists() or target.is_symlink():
@@ -67,14 +68,20 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
                     set_aside.append((aside, target))
                 os.replace(staged_path, target)
                 placed.append(target)
-        except OSError:
-            for target in placed:
+        except OSError as error:
+            for placed_target in placed:
                 with contextlib.suppress(OSError):
-                    target.unlink()
-            for aside, target in reversed(set_aside):
+                    placed_target.unlink()
+            for aside, old_target in reversed(set_aside):
                 with contextlib.suppress(OSError):
-                    os.replace(aside, target)
+                    os.replace(aside, old_target)
             set_aside.clear()
+            if isinstance(error, PermissionError):
+                # Windows refuses to replace a file that a program holds open.
+                raise UserError(Problem(
+                    target, "", "cannot replace this file: it is open in another program, or "
+                    "read-only; this version's files were left as they were",
+                    f"close it (in your {_viewer(target)}) and build again")) from None
             raise
     except OSError as error:
         raise UserError(Problem(files[0].path.parent, "",
@@ -86,6 +93,11 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
         for aside, _ in set_aside:
             with contextlib.suppress(FileNotFoundError):
                 aside.unlink()
+
+
+def _viewer(path: Path) -> str:
+    return {".pdf": "PDF viewer", ".docx": "word processor", ".eml": "mail program"}.get(
+        path.suffix, "other programs")
 
 
 LEFTOVER_AGE_SECONDS = 15 * 60
