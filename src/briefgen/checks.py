@@ -36,6 +36,9 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _figures(spec, document)
     problems += _cut_by_comments(spec, document)
     problems += _untranslated(spec, document)
+    from briefgen.translation.records import outdated_translations
+
+    problems += outdated_translations(spec, document)
     return problems
 
 

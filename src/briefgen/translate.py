@@ -1,9 +1,189 @@
-"""`briefgen translate`: hand a brief's texts to a translator and take the translations back."""
+"""`briefgen translate`: hand a brief's texts to a translator and take the translations back.
+
+The commands only parse arguments and print; the work is in `briefgen.translation`, imported
+when a command runs, so `briefgen --help` stays fast.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
 import typer
+
+from briefgen import __version__
+
+if TYPE_CHECKING:
+    from briefgen.translation.exchange import ExportResult, ImportResult
 
 translate_app = typer.Typer(
     name="translate", no_args_is_help=True, rich_markup_mode=None, add_completion=False,
     help="Export a brief's texts for a translator (XLIFF) and import the translations back.")
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 70
+_Result = TypeVar("_Result")
+
+SpecPath = Annotated[Path, typer.Argument(help="The brief spec (.yaml).", metavar="SPEC",
+                                          show_default=False)]
+
+
+@translate_app.command("export")
+def export_command(
+    spec: SpecPath,
+    to: Annotated[str, typer.Option(
+        "--to", metavar="LANG", help="The language to translate into, e.g. fr, ru, az.",
+        show_default=False)],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="FILE", help="Where to write the XLIFF file "
+        "[default: beside the spec, e.g. briefs/masg-2025.fr.xlf].", show_default=False)
+    ] = None,
+) -> None:
+    """Write an XLIFF file with every text that LANG lacks or has out of date.
+
+    \b
+    Example:
+      briefgen translate export briefs/masg-2025.yaml --to fr
+    Any translation tool opens the file (Trados, memoQ, Phrase, OmegaT, Weblate, Poedit).
+    Figures, source notes, bold, italic and links are tags in it that the tool protects.
+    """
+    from briefgen.errors import display_path
+    from briefgen.translation.exchange import export_translation
+    from briefgen.translation.texts import language_name
+
+    result: ExportResult = _reporting_errors(lambda: export_translation(spec, to, out),
+                                             "nothing was written")
+    for location, field in result.without_source:
+        typer.echo(f"{location}: warning: {field}: has no text in "
+                   f"{language_name(result.source_language)} to translate from; left out",
+                   err=True)
+    name = language_name(result.language)
+    if result.path is None:
+        typer.echo(f"Nothing to translate: every text of {display_path(spec)} is in {name}, "
+                   "and none is out of date.")
+        return
+    total = result.missing + result.outdated
+    typer.echo(f"Wrote {display_path(result.path)}: {total} text{_s(total)} to translate into "
+               f"{name} ({result.missing} missing, {result.outdated} out of date).")
+    typer.echo("Next: send it to the translator; when it comes back translated, run")
+    typer.echo(f"  briefgen translate import {display_path(result.path)}")
+
+
+@translate_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The translated XLIFF file.", metavar="FILE",
+                                         show_default=False)],
+    spec: Annotated[Path | None, typer.Option(
+        "--spec", metavar="SPEC", help="The spec the file was exported from "
+        "[default: the one it names, beside it].", show_default=False)] = None,
+) -> None:
+    """Write the translations of FILE into its spec and fact files.
+
+    \b
+    Example:
+      briefgen translate import briefs/masg-2025.fr.xlf
+    Each translation is added beside its source text (summary: {en: ..., fr: ...});
+    comments, layout and everything else in the files stay as they are. Nothing is written
+    when a text changed since the export, a tag is broken, or the file belongs to another
+    brief. What each translation was made from is recorded beside the spec
+    (masg-2025.translations.yaml): commit it, so `briefgen check` can tell when a
+    translation is out of date.
+    """
+    from briefgen.errors import display_path
+    from briefgen.translation.exchange import import_translation
+    from briefgen.translation.texts import language_name
+
+    result: ImportResult = _reporting_errors(lambda: import_translation(file, spec),
+                                             f"{file}: not imported; nothing was written")
+    name = language_name(result.language)
+    count = sum(result.imported.values())
+    if count:
+        places = ", ".join(f"{number} into {display_path(path)}"
+                           for path, number in result.imported.items())
+        typer.echo(f"Imported {count} {name} text{_s(count)}: {places}.")
+    elif result.records:
+        typer.echo(f"The {name} texts were already in the spec; their record was updated.")
+    else:
+        typer.echo(f"No {name} translations in {display_path(file)}: nothing was imported.")
+    if result.untranslated:
+        typer.echo(f"{result.untranslated} text{_s(result.untranslated)} had no translation "
+                   "yet: left as " + ("it was." if result.untranslated == 1 else "they were."))
+    if result.records:
+        typer.echo("Recorded the source of each translation in "
+                   + " and ".join(display_path(path) for path in result.records)
+                   + (": commit it" if len(result.records) == 1 else ": commit them")
+                   + " with the spec.")
+    if count or result.records:
+        typer.echo(f"Next: briefgen build {display_path(result.spec_path)}")
+        if not result.has_version:
+            typer.echo(f"  (no version is printed in {name} yet: give an audience  "
+                       f"language: {result.language})")
+
+
+@translate_app.command("status")
+def status_command(
+    spec: SpecPath,
+    to: Annotated[list[str] | None, typer.Option(
+        "--to", metavar="LANG", help="Only this language (repeat for several) "
+        "[default: every language the brief uses].", show_default=False)] = None,
+) -> None:
+    """List, per language, how many texts are missing, out of date and done.
+
+    \b
+    A text is out of date when its source text changed after it was translated (as
+    recorded by `briefgen translate import`). A text translated by hand counts as done.
+    """
+    from briefgen.errors import display_path
+    from briefgen.translation.exchange import translation_status
+    from briefgen.translation.texts import language_name
+
+    brief, document, statuses = _reporting_errors(lambda: translation_status(spec, to),
+                                                  "")
+    source = brief.brief.language
+    if not statuses:
+        typer.echo(f"{display_path(spec)} is only in {language_name(source.split('-')[0])}. "
+                   f"Start a translation with: briefgen translate export "
+                   f"{display_path(spec)} --to fr")
+        return
+    rows = [("language", "", "missing", "out of date", "done")]
+    rows += [(status.language, language_name(status.language), str(len(status.missing)),
+              str(len(status.outdated)), str(status.done)) for status in statuses]
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(width) if column < 2 else cell.rjust(width)
+                             for column, (cell, width) in enumerate(zip(row, widths,
+                                                                        strict=True))).rstrip())
+    source_name = language_name(source.split("-")[0])
+    for status in statuses:
+        for text in status.outdated:
+            path = (*text.field.path, text.target_key or status.language)
+            typer.echo(f"{document.locate(path)}: {status.language} text of "
+                       f"{document.describe(text.field.path)} was translated from an earlier "
+                       f"{source_name} text")
+    pending = [status.language for status in statuses if status.missing or status.outdated]
+    if pending:
+        typer.echo("Next: " + "; ".join(f"briefgen translate export {display_path(spec)} "
+                                        f"--to {language}" for language in pending))
+
+
+def _reporting_errors(action: Callable[[], _Result], consequence: str) -> _Result:
+    """Run a command's work: a user error is printed and exits 1, a bug exits 70."""
+    from briefgen.errors import UserError
+
+    try:
+        return action()
+    except UserError as error:
+        typer.echo(str(error), err=True)
+        if consequence:
+            typer.echo(f"error: {consequence}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except Exception as error:
+        typer.echo(f"internal error ({type(error).__name__}): this is a bug in briefgen "
+                   f"{__version__}. Please report it with the files named in the command.",
+                   err=True)
+        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"

@@ -1,0 +1,8 @@
+"""Translators in the loop: a brief's texts out to a translation tool and back.
+
+    texts.py     which fields of a spec are translatable, from what, and their stable names
+    records.py   which source text each translation was made from (`*.translations.yaml`)
+    xliff.py     the XLIFF 1.2 file a translator works in, with markup protected as tags
+    yaml_edit.py translations written into the spec as the person wrote it
+    exchange.py  `briefgen translate export / import / status`, end to end
+"""

@@ -1,0 +1,499 @@
+"""`briefgen translate export / import / status`, end to end.
+
+    spec + fact files --localized_fields--> texts for a language --tag_source--> XLIFF 1.2
+    translated XLIFF --read_xliff--> checked units --markup_from_target--> markup
+      --write_translations--> spec + fact files, and their translation records (all or none)
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.errors import Location, Problem, SpecError, UserError, display_path
+from briefgen.spec.loader import (
+    FieldPath,
+    YamlDocument,
+    describe_character,
+    format_field_path,
+    unsafe_character,
+)
+from briefgen.spec.models import BriefSpec
+from briefgen.translation.placeholders import (
+    Tag,
+    TagError,
+    content_signature,
+    markup_from_target,
+    tag_source,
+)
+from briefgen.translation.records import (
+    Record,
+    RecordBook,
+    Records,
+    format_records,
+    record_path,
+)
+from briefgen.translation.texts import (
+    LocalizedField,
+    TranslationText,
+    base_language,
+    language_name,
+    localized_fields,
+    same_language,
+    state_of,
+    text_hash,
+    texts_for_language,
+)
+from briefgen.translation.xliff import (
+    XLIFF_NAMESPACE,
+    ExportUnit,
+    ImportUnit,
+    parse_xml,
+    read_xliff,
+    write_xliff,
+)
+from briefgen.translation.yaml_edit import TextChange, UnwritableChange, write_translations
+from briefgen.view import pick_language
+from briefgen.write import OutputFile, write_atomically
+
+XLIFF_SUFFIX = ".xlf"
+
+
+@dataclass
+class ExportResult:
+    """What `export_translation` wrote: `path` is None when nothing needed translating."""
+
+    spec_path: Path
+    source_language: str  # the brief's language, without region: `en`
+    language: str
+    path: Path | None
+    missing: int
+    outdated: int
+    without_source: list[tuple[Location, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """What `import_translation` wrote: translations per YAML file, and the records."""
+
+    spec_path: Path
+    language: str
+    imported: dict[Path, int]
+    records: list[Path]
+    untranslated: int
+    has_version: bool  # some audience (or the brief) is printed in the language
+
+
+@dataclass
+class LanguageStatus:
+    language: str
+    missing: list[TranslationText]
+    outdated: list[TranslationText]
+    done: int
+
+
+def default_export_path(spec_path: Path, language: str) -> Path:
+    """`briefs/masg-2025.fr.xlf` for `briefs/masg-2025.yaml` into French."""
+    return spec_path.with_name(f"{spec_path.stem}.{language}{XLIFF_SUFFIX}")
+
+
+def export_translation(spec_path: Path, language: str, out: Path | None = None) -> ExportResult:
+    """Write the XLIFF file of every shown text that `language` lacks or has out of date."""
+    document, spec = load_brief(spec_path)
+    target = checked_language(language, spec, Location(spec_path, 1, 1))
+    book = RecordBook(document)
+    texts = texts_for_language(spec, localized_fields(spec), target)
+    result = ExportResult(spec_path, base_language(spec.brief.language), target, None, 0, 0)
+    wanted: list[tuple[TranslationText, bool]] = []
+    for text in texts:
+        if text.source is None:
+            if text.target is None:
+                result.without_source.append((document.locate(text.field.path),
+                                              document.describe(text.field.path)))
+            continue
+        outdated = book.is_outdated(text)
+        state = state_of(text, outdated)
+        if state != "done":
+            wanted.append((text, outdated))
+            result.missing += state == "missing"
+            result.outdated += state == "outdated"
+    if not wanted:
+        return result
+    path = out if out is not None else default_export_path(spec_path, target)
+    _refuse_to_overwrite_translations(path, spec, target)
+    units = [_export_unit(spec, document, text, outdated, target)
+             for text, outdated in wanted]
+    source_name = language_name(base_language(spec.brief.language))
+    target_name = language_name(target)
+    title = _in_language(spec.brief.title, spec.brief.language)
+    note = (f"{title} ({spec.brief.id}): {len(units)} texts from {source_name} into "
+            f"{target_name}. Keep each tag once; you may move it. <x/> prints a figure or a "
+            "source's note number from the brief's data; <g> is bold, italic or a link around "
+            "words, which you translate inside it. Each text's note says where it is printed "
+            "and how long it may be.")
+    data = write_xliff(units, original=spec_path.name, brief_id=spec.brief.id,
+                       source_language=spec.brief.language, target_language=target, note=note)
+    write_atomically([OutputFile(path, data)], protected={spec_path, *document.included})
+    result.path = path
+    return result
+
+
+def import_translation(xliff_path: Path, spec_path: Path | None = None) -> ImportResult:
+    """Write the translations of a translated XLIFF file into its spec and fact files.
+
+    Refuses the whole file, writing nothing, when it was made for another brief, when a
+    unit's source text has changed since the export, or when a translation's tags are
+    broken, missing or extra. Writes every changed file and record, or none.
+    """
+    xliff = read_xliff(xliff_path)
+    file_place = Location(xliff_path, 1, 1)
+    spec_path = spec_path if spec_path is not None else _spec_beside(xliff_path, xliff.original)
+    document, spec = load_brief(spec_path)
+    shown_spec = display_path(spec_path)
+    if xliff.brief_id is not None and xliff.brief_id != spec.brief.id:
+        raise UserError(Problem(file_place, "", f"was made for the brief {xliff.brief_id!r}, "
+                                f"not for {spec.brief.id!r} ({shown_spec})",
+                                "import it into the spec it was exported from (--spec)"))
+    if xliff.brief_id is None and xliff.original != spec_path.name:
+        raise UserError(Problem(file_place, "", f"was made for {xliff.original!r}, not for "
+                                f"{spec_path.name!r}", "import it into the spec it was "
+                                "exported from (--spec)"))
+    if not same_language(xliff.source_language or "?", spec.brief.language):
+        raise UserError(Problem(file_place, "", f"translates from {xliff.source_language!r}, "
+                                f"but {shown_spec} is written in {spec.brief.language!r}",
+                                "export the texts again and have the new file translated"))
+    if not xliff.target_language:
+        raise UserError(Problem(file_place, "", "does not say which language it translates "
+                                "into (target-language)", "export the file again"))
+    target = checked_language(xliff.target_language, spec, file_place)
+    fields = localized_fields(spec)
+    texts = {text.field.key: text
+             for text in texts_for_language(spec, fields, target, shown_only=False)}
+    source_name = language_name(base_language(spec.brief.language))
+    problems: list[Problem] = []
+    accepted: list[tuple[TranslationText, str]] = []
+    seen: set[str] = set()
+    untranslated = 0
+    for unit in xliff.units:
+        text = texts.get(unit.key)
+        if unit.key in seen:
+            problems.append(Problem(unit.location, unit.key, "is in the file twice",
+                                    "keep one of the two"))
+            continue
+        seen.add(unit.key)
+        if text is None or text.source is None:
+            problems.append(Problem(unit.location, unit.key, f"{shown_spec} has no such "
+                                    f"text in {source_name} (removed or renamed since the "
+                                    "export?)", _export_again(spec_path, target)))
+            continue
+        source_xml, tags = tag_source(text.source)
+        if content_signature(unit.source) != content_signature(_source_element(source_xml)):
+            problems.append(Problem(
+                unit.location, unit.key, f"its {source_name} text has changed since this file "
+                f"was exported (now at {document.locate(text.field.path)})",
+                _export_again(spec_path, target)))
+            continue
+        if not unit.has_translation:
+            untranslated += 1
+            continue
+        try:
+            markup = _checked_translation(unit, text, tags)
+        except TagError as error:
+            problems.append(Problem(unit.location, unit.key, f"the translation {error.message}",
+                                    error.hint))
+            continue
+        accepted.append((text, markup))
+    if problems:
+        raise SpecError(problems)
+    book = RecordBook(document)
+    outputs, imported, records = _written_files(spec, document, book, fields, accepted, target)
+    if outputs:
+        write_atomically(outputs)
+    has_version = any(same_language(language, target) for language in
+                      [spec.brief.language, *(audience.language or spec.brief.language
+                                              for audience in spec.audiences)])
+    return ImportResult(spec_path, target, imported, records, untranslated, has_version)
+
+
+def translation_status(spec_path: Path, languages: list[str] | None = None
+                       ) -> tuple[BriefSpec, YamlDocument, list[LanguageStatus]]:
+    """Per language: the texts missing, out of date, and the number done.
+
+    Languages: those given, else every language the brief's versions or texts use.
+    """
+    document, spec = load_brief(spec_path)
+    fields = localized_fields(spec)
+    if languages:
+        wanted = [checked_language(language, spec, Location(spec_path, 1, 1))
+                  for language in languages]
+    else:
+        wanted = _languages_in_use(spec, fields)
+    book = RecordBook(document)
+    statuses = []
+    for language in wanted:
+        status = LanguageStatus(language, [], [], 0)
+        for text in texts_for_language(spec, fields, language):
+            if text.source is None and text.target is None:
+                status.missing.append(text)
+                continue
+            state = state_of(text, book.is_outdated(text))
+            if state == "missing":
+                status.missing.append(text)
+            elif state == "outdated":
+                status.outdated.append(text)
+            else:
+                status.done += 1
+        statuses.append(status)
+    return spec, document, statuses
+
+
+def load_brief(spec_path: Path) -> tuple[YamlDocument, BriefSpec]:
+    """The spec with its fact files, validated as `build` does."""
+    from briefgen.spec.includes import load_spec
+    from briefgen.spec.validate import validate_spec
+
+    document = load_spec(spec_path)
+    return document, validate_spec(document)
+
+
+def checked_language(tag: str, spec: BriefSpec, where: Location) -> str:
+    """A language a brief can be translated into, as its canonical tag (`fr`, `fr-CH`)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from briefgen.checks import RIGHT_TO_LEFT
+    from briefgen.locale_format import is_known_language
+    from briefgen.spec.models import LanguageTag
+
+    try:
+        canonical: str = TypeAdapter(LanguageTag).validate_python(tag)
+    except ValidationError:
+        raise UserError(Problem(where, "", f"{tag!r} is not a language tag",
+                                "use a tag such as fr, ru, az or fr-CH")) from None
+    if not is_known_language(canonical):
+        raise UserError(Problem(where, "", f"unknown language code {canonical!r}",
+                                "use a BCP 47 tag such as fr, ru or az"))
+    if base_language(canonical) in RIGHT_TO_LEFT:
+        raise UserError(Problem(where, "", f"{canonical!r} is written right to left, which "
+                                "briefgen cannot lay out yet",
+                                "translate the brief into a left-to-right language"))
+    if same_language(canonical, spec.brief.language):
+        raise UserError(Problem(where, "", f"the brief is written in {spec.brief.language!r} "
+                                f"(brief.language): its texts are the ones translated",
+                                "choose another language, e.g. --to fr"))
+    # A regional tag no version uses is stored under its language (`fr-FR` as `fr`), as
+    # specs write it; a region a version is printed in keeps its own key (`fr-CH`).
+    regions = {audience.language for audience in spec.audiences}
+    return canonical if canonical in regions else base_language(canonical)
+
+
+def _export_unit(spec: BriefSpec, document: YamlDocument, text: TranslationText,
+                 outdated: bool, target: str) -> ExportUnit:
+    assert text.source is not None
+    source_xml, tags = tag_source(text.source)
+    location = document.locate(text.field.path)
+    relative = Path(os.path.relpath(location.file.resolve(), document.path.resolve().parent))
+    notes = [f"{document.describe(text.field.path)}, {relative.as_posix()} line "
+             f"{location.line}. At most {text.field.max_length:,} characters, tags included."]
+    if text.field.audience is not None:
+        notes.append("Printed only on the version for the "
+                     f"{spec.audiences[text.field.audience].name}.")
+    if text.field.quote_words is not None:
+        notes.append("The translation printed under a quote, which keeps its own words.")
+    notes += [_describe_tag(spec, tag) for tag in tags.values()]
+    if outdated and text.target is not None:
+        notes.append(f"Out of date: the {language_name(target)} text below was made from an "
+                     f"earlier {language_name(base_language(spec.brief.language))} text. "
+                     f"Update it: {text.target}")
+    return ExportUnit(key=text.field.key, source=source_xml, file=relative.as_posix(),
+                      line=location.line, note="\n".join(notes),
+                      max_length=text.field.max_length)
+
+
+def _describe_tag(spec: BriefSpec, tag: Tag) -> str:
+    """`Tag 2 ([@displaced]) prints the figure 800,000: former displaced people ...`."""
+    from briefgen.inline import Cite, SourceCite
+    from briefgen.locale_format import format_number
+
+    node = tag.node
+    described = tag.describe()
+    described = described[0].upper() + described[1:]
+    if isinstance(node, Cite):
+        stat = next((stat for stat in spec.stats if stat.id == node.stat_id), None)
+        if stat is not None:
+            value = format_number(stat.value, stat.format, spec.brief.language, stat.decimals)
+            label = _in_language(stat.label, spec.brief.language)
+            return f"{described} prints the figure {value} ({label}) and its note number."
+    if isinstance(node, SourceCite):
+        source = next((source for source in spec.sources if source.id == node.source_id), None)
+        if source is not None:
+            return f"{described} prints the note number of the source “{source.title}”."
+    if tag.wraps_words:
+        return f"{described}: translate the words inside it."
+    return f"{described}."
+
+
+def _in_language(value: str | dict[str, str], language: str) -> str:
+    if isinstance(value, dict):
+        chosen = pick_language(value, language)
+        return value[chosen] if chosen else next(iter(value.values()))
+    return value
+
+
+def _checked_translation(unit: ImportUnit, text: TranslationText, tags: dict[str, Tag]) -> str:
+    """The unit's translation as markup, within the field's limits; `TagError` otherwise."""
+    assert unit.target is not None
+    markup = unicodedata.normalize("NFC", markup_from_target(unit.target, tags))
+    unsafe = unsafe_character(markup)
+    if unsafe is not None:
+        raise TagError(f"contains {describe_character(unsafe)}, which cannot be printed",
+                       "delete it in the translation tool; it usually arrives invisibly")
+    if len(markup) > text.field.max_length:
+        raise TagError(f"is {len(markup):,} characters long; this text takes at most "
+                       f"{text.field.max_length:,}", "shorten the translation")
+    return markup
+
+
+def _written_files(spec: BriefSpec, document: YamlDocument, book: RecordBook,
+                   fields: list[LocalizedField], accepted: list[tuple[TranslationText, str]],
+                   target: str) -> tuple[list[OutputFile], dict[Path, int], list[Path]]:
+    """The new contents of every YAML file and record the translations change."""
+    changes: dict[Path, list[TextChange]] = {}
+    recorded: dict[Path, dict[tuple[str, str], Record]] = {}
+    source_key = base_language(spec.brief.language)
+    for text, markup in accepted:
+        assert text.source is not None
+        file = book.file_of(text.field)
+        language = text.target_key or target
+        recorded.setdefault(file, {})[(text.field.key, language)] = Record(
+            text_hash(text.source), text_hash(markup))
+        if markup != text.target:
+            changes.setdefault(file, []).append(TextChange(
+                _local_path(document, text.field.path), language, markup,
+                source_key if isinstance(text.field.value, str) else None))
+    outputs: list[OutputFile] = []
+    imported: dict[Path, int] = {}
+    for file, file_changes in changes.items():
+        raw = file.read_bytes()
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        old_text = raw[len(bom):].decode("utf-8")
+        try:
+            new_text = write_translations(old_text, file, file_changes)
+        except UnwritableChange as error:
+            merged = next((text.field.path for text, _ in accepted
+                           if book.file_of(text.field) == file
+                           and _local_path(document, text.field.path) == error.path), ())
+            raise UserError(Problem(
+                document.locate(merged), format_field_path(error.path),
+                f"cannot write the {target} translation here without changing other text of "
+                f"the file ({error.reason}); nothing was written",
+                f"add it by hand as  {target}: ...  or report this file to briefgen's "
+                "maintainers")) from None
+        outputs.append(OutputFile(file, bom + new_text.encode("utf-8")))
+        imported[file] = len(file_changes)
+    written_records = []
+    for file, entries in recorded.items():
+        records = _updated_records(book.records(file), entries, book, fields, file)
+        newline = "\r\n" if b"\r\n" in file.read_bytes() else "\n"
+        content = format_records(records, file, newline).encode("utf-8")
+        path = record_path(file)
+        if not path.is_file() or path.read_bytes() != content:
+            outputs.append(OutputFile(path, content))
+            written_records.append(path)
+    return outputs, imported, written_records
+
+
+def _updated_records(old: Records, entries: dict[tuple[str, str], Record], book: RecordBook,
+                     fields: list[LocalizedField], file: Path) -> Records:
+    """The record of one file after an import, in the order of its fields. Entries of fields
+    or languages the file no longer has are dropped."""
+    records: Records = {}
+    for item in fields:
+        if book.file_of(item) != file:
+            continue
+        languages = set(item.value) if isinstance(item.value, dict) else set()
+        languages |= {language for key, language in entries if key == item.key}
+        merged = {language: record for language, record in old.get(item.key, {}).items()
+                  if language in languages}
+        merged.update({language: record for (key, language), record in entries.items()
+                       if key == item.key})
+        if merged:
+            records[item.key] = dict(sorted(merged.items()))
+    return records
+
+
+def _local_path(document: YamlDocument, path: FieldPath) -> FieldPath:
+    """A merged spec's path as written in its own file: a fact file's `stats[0]`."""
+    local = document.local_names.get(tuple(path[:2]))
+    return (*local, *path[2:]) if local is not None else path
+
+
+def _spec_beside(xliff_path: Path, original: str) -> Path:
+    """The spec an XLIFF file names, looked for beside it (never elsewhere)."""
+    name = Path(original).name
+    if not original or name != original or not name.endswith((".yaml", ".yml")):
+        raise UserError(Problem(xliff_path, "", "does not name the spec it was made for",
+                                "name it: briefgen translate import FILE --spec SPEC"))
+    candidate = xliff_path.parent / name
+    if not candidate.is_file():
+        raise UserError(Problem(xliff_path, "", f"was made for {name}, which is not beside it",
+                                f"name the spec: briefgen translate import "
+                                f"{display_path(xliff_path)} --spec briefs/{name}"))
+    return candidate
+
+
+def _source_element(source_xml: str) -> ET.Element:
+    root, _ = parse_xml(f'<source xmlns="{XLIFF_NAMESPACE}">{source_xml}</source>'.encode(),
+                        Path("source"))
+    return root
+
+
+def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, target: str) -> None:
+    """An earlier export may have come back translated: never write over a translation that
+    is not in the spec yet."""
+    if not path.exists():
+        return
+    try:
+        existing = read_xliff(path)
+    except UserError:
+        raise UserError(Problem(path, "", "exists and is not a translation file briefgen "
+                                "can read", "delete it, or write elsewhere with --out FILE")
+                        ) from None
+    texts = {text.field.key: text for text in texts_for_language(
+        spec, localized_fields(spec), target, shown_only=False)}
+    for unit in existing.units:
+        text = texts.get(unit.key)
+        if not unit.has_translation:
+            continue
+        try:
+            imported = (text is not None and text.source is not None and text.target ==
+                        _checked_translation(unit, text, tag_source(text.source)[1]))
+        except TagError:
+            imported = False
+        if not imported:
+            raise UserError(Problem(
+                path, "", "holds translations that are not in the spec yet",
+                f"import them first: briefgen translate import {display_path(path)}  (or "
+                "write elsewhere with --out FILE)"))
+
+
+def _export_again(spec_path: Path, target: str) -> str:
+    return (f"export again (briefgen translate export {display_path(spec_path)} --to "
+            f"{target}) and have the new file translated; the tool's memory reuses what is "
+            "unchanged")
+
+
+def _languages_in_use(spec: BriefSpec, fields: list[LocalizedField]) -> list[str]:
+    """Languages of the brief's versions, then of its texts, without the brief's own."""
+    found: list[str] = []
+    candidates = [audience.language for audience in spec.audiences if audience.language]
+    for item in fields:
+        if isinstance(item.value, dict):
+            candidates += list(item.value)
+    for language in candidates:
+        base = base_language(language)
+        if not same_language(base, spec.brief.language) and base not in found:
+            found.append(base)
+    return found

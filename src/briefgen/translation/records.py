@@ -1,0 +1,194 @@
+"""Which source text each translation was made from, kept beside the file it describes.
+
+`briefs/masg-2025.translations.yaml` describes `briefs/masg-2025.yaml`, and
+`briefs/facts/azerbaijan.translations.yaml` the fact file, so every brief that includes the
+fact file sees the same record. `briefgen translate import` writes them; they are committed
+with the spec. For each field and language a record holds two fingerprints: of the source
+text the translation was made from, and of the translation itself.
+
+A translation is out of date when its source text has changed since. A translation edited
+after it was recorded no longer matches its record: like any translation made by hand, it
+counts as done, because the person who edited it has seen the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from briefgen.errors import Location, Problem, SpecError, display_path
+from briefgen.spec.loader import YamlDocument, load_yaml
+from briefgen.spec.models import BriefSpec
+from briefgen.translation.texts import (
+    LocalizedField,
+    TranslationText,
+    language_name,
+    localized_fields,
+    same_language,
+    text_hash,
+)
+from briefgen.view import pick_language
+
+RECORD_SUFFIX = ".translations.yaml"
+RULE = "translation-outdated"
+_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+
+
+@dataclass(frozen=True)
+class Record:
+    """Fingerprints (`text_hash`) of a translation's source text and of the translation."""
+
+    source: str
+    translation: str
+
+    def is_outdated(self, source: str, translation: str) -> bool:
+        """The recorded translation is still there, but its source text has changed."""
+        return self.translation == text_hash(translation) and self.source != text_hash(source)
+
+
+# field key -> language -> record
+Records = dict[str, dict[str, Record]]
+
+
+def record_path(yaml_path: Path) -> Path:
+    """`masg-2025.translations.yaml` for `masg-2025.yaml`."""
+    return yaml_path.with_name(yaml_path.stem + RECORD_SUFFIX)
+
+
+def read_records(yaml_path: Path) -> Records:
+    """The record of the translations in `yaml_path`; empty when it has none.
+
+    Read with briefgen's strict loader; a malformed entry is a `SpecError` at its line.
+    """
+    path = record_path(yaml_path)
+    if not path.is_file():
+        return {}
+    document = load_yaml(path)
+    data = document.data
+    if data is None:
+        return {}
+    problems: list[Problem] = []
+    records: Records = {}
+    if not isinstance(data, dict):
+        raise SpecError(_malformed(document, ()))
+    for key, languages in data.items():
+        if not isinstance(languages, dict):
+            problems.append(_malformed(document, (key,)))
+            continue
+        for language, entry in languages.items():
+            fingerprints = (entry.get("source"), entry.get("translation")) if isinstance(
+                entry, dict) else (None, None)
+            if not all(isinstance(value, str) and _FINGERPRINT.match(value)
+                       for value in fingerprints):
+                problems.append(_malformed(document, (key, language)))
+                continue
+            records.setdefault(key, {})[language] = Record(*fingerprints)  # type: ignore[arg-type]
+    if problems:
+        raise SpecError(problems)
+    return records
+
+
+def format_records(records: Records, described: Path, newline: str = "\n") -> str:
+    """The text of a record file, in the order of `records`."""
+    lines = [
+        f"# Which source text each translation in {described.name} was made from, written by",
+        "# `briefgen translate import`. Commit it with that file: `briefgen check` and",
+        "# `briefgen translate status` use it to find translations whose source text has",
+        "# changed since. A translation edited by hand after it was recorded counts as done.",
+    ]
+    for key, languages in records.items():
+        lines.append(f"{key}:")
+        for language, record in languages.items():
+            lines.append(f"  {language}: {{source: {record.source}, "
+                         f"translation: {record.translation}}}")
+    return newline.join(lines) + newline
+
+
+class RecordBook:
+    """The translation records of a spec and of its fact files, read when first asked for."""
+
+    def __init__(self, document: YamlDocument) -> None:
+        self.document = document
+        self._by_file: dict[Path, Records] = {}
+        self._resolved: dict[Path, Path] = {}
+
+    def file_of(self, field: LocalizedField) -> Path:
+        """The YAML file a field is written in (resolved)."""
+        written = self.document.locate(field.path).file
+        if written not in self._resolved:
+            self._resolved[written] = written.resolve()
+        return self._resolved[written]
+
+    def records(self, yaml_path: Path) -> Records:
+        if yaml_path not in self._by_file:
+            self._by_file[yaml_path] = read_records(yaml_path)
+        return self._by_file[yaml_path]
+
+    def record(self, field: LocalizedField, language: str) -> Record | None:
+        return self.records(self.file_of(field)).get(field.key, {}).get(language)
+
+    def is_outdated(self, text: TranslationText) -> bool:
+        """Whether the translation in `text` was made from an earlier source text."""
+        if text.source is None or text.target is None or text.target_key is None:
+            return False
+        record = self.record(text.field, text.target_key)
+        return record is not None and record.is_outdated(text.source, text.target)
+
+
+def outdated_translations(spec: BriefSpec, document: YamlDocument) -> list[Problem]:
+    """`briefgen check`'s `translation-outdated` rule: a warning at every translation whose
+    source text has changed since it was translated (per the records beside the files).
+
+    Costs a file lookup per spec and fact file when no record exists.
+    """
+    files = [document.path, *document.included]
+    if not any(record_path(file).is_file() for file in files):
+        return []
+    book = RecordBook(document)
+    problems: list[Problem] = []
+    readable: set[Path] = set()
+    for file in files:
+        try:
+            book.records(file.resolve())
+            readable.add(file.resolve())
+        except SpecError as error:
+            problems += [replace(problem, rule=RULE, severity="warning",
+                                 hint="fix or delete this file: until then, translations of "
+                                 f"{file.name} are not checked for being out of date")
+                         for problem in error.problems]
+    source_language = spec.brief.language
+    source_name = language_name(source_language.split("-")[0])
+    spec_name = display_path(document.path)
+    for field in localized_fields(spec):
+        value = field.value
+        if not isinstance(value, dict) or book.file_of(field) not in readable:
+            continue
+        if field.quote_words is not None:
+            words, spoken = field.quote_words
+            source_key, source = None, words if same_language(spoken, source_language) else None
+        else:
+            source_key = pick_language(value, source_language)
+            source = value[source_key] if source_key else None
+        if source is None:
+            continue
+        for language, translation in value.items():
+            record = book.record(field, language) if language != source_key else None
+            if record is None or not record.is_outdated(source, translation):
+                continue
+            path = (*field.path, language)
+            problems.append(Problem(
+                document.locate(path), document.describe(path),
+                f"{language} text of {document.describe(field.path)} was translated from an "
+                f"earlier {source_name} text",
+                f"update it (an edited translation counts as done), or have it translated "
+                f"again: briefgen translate export {spec_name} --to {language}",
+                rule=RULE, severity="warning"))
+    return problems
+
+
+def _malformed(document: YamlDocument, path: tuple[str, ...]) -> Problem:
+    location: Location = document.locate(path)
+    return Problem(location, ".".join(path), "is not a translation record entry",
+                   "entries read  fr: {source: <16 hex digits>, translation: <16 hex digits>};"
+                   " `briefgen translate import` writes them", rule=RULE)
