@@ -1,12 +1,16 @@
-"""briefgen benchmark: prints the speed and memory figures the README reports.
+"""briefgen benchmark: speed and memory as ratios to a plain hand-written program.
 
-Run with `make benchmark` (or `.venv/bin/python benchmarks/bench.py`). Not part of the test run:
-timings depend on the machine and on what else it is doing, so they are reported, not asserted.
+Run with `make benchmark` (or `.venv/bin/python benchmarks/bench.py`). Not part of the tests:
+machines' speed drifts by 2x from one day to the next, so every figure is measured side by
+side with the floor, a plain typer + PyYAML + Jinja2 + reportlab + python-docx program that
+builds a similar one-pager with no checks and no fitting (`--floor`, by default
+`../shared/bench/`), and reported as a ratio next to the absolute figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -15,71 +19,73 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "briefs" / "masg-2025.yaml"
 BRIEFGEN = [sys.executable, "-m", "briefgen"]
+TARGETS = {  # ratio to the floor; "max" means lower is better
+    "in_process": ("one brief in process (PDF + DOCX, fitting)", 0.5, "max"),
+    "cold": ("`briefgen build briefs/masg-2025.yaml`, five audiences, cold", 1.2, "max"),
+    "batch": ("batch of 200 briefs on all cores, briefs per second", 3.5, "min"),
+    "help": ("`briefgen --help`", 0.15, "max"),
+}
 
 
-def in_process(repeats: int) -> None:
+def timed(command: list[str], cwd: Path | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, cwd=cwd, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def alternate(first: Callable[[], float], second: Callable[[], float], rounds: int
+              ) -> tuple[list[float], list[float]]:
+    """Run two measurements in turn, so that a slow minute affects both alike."""
+    ones, others = [], []
+    for _ in range(rounds):
+        ones.append(first())
+        others.append(second())
+    return ones, others
+
+
+def briefgen_per_brief(repeats: int, audience: int = 0) -> dict[str, float]:
+    """Median milliseconds of one audience's brief in process, by stage, after warm-up."""
     from briefgen.build import render_brief
     from briefgen.spec.includes import load_spec
     from briefgen.spec.validate import validate_spec
     from briefgen.template import load_template
 
     stages: dict[str, list[float]] = {}
-    totals: list[float] = []
     out = Path(tempfile.mkdtemp())
     for run in range(repeats + 3):  # the first runs warm caches (fonts, templates, imports)
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        mark = time.perf_counter()
         document = load_spec(EXAMPLE)
-        timings["load"] = time.perf_counter() - mark
-        mark = time.perf_counter()
         spec = validate_spec(document)
-        timings["validate"] = time.perf_counter() - mark
         template = load_template(spec.brief.template, EXAMPLE)
-        brief = render_brief(spec, template, document, 0, out, timings)
-        total = time.perf_counter() - started
+        timings["read"] = time.perf_counter() - started
+        render_brief(spec, template, document, audience, out)
+        timings["total"] = time.perf_counter() - started
         if run >= 3:
-            totals.append(total)
             for stage, seconds in timings.items():
-                stages.setdefault(stage, []).append(seconds)
+                stages.setdefault(stage, []).append(seconds * 1000)
     shutil.rmtree(out)
-    print(f"One brief (EU audience), PDF + DOCX in process, median of {repeats} after warm-up:")
-    for stage, values in stages.items():
-        print(f"  {stage:<10} {statistics.median(values) * 1000:7.1f} ms")
-    print(f"  {'total':<10} {statistics.median(totals) * 1000:7.1f} ms"
-          f"   (fit passes: {brief.fit.passes}, fit: {brief.fit.describe()})")
+    return {stage: statistics.median(values) for stage, values in stages.items()}
 
 
-def whole_command(repeats: int) -> None:
-    audiences = EXAMPLE.read_text(encoding="utf-8").count("\n  - id: ", EXAMPLE.read_text(
-        encoding="utf-8").index("\naudiences:"))
-    for label, selection in ((f"all {audiences} audiences", []),
-                             ("3 audiences: -a eu -a us -a be",
-                              ["-a", "eu", "-a", "us", "-a", "be"])):
-        times = []
-        with tempfile.TemporaryDirectory() as out:
-            for _ in range(repeats):
-                started = time.perf_counter()
-                subprocess.run([*BRIEFGEN, "build", "-q", "--force", "-o", out, str(EXAMPLE),
-                                *selection], check=True, stderr=subprocess.DEVNULL)
-                times.append(time.perf_counter() - started)
-        print(f"`briefgen build briefs/masg-2025.yaml` ({label}), whole command, new process "
-              f"each time: median {statistics.median(times):.2f} s, best {min(times):.2f} s "
-              f"of {repeats}")
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        subprocess.run([*BRIEFGEN, "--help"], check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    print(f"`briefgen --help`: median {statistics.median(times):.2f} s")
+def floor_per_brief(floor: Path, repeats: int) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        run = subprocess.run([sys.executable, str(floor / "floor.py"), "loop",
+                              str(floor / "floor-brief.yaml"), out, "-n", str(repeats),
+                              "--font", "dejavu"], check=True, capture_output=True, text=True)
+    return float(json.loads(run.stdout)["total"]["median"])
 
 
-def batch(count: int, jobs: int) -> None:
+def batch_rate(count: int) -> tuple[float, float]:
+    """Briefs per second for `count` one-audience specs, and the peak memory (MB) of any
+    process of the command."""
     text = EXAMPLE.read_text(encoding="utf-8")
     head, _, _ = text.partition("\naudiences:\n")
     with tempfile.TemporaryDirectory() as folder:
@@ -89,27 +95,66 @@ def batch(count: int, jobs: int) -> None:
         for number in range(count):
             variant = head.replace("id: masg-2025", f"id: masg-2025-copy-{number:03d}", 1)
             (specs / f"copy-{number:03d}.yaml").write_text(variant + "\n", encoding="utf-8")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        started = time.perf_counter()
-        subprocess.run([*BRIEFGEN, "build", "-q", "--force", "-j", str(jobs), "-o",
-                        str(Path(folder) / "out"), str(specs)], check=True,
-                       stderr=subprocess.DEVNULL)
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(f"Batch of {count} briefs on {jobs} processes: {seconds:.2f} s, "
-          f"{count / seconds:.1f} briefs/s; peak memory of one process "
-          f"{max(peak, before) / 1024:.0f} MB (x{jobs} workers + parent)")
+        seconds = timed([*BRIEFGEN, "build", "-q", "--force", "-o", str(Path(folder) / "out"),
+                         str(specs)])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return count / seconds, peak
+
+
+def report(key: str, ratio: float, detail: str) -> None:
+    label, target, kind = TARGETS[key]
+    met = ratio <= target if kind == "max" else ratio >= target
+    sign = "≤" if kind == "max" else "≥"
+    print(f"  {label}: {ratio:.2f}x the floor (target {sign} {target}x: "
+          f"{'met' if met else 'missed'}); {detail}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--floor", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     arguments = parser.parse_args()
-    in_process(arguments.repeats)
-    whole_command(max(3, arguments.repeats // 3))
-    batch(arguments.batch, arguments.jobs)
+    floor = arguments.floor
+    if not (floor / "floor.py").is_file():
+        sys.exit(f"no floor program at {floor}/floor.py; give its folder with --floor")
+    floor_build = [sys.executable, str(floor / "floor.py"), "build",
+                   str(floor / "floor-brief.yaml"), tempfile.mkdtemp(), "--font", "dejavu"]
+
+    print("Ratios to the floor, measured side by side (medians):")
+    ours, theirs = [], []
+    for _ in range(3):
+        stages = briefgen_per_brief(arguments.repeats)
+        ours.append(stages["total"])
+        theirs.append(floor_per_brief(floor, arguments.repeats))
+    mine, floor_ms = statistics.median(ours), statistics.median(theirs)
+    report("in_process", mine / floor_ms,
+           f"{mine:.1f} ms per brief (EU version) against {floor_ms:.1f} ms")
+
+    with tempfile.TemporaryDirectory() as out:
+        command = [*BRIEFGEN, "build", "-q", "--force", "-o", out, str(EXAMPLE)]
+        cold, floor_cold = alternate(lambda: timed(command), lambda: timed(floor_build),
+                                     arguments.rounds)
+    ratio = statistics.median(a / b for a, b in zip(cold, floor_cold, strict=True))
+    report("cold", ratio, f"{statistics.median(cold):.2f} s against "
+           f"{statistics.median(floor_cold):.2f} s for the floor's one brief")
+
+    rate, peak = batch_rate(arguments.batch)
+    floor_rate = 1000 / floor_ms
+    report("batch", rate / floor_rate, f"{rate:.1f} briefs/s on {os.cpu_count()} cores "
+           f"against {floor_rate:.1f}/s in the floor's process; peak memory of one process "
+           f"{peak:.0f} MB (target < 250 MB)")
+
+    helps, floor_runs = alternate(lambda: timed([*BRIEFGEN, "--help"]),
+                                  lambda: timed(floor_build), arguments.rounds)
+    ratio = statistics.median(a / b for a, b in zip(helps, floor_runs, strict=True))
+    report("help", ratio, f"{statistics.median(helps):.3f} s against "
+           f"{statistics.median(floor_runs):.2f} s for the floor's whole process")
+
+    stages = briefgen_per_brief(arguments.repeats)
+    print("One brief in process, by stage (ms): " + ", ".join(
+        f"{stage} {value:.1f}" for stage, value in stages.items()))
 
 
 if __name__ == "__main__":
