@@ -591,3 +591,54 @@ def test_a_warning_from_a_fact_file_shared_by_several_specs_is_printed_once() ->
     assert result.stderr.count("source 'newsmax-2025' has no url") == 1, result.stderr
     # A warning about each spec's own text is still given for each spec.
     assert result.stderr.count("no consent recorded for the quote") == 2, result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages a first user met
+
+
+def test_a_mistyped_audience_is_suggested_and_nothing_claims_files_were_not_written() -> None:
+    write("spec.yaml", spec_text(audiences=AUDIENCES + "  - id: japan\n    name: Japan\n"))
+    assert build("spec.yaml").exit_code == 0
+    result = build("spec.yaml", "--audience", "japn", "--audience", "us")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "spec.yaml: audiences: no audience with id japn" in lines, result.stderr
+    assert "    hint: did you mean japan? known: us, eu, japan" in lines, result.stderr
+    assert "nothing was written" not in result.stderr  # the us version is listed as unchanged
+    assert summary_line(result).startswith("0 briefs built, 1 unchanged, 0 failed in ")
+
+
+def test_a_missing_logo_is_reported_once_for_all_audiences() -> None:
+    write("spec.yaml", replace_once(spec_text(), "    organization: Example Coalition",
+                                    "    organization: Example Coalition\n    logo: logo.png"))
+    result = build("spec.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.count("no image file at 'logo.png'") == 1, result.stderr
+    assert result.stderr.count("not built") == 1, result.stderr
+
+
+def test_editing_a_cover_note_of_the_template_rebuilds_the_brief() -> None:
+    """Template subfolders (email/) are inputs too."""
+    local_template()
+    write("spec.yaml", replace_once(spec_text(), "  date: 2025-03-24\n",
+                                    "  date: 2025-03-24\n  template: local\n"))
+    assert build("spec.yaml").exit_code == 0
+    note = Path("templates/local/email/en.txt.j2")
+    note.write_text(note.read_text(encoding="utf-8") + "\nP.S. See you in Geneva.\n",
+                    encoding="utf-8")
+    again = build("spec.yaml")
+    assert summary_line(again).startswith("2 briefs built, 0 unchanged"), again.output
+
+
+def test_check_names_each_long_part_with_its_line() -> None:
+    from test_build import overlong_spec
+
+    text, body_lines = overlong_spec()
+    write("spec.yaml", text)
+    result = runner.invoke(app, ["check", "spec.yaml"])
+    assert result.exit_code == 1
+    named = re.findall(r"sections\[(\d)\]\.body \(line (\d+)\)", result.stdout)
+    assert named, result.stdout
+    for index, line in named:
+        assert int(line) == body_lines[int(index)], result.stdout
