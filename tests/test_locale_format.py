@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from babel.dates import format_date
 
-from briefgen.locale_format import format_date_range, format_long_date, format_number
+from briefgen.locale_format import (
+    babel_locale,
+    format_date_range,
+    format_long_date,
+    format_number,
+)
 
 NBSP = "\u00a0"
 
@@ -45,14 +52,32 @@ def test_formatted_numbers_never_wrap(language: str, value: float, style: str,
     assert "\u202f" not in text  # the shipped font has no narrow no-break space
 
 
+NNBSP = "\u202f"
+
+
 @pytest.mark.parametrize(("start", "end", "language", "expected"), [
     ((2025, 4, 9), (2025, 4, 11), "en-GB", "9–11 April 2025"),
     ((2025, 4, 9), (2025, 4, 11), "en", "9–11 April 2025"),
     ((2025, 4, 9), (2025, 4, 11), "en-US", "April 9–11, 2025"),
     ((2025, 4, 9), (2025, 4, 11), "fr", "9–11 avril 2025"),
+    ((2025, 4, 9), (2025, 4, 11), "fr-CH", "9–11 avril 2025"),
+    # Russian: CLDR's em dash, the month in the genitive, "г." kept with the year.
+    ((2025, 4, 9), (2025, 4, 11), "ru", f"9—11 апреля 2025{NBSP}г."),
+    ((2025, 4, 9), (2025, 4, 11), "az", "9–11 aprel 2025"),
+    ((2025, 4, 9), (2025, 4, 11), "de-CH", "9.–11. April 2025"),
+    ((2025, 4, 9), (2025, 4, 11), "es", "9–11 de abril de 2025"),
     ((2025, 3, 30), (2025, 4, 2), "en-GB", "30 March – 2 April 2025"),
     ((2025, 3, 30), (2025, 4, 2), "en-US", "March 30 – April 2, 2025"),
+    ((2025, 3, 30), (2025, 4, 2), "fr", "30 mars – 2 avril 2025"),
+    ((2025, 3, 30), (2025, 4, 2), "ru", f"30 марта — 2 апреля 2025{NBSP}г."),
+    ((2025, 3, 30), (2025, 4, 2), "az", "30 mart – 2 aprel 2025"),
+    ((2025, 3, 30), (2025, 4, 2), "de-CH", "30. März – 2. April 2025"),
     ((2025, 12, 30), (2026, 1, 2), "en-GB", "30 December 2025 – 2 January 2026"),
+    ((2025, 12, 30), (2026, 1, 2), "en-US", "December 30, 2025 – January 2, 2026"),
+    ((2025, 12, 30), (2026, 1, 2), "fr", "30 décembre 2025 – 2 janvier 2026"),
+    ((2025, 12, 30), (2026, 1, 2), "ru",
+     f"30 декабря 2025{NBSP}г. — 2 января 2026{NBSP}г."),
+    ((2025, 12, 30), (2026, 1, 2), "de-CH", "30. Dezember 2025 – 2. Januar 2026"),
     ((2025, 4, 9), None, "en-GB", "9 April 2025"),
     ((2025, 4, 9), (2025, 4, 9), "en-US", "April 9, 2025"),
 ])
@@ -62,14 +87,19 @@ def test_format_date_range(start: tuple[int, int, int], end: tuple[int, int, int
                              language) == expected
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    ((2025, 4, 9), (2025, 4, 11), "9.–11. April 2025"),
-    ((2025, 3, 30), (2025, 4, 2), "30. März – 2. April 2025"),
-])
-def test_german_date_ranges_keep_the_day_dots(start: tuple[int, int, int],
-                                              end: tuple[int, int, int], expected: str) -> None:
-    # German writes days as ordinals ("9. April"); CLDR's long date pattern says so.
-    assert format_date_range(dt.date(*start), dt.date(*end), "de") == expected
+@pytest.mark.parametrize("language", ["en", "en-US", "fr", "ru", "az", "de-CH", "uk", "pl"])
+@pytest.mark.parametrize(("start", "end"), [((2025, 4, 9), (2025, 4, 11)),
+                                            ((2025, 3, 30), (2025, 4, 2))])
+def test_date_ranges_spell_out_months_and_keep_their_days_together(
+        language: str, start: tuple[int, int, int], end: tuple[int, int, int]) -> None:
+    """Months as the page's other dates write them, never abbreviated; no thin or narrow
+    spaces, at which Word would break a line where the PDF does not."""
+    text = format_date_range(dt.date(*start), dt.date(*end), language)
+    month = format_date(dt.date(*end), "MMMM", locale=babel_locale(language))
+    assert month in text, (text, month)
+    assert "\u2009" not in text and NNBSP not in text
+    if start[1] == end[1]:
+        assert re.search(r"\d\.?[–—]\d", text), text
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -78,3 +108,19 @@ def test_german_date_ranges_keep_the_day_dots(start: tuple[int, int, int],
 ])
 def test_format_long_date(language: str, expected: str) -> None:
     assert format_long_date(dt.date(2025, 3, 24), language) == expected
+
+
+@pytest.mark.parametrize(("value", "language", "decimals", "expected"), [
+    (2025, "en", None, "2025"),
+    (2025, "fr", None, "2025"),
+    (2025, "ru", None, "2025"),
+    (1325, "en-US", None, "1325"),
+    (12345678, "en", None, "12345678"),  # no grouping
+    (12.345, "en", None, "12.345"),  # no rounding
+    (12.345, "fr", None, "12,345"),
+    (3.5, "en", 2, "3.50"),
+])
+def test_plain_numbers_are_neither_grouped_nor_rounded(value: float, language: str,
+                                                       decimals: int | None,
+                                                       expected: str) -> None:
+    assert format_number(value, "plain", language, decimals) == expected
