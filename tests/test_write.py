@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+if sys.platform != "win32":
+    import resource
+    import signal
 
 from briefgen.errors import UserError
 from briefgen.write import OutputFile, write_atomically
@@ -60,13 +66,34 @@ def test_replaces_existing_files(out: Path) -> None:
     assert snapshot(out) == {"brief.docx": b"new docx", "brief.pdf": b"new pdf"}
 
 
-@pytest.mark.parametrize("failing_write", [1, 2], ids=["first-file", "second-file"])
-def test_failed_data_write_changes_nothing(out: Path, monkeypatch: pytest.MonkeyPatch,
-                                           failing_write: int) -> None:
+@contextlib.contextmanager
+def files_limited_to(size: int) -> Iterator[None]:
+    """Make the system refuse to write any file beyond `size` bytes, as a full disk would.
+
+    Why a resource limit rather than a patched function: the write itself fails, inside the
+    operating system, however write_atomically happens to write.
+    """
+    previous_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    # Past the limit the system sends SIGXFSZ, which would end the test run; ignored, the
+    # write fails with EFBIG instead.
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, previous_limit[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, previous_limit)
+        signal.signal(signal.SIGXFSZ, previous_handler)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are a POSIX feature")
+@pytest.mark.parametrize("failing_file", [0, 1], ids=["first-file", "second-file"])
+def test_failed_data_write_changes_nothing(out: Path, failing_file: int) -> None:
+    files = new_files(out)
+    # The failing file holds more than the system lets a file hold; the other fits.
+    files[failing_file] = OutputFile(files[failing_file].path, b"x" * 4096)
     before = snapshot(out)
-    monkeypatch.setattr(os, "chmod", fail_on_call(failing_write, os.chmod))
-    with pytest.raises(UserError, match="cannot write output"):
-        write_atomically(new_files(out))
+    with files_limited_to(1024), pytest.raises(UserError, match="cannot write output"):
+        write_atomically(files)
     assert snapshot(out) == before  # old files intact, no .tmp files left behind
 
 
