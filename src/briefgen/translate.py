@@ -94,8 +94,9 @@ def import_command(
     from briefgen.translation.exchange import import_translation
     from briefgen.translation.texts import language_name
 
-    result: ImportResult = _reporting_errors(lambda: import_translation(file, spec),
-                                             f"{file}: not imported; nothing was written")
+    result: ImportResult = _reporting_errors(
+        lambda: import_translation(file, spec),
+        f"{display_path(file)}: not imported; nothing was written")
     name = language_name(result.language)
     count = sum(result.imported.values())
     if count:

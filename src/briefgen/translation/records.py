@@ -166,7 +166,8 @@ def outdated_translations(spec: BriefSpec, document: YamlDocument) -> list[Probl
             continue
         if field.quote_words is not None:
             words, spoken = field.quote_words
-            source_key, source = None, words if same_language(spoken, source_language) else None
+            source_key = None
+            source = words if same_language(spoken or source_language, source_language) else None
         else:
             source_key = pick_language(value, source_language)
             source = value[source_key] if source_key else None

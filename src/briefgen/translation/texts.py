@@ -53,7 +53,8 @@ class LocalizedField:
     max_length: int
     audience: int | None  # the audience whose version alone shows it; None: the brief's own
     shown: bool  # printed on some version of the page
-    quote_words: tuple[str, str] | None = None  # a quote's translation: (words, their language)
+    # A quote's translation: the words it translates, and their `language` if given.
+    quote_words: tuple[str, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def localized_fields(spec: BriefSpec) -> list[LocalizedField]:
             if limit is not None:
                 words = None
                 if isinstance(model, Quote) and name == "translation":
-                    words = (model.text, model.language or spec.brief.language)
+                    words = (model.text, model.language)
                 elif value is None:
                     continue  # an optional text left out: nothing to translate
                 shown = audience is not None or _shown_in_general(spec, child, labels_shown)
@@ -181,8 +182,12 @@ def version_language(spec: BriefSpec, audience: int | None) -> str:
 def _wanted(spec: BriefSpec, field: LocalizedField, target: str) -> bool:
     if field.audience is not None:
         return same_language(version_language(spec, field.audience), target)
-    if field.quote_words is not None and same_language(field.quote_words[1], target):
-        return False  # the words are already in that language: no translation is printed
+    if field.quote_words is not None:
+        # A translation is printed under words marked with their language, on pages in
+        # another language (see `view`): words without a `language` are taken to be in the
+        # page's, so no translation of them is ever printed.
+        spoken = field.quote_words[1]
+        return spoken is not None and not same_language(spoken, target) and field.shown
     return field.shown
 
 
@@ -191,7 +196,7 @@ def _text_for(spec: BriefSpec, field: LocalizedField, target: str) -> Translatio
     value = field.value
     if field.quote_words is not None:
         words, spoken = field.quote_words
-        source = words if same_language(spoken, source_language) else None
+        source = words if same_language(spoken or source_language, source_language) else None
         if isinstance(value, dict):
             chosen = pick_language(value, target)
             return TranslationText(field, source, None, chosen, value[chosen] if chosen else None)

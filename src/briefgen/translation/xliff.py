@@ -118,7 +118,7 @@ def read_xliff(path: Path) -> XliffFile:
     root, lines = parse_xml(data, path)
 
     def where(element: ET.Element) -> Location:
-        return Location(path, lines.get(element, 1), 1)
+        return Location(path, *lines.get(element, (1, 1)))
 
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if root.tag.rsplit("}", 1)[-1] != "xliff":
@@ -149,8 +149,9 @@ def read_xliff(path: Path) -> XliffFile:
                      target_language=file.get("target-language"), units=units)
 
 
-def parse_xml(data: bytes, path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
-    """The element tree of an untrusted XML document, with each element's line.
+def parse_xml(data: bytes, path: Path
+              ) -> tuple[ET.Element, dict[ET.Element, tuple[int, int]]]:
+    """The element tree of an untrusted XML document, with each element's line and column.
 
     A document type declaration is refused before it is read, so entities can be neither
     declared nor expanded, and nothing outside the file is ever fetched.
@@ -158,12 +159,12 @@ def parse_xml(data: bytes, path: Path) -> tuple[ET.Element, dict[ET.Element, int
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     builder = ET.TreeBuilder()
-    lines: dict[ET.Element, int] = {}
+    lines: dict[ET.Element, tuple[int, int]] = {}
 
     def start(name: str, attributes: dict[str, str]) -> None:
         element = builder.start(_clark(name), {_clark(key): value
                                                for key, value in attributes.items()})
-        lines[element] = parser.CurrentLineNumber
+        lines[element] = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
 
     def refuse(*_: object) -> None:
         raise _Refused(parser.CurrentLineNumber)

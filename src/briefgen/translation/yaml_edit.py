@@ -126,10 +126,16 @@ class _Editor:
 
     def _add_entry(self, mapping: yaml.MappingNode, key: str, value: str | dict[str, str],
                    change: TextChange) -> None:
-        """A new `key: value` at the end of a mapping; `value` may be `{language: text}`."""
-        folded = _has_block_scalar(mapping)
+        """A new `key: value` at the end of a mapping; `value` may be `{language: text}`.
+
+        A text is written like the mapping's first text (its source, as a rule): folded,
+        quoted or plain."""
+        first = next((item for _, item in mapping.value if isinstance(item, yaml.ScalarNode)),
+                     None)
+        style = (first.style if isinstance(value, str) and first is not None
+                 else ">" if _has_block_scalar(mapping) else None)
         if mapping.flow_style:
-            rendered = self._flow_value(value)
+            rendered = self._flow_value(value, style)
             if mapping.value:
                 at = _content_end(self.text, mapping.value[-1][1])
                 self._splice(at, at, f", {key}: {rendered}", 0)
@@ -139,7 +145,7 @@ class _Editor:
             return
         indent = mapping.start_mark.column
         at = self._line_after(_content_end(self.text, mapping))
-        body = f"{' ' * indent}{key}:{self._block_value(value, indent, folded, change)}"
+        body = f"{' ' * indent}{key}:{self._block_value(value, indent, style, change)}"
         self._insert_line(at, body, indent)
 
     def _replace_scalar(self, scalar: yaml.Node, mapping: yaml.MappingNode,
@@ -149,10 +155,10 @@ class _Editor:
             raise UnwritableChange(change.path, f"its {change.language!r} entry is not a text")
         start, end = scalar.start_mark.index, _content_end(self.text, scalar)
         if scalar.style in {">", "|"} and not mapping.flow_style:
-            indent, width = _block_layout(self.text, scalar)
-            rendered = _folded(change.text, indent, width, self.newline)
+            indent, _ = _block_layout(self.text, scalar)
+            rendered = _folded(change.text, indent, self._folded_width(change), self.newline)
         else:
-            rendered = _flow_scalar(change.text, flow=bool(mapping.flow_style))
+            rendered = _scalar(change.text, scalar.style, flow=bool(mapping.flow_style))
         self._splice(start, end, rendered, 0)
 
     def _convert(self, parent: yaml.MappingNode, key_node: yaml.Node, scalar: yaml.ScalarNode,
@@ -162,7 +168,7 @@ class _Editor:
         if parent.flow_style:
             typed = self.text[start:end]
             self._splice(start, end, f"{{{change.source_key}: {typed}, {change.language}: "
-                         f"{_flow_scalar(change.text, flow=True)}}}", 0)
+                         f"{_scalar(change.text, scalar.style, flow=True)}}}", 0)
             return
         key_end = key_node.end_mark.index
         line_end = self._line_end(end)
@@ -171,19 +177,20 @@ class _Editor:
         typed = "\n".join([typed_lines[0], *(" " * self.step + line if line.strip() else line
                                              for line in typed_lines[1:])])
         child = key_node.start_mark.column + self.step
-        folded = scalar.style in {">", "|"}
+        # The typed text moves one step right: the translation wraps where it now does.
         replacement = (f"{lead}{self.newline}{' ' * child}{change.source_key}: {typed}"
                        f"{self.newline}{' ' * child}{change.language}:"
-                       f"{self._block_value(change.text, child, folded, change)}")
+                       f"{self._block_value(change.text, child, scalar.style, change, self.step)}")
         self._splice(key_end, line_end, replacement, 0)
 
     def _fill_null(self, parent: yaml.MappingNode, key_node: yaml.Node,
                    scalar: yaml.ScalarNode, change: TextChange) -> None:
         """`translation:` (empty or null) becomes `translation: {language: text}`."""
         value = {change.language: change.text}
+        style = ">" if _has_block_scalar(parent) else None
         if parent.flow_style:
             at, end = scalar.start_mark.index, scalar.end_mark.index
-            self._splice(at, end, self._flow_value(value), 0)
+            self._splice(at, end, self._flow_value(value, style), 0)
             return
         key_end = key_node.end_mark.index
         line_end = self._line_end(key_end)
@@ -191,41 +198,43 @@ class _Editor:
                 + self.text[scalar.end_mark.index:line_end]
                 if scalar.end_mark.index <= line_end else self.text[key_end:line_end])
         indent = key_node.start_mark.column
-        replacement = kept.rstrip() + self._block_value(value, indent,
-                                                        _has_block_scalar(parent), change)
+        replacement = kept.rstrip() + self._block_value(value, indent, style, change)
         self._splice(key_end, line_end, replacement, 0)
 
     # -- rendering -------------------------------------------------------------------------
 
-    def _block_value(self, value: str | dict[str, str], indent: int, folded: bool,
-                     change: TextChange) -> str:
-        """What follows `key:` in a block mapping whose keys are at `indent`."""
+    def _block_value(self, value: str | dict[str, str], indent: int, style: str | None,
+                     change: TextChange, shift: int = 0) -> str:
+        """What follows `key:` in a block mapping whose keys are at `indent`; a text in the
+        `style` of the text it sits beside (">" or "|": folded)."""
         if isinstance(value, dict):
             child = indent + self.step
             return "".join(f"{self.newline}{' ' * child}{language}:"
-                           f"{self._block_value(text, child, folded, change)}"
+                           f"{self._block_value(text, child, style, change, shift)}"
                            for language, text in value.items())
-        if folded:
-            width = self._folded_width(change)
+        if style in {">", "|"}:
+            width = self._folded_width(change, shift)
             return " " + _folded(value, indent + self.step, width, self.newline)
-        return " " + _flow_scalar(value, flow=False)
+        return " " + _scalar(value, style, flow=False)
 
-    def _flow_value(self, value: str | dict[str, str]) -> str:
+    def _flow_value(self, value: str | dict[str, str], style: str | None) -> str:
         if isinstance(value, dict):
-            return "{" + ", ".join(f"{language}: {_flow_scalar(text, flow=True)}"
+            return "{" + ", ".join(f"{language}: {_scalar(text, style, flow=True)}"
                                    for language, text in value.items()) + "}"
-        return _flow_scalar(value, flow=True)
+        return _scalar(value, style, flow=True)
 
-    def _folded_width(self, change: TextChange) -> int:
-        """The width of the folded text nearest to the change: its source, else the file's
-        widest folded line."""
-        widths = [_block_layout(self.text, node)[1] for node in _block_scalars(self.root)]
+    def _folded_width(self, change: TextChange, shift: int = 0) -> int:
+        """Where folded lines end: as in the nearest text folded over several lines (the
+        field's own, moved by `shift`), else the file's widest such text, else column 96."""
         try:
-            near = self._node_at(change.path, change.path)
-            widths = [_block_layout(self.text, node)[1] for node in _block_scalars(near)] or widths
+            near = [_block_layout(self.text, node)[1] + shift
+                    for node in _block_scalars(self._node_at(change.path, change.path))
+                    if _is_multiline(self.text, node)]
         except UnwritableChange:
-            pass
-        return max(widths, default=96)
+            near = []
+        anywhere = [_block_layout(self.text, node)[1] for node in _block_scalars(self.root)
+                    if _is_multiline(self.text, node)]
+        return max(near or anywhere or [96])
 
     # -- positions -------------------------------------------------------------------------
 
@@ -351,14 +360,22 @@ def _folded(text: str, indent: int, width: int, newline: str) -> str:
     return ">-" + "".join(f"{newline}{' ' * indent}{line}" for line in lines)
 
 
-def _flow_scalar(text: str, *, flow: bool) -> str:
-    """`text` as a one-line YAML scalar: plain where YAML allows, quoted where it must be."""
+def _scalar(text: str, style: str | None, *, flow: bool) -> str:
+    """`text` as a one-line YAML scalar: quoted as `style` says (`'` or `"`), else plain
+    where YAML allows it and quoted where it must be."""
+    if style == '"':
+        return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML one too
+    if style == "'":
+        return "'" + text.replace("'", "''") + "'"
     dumped = yaml.safe_dump({"k": text}, allow_unicode=True, width=2**31 - 1,
                             default_flow_style=flow, sort_keys=False)
     scalar = dumped[4:-2] if flow else dumped[3:-1]
-    if "\n" in scalar:
-        scalar = json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML one too
-    return scalar
+    return scalar if "\n" not in scalar else json.dumps(text, ensure_ascii=False)
+
+
+def _is_multiline(text: str, scalar: yaml.ScalarNode) -> bool:
+    typed = text[scalar.start_mark.index : _content_end(text, scalar)]
+    return sum(1 for line in typed.split("\n")[1:] if line.strip()) > 1
 
 
 def _check_result(old_text: str, new_text: str, file: Path, changes: list[TextChange]) -> None:

@@ -1,0 +1,633 @@
+"""`briefgen translate`: a brief's texts out to a translation tool and back.
+
+The translation tool is played by translate-toolkit, an independent XLIFF library used by
+Weblate and Pootle: it reads the exported file, writes translations into it keeping the tags,
+and saves it. Everything runs in a folder whose name has spaces and non-ASCII letters.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import etree
+from translate.storage import xliff
+from typer.testing import CliRunner, Result
+
+from briefgen.cli import app
+from briefgen.translation.yaml_edit import TextChange, write_translations
+from conftest import ROOT, SPECS
+
+FIXTURE = SPECS / "translate"
+SPEC = "brief.yaml"
+FACTS = "facts/figures.yaml"
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+LABEL_LANGUAGES = sorted(yaml.safe_load(
+    (ROOT / "templates" / "one-pager" / "template.yaml").read_text(encoding="utf-8"))["labels"])
+
+runner = CliRunner()
+
+# What the translator writes for each piece of text between tags (tests/specs/translate).
+FRENCH = {
+    "Clearance lets families go home": "Le déminage permet aux familles de rentrer chez elles",
+    "MASG meeting": "Réunion du GSAM",
+    "Geneva": "Genève",
+    "Policy lead": "Responsable du plaidoyer",
+    "Landmines still block the way home for about ": "Les mines empêchent encore environ ",
+    " people. Donors fund only ": " personnes de rentrer. Les bailleurs ne financent que ",
+    " of the budget: ": " du budget : ",
+    "act now": "agissez maintenant",
+    ", and read ": ", et lisez ",
+    "the plan": "le plan",
+    " on ": " sur ",
+    "our site": "notre site",
+    "Fund clearance": "Financer le déminage",
+    "Support survey and clearance teams where families plan to return, so that land is "
+    "released before the planting season.": "Soutenir les équipes d’enquête et de déminage là "
+    "où les familles veulent revenir, afin que les terres soient libérées avant les semis.",
+    "Fund survivors": "Soutenir les survivants",
+    "Support victim assistance: care, schools, jobs.":
+        "Soutenir l’aide aux victimes : soins, écoles, emplois.",
+    "of the budget from international donors": "du budget venant des bailleurs internationaux",
+    "We want to go home.": "Nous voulons rentrer chez nous.",
+    "Why now": "Pourquoi maintenant",
+    "Budgets are tightening this year.": "Les budgets se resserrent cette année.",
+    "Thank you for your support.": "Merci de votre soutien.",
+}
+# For the other label languages: a word of the language in front of each text.
+MARKER = {"fr": "Traduction", "ru": "Перевод", "az": "Tərcümə"}
+
+
+def invoke(*arguments: str | Path) -> Result:
+    return runner.invoke(app, [str(argument) for argument in arguments])
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/specs/translate in a folder named with spaces and non-ASCII letters,
+    made the working folder."""
+    target = tmp_path / "Briefs für Gənclik"
+    shutil.copytree(FIXTURE, target)
+    monkeypatch.chdir(target)
+    return target
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    """Every file below `root`, by relative path: to tell that nothing was written."""
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def translate_file(path: Path, translate: Callable[[str], str],
+                   only: set[str] | None = None) -> None:
+    """Play the translator: translate-toolkit fills every unit's target (or those in `only`)
+    from its source, translating the text between tags and keeping the tags."""
+    store = xliff.xlifffile.parsefile(str(path))
+
+    def fill(element: object) -> None:
+        parts = element.sub  # type: ignore[attr-defined]
+        for index, part in enumerate(parts):
+            if isinstance(part, str):
+                parts[index] = translate(part) if part.strip(" .") else part
+            else:
+                fill(part)
+
+    for unit in store.getunits():
+        if only is not None and unit.getid().split("\x04")[-1] not in only:
+            continue
+        target = copy.deepcopy(unit.rich_source)
+        for element in target:
+            fill(element)
+        unit.rich_target = target
+    store.savefile(str(path))
+
+
+def into_french(text: str) -> str:
+    return FRENCH[text]
+
+
+def unit_ids(path: Path) -> list[str]:
+    return [unit.getid().split("\x04")[-1]
+            for unit in xliff.xlifffile.parsefile(str(path)).getunits()]
+
+
+def edit_target(path: Path, unit_id: str, change: Callable[[etree._Element], None]) -> int:
+    """Change one unit's <target> with lxml, as a careless editor might; returns the line of
+    its <trans-unit>."""
+    tree = etree.parse(str(path))
+    unit = tree.find(f".//{{{XLIFF_NS}}}trans-unit[@id='{unit_id}']")
+    assert unit is not None
+    change(unit.find(f"{{{XLIFF_NS}}}target"))
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    return int(etree.parse(str(path)).find(
+        f".//{{{XLIFF_NS}}}trans-unit[@id='{unit_id}']").sourceline)
+
+
+def remove_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    previous = element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def line_of(path: Path, text: str, after: str = "") -> int:
+    """The number of the first line holding `text` (after the first holding `after`)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(number for number, line in enumerate(lines) if after in line)
+    return next(number for number in range(start, len(lines)) if text in lines[number]) + 1
+
+
+def docx_text(path: Path) -> str:
+    """The words of a DOCX, one paragraph after another."""
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    text = re.sub(r"<[^>]+>", "", re.sub(r"</w:p>", " ", xml))
+    return " ".join(text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+                    .split())
+
+
+def round_trip(translate: Callable[[str], str] = into_french, language: str = "fr") -> Path:
+    """Export, translate with translate-toolkit, import; returns the XLIFF file."""
+    exported = invoke("translate", "export", SPEC, "--to", language)
+    assert exported.exit_code == 0, exported.output
+    xlf = Path(f"brief.{language}.xlf")
+    translate_file(xlf, translate)
+    imported = invoke("translate", "import", xlf)
+    assert imported.exit_code == 0, imported.output
+    return xlf
+
+
+def built_docx(audience: str) -> str:
+    """Build one audience's version with the CLI; the text of its DOCX."""
+    result = invoke("build", SPEC, "-a", audience, "--out", "out", "--force")
+    assert result.exit_code == 0, result.output
+    [docx] = Path("out").rglob(f"*_{audience}_*.docx")
+    return docx_text(docx)
+
+
+# ---------------------------------------------------------------------------------------------
+# The round trip
+
+
+def test_a_brief_goes_to_a_translation_tool_and_comes_back_built_in_french(
+        folder: Path, golden: Callable[[str, str], None]) -> None:
+    before = {name: (folder / name).read_text(encoding="utf-8") for name in (SPEC, FACTS)}
+    refused = invoke("build", SPEC, "-a", "fr", "--out", "out")
+    assert refused.exit_code == 1
+    assert "missing-translation" in refused.output or "no text in 'fr'" in refused.output
+
+    exported = invoke("translate", "export", SPEC, "--to", "fr")
+    assert exported.exit_code == 0, exported.output
+    assert exported.stdout.splitlines()[0] == (
+        "Wrote brief.fr.xlf: 14 texts to translate into French (14 missing, 0 out of date).")
+    assert "briefgen translate import brief.fr.xlf" in exported.stdout
+    translate_file(folder / "brief.fr.xlf", into_french)
+    imported = invoke("translate", "import", "brief.fr.xlf")
+    assert imported.exit_code == 0, imported.output
+    assert imported.stdout.splitlines()[0] == (
+        "Imported 14 French texts: 13 into brief.yaml, 1 into facts/figures.yaml.")
+
+    # Only the new entries differ: comments, quoting, folding and blank lines stay.
+    diff = "".join(
+        line for name, text in before.items() for line in difflib.unified_diff(
+            text.splitlines(keepends=True),
+            (folder / name).read_text(encoding="utf-8").splitlines(keepends=True),
+            fromfile=name, tofile=f"{name} (translations imported)"))
+    golden("translate-fr.diff", diff)
+
+    page = built_docx("fr")
+    for words in ("Le déminage permet aux familles de rentrer chez elles", "agissez maintenant",
+                  "Nous voulons rentrer chez nous.", "Merci de votre soutien.",
+                  "du budget venant des bailleurs internationaux", "Réunion du GSAM"):
+        assert words in page
+    checked = invoke("check", SPEC)
+    assert checked.exit_code == 0, checked.output
+    assert "translation-outdated" not in checked.output
+    assert "missing-translation" not in checked.output
+
+
+def test_the_exported_file_gives_the_translator_context_and_locked_tags(folder: Path) -> None:
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    store = xliff.xlifffile.parsefile(str(folder / "brief.fr.xlf"))
+    units = {unit.getid().split("\x04")[-1]: unit for unit in store.getunits()}
+    # Texts the French version lacks, wherever they are written; not the subtitle (already
+    # French), nor the label of a figure that is only cited in sentences (never printed).
+    assert "stats[foreign-share].label" in units and "audiences[fr].intro" in units
+    assert "brief.subtitle" not in units and "stats[displaced].label" not in units
+    summary = units["summary"]
+    assert summary.getlocations() == [f"brief.yaml:{line_of(folder / SPEC, 'summary: >-')}"]
+    assert units["stats[foreign-share].label"].getlocations() == [
+        f"facts/figures.yaml:{line_of(folder / FACTS, 'label: ', after='foreign-share')}"]
+    source = etree.fromstring(etree.tostring(summary.xmlelement.find(f"{{{XLIFF_NS}}}source")))
+    tags = [(etree.QName(element).localname, element.get("id"), element.get("ctype"))
+            for element in source.iter() if element is not source]
+    assert tags == [("x", "1", "x-briefgen-figure"), ("x", "2", "x-briefgen-figure"),
+                    ("g", "3", "bold"), ("g", "4", "italic"), ("g", "5", "link"),
+                    ("x", "6", "x-briefgen-source")]
+    # The markup itself is not text the translator could break.
+    assert "[@" not in "".join(source.itertext()) and "https://" not in "".join(
+        source.itertext())
+    notes = summary.getnotes()
+    assert "At most 2,000 characters" in notes
+    assert "prints the figure 800,000 (former displaced people yet to return)" in notes
+    assert "link to https://example.org/plan" in notes
+    assert summary.xmlelement.get("maxwidth") == "2000"
+    assert "Printed only on the version for the délégation française" in (
+        units["audiences[fr].intro"].getnotes())
+
+
+def test_tags_moved_by_the_translator_keep_their_markup(folder: Path) -> None:
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    translate_file(xlf, into_french)
+
+    def reorder(target: etree._Element) -> None:
+        # The figure moves to the front; bold and italic swap places.
+        figure = target.find(f"{{{XLIFF_NS}}}x[@id='2']")
+        remove_keeping_tail(figure)
+        figure.tail = " : c’est la part du budget. " + (target.text or "")
+        target.text = ""
+        target.insert(0, figure)
+
+    edit_target(xlf, "summary", reorder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 0, result.output
+    summary = yaml.safe_load((folder / SPEC).read_text(encoding="utf-8"))["summary"]["fr"]
+    assert summary.startswith("[@+foreign-share] : c’est la part du budget. Les mines")
+    assert "**agissez maintenant**" in summary and "*le plan*" in summary
+    assert "[notre site](https://example.org/plan) [^report]." in summary
+
+
+def test_markup_typed_by_the_translator_prints_as_typed(folder: Path) -> None:
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    typed = "Merci. Voir [ce lien](https://evil.example), *vite*, [@displaced] et [^report]."
+    translate_file(xlf, lambda text: typed if text == "Thank you for your support."
+                   else FRENCH[text])
+    assert invoke("translate", "import", xlf).exit_code == 0
+    intro = yaml.safe_load((folder / SPEC).read_text(encoding="utf-8"))[
+        "audiences"][0]["intro"]["fr"]
+    assert intro == (r"Merci. Voir \[ce lien\](https://evil.example), \*vite\*, \[@displaced\] "
+                     r"et \[^report\].")
+    page = built_docx("fr")
+    assert typed in page
+    [docx] = Path("out").rglob("*_fr_*.docx")
+    with zipfile.ZipFile(docx) as archive:
+        assert b"evil.example" not in archive.read("word/_rels/document.xml.rels")
+
+
+@pytest.mark.parametrize("language", [language for language in LABEL_LANGUAGES
+                                      if language != "en"])
+def test_every_shipped_label_language_round_trips(folder: Path, language: str) -> None:
+    spec = folder / SPEC
+    if language != "fr":
+        spec.write_text(spec.read_text(encoding="utf-8") + (
+            f"  - id: {language}\n    name: {MARKER[language]}\n    language: {language}\n"),
+            encoding="utf-8")
+    round_trip(lambda text: f"{MARKER[language]}: {text.strip()}" if text.strip() else text,
+               language)
+    status = invoke("translate", "status", SPEC, "--to", language)
+    assert status.exit_code == 0, status.output
+    row = status.stdout.splitlines()[1].split()
+    assert row[0] == language and row[-3:-1] == ["0", "0"], status.stdout
+    page = built_docx(language)
+    assert f"{MARKER[language]}: Clearance lets families go home" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing changes when nothing is translated
+
+
+@pytest.mark.parametrize("newline, bom", [("\n", b""), ("\r\n", b""),
+                                          ("\r\n", b"\xef\xbb\xbf")],
+                         ids=["LF", "CRLF", "CRLF with byte-order mark"])
+def test_an_untranslated_round_trip_changes_no_byte(folder: Path, newline: str,
+                                                    bom: bytes) -> None:
+    for name in (SPEC, FACTS):
+        text = (folder / name).read_text(encoding="utf-8")
+        (folder / name).write_bytes(bom + text.replace("\n", newline).encode("utf-8"))
+    before = files_of(folder)
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    store = xliff.xlifffile.parsefile(str(xlf))  # opened and saved by a tool, untranslated
+    store.savefile(str(xlf))
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 0, result.output
+    assert "nothing was imported" in result.stdout
+    after = files_of(folder)
+    del after["brief.fr.xlf"]
+    assert after == before
+
+
+def test_translations_into_a_crlf_file_keep_its_line_endings(folder: Path) -> None:
+    for name in (SPEC, FACTS):
+        text = (folder / name).read_text(encoding="utf-8")
+        (folder / name).write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    round_trip()
+    for name in (SPEC, FACTS):
+        raw = (folder / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert "Réunion du GSAM" in built_docx("fr")
+
+
+# ---------------------------------------------------------------------------------------------
+# Out of date
+
+
+def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -> None:
+    round_trip()
+    assert (folder / "brief.translations.yaml").is_file()
+    assert (folder / "facts" / "figures.translations.yaml").is_file()
+    status = invoke("translate", "status", SPEC)
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "0", "15"]
+
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "Landmines still block", "Mines and unexploded ordnance still block"), encoding="utf-8")
+    lines = spec.read_text(encoding="utf-8").splitlines()
+    summary_line = lines.index("summary:")
+    french_line = next(number for number in range(summary_line, len(lines))
+                       if lines[number].startswith("  fr:")) + 1
+    warning = (f"brief.yaml:{french_line}:7: warning: translation-outdated: summary.fr: fr "
+               "text of summary was translated from an earlier English text")
+    checked = invoke("check", SPEC)
+    assert checked.exit_code == 0, checked.output
+    assert warning in checked.stdout.splitlines()
+    status = invoke("translate", "status", SPEC)
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "1", "14"]
+    assert (f"brief.yaml:{french_line}:7: fr text of summary was translated from an earlier "
+            "English text") in status.stdout
+
+    # Exported again: only that text, with the earlier translation for reference.
+    (folder / "brief.fr.xlf").unlink()
+    exported = invoke("translate", "export", SPEC, "--to", "fr")
+    assert "(0 missing, 1 out of date)" in exported.stdout
+    assert unit_ids(folder / "brief.fr.xlf") == ["summary"]
+    [unit] = xliff.xlifffile.parsefile(str(folder / "brief.fr.xlf")).getunits()
+    assert "Out of date" in unit.getnotes() and "Les mines empêchent encore" in unit.getnotes()
+
+    # Edited by hand, the translation counts as done again.
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "Les mines empêchent", "Les mines et munitions empêchent"), encoding="utf-8")
+    assert "translation-outdated" not in invoke("check", SPEC).stdout
+    assert invoke("translate", "status", SPEC).stdout.splitlines()[1].split()[2:] == [
+        "0", "0", "15"]
+
+
+def test_texts_translated_by_hand_count_as_done(folder: Path) -> None:
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "    name:\n      en: MASG meeting\n",
+        "    name:\n      en: MASG meeting\n      fr: Réunion du GSAM\n"), encoding="utf-8")
+    status = invoke("translate", "status", SPEC)
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "13", "0", "2"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused, with nothing written
+
+
+def _export_and_translate(folder: Path) -> Path:
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    translate_file(xlf, into_french)
+    return xlf
+
+
+def _missing_figure(target: etree._Element) -> None:
+    remove_keeping_tail(target.find(f"{{{XLIFF_NS}}}x[@id='1']"))
+
+
+def _doubled_figure(target: etree._Element) -> None:
+    target.append(copy.deepcopy(target.find(f"{{{XLIFF_NS}}}x[@id='2']")))
+
+
+def _extra_tag(target: etree._Element) -> None:
+    etree.SubElement(target, f"{{{XLIFF_NS}}}x", id="9")
+
+
+def _unknown_kind_of_tag(target: etree._Element) -> None:
+    etree.SubElement(target, f"{{{XLIFF_NS}}}ph", id="7").text = "<b>"
+
+
+@pytest.mark.parametrize("change, message", [
+    (_missing_figure, "the translation lacks tag 1 ([@displaced])"),
+    (_doubled_figure, "the translation has tag 2 ([@+foreign-share]) more than once"),
+    (_extra_tag, "the translation has a tag <x id='9'> that the source does not have"),
+    (_unknown_kind_of_tag, "the translation contains a <ph> tag, which the exported file "
+     "did not have"),
+], ids=["missing", "twice", "extra", "unknown kind"])
+def test_a_broken_tag_is_refused_and_nothing_is_written(
+        folder: Path, change: Callable[[etree._Element], None], message: str) -> None:
+    xlf = _export_and_translate(folder)
+    line = edit_target(xlf, "summary", change)
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"brief.fr.xlf:{line}:7: summary: {message}" in result.stderr.splitlines()
+    assert "error: brief.fr.xlf: not imported; nothing was written" in result.stderr
+    assert files_of(folder) == before
+
+
+def test_a_unit_whose_source_changed_since_the_export_is_refused(folder: Path) -> None:
+    xlf = _export_and_translate(folder)
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "  - headline: Fund clearance", "  - headline: Fund mine clearance"), encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    line = line_of(spec, "  - headline: Fund mine clearance")
+    [problem] = [text for text in result.stderr.splitlines() if text.startswith("brief.fr.xlf:")]
+    assert re.fullmatch(
+        r"brief\.fr\.xlf:\d+:7: asks\[0\]\.headline: its English text has changed since this "
+        rf"file was exported \(now at brief\.yaml:{line}:15\)", problem), problem
+    assert "briefgen translate export brief.yaml --to fr" in result.stderr
+    assert files_of(folder) == before  # the other units are not imported either
+
+
+def test_a_file_made_for_another_brief_is_refused(folder: Path) -> None:
+    xlf = _export_and_translate(folder)
+    other = folder / "other.yaml"
+    other.write_text((SPECS / "minimal.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf, "--spec", other)
+    assert result.exit_code == 1
+    assert ("brief.fr.xlf:1:1: was made for the brief 'translate-brief', not for "
+            "'minimal-brief' (other.yaml)") in result.stderr
+    assert files_of(folder) == before
+
+
+@pytest.mark.parametrize("document, message", [
+    (b'<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa">'
+     b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<xliff version="1.2">&b;</xliff>',
+     "brief.fr.xlf:2:1: has a document type declaration (<!DOCTYPE>)"),
+    (b'<?xml version="1.0"?>\n<!DOCTYPE xliff SYSTEM "file:///etc/passwd">\n<xliff/>',
+     "brief.fr.xlf:2:1: has a document type declaration (<!DOCTYPE>)"),
+    (b'<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en">'
+     b"</xliff>", "brief.fr.xlf:1:1: is an XLIFF 2 file; briefgen reads XLIFF 1.2"),
+    (b"<xliff><file>", "brief.fr.xlf:1:14: is not well-formed XML"),
+    (b"PK\x03\x04 a zip", "brief.fr.xlf:1:3: is not well-formed XML"),
+], ids=["entity expansion", "external entity", "XLIFF 2", "cut short", "not XML"])
+def test_a_hostile_or_foreign_file_is_refused(folder: Path, document: bytes,
+                                              message: str) -> None:
+    (folder / "brief.fr.xlf").write_bytes(document)
+    before = files_of(folder)
+    result = invoke("translate", "import", "brief.fr.xlf")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert message in result.stderr
+    assert files_of(folder) == before
+
+
+@pytest.mark.parametrize("language, message", [
+    ("ar", "'ar' is written right to left, which briefgen cannot lay out yet"),
+    ("he", "'he' is written right to left, which briefgen cannot lay out yet"),
+    ("en-US", "the brief is written in 'en-GB' (brief.language)"),
+    ("xx", "unknown language code 'xx'"),
+    ("français", "'français' is not a language tag"),
+])
+def test_languages_briefgen_cannot_translate_into_are_refused(folder: Path, language: str,
+                                                             message: str) -> None:
+    result = invoke("translate", "export", SPEC, "--to", language)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert not list(folder.glob("*.xlf"))
+
+
+def test_an_export_never_overwrites_translations_not_yet_imported(folder: Path) -> None:
+    xlf = _export_and_translate(folder)
+    translated = xlf.read_bytes()
+    result = invoke("translate", "export", SPEC, "--to", "fr")
+    assert result.exit_code == 1
+    assert "brief.fr.xlf: holds translations that are not in the spec yet" in result.stderr
+    assert xlf.read_bytes() == translated
+    assert invoke("translate", "import", xlf).exit_code == 0
+    # Imported, the file may be replaced by the next export.
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Why now", "Why now, not later"),
+                    encoding="utf-8")
+    again = invoke("translate", "export", SPEC, "--to", "fr")
+    assert again.exit_code == 0, again.output
+    assert unit_ids(xlf) == ["sections[0].heading"]
+
+
+def test_nothing_to_translate_writes_nothing(folder: Path) -> None:
+    round_trip()
+    (folder / "brief.fr.xlf").unlink()
+    result = invoke("translate", "export", SPEC, "--to", "fr")
+    assert result.exit_code == 0
+    assert "Nothing to translate" in result.stdout
+    assert not (folder / "brief.fr.xlf").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing into YAML as the person wrote it
+
+
+def written(text: str, *changes: TextChange) -> str:
+    return write_translations(text, Path("spec.yaml"), list(changes))
+
+
+def test_a_plain_text_becomes_a_mapping_with_its_comments_and_indentation() -> None:
+    text = ("---\n"
+            "brief:\n"
+            "    title: Clearance lets\n"
+            "        families go home   # multi-line, unquoted\n"
+            "    # next: the date\n"
+            "    date: 2025-03-24\n")
+    assert written(text, TextChange(("brief", "title"), "fr", "Le déminage", "en")) == (
+        "---\n"
+        "brief:\n"
+        "    title:\n"
+        "        en: Clearance lets\n"
+        "            families go home   # multi-line, unquoted\n"
+        "        fr: Le déminage\n"
+        "    # next: the date\n"
+        "    date: 2025-03-24\n")
+
+
+def test_a_new_language_goes_after_the_last_one_not_after_the_next_comment() -> None:
+    text = ("summary:\n"
+            "  en: >-\n"
+            "    Landmines still block the way home for many families, and donors fund only\n"
+            "    a small share.\n"
+            "\n"
+            "# The asks are addressed to capitals.\n"
+            "asks: []\n")
+    french = ("Les mines empêchent encore de nombreuses familles de rentrer, et les bailleurs "
+              "n’en financent qu’une petite part.")
+    assert written(text, TextChange(("summary",), "fr", french)) == (
+        "summary:\n"
+        "  en: >-\n"
+        "    Landmines still block the way home for many families, and donors fund only\n"
+        "    a small share.\n"
+        "  fr: >-\n"
+        "    Les mines empêchent encore de nombreuses familles de rentrer, et les\n"
+        "    bailleurs n’en financent qu’une petite part.\n"
+        "\n"
+        "# The asks are addressed to capitals.\n"
+        "asks: []\n")
+
+
+def test_flow_mappings_and_quotes_stay_flow_and_quoted() -> None:
+    text = ('place: {en: Geneva, ru: Женева}\n'
+            'asks:\n'
+            '  - {headline: "Fund: clearance", detail: x}\n')
+    assert written(text, TextChange(("place",), "fr", "Genève, Suisse"),
+                   TextChange(("asks", 0, "headline"), "fr", "Financer : déminage", "en")) == (
+        "place: {en: Geneva, ru: Женева, fr: 'Genève, Suisse'}\n"
+        "asks:\n"
+        '  - {headline: {en: "Fund: clearance", fr: "Financer : déminage"}, detail: x}\n')
+
+
+def test_a_missing_quote_translation_is_added_below_the_quote() -> None:
+    text = ("quotes:\n"
+            "  - text: We want to go home.\n"
+            "    role:\n"
+            "      en: farmer\n"
+            "  - text: Second.\n"
+            "    translation:\n")
+    assert written(text, TextChange(("quotes", 0, "translation"), "fr", "Rentrer."),
+                   TextChange(("quotes", 0, "role"), "fr", "agricultrice"),
+                   TextChange(("quotes", 1, "translation"), "fr", "Deuxième.")) == (
+        "quotes:\n"
+        "  - text: We want to go home.\n"
+        "    role:\n"
+        "      en: farmer\n"
+        "      fr: agricultrice\n"
+        "    translation:\n"
+        "      fr: Rentrer.\n"
+        "  - text: Second.\n"
+        "    translation:\n"
+        "      fr: Deuxième.\n")
+
+
+def test_a_replaced_translation_keeps_its_folded_style() -> None:
+    text = "summary:\n  en: Short.\n  fr: >-\n    Ancien\n    texte.\n  ru: Коротко.\n"
+    assert written(text, TextChange(("summary",), "fr", "Nouveau texte.")) == (
+        "summary:\n  en: Short.\n  fr: >-\n    Nouveau texte.\n  ru: Коротко.\n")
+
+
+def test_the_translate_commands_stay_off_the_start_up_path() -> None:
+    """`briefgen --help` loads the command line, not the translation machinery."""
+    probe = ("import sys, briefgen.cli; "
+             "print(sorted(m for m in sys.modules if m.startswith('briefgen.translation')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
