@@ -388,6 +388,52 @@ def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -
         "0", "0", "15"]
 
 
+def test_records_follow_figures_by_id_when_a_fact_file_is_reordered(folder: Path) -> None:
+    round_trip()
+    facts = folder / FACTS
+    text = facts.read_text(encoding="utf-8")
+    first = text[text.index("  - id: displaced"):text.index("  - id: foreign-share")]
+    second = text[text.index("  - id: foreign-share"):text.index("\nsources:")]
+    facts.write_text(text.replace(first + second, second + "\n" + first.rstrip("\n")),
+                     encoding="utf-8")
+    assert facts.read_text(encoding="utf-8").index("foreign-share") < facts.read_text(
+        encoding="utf-8").index("id: displaced")
+    assert "translation-outdated" not in invoke("check", SPEC).stdout
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "of the budget from international donors", "of the budget paid by donors"),
+        encoding="utf-8")
+    assert ("warning: translation-outdated: stats 'foreign-share'.label.fr"
+            in invoke("check", SPEC).stdout)
+
+
+def test_a_partly_translated_file_brings_in_what_is_translated(folder: Path) -> None:
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    translate_file(xlf, into_french, only={"brief.title", "stats[foreign-share].label"})
+    # A text the translator has not reached may change meanwhile: it is not in the way.
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Why now", "Why now, not later"),
+                    encoding="utf-8")
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        "Imported 2 French texts: 1 into brief.yaml, 1 into facts/figures.yaml.",
+        "12 texts had no translation yet: left as they were."]
+    status = invoke("translate", "status", SPEC)
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "12", "0", "3"]
+
+
+def test_status_of_a_brief_in_one_language(folder: Path) -> None:
+    spec = folder / SPEC
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text[:text.index("audiences:")].replace(
+        "{en: Briefing note, fr: Note d’information}", "Briefing note"), encoding="utf-8")
+    result = invoke("translate", "status", SPEC)
+    assert result.exit_code == 0
+    assert result.stdout == ("brief.yaml is only in English. Start a translation with: "
+                             "briefgen translate export brief.yaml --to fr\n")
+
+
 def test_texts_translated_by_hand_count_as_done(folder: Path) -> None:
     spec = folder / SPEC
     spec.write_text(spec.read_text(encoding="utf-8").replace(

@@ -49,6 +49,7 @@ def export_command(
     Figures, source notes, bold, italic and links are tags in it that the tool protects.
     """
     from briefgen.errors import display_path
+    from briefgen.translation import command_path
     from briefgen.translation.exchange import export_translation
     from briefgen.translation.texts import language_name
 
@@ -67,7 +68,9 @@ def export_command(
     typer.echo(f"Wrote {display_path(result.path)}: {total} text{_s(total)} to translate into "
                f"{name} ({result.missing} missing, {result.outdated} out of date).")
     typer.echo("Next: send it to the translator; when it comes back translated, run")
-    typer.echo(f"  briefgen translate import {display_path(result.path)}")
+    beside = result.path.resolve().parent == spec.resolve().parent
+    typer.echo(f"  briefgen translate import {command_path(result.path)}"
+                + ("" if beside else f" --spec {command_path(spec)}"))
 
 
 @translate_app.command("import")
@@ -91,6 +94,7 @@ def import_command(
     translation is out of date.
     """
     from briefgen.errors import display_path
+    from briefgen.translation import command_path
     from briefgen.translation.exchange import import_translation
     from briefgen.translation.texts import language_name
 
@@ -103,9 +107,12 @@ def import_command(
         places = ", ".join(f"{number} into {display_path(path)}"
                            for path, number in result.imported.items())
         typer.echo(f"Imported {count} {name} text{_s(count)}: {places}.")
-    elif result.records:
-        typer.echo(f"The {name} texts were already in the spec; their record was updated.")
-    else:
+    if result.unchanged:
+        typer.echo(f"{result.unchanged} {name} text{_s(result.unchanged)} "
+                   f"{'was' if result.unchanged == 1 else 'were'} in the spec already, word "
+                   "for word" + ("; recorded as translated from the current text."
+                                 if result.records else "."))
+    if not count and not result.unchanged:
         typer.echo(f"No {name} translations in {display_path(file)}: nothing was imported.")
     if result.untranslated:
         typer.echo(f"{result.untranslated} text{_s(result.untranslated)} had no translation "
@@ -116,7 +123,7 @@ def import_command(
                    + (": commit it" if len(result.records) == 1 else ": commit them")
                    + " with the spec.")
     if count or result.records:
-        typer.echo(f"Next: briefgen build {display_path(result.spec_path)}")
+        typer.echo(f"Next: briefgen build {command_path(result.spec_path)}")
         if not result.has_version:
             typer.echo(f"  (no version is printed in {name} yet: give an audience  "
                        f"language: {result.language})")
@@ -136,6 +143,7 @@ def status_command(
     recorded by `briefgen translate import`). A text translated by hand counts as done.
     """
     from briefgen.errors import display_path
+    from briefgen.translation import command_path
     from briefgen.translation.exchange import translation_status
     from briefgen.translation.texts import language_name
 
@@ -145,7 +153,7 @@ def status_command(
     if not statuses:
         typer.echo(f"{display_path(spec)} is only in {language_name(source.split('-')[0])}. "
                    f"Start a translation with: briefgen translate export "
-                   f"{display_path(spec)} --to fr")
+                   f"{command_path(spec)} --to fr")
         return
     rows = [("language", "", "missing", "out of date", "done")]
     rows += [(status.language, language_name(status.language), str(len(status.missing)),
@@ -164,7 +172,7 @@ def status_command(
                        f"{source_name} text")
     pending = [status.language for status in statuses if status.missing or status.outdated]
     if pending:
-        typer.echo("Next: " + "; ".join(f"briefgen translate export {display_path(spec)} "
+        typer.echo("Next: " + "; ".join(f"briefgen translate export {command_path(spec)} "
                                         f"--to {language}" for language in pending))
 
 

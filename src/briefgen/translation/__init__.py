@@ -6,3 +6,16 @@
     yaml_edit.py translations written into the spec as the person wrote it
     exchange.py  `briefgen translate export / import / status`, end to end
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.errors import display_path
+
+
+def command_path(path: Path) -> str:
+    """A path as it is typed in a suggested command: in double quotes when it holds a space
+    (which every shell, cmd.exe and PowerShell included, reads as one word)."""
+    shown = display_path(path)
+    return f'"{shown}"' if any(char.isspace() for char in shown) else shown

@@ -22,6 +22,7 @@ from briefgen.spec.loader import (
     unsafe_character,
 )
 from briefgen.spec.models import BriefSpec
+from briefgen.translation import command_path
 from briefgen.translation.placeholders import (
     Tag,
     TagError,
@@ -83,7 +84,8 @@ class ImportResult:
     language: str
     imported: dict[Path, int]
     records: list[Path]
-    untranslated: int
+    untranslated: int  # units without a translation, left out
+    unchanged: int  # translations the spec already had, word for word
     has_version: bool  # some audience (or the brief) is printed in the language
 
 
@@ -184,6 +186,9 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None) -> Impor
                                     "keep one of the two"))
             continue
         seen.add(unit.key)
+        if not unit.has_translation:
+            untranslated += 1  # not translated yet: nothing to check or write
+            continue
         if text is None or text.source is None:
             problems.append(Problem(unit.location, unit.key, f"{shown_spec} has no such "
                                     f"text in {source_name} (removed or renamed since the "
@@ -195,9 +200,6 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None) -> Impor
                 unit.location, unit.key, f"its {source_name} text has changed since this file "
                 f"was exported (now at {document.locate(text.field.path)})",
                 _export_again(spec_path, target)))
-            continue
-        if not unit.has_translation:
-            untranslated += 1
             continue
         try:
             markup = _checked_translation(unit, text, tags)
@@ -215,7 +217,9 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None) -> Impor
     has_version = any(same_language(language, target) for language in
                       [spec.brief.language, *(audience.language or spec.brief.language
                                               for audience in spec.audiences)])
-    return ImportResult(spec_path, target, imported, records, untranslated, has_version)
+    unchanged = len(accepted) - sum(imported.values())
+    return ImportResult(spec_path, target, imported, records, untranslated, unchanged,
+                        has_version)
 
 
 def translation_status(spec_path: Path, languages: list[str] | None = None
@@ -440,7 +444,7 @@ def _spec_beside(xliff_path: Path, original: str) -> Path:
     if not candidate.is_file():
         raise UserError(Problem(xliff_path, "", f"was made for {name}, which is not beside it",
                                 f"name the spec: briefgen translate import "
-                                f"{display_path(xliff_path)} --spec briefs/{name}"))
+                                f"{command_path(xliff_path)} --spec briefs/{name}"))
     return candidate
 
 
@@ -475,12 +479,12 @@ def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, target: str) 
         if not imported:
             raise UserError(Problem(
                 path, "", "holds translations that are not in the spec yet",
-                f"import them first: briefgen translate import {display_path(path)}  (or "
+                f"import them first: briefgen translate import {command_path(path)}  (or "
                 "write elsewhere with --out FILE)"))
 
 
 def _export_again(spec_path: Path, target: str) -> str:
-    return (f"export again (briefgen translate export {display_path(spec_path)} --to "
+    return (f"export again (briefgen translate export {command_path(spec_path)} --to "
             f"{target}) and have the new file translated; the tool's memory reuses what is "
             "unchanged")
 

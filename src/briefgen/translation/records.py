@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefgen.errors import Location, Problem, SpecError, display_path
+from briefgen.errors import Location, Problem, SpecError
 from briefgen.spec.loader import YamlDocument, load_yaml
 from briefgen.spec.models import BriefSpec
+from briefgen.translation import command_path
 from briefgen.translation.texts import (
     LocalizedField,
     TranslationText,
@@ -159,7 +160,7 @@ def outdated_translations(spec: BriefSpec, document: YamlDocument) -> list[Probl
                          for problem in error.problems]
     source_language = spec.brief.language
     source_name = language_name(source_language.split("-")[0])
-    spec_name = display_path(document.path)
+    spec_name = command_path(document.path)
     for field in localized_fields(spec):
         value = field.value
         if not isinstance(value, dict) or book.file_of(field) not in readable:
