@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email
+import itertools
+import re
 import zipfile
 from email import policy
 from email.message import EmailMessage
@@ -59,7 +61,6 @@ def test_subject_names_the_meeting_and_the_ask(example_drafts: Path) -> None:
     assert message["Subject"] == ("MASG meeting alongside NDM-UN28, 9–11 April 2025: "
                                   "Put Azerbaijan on the agenda")
     body = message.get_body(("plain",)).get_content()
-    assert "United States delegation" in body
     assert "[@" not in body  # figures are written out, not left as citations
     assert "~5%" in body
 
@@ -205,3 +206,68 @@ def test_attachments_over_the_limit_are_refused(tmp_path: Path, monkeypatch: pyt
     assert result.exit_code == 1
     assert "many ministry gateways refuse mail above 10 MB" in result.stderr
     assert not Path("out").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Cover notes read as a native speaker would write them, whatever form the names take
+
+
+EVENT_NAMES = ["MASG meeting alongside NDM-UN28", "Réunion du GSAM en marge de NDM-UN28",
+               "Заседание MASG в рамках NDM-UN28", "NDM-UN28"]
+AUDIENCE_NAMES = ["European Union delegation", "délégation de la Suisse",
+                  "делегации стран Кавказа и Центральной Азии"]
+
+
+def cover_note(language: str, event_name: str, audience_name: str, *, docx: bool) -> str:
+    from briefgen.template import load_template
+
+    template = load_template("one-pager", EXAMPLE_SPEC)
+    context = {
+        "greeting": None,
+        "brief": {"title": "Title", "date": "24 March 2025"},
+        "event": {"name": event_name, "place": "Genève", "dates": "9–11 avril 2025"},
+        "sender": {"organization": "Clear Ground Coalition", "name": "Mira Haddad",
+                   "role": "Policy Lead", "email": "policy@clearground.example",
+                   "phone": "+41 22 000 00 00", "website": "clearground.example"},
+        "audience": {"name": audience_name, "intro": ""},
+        "summary": "SUMMARY",
+        "asks": [{"headline": "HEADLINE", "detail": "DETAIL"}],
+        "attachments": ["brief.pdf", "brief.docx"] if docx else ["brief.pdf"],
+    }
+    subject, body = drafts._render(template, language, context)
+    return f"Subject: {subject}\n{body}"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ru", "az"])
+@pytest.mark.parametrize("event_name", EVENT_NAMES)
+@pytest.mark.parametrize("audience_name", AUDIENCE_NAMES)
+def test_names_never_have_to_fit_a_sentence(language: str, event_name: str,
+                                            audience_name: str) -> None:
+    """The event name stands on a line of its own and no word is said twice in a row (not
+    "la réunion « Réunion du GSAM … »"); the delegation is not named in a sentence ("à
+    l’attention de : délégation de …"), since its name comes in any grammatical form."""
+    note = cover_note(language, event_name, audience_name, docx=False)
+    lines = note.splitlines()
+    assert event_name in lines[2:], note
+    assert audience_name not in note
+    words = re.findall(r"[^\W\d_]+", note.lower())
+    doubled = [word for word, following in itertools.pairwise(words)
+               if word == following]
+    assert not doubled, note
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ru", "az"])
+def test_a_word_version_is_mentioned_only_when_attached(language: str) -> None:
+    with_docx = cover_note(language, EVENT_NAMES[0], AUDIENCE_NAMES[0], docx=True)
+    without = cover_note(language, EVENT_NAMES[0], AUDIENCE_NAMES[0], docx=False)
+    assert "Word" in with_docx and "Word" not in without
+    assert "brief.pdf" not in without  # the mail program lists attachments itself
+
+
+def test_the_french_cover_note_of_the_example(example_drafts: Path) -> None:
+    message = parse(next((example_drafts / "email").glob("*_ch_*.eml")))
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert body.startswith("Monsieur,\n\nVeuillez trouver ci-joint une note d’information d’une "
+                           "page en vue de la réunion suivante\u00a0:\n\n"
+                           "Réunion du GSAM en marge de NDM-UN28\nGenève, 9–11 avril 2025\n")
+    assert "« Réunion" not in body and "délégation de la Suisse" not in body
