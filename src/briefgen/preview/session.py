@@ -183,10 +183,13 @@ class PreviewSession:
             failed=len(report.failed) if report else 1, errors=errors,
             warnings=len(problems) - errors, bug=bug)
         excerpts: dict[Path, list[str] | None] = {}
+        # A spec that cannot be read has no brief id: the last one known stays.
+        brief_id = next((result.brief_id for result in report.results if result.brief_id),
+                        "") if report else ""
+        brief_id = brief_id or str(self._snapshot.state.get("brief", ""))
         state: dict[str, object] = {
             "spec": display_path(self.spec_path),
-            "brief": next((result.brief_id for result in report.results if result.brief_id),
-                          "") if report else self._snapshot.state.get("brief", ""),
+            "brief": brief_id,
             "building": False,
             "builtAt": finished_at,
             "seconds": round(seconds, 2),

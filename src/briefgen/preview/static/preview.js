@@ -133,7 +133,7 @@ function drawExcerpt(problem) {
   return make("figure", { className: "excerpt" },
     make("figcaption", { text: `${excerpt.file}, lines ${excerpt.lines[0][0]}–`
                                + `${excerpt.lines[excerpt.lines.length - 1][0]}` }),
-    make("pre", {}, ...rows.flatMap((row) => [row, "\n"])));
+    make("pre", {}, ...rows));
 }
 
 function drawPages(state) {
