@@ -87,11 +87,11 @@ CASES: list[tuple[str, str, str, int]] = [
      "spec.yaml:5:9: error: invalid-value: brief.date: expected a real date", 1),
     ("unknown-source",
      edit(WITH_FACTS, ("    source: gov-2024", "    source: hrw-2024")),
-     "spec.yaml:22:13: error: unknown-source: stats[0].source: no source with id 'hrw-2024' in "
+     "spec.yaml:22:13: error: unknown-source: stats 'mines'.source: no source with id 'hrw-2024' in "
      "sources (known: gov-2024)", 1),
     ("unknown-figure-in-summary",
      edit(WITH_FACTS, ("We ask donors", "About [@nope] donors")),
-     "spec.yaml:13:10: error: unknown-figure: summary: no figure with id 'nope' in stats "
+     "spec.yaml:13:70: error: unknown-figure: summary: no figure with id 'nope' in stats "
      "(known: mines)", 1),
     ("unknown-figure-in-audience-stats",
      WITH_FACTS + "audiences:\n  - id: us\n    name: United States delegation\n"
@@ -101,47 +101,48 @@ CASES: list[tuple[str, str, str, int]] = [
     ("duplicate-id",
      edit(WITH_FACTS, ("sources:\n", "  - id: mines\n    value: 5\n    label: other\n"
                                      "    source: gov-2024\nsources:\n")),
-     "spec.yaml:24:9: error: duplicate-id: stats[1].id: duplicate id 'mines' (also defined at "
-     "line 19)", 1),
+     "spec.yaml:24:9: error: duplicate-id: stats 'mines'.id: duplicate id 'mines' (also defined "
+     "at line 19)", 1),
     ("unsafe-link-in-a-section-heading",
      MINIMAL_TEXT + "sections:\n  - heading: Why [now](javascript:alert) matters\n"
                     "    body: Because.\n",
-     "spec.yaml:19:14: error: unsafe-link: sections[0].heading: link address 'javascript:alert' "
+     "spec.yaml:19:18: error: unsafe-link: sections[0].heading: link address 'javascript:alert' "
      "is not allowed", 1),
     ("anachronism-of-a-figure",
      edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2025-03-25")),
-     "spec.yaml:23:12: error: anachronism: stats[0].as_of: dated 2025-03-25, after the brief "
+     "spec.yaml:23:12: error: anachronism: stats 'mines'.as_of: dated 2025-03-25, after the brief "
      "itself (2025-03-24)", 1),
     ("anachronism-of-a-source",
      edit(WITH_FACTS, ("    date: 2025-01-27", "    date: 2025-04-01")),
-     "spec.yaml:28:11: error: anachronism: sources[0].date: dated 2025-04-01, after the brief "
-     "itself (2025-03-24)", 1),
+     "spec.yaml:28:11: error: anachronism: sources 'gov-2024'.date: dated 2025-04-01, after the "
+     "brief itself (2025-03-24)", 1),
     # 2023-03-01 to the event on 2025-04-09: 25 whole months.
     ("stale-figure",
      edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2023-03-01")),
-     "spec.yaml:23:12: warning: stale-figure: stats[0].as_of: figure is 25 months old at the "
+     "spec.yaml:23:12: warning: stale-figure: stats 'mines'.as_of: figure is 25 months old at the "
      "event (limit: 24)", 0),
     # 2024-09-01 to 2025-04-09: 7 whole months, over a limit of 6 (the line moves down by one).
     ("stale-figure-with-a-shorter-limit",
      edit(WITH_FACTS, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  stale_after_months: 6\n"),
           ("    as_of: 2025-01-27", "    as_of: 2024-09-01")),
-     "spec.yaml:24:12: warning: stale-figure: stats[0].as_of: figure is 7 months old at the "
+     "spec.yaml:24:12: warning: stale-figure: stats 'mines'.as_of: figure is 7 months old at the "
      "event (limit: 6)", 0),
     ("source-without-url",
      edit(WITH_FACTS, ("    url: https://example.org/report\n", "")),
-     "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no url", 0),
+     "spec.yaml:25:5: warning: source-incomplete: sources 'gov-2024': source 'gov-2024' has no url", 0),
     ("source-without-date",
      edit(WITH_FACTS, ("    date: 2025-01-27\n", "")),
-     "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no date", 0),
+     "spec.yaml:25:5: warning: source-incomplete: sources 'gov-2024': source 'gov-2024' has no "
+     "date", 0),
     ("source-without-date-and-url",
      edit(WITH_FACTS, ("    date: 2025-01-27\n    url: https://example.org/report\n", "")),
-     "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no date and "
-     "no url", 0),
+     "spec.yaml:25:5: warning: source-incomplete: sources 'gov-2024': source 'gov-2024' has no "
+     "date and no url", 0),
     ("unused-source",
      WITH_FACTS + "  - id: old-report\n    title: Old report\n    publisher: Agency\n"
                   "    date: 2024-01-01\n    url: https://example.org/old\n",
-     "spec.yaml:30:9: warning: unused-source: sources[1].id: source 'old-report' is not cited, "
-     "so it is not printed", 0),
+     "spec.yaml:30:9: warning: unused-source: sources 'old-report'.id: source 'old-report' is "
+     "not cited, so it is not printed", 0),
     ("quote-consent",
      MINIMAL_TEXT + "quotes:\n  - text: We want to go home.\n    speaker: A resident\n",
      "spec.yaml:19:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
@@ -184,7 +185,7 @@ def test_rule_prints_its_exact_line(check: Check, text: str, expected: str,
 def test_a_problem_is_followed_by_its_hint(check: Check) -> None:
     result = check(edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2025-03-25")))
     assert result.stdout.splitlines() == [
-        "spec.yaml:23:12: error: anachronism: stats[0].as_of: dated 2025-03-25, after the brief "
+        "spec.yaml:23:12: error: anachronism: stats 'mines'.as_of: dated 2025-03-25, after the brief "
         "itself (2025-03-24)",
         "    hint: a brief cannot cite what was published after it: use the figure available at "
         "the time, or correct the date",
@@ -303,9 +304,9 @@ def test_every_problem_is_reported_at_once_in_file_order(check: Check) -> None:
     text += "quotes:\n  - text: We want to go home.\n    speaker: A resident\n"
     result = check(text)
     assert problem_lines(result) == [
-        "spec.yaml:23:12: warning: stale-figure: stats[0].as_of: figure is 25 months old at the "
+        "spec.yaml:23:12: warning: stale-figure: stats 'mines'.as_of: figure is 25 months old at the "
         "event (limit: 24)",
-        "spec.yaml:25:5: warning: source-incomplete: sources[0]: source 'gov-2024' has no url",
+        "spec.yaml:25:5: warning: source-incomplete: sources 'gov-2024': source 'gov-2024' has no url",
         "spec.yaml:30:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
         "A resident",
     ]
@@ -321,12 +322,12 @@ def test_json_format(check: Check) -> None:
     problems = json.loads(result.stdout)
     assert problems == [
         {"file": "spec.yaml", "line": 23, "column": 12, "severity": "error",
-         "rule": "anachronism", "field": "stats[0].as_of",
+         "rule": "anachronism", "field": "stats 'mines'.as_of",
          "message": "dated 2025-03-25, after the brief itself (2025-03-24)",
          "hint": "a brief cannot cite what was published after it: use the figure available at "
                  "the time, or correct the date"},
         {"file": "spec.yaml", "line": 25, "column": 5, "severity": "warning",
-         "rule": "source-incomplete", "field": "sources[0]",
+         "rule": "source-incomplete", "field": "sources 'gov-2024'",
          "message": "source 'gov-2024' has no url",
          "hint": "readers check sources: give the publication date and address"},
     ]
@@ -363,7 +364,7 @@ def test_build_refuses_to_write_when_a_rule_finds_an_error(check: Check) -> None
     check(edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2025-03-25")))
     result = build("spec.yaml")
     assert result.exit_code == 1
-    assert ("spec.yaml:23:12: stats[0].as_of: dated 2025-03-25, after the brief itself "
+    assert ("spec.yaml:23:12: stats 'mines'.as_of: dated 2025-03-25, after the brief itself "
             "(2025-03-24)") in result.stderr.splitlines()
     assert "not built" in result.stderr
     assert not Path("out").exists()
@@ -373,15 +374,15 @@ def test_build_writes_when_there_are_only_warnings(check: Check) -> None:
     check(edit(WITH_FACTS, ("    url: https://example.org/report\n", "")))
     result = build("spec.yaml")
     assert result.exit_code == 0, result.output
-    assert ("spec.yaml:25:5: warning: sources[0]: source 'gov-2024' has no url"
+    assert ("spec.yaml:25:5: warning: sources 'gov-2024': source 'gov-2024' has no url"
             in result.stderr.splitlines())
     assert sorted(path.name for path in Path("out", "minimal-brief").glob("[!.]*")) == [
         "2025-03-24_minimal-brief_en.docx", "2025-03-24_minimal-brief_en.pdf"]
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("0.13", "stats[0].value: 0.13 would print as 0.1%; is it a fraction?"),
-    ("0.004", "stats[0].value: 0.004 would print as 0"),
+    ("0.13", "stats 'mines'.value: 0.13 would print as 0.1%; is it a fraction?"),
+    ("0.004", "stats 'mines'.value: 0.004 would print as 0"),
 ])
 def test_figures_that_would_print_misleadingly_are_warnings(check: Check, value: str,
                                                             expected: str) -> None:
@@ -406,7 +407,8 @@ def test_a_mistyped_citation_is_an_error(check: Check, typo: str) -> None:
     result = check(edit(WITH_FACTS, ("fund clearance.", f"fund clearance, {typo} so far.")))
     assert result.exit_code == 1
     line = first_line(result)
-    assert line.startswith("spec.yaml:13:10: error: unknown-figure: summary: ")
+    # The mistyped citation's own column: the summary's text starts in column 10.
+    assert line.startswith("spec.yaml:13:97: error: unknown-figure: summary: ")
     assert "looks like a figure citation but is not one" in line
 
 
@@ -420,3 +422,189 @@ def test_a_version_in_another_language_with_untranslated_text_warns(check: Check
     result = check(MINIMAL_TEXT + "audiences:\n  - id: ch\n    name: Suisse\n    language: fr\n")
     assert problem_lines(result)[0].startswith(
         "spec.yaml:21:15: warning: missing-translation: audiences[0].language: ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures in sentences: prefixes, units and suffixes printed once
+
+
+def with_affixes(*lines: str) -> str:
+    """WITH_FACTS whose stat `mines` has the given extra lines (e.g. `prefix: "more than "`)."""
+    return edit(WITH_FACTS, ("    label: landmines\n",
+                             "    label: landmines\n" + "".join(f"    {line}\n" for line in lines)))
+
+
+@pytest.mark.parametrize(("lines", "sentence", "expected"), [
+    (['prefix: "more than "'], "more than [@+mines] mines",
+     "spec.yaml:13:107: warning: repeated-words: summary: 'more than' would be printed twice: "
+     "the text before [@+mines] has it, and the figure's prefix prints it"),
+    (['prefix: {en: "up to ", fr: "jusqu’à "}'], "Up to [@+mines] mines",
+     "spec.yaml:13:103: warning: repeated-words: summary: 'up to' would be printed twice: the "
+     "text before [@+mines] has it, and the figure's prefix prints it"),
+    (["unit: €"], "a budget of €[@mines] for",
+     "spec.yaml:13:110: warning: repeated-words: summary: '€' would be printed twice: the text "
+     "before [@mines] has it, and the figure's unit prints it"),
+    (['suffix: " m²"'], "clear [@mines] m² of land",
+     "spec.yaml:13:103: warning: repeated-words: summary: 'm²' would be printed twice: the text "
+     "after [@mines] has it, and the figure's suffix prints it"),
+])
+def test_words_a_citation_prints_twice_are_a_warning(check: Check, lines: list[str],
+                                                     sentence: str, expected: str) -> None:
+    result = check(edit(with_affixes(*lines), ("fund clearance.", f"fund clearance, {sentence}.")))
+    assert result.exit_code == 0, result.output
+    assert [line for line in problem_lines(result) if "repeated-words" in line] == [expected]
+
+
+@pytest.mark.parametrize(("lines", "sentence"), [
+    # Without the plus, a sentence has its own words and the prefix is left out.
+    (['prefix: "more than "'], "more than [@mines] mines"),
+    (['prefix: "up to "'], "set up [@+mines] teams"),
+    (["unit: €"], "a budget of [@mines] for"),
+    (['suffix: " m²"'], "clear [@mines] of land, m² by m²"),
+])
+def test_words_printed_once_are_fine(check: Check, lines: list[str], sentence: str) -> None:
+    result = check(edit(with_affixes(*lines), ("fund clearance.", f"fund clearance, {sentence}.")))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+def test_a_currency_written_as_a_prefix_is_a_warning(check: Check) -> None:
+    """A prefix is left out of sentences, so a currency there would vanish from them."""
+    result = check(with_affixes("prefix: {en: US$}"))
+    assert problem_lines(result) == [
+        "spec.yaml:22:13: warning: figure: stats 'mines'.prefix: 'US$' looks like a currency, but "
+        "a prefix is shown only in the callout: sentences citing [@mines] would lose it"]
+    assert "hint: write it as unit: US$" in result.stdout
+
+
+@pytest.mark.parametrize(("lines", "value", "expected"), [
+    ([], "2025", "stats 'mines'.value: 2025 would print as 2,025; is it a year?"),
+    (["format: count"], "1991", "stats 'mines'.value: 1991 would print as 1,991; is it a year?"),
+    (["format: plain"], "2025", None),
+    ([], "2000", None),  # a round count more often than a year
+    ([], "2500", None),
+])
+def test_a_count_that_looks_like_a_year_is_a_warning(check: Check, lines: list[str], value: str,
+                                                     expected: str | None) -> None:
+    result = check(edit(with_affixes(*lines), ("    value: 1500000", f"    value: {value}")))
+    assert result.exit_code == 0, result.output
+    found = [line.split(": warning: figure: ")[1] for line in problem_lines(result)
+             if ": warning: figure: " in line]
+    assert found == ([expected] if expected else [])
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources cited by a sentence; quotes on the public record; historical figures
+
+
+@pytest.mark.parametrize("typo", ["[gov-2024]", "[^gov-2024", "^[gov-2024]", "[^ gov-2024]",
+                                  "[ ^gov-2024]", "[^]"])
+def test_a_mistyped_source_citation_is_an_error(check: Check, typo: str) -> None:
+    result = check(edit(WITH_FACTS, ("fund clearance.", f"fund clearance by 2026{typo}.")))
+    assert result.exit_code == 1
+    line = first_line(result)
+    assert line.startswith("spec.yaml:13:")
+    assert ": error: unknown-source: summary: " in line
+    assert "looks like a source citation but is not one" in line
+
+
+def test_a_source_cited_only_by_a_sentence_is_printed_and_not_unused(check: Check) -> None:
+    text = (WITH_FACTS.replace("    source: gov-2024\n", "    source: gov-2024\n    featured: false\n")
+            + "  - id: treaty\n    title: Convention\n    publisher: UN\n"
+              "    date: 2024-01-01\n    url: https://example.org/treaty\n")
+    result = check(edit(text, ("fund clearance.", "fund clearance by 1 March 2026[^treaty].")))
+    assert result.exit_code == 0, result.output
+    assert [line for line in problem_lines(result) if "unused-source" in line] == [
+        "spec.yaml:26:9: warning: unused-source: sources 'gov-2024'.id: source 'gov-2024' is not "
+        "cited, so it is not printed"]
+
+
+PUBLIC_QUOTE = "quotes:\n  - text: Every mine cleared is a life saved.\n    speaker: A minister\n"
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    ("    public: true\n    source: gov-2024\n", None),
+    ("    consent: true\n", None),
+    ("    public: true\n",
+     "spec.yaml:27:13: warning: quote-consent: quotes[0].public: the quote by A minister is "
+     "marked public but names no source"),
+    ("", "spec.yaml:25:5: warning: quote-consent: quotes[0]: no consent recorded for the quote "
+         "by A minister"),
+])
+def test_a_quote_on_the_public_record_needs_its_source_not_consent(
+        check: Check, lines: str, expected: str | None) -> None:
+    result = check(WITH_FACTS.replace("sources:", PUBLIC_QUOTE + lines + "sources:"))
+    assert result.exit_code == 0, result.output
+    assert [line for line in problem_lines(result) if "quote-consent" in line] == (
+        [expected] if expected else [])
+
+
+def test_a_historical_figure_does_not_go_stale(check: Check) -> None:
+    old = edit(WITH_FACTS, ("    as_of: 2025-01-27", "    as_of: 2016-09-20"))
+    assert "stale-figure" in check(old).stdout
+    result = check(edit(old, ("    as_of: 2016-09-20", "    as_of: 2016-09-20\n    historical: true")))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotes and sections per delegation
+
+JAPAN = """audiences:
+  - id: us
+    name: United States delegation
+  - id: jp
+    name: Japan delegation
+    quotes:
+      - text: Clearance opens the road to recovery.
+        speaker: A Japanese engineer
+    sections:
+      - heading: Japan's record
+        body: Japan has long funded clearance.
+"""
+US_QUOTE = "quotes:\n  - text: We will not walk away.\n    speaker: A US president\n"
+
+
+def test_consent_is_checked_for_an_audience_quote_too(check: Check) -> None:
+    result = check(MINIMAL_TEXT + US_QUOTE + JAPAN)
+    assert [line for line in problem_lines(result) if "quote-consent" in line] == [
+        "spec.yaml:19:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
+        "A US president",
+        "spec.yaml:27:9: warning: quote-consent: audiences[1].quotes[0]: no consent recorded for "
+        "the quote by A Japanese engineer"]
+
+
+def test_the_word_count_of_a_version_counts_its_own_quotes_and_sections(check: Check) -> None:
+    long_section = " ".join(["dd"] * 640)
+    text = MINIMAL_TEXT + JAPAN.replace("Japan has long funded clearance.", long_section)
+    lines = [line for line in problem_lines(check(text)) if ": word-count: " in line]
+    assert len(lines) == 1
+    assert "(version for jp)" in lines[0]
+    assert "sections" not in check(MINIMAL_TEXT + "audiences:\n  - id: us\n    name: US\n"
+                                   "    sections: []\n").stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages name the texts they are about
+
+
+def test_untranslated_texts_are_named_with_their_lines(check: Check) -> None:
+    text = edit(MINIMAL_TEXT, ("title: Clearance lets families go home",
+                               "title: {en: Clearance lets families go home, fr: Déminer}"))
+    text += ("sections:\n  - heading: Why now\n    body: Because.\n"
+             "audiences:\n  - id: ch\n    name: Suisse\n    language: fr\n"
+             "    asks:\n      - headline: Financer\n        detail: Le déminage.\n")
+    assert problem_lines(check(text))[0] == (
+        "spec.yaml:24:15: warning: missing-translation: audiences[0].language: 3 of the texts on "
+        "this fr version are written only once, in en: summary (line 13), sections[0].heading "
+        "(line 19), sections[0].body (line 20)")
+
+
+def test_a_broken_audience_does_not_hide_the_other_warnings(check: Check) -> None:
+    text = edit(MINIMAL_TEXT, ("summary: Landmines", "summary: Join #MineFree now. Landmines"))
+    result = check(text + "audiences:\n  - id: broken\n    name: Broken\n    page: A5\n"
+                          "  - id: fine\n    name: Fine\n")
+    lines = problem_lines(result)
+    assert ("spec.yaml:13:15: warning: comment: summary: the rest of this line, from '#', is a "
+            "YAML comment and will not be printed") in lines
+    assert any(": error: invalid-value: audiences[0].page: " in line for line in lines)

@@ -62,7 +62,8 @@ def test_subject_names_the_meeting_and_the_ask(example_drafts: Path) -> None:
                                   "Put Azerbaijan on the agenda")
     body = message.get_body(("plain",)).get_content()
     assert "[@" not in body  # figures are written out, not left as citations
-    assert "~5%" in body
+    # "only [@foreign-share]": the sentence's own words, without the callout's "~".
+    assert "only 5%" in body
 
 
 def test_the_attached_pdf_is_the_one_in_out(example_drafts: Path) -> None:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.inline import Cite, Emphasis, Link, Strong, Text, parse_inline, plain_text
+from briefgen.inline import (
+    Cite,
+    Emphasis,
+    Link,
+    SourceCite,
+    Strong,
+    Text,
+    locate_markup,
+    parse_inline,
+    plain_text,
+)
 
 
 def test_bold_italic_link_and_citation() -> None:
@@ -64,3 +74,32 @@ def test_white_space_from_yaml_collapses_but_no_break_spaces_stay() -> None:
 def test_plain_text_drops_markup_and_shows_citation_ids() -> None:
     assert plain_text(parse_inline("**Act** *now*: [site](https://x.example) [@mines]")) == (
         "Act now: site mines")
+
+
+def test_a_citation_with_a_plus_keeps_the_prefix() -> None:
+    assert parse_inline("up to [@share] and [@+share]") == (
+        Text("up to "), Cite("share"), Text(" and "), Cite("share", with_prefix=True))
+
+
+def test_a_source_is_cited_with_a_caret() -> None:
+    assert parse_inline("The deadline is 1 March 2026[^treaty-text].") == (
+        Text("The deadline is 1 March 2026"), SourceCite("treaty-text"), Text("."))
+    assert parse_inline(r"a literal \[^treaty-text]") == (Text("a literal [^treaty-text]"),)
+    assert parse_inline("[^Not-A-Slug] [^ spaced]") == (Text("[^Not-A-Slug] [^ spaced]"),)
+
+
+def test_a_source_marker_is_not_a_word() -> None:
+    assert plain_text(parse_inline("Signed in 1997[^treaty].")) == "Signed in 1997."
+
+
+def test_markup_is_located_by_the_non_space_characters_before_it() -> None:
+    """Counting only non-space characters finds a citation whatever YAML did to the spaces
+    and line breaks around it (see YamlDocument.locate_inside)."""
+    text = "**Act  now**:\n   fund [@mines] and\t[see](https://x.example) *it [^gov]*"
+    located = locate_markup(text)
+    assert [node for _, node in located] == [
+        Cite("mines"), Link("https://x.example", (Text("see"),)), SourceCite("gov")]
+    squeezed = "".join(text.split())
+    assert [squeezed[position] for position, _ in located] == ["[", "[", "["]
+    assert squeezed[located[0][0]:].startswith("[@mines]")
+    assert squeezed[located[2][0]:].startswith("[^gov]")

@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterator
 
 from briefgen.document import Block, Document, Paragraph, Row
-from briefgen.errors import Problem
-from briefgen.inline import Cite, parse_inline, plain_text, walk
+from briefgen.errors import Problem, display_path
+from briefgen.inline import Cite, SourceCite, locate_markup, parse_inline, plain_text, walk
 from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec
-from briefgen.spec.validate import text_fields
+from briefgen.spec.validate import quote_lists, text_fields
 from briefgen.template import Template
 from briefgen.view import pick_language
 
@@ -35,6 +35,7 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _languages(spec, document, template)
     problems += _figures(spec, document)
     problems += _cut_by_comments(spec, document)
+    problems += _repeated_words(spec, document)
     problems += _untranslated(spec, document)
     from briefgen.translation.records import outdated_translations
 
@@ -44,24 +45,47 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
 
 def _untranslated(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
     """A version in another language whose texts are written only once (so in the brief's
-    language): the page would mix languages."""
+    language): the page would mix languages. Each such text is named with its line. An
+    audience's own texts are written for that version, so they are not counted."""
     base = spec.brief.language.split("-")[0]
     for index, audience in enumerate(spec.audiences):
         if not audience.language or audience.language.split("-")[0] == base:
             continue
-        texts: list[object] = [spec.brief.title, audience.summary or spec.summary]
-        for ask in audience.asks or spec.asks:
-            texts += [ask.headline, ask.detail]
-        for section in spec.sections:
-            texts += [section.heading, section.body]
-        single = sum(isinstance(text, str) for text in texts)
+        texts: list[tuple[FieldPath, object]] = [(("brief", "title"), spec.brief.title)]
+        if audience.summary is None:
+            texts.append((("summary",), spec.summary))
+        if not audience.asks:
+            for number, ask in enumerate(spec.asks):
+                texts += [(("asks", number, "headline"), ask.headline),
+                          (("asks", number, "detail"), ask.detail)]
+        if audience.sections is None:
+            for number, section in enumerate(spec.sections):
+                texts += [(("sections", number, "heading"), section.heading),
+                          (("sections", number, "body"), section.body)]
+        single = [path for path, text in texts if isinstance(text, str)]
         if single:
+            named = [_field_with_line(document, path) for path in single[:_NAMED_AT_MOST]]
+            if len(single) > _NAMED_AT_MOST:
+                named.append(f"and {len(single) - _NAMED_AT_MOST} more")
+            count = (f"{len(single)} of the texts on this {audience.language} version are"
+                     if len(single) > 1 else f"a text on this {audience.language} version is")
             yield _problem(document, ("audiences", index, "language"),
-                           f"{single} of the texts on this {audience.language} version are "
-                           f"written only once, in {spec.brief.language}",
+                           f"{count} written only once, in {spec.brief.language}: "
+                           f"{', '.join(named)}",
                            f"give them per language, e.g. summary: {{{base}: ..., "
                            f"{audience.language.split('-')[0]}: ...}}",
                            "missing-translation", "warning")
+
+
+_NAMED_AT_MOST = 6
+
+
+def _field_with_line(document: YamlDocument, path: FieldPath) -> str:
+    """`summary (line 13)`; the file too when the field was written in another one."""
+    where = document.locate(path)
+    place = (f"line {where.line}" if where.file == document.path
+             else f"{display_path(where.file)}:{where.line}")
+    return f"{document.describe(path)} ({place})"
 
 
 def _cut_by_comments(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
@@ -75,11 +99,98 @@ def _cut_by_comments(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
                           severity="warning")
 
 
+def _repeated_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """Words a citation prints that the sentence around it already has: "more than
+    [@+id]" with the prefix "more than ", "€[@id]" with the unit "€", "[@id] m²" with the
+    suffix " m²". Every language's form of the prefix, unit and suffix is compared."""
+    stats = {stat.id: stat for stat in spec.stats}
+    for path, text in text_fields(spec):
+        if "[@" not in text:
+            continue
+        normalized = " ".join(text.split())
+        for position, node in locate_markup(text):
+            if not isinstance(node, Cite) or node.stat_id not in stats:
+                continue
+            stat = stats[node.stat_id]
+            start, end = _citation_span(normalized, position)
+            before = normalized[:start].rstrip().casefold()
+            after = normalized[end:].lstrip().casefold()
+            typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
+            checks = [("unit", _variants(stat.unit), before.endswith)]
+            if node.with_prefix:
+                checks.insert(0, ("prefix", _variants(stat.prefix), before.endswith))
+            checks.append(("suffix", _variants(stat.suffix), after.startswith))
+            for name, variants, found_in_text in checks:
+                twice = next((variant for variant in variants
+                              if found_in_text(variant.casefold())
+                              and _whole_words(before, after, variant, name)), None)
+                if twice is None:
+                    continue
+                hint = (f"write [@{node.stat_id}] to leave the prefix out, or delete the words "
+                        f"before it" if name == "prefix"
+                        else f"delete the {twice!r} {'before' if name == 'unit' else 'after'} "
+                        f"{typed}")
+                yield Problem(document.locate_inside(path, position, typed),
+                              document.describe(path),
+                              f"{twice!r} would be printed twice: the text "
+                              f"{'after' if name == 'suffix' else 'before'} {typed} has it, "
+                              f"and the figure's {name} prints it", hint,
+                              rule="repeated-words", severity="warning")
+
+
+def _citation_span(text: str, nonspace_index: int) -> tuple[int, int]:
+    """Start and end in `text` of the citation whose `[` follows `nonspace_index` non-space
+    characters."""
+    seen = 0
+    for index, char in enumerate(text):
+        if not char.isspace():
+            if seen == nonspace_index:
+                return index, text.index("]", index) + 1
+            seen += 1
+    return len(text), len(text)
+
+
+def _variants(value: str | dict[str, str] | None) -> list[str]:
+    """Every language's form of a stat's prefix, unit or suffix, without outer spaces."""
+    values = value.values() if isinstance(value, dict) else [value or ""]
+    return sorted({" ".join(text.split()) for text in values if text.strip()}, key=len,
+                  reverse=True)
+
+
+def _whole_words(before: str, after: str, variant: str, name: str) -> bool:
+    """Whether `variant` stands on its own next to the citation, not as the end of a longer
+    word ("set up to" has "up to"; "startup to" has not)."""
+    variant = variant.casefold()
+    if name == "suffix":
+        rest = after[len(variant):]
+        return not (variant[-1:].isalnum() and rest[:1].isalnum())
+    rest = before[:-len(variant)]
+    return not (variant[:1].isalnum() and rest[-1:].isalnum())
+
+
 def _figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
-    """Numbers that would print misleadingly: a fraction shown as a percent, or zero."""
+    """Numbers that would print misleadingly: a fraction shown as a percent, zero, a year
+    with a thousands separator; and a currency written as a prefix, which sentences leave
+    out."""
     from briefgen.locale_format import format_number
 
     for index, stat in enumerate(spec.stats):
+        currency = next((variant for variant in _variants(stat.prefix)
+                         if _CURRENCY.fullmatch(variant)), None)
+        if currency is not None:
+            yield _problem(document, ("stats", index, "prefix"),
+                           f"{currency!r} looks like a currency, but a prefix is shown only in "
+                           f"the callout: sentences citing [@{stat.id}] would lose it",
+                           f"write it as unit: {currency} (shown wherever the figure is)",
+                           "figure", "warning")
+        if (stat.format == "count" and stat.decimals is None and stat.value.is_integer()
+                and _LOOKS_LIKE_A_YEAR[0] <= stat.value <= _LOOKS_LIKE_A_YEAR[1]
+                and stat.value % 100):
+            shown = format_number(stat.value, "count", spec.brief.language)
+            yield _problem(document, ("stats", index, "value"),
+                           f"{stat.value:.0f} would print as {shown}; is it a year?",
+                           "add format: plain to print it without a thousands separator",
+                           "figure", "warning")
         path: FieldPath = ("stats", index, "value")
         if stat.format == "percent" and 0 < abs(stat.value) < 1 and stat.decimals is None:
             yield _problem(document, path, f"{stat.value} would print as "
@@ -91,6 +202,11 @@ def _figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
             yield _problem(document, path, f"{stat.value} would print as 0",
                            "give decimals: (e.g. decimals: 3) or a larger unit", "figure",
                            "warning")
+
+
+# Years a count might be: 1900-2100, round hundreds left out (2,000 people is a count).
+_LOOKS_LIKE_A_YEAR = (1900, 2100)
+_CURRENCY = re.compile(r"[A-Z]{0,3}[$€£¥₼₽₹₺]|[A-Z]{3}|CHF|Fr\.|SFr\.")
 
 
 def check_document(composed: Document, template: Template) -> list[Problem]:
@@ -168,11 +284,13 @@ def _stale_figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]
     event = spec.brief.event.start
     limit = spec.brief.stale_after_months
     for index, stat in enumerate(spec.stats):
-        if stat.as_of is not None and _months_between(stat.as_of, event) > limit:
+        if (stat.as_of is not None and not stat.historical
+                and _months_between(stat.as_of, event) > limit):
             age = _months_between(stat.as_of, event)
             yield _problem(document, ("stats", index, "as_of"),
                            f"figure is {age} months old at the event (limit: {limit})",
-                           "look for a newer figure, or raise brief.stale_after_months",
+                           "look for a newer figure; for a fact that does not go stale (a "
+                           "past pledge, a war's dates) add historical: true",
                            "stale-figure", "warning")
 
 
@@ -193,12 +311,15 @@ def cited_source_ids(spec: BriefSpec) -> set[str]:
     by_id = {stat.id: stat.source for stat in spec.stats}
     for audience in spec.audiences:
         sources |= {by_id[stat_id] for stat_id in audience.stats or [] if stat_id in by_id}
-    sources |= {quote.source for quote in spec.quotes if quote.source}
+    sources |= {quote.source for _, quotes in quote_lists(spec) for quote in quotes
+                if quote.source}
     stat_sources = {stat.id: stat.source for stat in spec.stats}
     for _, text in text_fields(spec):
         for node in walk(parse_inline(text)):
             if isinstance(node, Cite) and node.stat_id in stat_sources:
                 sources.add(stat_sources[node.stat_id])
+            elif isinstance(node, SourceCite):
+                sources.add(node.source_id)
     return sources
 
 
@@ -208,8 +329,8 @@ def _unused_sources(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem
         if source.id not in cited:
             yield _problem(document, ("sources", index, "id"),
                            f"source {source.id!r} is not cited, so it is not printed",
-                           "cite it from a stat, a quote or [@stat-id] in the text, or delete it",
-                           "unused-source", "warning")
+                           "cite it from a stat or a quote, or as [^source-id] in a text; or "
+                           "delete it", "unused-source", "warning")
 
 
 def running_words(spec: BriefSpec, audience_index: int | None = None) -> int:
@@ -226,8 +347,11 @@ def running_words(spec: BriefSpec, audience_index: int | None = None) -> int:
     texts = [local(audience.summary if audience and audience.summary else spec.summary)]
     asks = audience.asks if audience and audience.asks else spec.asks
     texts += [f"{local(ask.headline)} {local(ask.detail)}" for ask in asks]
-    texts += [f"{local(section.heading)} {local(section.body)}" for section in spec.sections]
-    texts += [quote.text for quote in spec.quotes]
+    sections = (audience.sections if audience and audience.sections is not None
+                else spec.sections)
+    quotes = audience.quotes if audience and audience.quotes is not None else spec.quotes
+    texts += [f"{local(section.heading)} {local(section.body)}" for section in sections]
+    texts += [quote.text for quote in quotes]
     if audience and audience.intro:
         texts.append(local(audience.intro))
     return sum(len(_WORD.findall(plain_text(parse_inline(text)))) for text in texts)
@@ -262,8 +386,9 @@ def _languages(spec: BriefSpec, document: YamlDocument, template: Template
     tags: list[tuple[FieldPath, str, bool]] = [(("brief", "language"), spec.brief.language, True)]
     tags += [(("audiences", index, "language"), audience.language, True)
              for index, audience in enumerate(spec.audiences) if audience.language]
-    tags += [(("quotes", index, "language"), quote.language, False)
-             for index, quote in enumerate(spec.quotes) if quote.language]
+    tags += [((*base, index, "language"), quote.language, False)
+             for base, quotes in quote_lists(spec)
+             for index, quote in enumerate(quotes) if quote.language]
     for path, tag, is_page in tags:
         base = tag.split("-")[0].lower()
         if not is_known_language(tag):
@@ -282,9 +407,25 @@ def _languages(spec: BriefSpec, document: YamlDocument, template: Template
 
 
 def _quote_consent(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
-    for index, quote in enumerate(spec.quotes):
-        if not quote.consent:
-            yield _problem(document, ("quotes", index),
-                           f"no consent recorded for the quote by {quote.speaker}",
-                           "confirm the speaker agrees to be quoted, then add consent: true",
-                           "quote-consent", "warning")
+    """A quote needs the speaker's consent, unless it is on the public record and names the
+    source it was said or published in.
+
+    A quote marked public without a source is still a warning, not an error: it is no worse
+    than a quote with neither consent nor `public`, but nothing backs the claim yet.
+    """
+    for base, quotes in quote_lists(spec):
+        for index, quote in enumerate(quotes):
+            if quote.consent or (quote.public and quote.source):
+                continue
+            if quote.public:
+                yield _problem(document, (*base, index, "public"),
+                               f"the quote by {quote.speaker} is marked public but names no "
+                               "source", "add source: with the id of the speech or "
+                               "publication it comes from, or record consent: true",
+                               "quote-consent", "warning")
+            else:
+                yield _problem(document, (*base, index),
+                               f"no consent recorded for the quote by {quote.speaker}",
+                               "confirm the speaker agrees to be quoted, then add consent: "
+                               "true; for words on the public record add public: true and "
+                               "their source", "quote-consent", "warning")

@@ -33,7 +33,7 @@ from briefgen.document import (
 )
 from briefgen.errors import BriefgenBug, Location, Problem, SpecError, TemplateError
 from briefgen.fonts import font_family, missing_characters
-from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
+from briefgen.inline import Cite, Emphasis, Inline, Link, SourceCite, Strong, Text
 from briefgen.sandbox import BoundedSandbox, TemplateBudgetExceeded
 from briefgen.spec.loader import FieldPath, format_field_path
 from briefgen.template import LAYOUT_FILE, Template
@@ -148,6 +148,8 @@ def _cited_sources(nodes: tuple[Inline, ...], view: BriefView) -> Iterator[str]:
     for node in nodes:
         if isinstance(node, Cite):
             yield view.stat_values[node.stat_id][1]
+        elif isinstance(node, SourceCite):
+            yield node.source_id
         elif isinstance(node, Strong | Emphasis | Link):
             yield from _cited_sources(node.children, view)
 
@@ -398,10 +400,11 @@ class _Builder:
             elif isinstance(node, Link):
                 self.nodes(node.children, fmt._replace(link=node.url), spans, origin)
             elif isinstance(node, Cite):
-                value, source_id = self.view.stat_values[node.stat_id]
-                spans.append(Span(value, fmt.bold, fmt.italic, fmt.superscript, fmt.link, None,
-                                  fmt.language, origin))
-                spans.append(self.note(source_id, fmt))
+                spans.append(Span(self.view.cited_value(node), fmt.bold, fmt.italic,
+                                  fmt.superscript, fmt.link, None, fmt.language, origin))
+                spans.append(self.note(self.view.stat_values[node.stat_id][1], fmt))
+            elif isinstance(node, SourceCite):
+                spans.append(self.note(node.source_id, fmt))
 
     def length(self, element: ElementTree.Element, name: str, default: float | None = None
                ) -> float:

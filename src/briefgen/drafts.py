@@ -149,7 +149,7 @@ def _plain_nodes(nodes: tuple[Inline, ...], view: BriefView) -> str:
         if isinstance(node, Text):
             parts.append(node.text)
         elif isinstance(node, Cite):
-            parts.append(view.stat_values[node.stat_id][0])
+            parts.append(view.cited_value(node))
         elif isinstance(node, Strong | Emphasis | Link):
             parts.append(_plain_nodes(node.children, view))
     return "".join(parts)

@@ -1,7 +1,10 @@
 """Light inline markup in user text, parsed once into a small tree.
 
 Syntax (documented in the README):
-  **bold**   *italic*   [words](https://example.org)   [@stat-id] cites a figure   \\* literal star
+  **bold**   *italic*   [words](https://example.org)   \\* literal star
+  [@stat-id] cites a figure (its number, unit and source marker)
+  [@+stat-id] the same with the figure's prefix ("more than", "~"), as its callout shows it
+  [^source-id] cites a source: only its numbered marker, for a sentence without a figure
 
 Everything else is text, verbatim: `&`, `<b>`, `{{ }}` and unmatched stars included. Backends
 turn the tree into their own runs; nothing here knows about reportlab or python-docx.
@@ -39,16 +42,30 @@ class Link:
 
 @dataclass(frozen=True)
 class Cite:
-    """`[@stat-id]`: the figure's formatted value followed by its source marker."""
+    """`[@stat-id]`: the figure's formatted value followed by its source marker.
+
+    `with_prefix` (`[@+stat-id]`): the value starts with the figure's prefix, as in its
+    callout. Without it the sentence's own words qualify the number ("more than [@id]").
+    """
 
     stat_id: str
+    with_prefix: bool = False
 
 
-Inline = Text | Strong | Emphasis | Link | Cite
+@dataclass(frozen=True)
+class SourceCite:
+    """`[^source-id]`: the numbered marker of a source, for a sentence that has no figure."""
 
-_CITE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+    source_id: str
+
+
+Inline = Text | Strong | Emphasis | Link | Cite | SourceCite
+
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_CITE = re.compile(rf"\[@(\+?)({_SLUG})\]")
+_SOURCE_CITE = re.compile(rf"\[\^({_SLUG})\]")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^()\s]+)\)")
-_ESCAPABLE = set("\\*[]()@_`")
+_ESCAPABLE = set("\\*[]()@^_`")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -69,7 +86,26 @@ def parse_inline(text: str) -> tuple[Inline, ...]:
     text = normalize_space(text)
     if not any(marker in text for marker in "*[\\"):
         return (Text(text),) if text else ()
-    return tuple(_merge_text(_parse(text)))
+    return tuple(_merge_text(_parse(text, 0, len(text), None)))
+
+
+def locate_markup(text: str) -> list[tuple[int, Cite | SourceCite | Link]]:
+    """Citations and links of `text` in reading order, each with where it starts.
+
+    The offset counts the non-space characters of `text` before the node's `[`: white space
+    is what YAML folding, trimming and `normalize_space` change, so this count finds the place
+    in the file (see `YamlDocument.locate_inside`).
+    """
+    normalized = normalize_space(text)
+    found: list[tuple[int, Inline]] = []
+    _parse(normalized, 0, len(normalized), found)
+    return [(count_nonspace(normalized[:offset]), node) for offset, node in found
+            if isinstance(node, Cite | SourceCite | Link)]
+
+
+def count_nonspace(text: str) -> int:
+    """How many characters of `text` are not white space."""
+    return len(text) - sum(char.isspace() for char in text)
 
 
 def plain_text(nodes: tuple[Inline, ...]) -> str:
@@ -80,6 +116,8 @@ def plain_text(nodes: tuple[Inline, ...]) -> str:
             parts.append(node.text)
         elif isinstance(node, Cite):
             parts.append(node.stat_id)
+        elif isinstance(node, SourceCite):
+            continue  # a marker, not words
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)
@@ -93,48 +131,64 @@ def walk(nodes: tuple[Inline, ...]):  # type: ignore[no-untyped-def]
             yield from walk(node.children)
 
 
-def _parse(text: str) -> list[Inline]:
+def _parse(text: str, start: int, stop: int,
+           found: list[tuple[int, Inline]] | None) -> list[Inline]:
+    """Nodes of `text[start:stop]`; citations and links are added to `found` with their
+    offsets in `text`, when it is given."""
     nodes: list[Inline] = []
     buffer: list[str] = []
-    index = 0
-    length = len(text)
+    index = start
 
     def flush() -> None:
         if buffer:
             nodes.append(Text("".join(buffer)))
             buffer.clear()
 
-    while index < length:
+    def add(node: Inline, at: int) -> None:
+        flush()
+        nodes.append(node)
+        if found is not None:
+            found.append((at, node))
+
+    while index < stop:
         char = text[index]
-        if char == "\\" and index + 1 < length and text[index + 1] in _ESCAPABLE:
+        if char == "\\" and index + 1 < stop and text[index + 1] in _ESCAPABLE:
             buffer.append(text[index + 1])
             index += 2
             continue
-        if char == "*" and text.startswith("**", index):
-            close = _find_closing(text, "**", index + 2)
+        if char == "*" and text.startswith("**", index, stop):
+            close = _find_closing(text, "**", index + 2, stop)
             if close > index + 2:
                 flush()
-                nodes.append(Strong(tuple(_merge_text(_parse(text[index + 2 : close])))))
+                nodes.append(Strong(tuple(_merge_text(_parse(text, index + 2, close, found)))))
                 index = close + 2
                 continue
-        elif char == "*" and index + 1 < length and not text[index + 1].isspace():
-            close = _find_closing(text, "*", index + 1)
+        elif char == "*" and index + 1 < stop and not text[index + 1].isspace():
+            close = _find_closing(text, "*", index + 1, stop)
             if close > index + 1 and not text[close - 1].isspace():
                 flush()
-                nodes.append(Emphasis(tuple(_merge_text(_parse(text[index + 1 : close])))))
+                nodes.append(Emphasis(tuple(_merge_text(_parse(text, index + 1, close, found)))))
                 index = close + 1
                 continue
         elif char == "[":
-            cite = _CITE.match(text, index)
+            cite = _CITE.match(text, index, stop)
             if cite:
-                flush()
-                nodes.append(Cite(cite.group(1)))
+                add(Cite(cite.group(2), with_prefix=bool(cite.group(1))), index)
                 index = cite.end()
                 continue
-            link = _LINK.match(text, index)
+            source = _SOURCE_CITE.match(text, index, stop)
+            if source:
+                add(SourceCite(source.group(1)), index)
+                index = source.end()
+                continue
+            link = _LINK.match(text, index, stop)
             if link:
                 flush()
-                nodes.append(Link(link.group(2), tuple(_merge_text(_parse(link.group(1))))))
+                children = _merge_text(_parse(text, link.start(1), link.end(1), found))
+                link_node = Link(link.group(2), tuple(children))
+                nodes.append(link_node)
+                if found is not None:
+                    found.append((index, link_node))
                 index = link.end()
                 continue
         buffer.append(char)
@@ -143,17 +197,17 @@ def _parse(text: str) -> list[Inline]:
     return nodes
 
 
-def _find_closing(text: str, marker: str, start: int) -> int:
-    """Index of the next unescaped `marker` at or after `start`, or -1."""
+def _find_closing(text: str, marker: str, start: int, stop: int) -> int:
+    """Index of the next unescaped `marker` in `text[start:stop]`, or -1."""
     index = start
     while True:
-        index = text.find(marker, index)
+        index = text.find(marker, index, stop)
         if index < 0:
             return -1
-        backslashes = len(text[:index]) - len(text[:index].rstrip("\\"))
+        backslashes = index - start - len(text[start:index].rstrip("\\"))
         if backslashes % 2 == 0:
             # A single `*` must not be half of a `**`.
-            if marker == "*" and text.startswith("**", index):
+            if marker == "*" and text.startswith("**", index, stop):
                 index += 2
                 continue
             return index

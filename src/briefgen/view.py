@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.errors import Problem, SpecError
-from briefgen.inline import Inline, Text, parse_inline, plain_text
+from briefgen.inline import Cite, Inline, Text, parse_inline, plain_text
 from briefgen.locale_format import (
     NO_BREAK_SPACE,
     format_date_range,
@@ -47,9 +47,11 @@ class UserText:
 @dataclass(frozen=True)
 class StatView:
     id: str
-    value: str
+    value: str  # as a callout shows it: qualifier, unit, number and suffix
     label: UserText
     source: str
+    qualifier: str = ""  # the stat's prefix: "~", ">", "up to"
+    figure: str = ""  # the value without its qualifier
 
 
 @dataclass
@@ -61,14 +63,21 @@ class BriefView:
     labels: dict[str, str]
     context: dict[str, Any]
     texts: list[UserText] = field(default_factory=list)
-    stat_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (text, source)
-    affixes: list[tuple[FieldPath, str]] = field(default_factory=list)  # stat prefixes, suffixes
+    # id -> (value as a sentence cites it: unit, number and suffix; source id)
+    stat_values: dict[str, tuple[str, str]] = field(default_factory=dict)
+    stat_prefixes: dict[str, str] = field(default_factory=dict)  # id -> prefix, when given
+    affixes: list[tuple[FieldPath, str]] = field(default_factory=list)  # prefixes, units, suffixes
     pictures: dict[str, Any] = field(default_factory=dict)  # name -> assets.Picture
     audience_id: str | None = None
     title: str = ""
     author: str = ""
     subject: str = ""
     date_iso: str = ""
+
+    def cited_value(self, cite: Cite) -> str:
+        """A figure as a sentence shows it: without its prefix, unless cited as `[@+id]`."""
+        value = self.stat_values[cite.stat_id][0]
+        return self.stat_prefixes.get(cite.stat_id, "") + value if cite.with_prefix else value
 
 
 def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
@@ -94,7 +103,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             chosen = pick_language(value, language)
             if chosen is None:
                 missing.append(Problem(
-                    document.locate(origin), format_field_path(origin),
+                    document.locate(origin), document.describe(origin),
                     f"no text in {language!r} for this version (given: {', '.join(value)})",
                     f"add  {language}: ...  under {format_field_path(origin)}",
                     rule="missing-translation"))
@@ -112,20 +121,33 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                                else ("summary",))
     asks = audience.asks if audience and audience.asks else spec.asks
     asks_path: FieldPath = (*audience_path, "asks") if audience and audience.asks else ("asks",)
+    # An audience's own quotes and sections replace the brief's; `[]` means none at all.
+    quotes, quotes_path = ((audience.quotes, (*audience_path, "quotes"))
+                           if audience and audience.quotes is not None
+                           else (spec.quotes, ("quotes",)))
+    sections, sections_path = ((audience.sections, (*audience_path, "sections"))
+                               if audience and audience.sections is not None
+                               else (spec.sections, ("sections",)))
 
     for index, stat in enumerate(spec.stats):
         value = format_number(stat.value, stat.format, language, stat.decimals)
-        before, after = _affix(stat.prefix, language), _affix(stat.suffix, language)
-        view.affixes += [(("stats", index, "prefix"), before), (("stats", index, "suffix"), after)]
-        view.stat_values[stat.id] = (f"{before}{value}{after}", stat.source)
+        prefix = _affix(stat.prefix, language, qualifier=True)
+        unit, suffix = _affix(stat.unit, language), _affix(stat.suffix, language)
+        view.affixes += [(("stats", index, name), text) for name, text in
+                         (("prefix", prefix), ("unit", unit), ("suffix", suffix)) if text]
+        view.stat_values[stat.id] = (f"{unit}{value}{suffix}", stat.source)
+        if prefix:
+            view.stat_prefixes[stat.id] = prefix
     stat_index = {stat.id: index for index, stat in enumerate(spec.stats)}
     featured = (audience.stats if audience and audience.stats
                 else [stat.id for stat in spec.stats if stat.featured])
     stats = [
-        StatView(stat_id, view.stat_values[stat_id][0],
+        StatView(stat_id, view.cited_value(Cite(stat_id, with_prefix=True)),
                  text(spec.stats[stat_index[stat_id]].label,  # type: ignore[arg-type]
                       ("stats", stat_index[stat_id], "label")),
-                 spec.stats[stat_index[stat_id]].source)
+                 spec.stats[stat_index[stat_id]].source,
+                 qualifier=view.stat_prefixes.get(stat_id, ""),
+                 figure=view.stat_values[stat_id][0])
         for stat_id in featured
     ]
     event = header.event
@@ -165,18 +187,18 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         ],
         "stats": stats,
         "quotes": [
-            {"text": text(quote.text, ("quotes", index, "text"), quote.language or language),
-             "speaker": text(quote.speaker, ("quotes", index, "speaker")),
-             "role": text(quote.role, ("quotes", index, "role")),
+            {"text": text(quote.text, (*quotes_path, index, "text"), quote.language or language),
+             "speaker": text(quote.speaker, (*quotes_path, index, "speaker")),
+             "role": text(quote.role, (*quotes_path, index, "role")),
              "source": quote.source,
              "language": quote.language or language,
-             "translation": _translation(quote, language, index, text)}
-            for index, quote in enumerate(spec.quotes)
+             "translation": _translation(quote, language, (*quotes_path, index), text)}
+            for index, quote in enumerate(quotes)
         ],
         "sections": [
-            {"heading": text(section.heading, ("sections", index, "heading")),
-             "body": text(section.body, ("sections", index, "body"))}
-            for index, section in enumerate(spec.sections)
+            {"heading": text(section.heading, (*sections_path, index, "heading")),
+             "body": text(section.body, (*sections_path, index, "body"))}
+            for index, section in enumerate(sections)
         ],
         "labels": labels,
     }
@@ -223,13 +245,21 @@ def _labels(template: Template, language: str) -> dict[str, str]:
     return dict(catalogue[chosen])
 
 
-def _affix(value: str | dict[str, str] | None, language: str) -> str:
-    """A stat's prefix or suffix for the language (none when not given for it)."""
+def _affix(value: str | dict[str, str] | None, language: str, *, qualifier: bool = False
+           ) -> str:
+    """A stat's prefix, unit or suffix for the language (none when not given for it).
+
+    A figure never wraps inside itself, unit included. A qualifier ("more than ") keeps its
+    own words together but may end a line before the number, so a long one still fits a
+    narrow callout.
+    """
     if isinstance(value, dict):
         chosen = pick_language(value, language)
         value = value[chosen] if chosen else ""
-    # A figure never wraps inside itself, unit included.
-    return (value or "").replace(" ", NO_BREAK_SPACE)
+    text = value or ""
+    if qualifier and text.endswith(" "):
+        return text.rstrip(" ").replace(" ", NO_BREAK_SPACE) + " "
+    return text.replace(" ", NO_BREAK_SPACE)
 
 
 def pick_language(texts: Mapping[str, object], language: str) -> str | None:
@@ -241,14 +271,14 @@ def pick_language(texts: Mapping[str, object], language: str) -> str | None:
     return next((key for key in texts if key.split("-")[0] == base), None)
 
 
-def _translation(quote: Any, language: str, index: int, text: Any) -> UserText | None:
+def _translation(quote: Any, language: str, path: FieldPath, text: Any) -> UserText | None:
     """A quote's translation, shown only when the page is in another language."""
     spoken = quote.language or language
     if quote.translation is None or spoken.split("-")[0] == language.split("-")[0]:
         return None
     if isinstance(quote.translation, dict) and pick_language(quote.translation, language) is None:
         return None  # no translation for this page's language: the words stand alone
-    return text(quote.translation, ("quotes", index, "translation")) # type: ignore[no-any-return]
+    return text(quote.translation, (*path, "translation"))  # type: ignore[no-any-return]
 
 
 def display_url(url: str | None) -> str | None:

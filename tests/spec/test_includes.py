@@ -86,7 +86,7 @@ def test_a_rule_broken_inside_a_fact_file_names_the_fact_file(folder: Path) -> N
            "facts/shared.yaml": replace_once(FACTS, "as_of: 2025-01-27", "as_of: 2025-03-30")})
     result = check()
     assert problem_lines(result) == [
-        "facts/shared.yaml:6:12: error: anachronism: stats[0].as_of: dated 2025-03-30, after the "
+        "facts/shared.yaml:6:12: error: anachronism: stats 'mines'.as_of: dated 2025-03-30, after the "
         "brief itself (2025-03-24)"]
     assert result.exit_code == 1
 
@@ -96,7 +96,7 @@ def test_a_schema_error_inside_a_fact_file_names_the_fact_file(folder: Path) -> 
            "facts/shared.yaml": replace_once(FACTS, "value: 1500000", "value: lots")})
     result = check()
     assert problem_lines(result) == [
-        "facts/shared.yaml:3:12: error: invalid-value: stats[0].value: expected a number"]
+        "facts/shared.yaml:3:12: error: invalid-value: stats 'mines'.value: expected a number"]
     assert result.exit_code == 1
 
 
@@ -104,21 +104,34 @@ def test_an_unknown_source_inside_a_fact_file_names_the_fact_file(folder: Path) 
     write({"spec.yaml": spec_including("facts/shared.yaml"),
            "facts/shared.yaml": replace_once(FACTS, "source: gov-2024", "source: hrw-2024")})
     assert problem_lines(check()) == [
-        "facts/shared.yaml:5:13: error: unknown-source: stats[0].source: no source with id "
+        "facts/shared.yaml:5:13: error: unknown-source: stats 'mines'.source: no source with id "
         "'hrw-2024' in sources (known: gov-2024)"]
 
 
-def test_the_field_of_an_included_entry_counts_within_its_own_file(folder: Path) -> None:
+def test_an_included_entry_is_named_by_its_id(folder: Path) -> None:
     """The spec has one stat of its own, so the fact file's first stat is the second of the
-    merged list; a message located in the fact file must still call it stats[0]: there is no
-    stats[1] in that file."""
+    merged list; the message names it by its id, which is the same in every file."""
     own = ("stats:\n  - id: share\n    value: 5\n    format: percent\n    label: of the budget\n"
            "    source: gov-2024\n")
     write({"spec.yaml": spec_including("facts/shared.yaml") + own,
            "facts/shared.yaml": replace_once(FACTS, "as_of: 2025-01-27", "as_of: 2025-03-30")})
     assert problem_lines(check()) == [
-        "facts/shared.yaml:6:12: error: anachronism: stats[0].as_of: dated 2025-03-30, after the "
+        "facts/shared.yaml:6:12: error: anachronism: stats 'mines'.as_of: dated 2025-03-30, after the "
         "brief itself (2025-03-24)"]
+
+
+def test_an_included_entry_without_a_usable_id_counts_within_its_own_file(folder: Path
+                                                                         ) -> None:
+    """Without an id to name it by, the fact file's first stat is stats[0] there, although it
+    is the second of the merged list: there is no stats[1] in that file."""
+    own = ("stats:\n  - id: share\n    value: 5\n    format: percent\n    label: of the budget\n"
+           "    source: gov-2024\n")
+    write({"spec.yaml": spec_including("facts/shared.yaml") + own,
+           "facts/shared.yaml": replace_once(replace_once(FACTS, "id: mines", "id: Mines Count"),
+                                             "value: 1500000", "value: lots")})
+    assert problem_lines(check()) == [
+        "facts/shared.yaml:2:9: error: invalid-value: stats[0].id: has the wrong form",
+        "facts/shared.yaml:3:12: error: invalid-value: stats[0].value: expected a number"]
 
 
 def test_a_fact_file_that_includes_itself(folder: Path) -> None:
@@ -176,8 +189,8 @@ def test_the_same_stat_id_in_two_files_names_both(folder: Path) -> None:
     result = check()
     lines = problem_lines(result)
     assert len(lines) == 1, result.stdout
-    assert lines[0].startswith("b.yaml:2:9: error: duplicate-id: stats[")
-    assert lines[0].endswith("].id: duplicate id 'mines' (also defined at a.yaml:2:9)")
+    assert lines[0] == ("b.yaml:2:9: error: duplicate-id: stats 'mines'.id: duplicate id "
+                        "'mines' (also defined at a.yaml:2:9)")
     assert result.exit_code == 1
 
 
@@ -187,8 +200,8 @@ def test_a_stat_id_in_the_spec_and_in_a_fact_file_names_both(folder: Path) -> No
     lines = problem_lines(check())
     assert len(lines) == 1
     # The spec's own stat comes first (line 20 of the spec: 17 minimal lines + 1 include + 2).
-    assert lines[0].startswith("facts/shared.yaml:2:9: error: duplicate-id: stats[")
-    assert lines[0].endswith("].id: duplicate id 'mines' (also defined at spec.yaml:20:9)")
+    assert lines[0] == ("facts/shared.yaml:2:9: error: duplicate-id: stats 'mines'.id: "
+                        "duplicate id 'mines' (also defined at spec.yaml:20:9)")
 
 
 def test_a_path_that_leaves_the_folder_is_refused(folder: Path) -> None:

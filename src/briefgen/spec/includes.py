@@ -138,7 +138,7 @@ def _append(target: YamlDocument, fact: YamlDocument, kind: str, problems: list[
     existing.extend(entries)
     for index in range(len(entries)):
         target.local_names[(kind, offset + index)] = (kind, index)
-    for marks_name in ("value_marks", "key_marks"):
+    for marks_name in ("value_marks", "key_marks", "scalars", "trailing_comments"):
         source_marks = getattr(fact, marks_name)
         target_marks = getattr(target, marks_name)
         for path, location in source_marks.items():

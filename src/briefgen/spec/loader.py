@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -23,6 +23,60 @@ FieldPath = tuple[str | int, ...]
 
 MAX_SPEC_BYTES = 1_000_000
 MAX_DEPTH = 24
+
+
+class ScalarMark(NamedTuple):
+    """Where a scalar value was typed: its file's text, its span there and its YAML style.
+
+    `style` is "" (plain), "'" or '"' (quoted), "|" (literal block) or ">" (folded block).
+    A tuple: one is made for every value of every spec, and tuples are cheap to make.
+    """
+
+    file: Path
+    text: str  # the whole file, shared by every mark of that file
+    start: int  # offset of the scalar's first character (its quote or block indicator)
+    end: int
+    style: str
+
+    def locate(self, nonspace_index: int, expected: str = "") -> Location | None:
+        """Where the value's character after `nonspace_index` non-space characters was typed.
+
+        Counting only non-space characters makes the answer independent of how YAML folded
+        lines and how the text was trimmed and its spaces collapsed afterwards. None when the
+        typed text does not map one to one onto the value (escapes in double quotes, text
+        that Unicode normalisation changed), or when the text found there is not `expected`.
+        """
+        content_start, content_end = self.start, self.end
+        if self.style in {"'", '"'}:
+            content_start, content_end = self.start + 1, self.end - 1
+        elif self.style in {"|", ">"}:
+            header_end = self.text.find("\n", self.start, self.end)
+            if header_end < 0:
+                return None
+            content_start = header_end + 1  # the indicator line may hold a comment
+        content = self.text[content_start:content_end]
+        if self.style == '"' and "\\" in content:
+            return None
+        if not content.isascii() and not unicodedata.is_normalized("NFC", content):
+            return None
+        seen = 0
+        index = 0
+        while index < len(content):
+            char = content[index]
+            if not char.isspace():
+                if seen == nonspace_index:
+                    break
+                seen += 1
+                if self.style == "'" and content.startswith("''", index):
+                    index += 1  # one quote in the value, two in the file
+            index += 1
+        else:
+            return None
+        wanted = "".join(expected.split())
+        found = "".join(content[index:].split())[:len(wanted)] if wanted else ""
+        if found != wanted:
+            return None
+        return _location_of_offset(self.text, content_start + index, self.file)
 
 
 @dataclass
@@ -38,13 +92,44 @@ class YamlDocument:
     local_names: dict[FieldPath, FieldPath] = field(default_factory=dict)
     # Unquoted values followed by `# ...` on their line: YAML drops that part as a comment.
     trailing_comments: dict[FieldPath, Location] = field(default_factory=dict)
+    # Text values: where and how each was typed, to point at a place inside it.
+    scalars: dict[FieldPath, ScalarMark] = field(default_factory=dict)
 
     def describe(self, field_path: FieldPath) -> str:
-        """`stats[2].source`, counted within the file the entry was written in."""
-        local = self.local_names.get(tuple(field_path[:2]))
+        """`stats 'mines'.source` for stats and sources with an id, else `asks[2].detail`.
+
+        An entry without a usable id is counted within the file it was written in.
+        """
+        head = tuple(field_path[:2])
+        if len(head) == 2 and head[0] in ENTRIES_WITH_IDS and isinstance(head[1], int):
+            entry_id = self._entry_id(str(head[0]), head[1])
+            if entry_id is not None:
+                return f"{head[0]} {entry_id!r}" + "".join(
+                    f"[{part}]" if isinstance(part, int) else f".{part}"
+                    for part in field_path[2:])
+        local = self.local_names.get(head)
         if local is not None:
             field_path = (*local, *field_path[2:])
         return format_field_path(field_path)
+
+    def _entry_id(self, kind: str, index: int) -> str | None:
+        entries = self.data.get(kind) if isinstance(self.data, dict) else None
+        if not isinstance(entries, list) or index >= len(entries):
+            return None
+        entry = entries[index]
+        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(entry_id, str) and _SLUG.fullmatch(entry_id):
+            return entry_id
+        return None
+
+    def locate_inside(self, field_path: FieldPath, nonspace_index: int,
+                      expected: str = "") -> Location:
+        """Where a part of a text value was typed: `nonspace_index` counts the non-space
+        characters of the value before it. Falls back to the value's start when the typed
+        text does not map onto the value one to one (see `ScalarMark.locate`)."""
+        mark = self.scalars.get(tuple(field_path))
+        found = mark.locate(nonspace_index, expected) if mark is not None else None
+        return found or self.locate(field_path)
 
     def locate(self, field_path: FieldPath, *, key: bool = False) -> Location:
         """The best location for a field: itself, else its nearest written ancestor."""
@@ -57,6 +142,11 @@ class YamlDocument:
                 return self.value_marks[probe]
             probe = probe[:-1]
         return self.value_marks.get((), Location(self.path, 1, 1))
+
+
+# Lists whose entries have ids: messages name an entry by its id (`stats 'mines'`).
+ENTRIES_WITH_IDS = ("stats", "sources")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def format_field_path(field_path: FieldPath) -> str:
@@ -115,14 +205,7 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     except _Refused as refused:
         raise SpecError(refused.problem) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        location = (Location(path, mark.line + 1, mark.column + 1) if mark
-                    else Location(path, 1, 1))
-        message = error.problem or error.context or "invalid YAML"
-        offending = _character_at(text, mark.line, mark.column) if mark else ""
-        hint = ("indent with spaces, not tabs" if offending == "\t" else _syntax_hint(message))
-        raise SpecError(Problem(location, "", f"YAML syntax error: {message}", hint,
-                                rule="yaml")) from None
+        raise SpecError(_syntax_problem(error, text, path)) from None
     except yaml.reader.ReaderError as error:
         char = chr(error.character) if isinstance(error.character, int) else str(error.character)
         raise SpecError(Problem(
@@ -162,6 +245,7 @@ class _Builder:
     def __init__(self, document: YamlDocument, problems: list[Problem], text: str) -> None:
         self.document = document
         self.problems = problems
+        self.text = text
         self.lines = text.split("\n") if "#" in text else []
         self.root: Any = None
         self.has_document = False
@@ -184,7 +268,8 @@ class _Builder:
             return
         if isinstance(event, yaml.AliasEvent):
             raise self.refuse(event, "aliases (*name) are not supported",
-                              "write the value out in full")
+                              "write the value out in full; a text that starts with '*' "
+                              "goes in quotes")
         if isinstance(event, yaml.NodeEvent):
             if event.anchor is not None:
                 raise self.refuse(event, "anchors (&name) are not supported",
@@ -192,7 +277,8 @@ class _Builder:
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":
                 raise self.refuse(event, f"YAML tags such as {tag!r} are not allowed",
-                                  "remove the tag; write the value as plain text")
+                                  "remove the tag; write the value as plain text, in quotes "
+                                  "if it starts with '!'")
         if isinstance(event, yaml.ScalarEvent):
             value: Any = event.value
             # libyaml reports a plain scalar's style as "", PyYAML's parser as None.
@@ -203,6 +289,11 @@ class _Builder:
                 value = unicodedata.normalize("NFC", value)
             path = self.add(value, event)
             end = event.end_mark
+            start = event.start_mark
+            if path is not None and isinstance(value, str) and start and end:
+                self.document.scalars[path] = ScalarMark(
+                    self.document.path, self.text, start.index, end.index,
+                    event.style or "")
             if self.lines and not event.style and path is not None and end is not None:
                 rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
                 if re.match(r"\s+#", rest):
@@ -306,17 +397,103 @@ def _location_of_offset(text: str, offset: int, path: Path) -> Location:
     return Location(path, line, column)
 
 
-def _syntax_hint(message: str) -> str:
-    if "tab" in message:
-        return "indent with spaces, not tabs"
-    if "mapping values are not allowed" in message:
-        return ("check this line's indentation against the lines above; or, if the value "
-                "contains ': ', put it in quotes")
-    if "did not find expected" in message:
-        return ("check the indentation: keys of the same group start in the same column, "
-                "and list items with '- ' line up")
-    if "found character" in message and "cannot start any token" in message:
-        return "put the value in quotes"
-    if "but found another document" in message:
-        return "a spec holds one document: remove the extra '---'"
-    return ""
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: Path) -> Problem:
+    """A YAML syntax error in words for people who do not know YAML's terms.
+
+    libyaml's wording (and the pure-Python parser's, which is close) names parser states
+    ("block mapping", "simple key"); each common one is matched by its text and said again in
+    terms of what the user typed: lines, keys, colons, quotes, list items starting with '- '.
+    """
+    problem = error.problem or ""
+    context = error.context or ""
+    mark = error.problem_mark or error.context_mark
+    context_mark = error.context_mark or mark
+
+    def at(where: Any) -> Location:
+        if where is None:
+            return Location(path, 1, 1)
+        return Location(path, where.line + 1, where.column + 1)
+
+    def found(message: str, hint: str, where: Any = mark) -> Problem:
+        return Problem(at(where), "", message, hint, rule="yaml")
+
+    offending = _character_at(text, mark.line, mark.column) if mark else ""
+    line = _line_at(text, mark.line) if mark else ""
+    before = line[: mark.column] if mark else ""
+    if offending == "\t" or "tab" in problem:
+        return found("this line is indented with a tab; a spec is indented with spaces only",
+                     "replace the tab with spaces")
+    if "cannot start any token" in problem:
+        first = _first_of_value(before + offending)
+        if first == "[":
+            return found("a text cannot start with '[' unless it is in quotes: the line reads as "
+                         "a list", 'put the whole text in quotes, e.g. summary: "[@figure] '
+                         'people ..."')
+        return found(f"a text cannot start with {offending!r} unless it is in quotes",
+                     f'put the whole text in quotes, e.g. "{offending}..."')
+    if "while scanning an alias" in context or "while scanning an anchor" in context:
+        sign = "*" if "alias" in context else "&"
+        example = "*Urgent*: ..." if sign == "*" else "& ..."
+        return found(f"a text cannot start with '{sign}' unless it is in quotes",
+                     f'put the whole text in quotes, e.g. summary: "{example}"', context_mark)
+    if "while scanning a quoted scalar" in context:
+        return found("this quotation mark is never closed",
+                     "add the closing quotation mark at the end of the text", context_mark)
+    if "while parsing a quoted scalar" in context or "escape" in problem:
+        return found("a backslash (\\) inside double quotes starts a special code, and this one "
+                     "is not known", "write \\\\ for a backslash, or use single quotes "
+                     "instead of double quotes", context_mark)
+    if "mapping values are not allowed" in problem:
+        key = re.match(r"\s*(?:-\s+)?([^:#]+):\s+\S", before)
+        if key:
+            return found(f"the text after '{key.group(1).strip()}:' contains ': ', which marks a "
+                         "new key", f"put the whole text in quotes, e.g. {key.group(1).strip()}: "
+                         '"... : ..."')
+        return found("this line does not line up with the keys above it, or the line above "
+                     "lacks its ':'", "keys of one group start in the same column, and each "
+                     "key is followed by ': '")
+    if "could not find expected ':'" in problem:
+        return found("this line has no ':' after its key",
+                     "write the key, a colon and a space, then the value, e.g. title: ...",
+                     context_mark)
+    if "did not find expected '-' indicator" in problem:
+        return found("a list item was expected here: lines of a list start with '- '",
+                     "start a new item with '- ', or indent this line to line up with the keys "
+                     "of the item above")
+    if "block sequence entries are not allowed" in problem:
+        return found("a list cannot start on the same line as its key",
+                     "start the list on the next line, each item on its own line after '- '")
+    if "while parsing a flow" in context:
+        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        return found(f"the '{opening}' here is never closed with '{closing}'",
+                     f"close it with '{closing}', or put a text that starts with '{opening}' "
+                     "in quotes", context_mark)
+    if "did not find expected key" in problem:
+        if line.lstrip().startswith("- "):
+            return found("a list item ('- ') is mixed in with keys",
+                         "a group holds either keys or list items: indent the list under its "
+                         "own key")
+        if re.match(r"\s*(?:-\s+)?[^:#]+:\s+[\"'{\[]", before):
+            return found("text follows the closing quotation mark or bracket on this line",
+                         "put the whole text in one pair of quotes")
+        return found("this line does not line up with the keys of its group",
+                     "keys of one group start in the same column")
+    if "directive" in context:
+        return found("a line cannot start with '%' unless it is in quotes",
+                     "put the text in quotes", context_mark)
+    if "but found another document" in problem or "document start" in problem:
+        return found("the file holds more than one YAML document",
+                     "a spec holds one document: remove the extra '---' or '...'")
+    return found(f"the file cannot be read here ({problem or context or 'invalid YAML'})",
+                 "check this line's indentation and quotes against the lines above")
+
+
+def _line_at(text: str, line: int) -> str:
+    lines = text.split("\n")
+    return lines[line] if line < len(lines) else ""
+
+
+def _first_of_value(text: str) -> str:
+    """The first character of the value being typed on a line such as `key: value`."""
+    match = re.match(r"\s*(?:-\s+)?(?:[^:#\s][^:#]*:\s+)?(\S)", text)
+    return match.group(1) if match else ""

@@ -131,18 +131,26 @@ class Stat(SpecModel):
     id: Slug
     value: float = Field(description="the number itself, e.g. `1500000` or `13`",
                          allow_inf_nan=False, ge=-1e15, le=1e15)
-    format: Literal["count", "percent", "compact"] = Field(
-        "count", description="`count` 382, `percent` 13%, `compact` 1.5 million")
+    format: Literal["count", "percent", "compact", "plain"] = Field(
+        "count", description="`count` 3,429, `percent` 13%, `compact` 1.5 million, `plain` "
+        "2025 (no grouping, no rounding: years, resolution numbers)")
     decimals: Annotated[int, Field(ge=0, le=3)] | None = Field(
         None, description="digits after the decimal point; default: as needed, at most one")
     prefix: Affix | None = Field(
-        None, description="written before the number, e.g. `~`, `>`, `US$`; or one per "
-        "language, e.g. {en: €, fr: ''}")
+        None, description="a qualifier shown before the number in the callout, e.g. `~`, `>`, "
+        "`more than `; a sentence citing [@id] has its own words, [@+id] adds the prefix")
+    unit: Affix | None = Field(
+        None, description="a currency or unit written before the number wherever it is shown, "
+        "e.g. `€`, `US$`; or one per language, e.g. {en: €, fr: ''}")
     suffix: Affix | None = Field(
-        None, description="written after the number, e.g. {fr: ' €', ru: ' евро'}")
+        None, description="written after the number wherever it is shown, e.g. ` m²`, "
+        "{fr: ' €', ru: ' евро'}")
     label: LocalShort = Field(description="what the number counts, in a few words")
     source: Slug = Field(description="id of an entry in `sources`")
     as_of: dt.date | None = Field(None, description="date the figure refers to")
+    historical: bool = Field(
+        False, description="a fact that does not go stale (a 2016 pledge, a war's dates): no "
+        "stale-figure warning")
     featured: bool = Field(True, description="show as a callout (false: only citable in text)")
 
 
@@ -155,6 +163,9 @@ class Quote(SpecModel):
     role: LocalShort | None = None
     source: Slug | None = Field(None, description="id of an entry in `sources`")
     consent: bool = Field(False, description="the speaker agreed to be quoted")
+    public: bool = Field(
+        False, description="the words are on the public record (a speech, a publication): "
+        "with `source` naming where, no consent is needed")
     language: LanguageTag | None = Field(
         None, description="language the words were spoken in, if not the brief's")
     translation: LocalLong | None = Field(
@@ -169,7 +180,7 @@ class Section(SpecModel):
 
 
 class Source(SpecModel):
-    """A source note; printed only when a figure, quote or text cites it."""
+    """A source note; printed only when a figure, a quote or a text (`[^id]`) cites it."""
 
     id: Slug
     title: ShortText
@@ -200,6 +211,11 @@ class Audience(SpecModel):
     asks: Annotated[list[Ask], Field(min_length=1, max_length=5)] | None = None
     stats: Annotated[list[Slug], Field(min_length=1, max_length=6)] | None = Field(
         None, description="ids of the figures shown as callouts for this delegation, in order")
+    quotes: Annotated[list[Quote], Field(max_length=3)] | None = Field(
+        None, description="the quotes for this delegation instead of the brief's (`[]`: none)")
+    sections: Annotated[list[Section], Field(max_length=4)] | None = Field(
+        None, description="the sections for this delegation instead of the brief's (`[]`: "
+        "none)")
     from_: Sender | None = Field(None, alias="from")
     contacts: Annotated[list[Contact], Field(max_length=20)] = Field(
         [], description="who gets this version by email (`briefgen email`)")

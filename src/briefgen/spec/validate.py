@@ -5,15 +5,25 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Location, Problem, SpecError
-from briefgen.inline import ALLOWED_LINK_SCHEMES, Cite, Link, Text, parse_inline, walk
+from briefgen.inline import (
+    ALLOWED_LINK_SCHEMES,
+    Cite,
+    Link,
+    SourceCite,
+    count_nonspace,
+    locate_markup,
+    normalize_space,
+    parse_inline,
+    walk,
+)
 from briefgen.spec.loader import FieldPath, YamlDocument
-from briefgen.spec.models import BriefSpec
+from briefgen.spec.models import BriefSpec, Quote
 
 
 def validate_spec(document: YamlDocument) -> BriefSpec:
@@ -83,26 +93,35 @@ def _raw_audience_id(raw: Any, index: int) -> str:
 
 
 def _without_audiences(document: YamlDocument, removed: set[int]) -> YamlDocument:
-    """A copy of the document without some audiences; later positions move up to match."""
+    """A copy of the document without some audiences; later positions move up to match.
+
+    Everything recorded per position is carried over, renumbered: values, keys, how each
+    text was typed and where YAML cut it at a '#', and fact-file entries' own names.
+    """
     data = dict(document.data)
     data["audiences"] = [audience for index, audience in enumerate(data["audiences"])
                          if index not in removed]
     new_index = {old: old - sum(1 for gone in removed if gone < old)
                  for old in range(len(document.data["audiences"])) if old not in removed}
 
-    def renumber(marks: dict[FieldPath, Location]) -> dict[FieldPath, Location]:
-        result: dict[FieldPath, Location] = {}
-        for path, location in marks.items():
+    def renumber(marks: dict[FieldPath, _Mark]) -> dict[FieldPath, _Mark]:
+        result: dict[FieldPath, _Mark] = {}
+        for path, mark in marks.items():
             if len(path) > 1 and path[0] == "audiences" and isinstance(path[1], int):
                 if path[1] in removed:
                     continue
                 path = ("audiences", new_index[path[1]], *path[2:])
-            result[path] = location
+            result[path] = mark
         return result
 
-    return YamlDocument(path=document.path, data=data,
-                        value_marks=renumber(document.value_marks),
-                        key_marks=renumber(document.key_marks), included=document.included)
+    # `replace` carries over every field, so one added later is not silently dropped here.
+    return replace(document, data=data, value_marks=renumber(document.value_marks),
+                   key_marks=renumber(document.key_marks),
+                   trailing_comments=renumber(document.trailing_comments),
+                   scalars=renumber(document.scalars))
+
+
+_Mark = TypeVar("_Mark")
 
 
 def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
@@ -122,23 +141,14 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
             if stat_id not in stat_ids:
                 yield _unknown("figure", stat_id, stat_ids,
                                ("audiences", index, "stats", stat_index), document)
-    for index, quote in enumerate(spec.quotes):
-        if quote.source is not None and quote.source not in source_ids:
-            yield _unknown("source", quote.source, source_ids, ("quotes", index, "source"),
-                           document)
+    for base, quotes in quote_lists(spec):
+        for index, quote in enumerate(quotes):
+            if quote.source is not None and quote.source not in source_ids:
+                yield _unknown("source", quote.source, source_ids, (*base, index, "source"),
+                               document)
     for path, text in text_fields(spec):
-        nodes = parse_inline(text)
-        for node in walk(nodes):
-            if isinstance(node, Cite) and node.stat_id not in stat_ids:
-                yield _unknown("figure", node.stat_id, stat_ids, path, document,
-                               hint="cite a figure as [@id] with the id of an entry in stats")
-            if isinstance(node, Text):
-                yield from _malformed_citations(node.text, stat_ids, path, document)
-            if isinstance(node, Link) and not node.url.startswith(ALLOWED_LINK_SCHEMES):
-                yield Problem(document.locate(path), document.describe(path),
-                              f"link address {node.url!r} is not allowed",
-                              "links must start with https://, http:// or mailto:",
-                              rule="unsafe-link")
+        if "[" in text:
+            yield from _text_references(text, path, stat_ids, source_ids, document)
     if spec.brief.event.end is not None and spec.brief.event.end < spec.brief.event.start:
         path = ("brief", "event", "end")
         yield Problem(document.locate(path), document.describe(path),
@@ -146,30 +156,93 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
                       rule="event-dates")
 
 
+def quote_lists(spec: BriefSpec) -> list[tuple[FieldPath, list[Quote]]]:
+    """The brief's quotes and each audience's own, with the path of each list."""
+    lists: list[tuple[FieldPath, list[Quote]]] = [(("quotes",), spec.quotes)]
+    lists += [(("audiences", index, "quotes"), audience.quotes)
+              for index, audience in enumerate(spec.audiences) if audience.quotes]
+    return lists
+
+
+def _text_references(text: str, path: FieldPath, stat_ids: list[str], source_ids: list[str],
+                     document: YamlDocument) -> Iterator[Problem]:
+    """Citations naming nothing, mistyped citations and unsafe links in one text field, each
+    located where it was typed."""
+    suspect = any(
+        (isinstance(node, Cite) and node.stat_id not in stat_ids)
+        or (isinstance(node, SourceCite) and node.source_id not in source_ids)
+        or (isinstance(node, Link) and not node.url.startswith(ALLOWED_LINK_SCHEMES))
+        for node in walk(parse_inline(text)))
+    normalized = normalize_space(text)
+    mistyped = list(_mistyped_citations(normalized, stat_ids, source_ids))
+    if not suspect and not mistyped:
+        return
+    field = document.describe(path)
+    for position, node in locate_markup(text):
+        if isinstance(node, Cite) and node.stat_id not in stat_ids:
+            typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
+            yield _unknown("figure", node.stat_id, stat_ids, path, document,
+                           hint="cite a figure as [@id] with the id of an entry in stats",
+                           where=document.locate_inside(path, position, typed))
+        elif isinstance(node, SourceCite) and node.source_id not in source_ids:
+            yield _unknown("source", node.source_id, source_ids, path, document,
+                           hint="cite a source as [^id] with the id of an entry in sources",
+                           where=document.locate_inside(path, position, f"[^{node.source_id}]"))
+        elif isinstance(node, Link) and not node.url.startswith(ALLOWED_LINK_SCHEMES):
+            yield Problem(document.locate_inside(path, position, "["), field,
+                          f"link address {node.url!r} is not allowed",
+                          "links must start with https://, http:// or mailto:",
+                          rule="unsafe-link")
+    for offset, fragment, message, hint, rule in mistyped:
+        where = document.locate_inside(path, count_nonspace(normalized[:offset]), fragment)
+        yield Problem(where, field, message, hint, rule=rule)
+
+
 # Fields holding addresses, ids or codes: never read as inline markup.
 _LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "logo", "language", "page",
-                   "template", "include", "format", "prefix", "suffix"}
+                   "template", "include", "format", "prefix", "unit", "suffix"}
 
 
-_NEAR_CITATION = re.compile(r"@?\[\s*@\s*[^\]\s]*\]?|@\[[^\]\s]*\]?")
+# What a citation looks like when mistyped: `[@id`, `@[id]`, `[ @id]`, `[@ id]`, `[@]`,
+# and the same with `^` for sources. Valid citations also match and are passed over.
+_NEAR_CITATION = re.compile(r"[@^]?\[\s*[@^]\s*\+?\s*[^\]\s\[]*\]?|[@^]\[[^\]\s\[]*\]?")
+_VALID_CITATION = re.compile(r"\[@\+?[a-z0-9]+(?:-[a-z0-9]+)*\]|\[\^[a-z0-9]+(?:-[a-z0-9]+)*\]")
 
 
-def _malformed_citations(text: str, stat_ids: list[str], path: FieldPath,
-                         document: YamlDocument) -> Iterator[Problem]:
-    """Text that was meant to cite a figure but would print as typed: `[@id`, `@[id]`,
-    `[ @id]`, or a bare `[id]` naming a figure."""
-    if "[" not in text:
-        return
-    found = [match.group() for match in _NEAR_CITATION.finditer(text)]
-    found += [f"[{stat_id}]" for stat_id in stat_ids
-              if f"[{stat_id}]" in text and re.search(rf"(?<!@)\[{re.escape(stat_id)}\]", text)]
-    for fragment in found:
-        identifier = re.sub(r"[\[\]@\s]", "", fragment)
-        hint = (f"write [@{identifier}] to cite the figure" if identifier in stat_ids
-                else "cite a figure as [@id] with the id of an entry in stats")
-        yield Problem(document.locate(path), document.describe(path),
-                      f"{fragment!r} looks like a figure citation but is not one; it would be "
-                      "printed as typed", hint, rule="unknown-figure")
+def _mistyped_citations(text: str, stat_ids: list[str], source_ids: list[str]
+                        ) -> Iterator[tuple[int, str, str, str, str]]:
+    """Text meant to cite a figure or a source that would print as typed, as
+    (offset, fragment, message, hint, rule): `[@id`, `@[id]`, `[ @id]`, `[^ id]`, `^[id]`,
+    or a bare `[id]` naming a figure or a source. Escaped brackets (`\\[`) are meant."""
+    found: list[tuple[int, str]] = []
+    for match in _NEAR_CITATION.finditer(text):
+        fragment = match.group()
+        if _VALID_CITATION.fullmatch(fragment) or _escaped(text, match.start()):
+            continue
+        found.append((match.start(), fragment))
+    for known in (*stat_ids, *source_ids):
+        for match in re.finditer(rf"\[{re.escape(known)}\](?!\()", text):
+            before = text[match.start() - 1] if match.start() else ""
+            if before not in {"@", "^"} and not _escaped(text, match.start()):
+                found.append((match.start(), match.group()))
+    for offset, fragment in sorted(found):
+        identifier = re.sub(r"[\[\]@^+\s]", "", fragment)
+        is_source = "^" in fragment or (identifier in source_ids and identifier not in stat_ids)
+        if is_source:
+            hint = (f"write [^{identifier}] to cite the source" if identifier in source_ids
+                    else "cite a source as [^id] with the id of an entry in sources")
+            yield (offset, fragment, f"{fragment!r} looks like a source citation but is not "
+                   "one; it would be printed as typed", hint, "unknown-source")
+        else:
+            hint = (f"write [@{identifier}] to cite the figure" if identifier in stat_ids
+                    else "cite a figure as [@id] with the id of an entry in stats")
+            yield (offset, fragment, f"{fragment!r} looks like a figure citation but is not "
+                   "one; it would be printed as typed", hint, "unknown-figure")
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether the character at `index` follows an odd number of backslashes."""
+    return (index - len(text[:index].rstrip("\\"))) % 2 == 1
 
 
 def text_fields(spec: BriefSpec) -> list[tuple[FieldPath, str]]:
@@ -223,7 +296,7 @@ def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[P
 
 
 def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document: YamlDocument,
-             hint: str = "") -> Problem:
+             hint: str = "", where: Location | None = None) -> Problem:
     plural = "sources" if kind == "source" else "stats"
     # A near-miss source suggestion could put a figure under the wrong source; only an
     # obvious typo is suggested.
@@ -237,7 +310,7 @@ def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document:
         hint = f"did you mean {suggestion[0]!r}?"
     elif not hint:
         hint = f"add an entry with id: {value} to {plural}, or correct the id"
-    return Problem(document.locate(path), document.describe(path), message, hint,
+    return Problem(where or document.locate(path), document.describe(path), message, hint,
                    rule=f"unknown-{kind}")
 
 
