@@ -1,0 +1,168 @@
+"""Resolving a spec for one delegation: figures as callouts and sentences show them, source
+markers for sentences, and each delegation's own quotes and sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefgen.compose import compose_document, iter_paragraphs
+from briefgen.document import Document, Paragraph
+from briefgen.spec.loader import load_yaml
+from briefgen.spec.validate import validate_spec
+from briefgen.template import load_template
+from briefgen.view import BriefView, resolve_brief
+from conftest import MINIMAL_TEXT, replace_once
+
+FIGURES = """stats:
+  - id: displaced
+    value: 270000000
+    format: compact
+    prefix: "more than "
+    label: people displaced
+    source: report
+  - id: budget
+    value: 4250000
+    format: compact
+    decimals: 2
+    unit: {en: "€", fr: ""}
+    suffix: {fr: " d’euros"}
+    label: budget
+    source: report
+    featured: false
+sources:
+  - id: report
+    title: Annual report
+    publisher: Agency
+    date: 2025-01-01
+    url: https://example.org/report
+  - id: treaty
+    title: Convention
+    publisher: United Nations
+    date: 2024-01-01
+    url: https://example.org/treaty
+"""
+
+Resolve = Callable[..., tuple[BriefView, Document]]
+
+
+@pytest.fixture
+def resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Resolve:
+    """Write a spec, then resolve and compose it for one audience (None: the generic brief)."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(text: str, audience_index: int | None = None) -> tuple[BriefView, Document]:
+        path = Path("spec.yaml")
+        path.write_text(text, encoding="utf-8")
+        document = load_yaml(path)
+        spec = validate_spec(document)
+        template = load_template(spec.brief.template, path)
+        view = resolve_brief(spec, template, document, audience_index)
+        return view, compose_document(view, template, document.locate)
+
+    return run
+
+
+def with_summary(summary: str, extra: str = "") -> str:
+    return replace_once(MINIMAL_TEXT, "summary: Landmines still block the way home for many "
+                        "families. We ask donors to fund clearance.",
+                        f"summary: {summary}") + FIGURES + extra
+
+
+def paragraph_texts(document: Document) -> list[str]:
+    return ["".join(span.text for span in paragraph.spans)
+            for paragraph in [*iter_paragraphs(document.body), *iter_paragraphs(document.footer)]]
+
+
+def summary_paragraph(document: Document) -> Paragraph:
+    return next(paragraph for paragraph in iter_paragraphs(document.body)
+                if paragraph.origin == "summary")
+
+
+def summary_words(document: Document) -> str:
+    """The summary as read, without its source markers (the layout may set a marker after
+    the punctuation that follows a figure)."""
+    return "".join(span.text for span in summary_paragraph(document).spans
+                   if not span.superscript)
+
+
+def summary_markers(document: Document) -> list[tuple[str, str]]:
+    """Each source marker of the summary with the words before it."""
+    spans = summary_paragraph(document).spans
+    return [("".join(before.text for before in spans[:index] if not before.superscript),
+             span.text) for index, span in enumerate(spans) if span.superscript]
+
+
+def test_a_sentence_has_its_own_words_and_the_callout_its_prefix(resolve: Resolve) -> None:
+    """"over [@displaced]" printed "over more than 270 million"; the prefix belongs to the
+    callout, and [@+id] asks for it in a sentence."""
+    _, document = resolve(with_summary("Over [@displaced] people, [@+displaced] of them."))
+    assert ("Over 270\u00a0million people, more\u00a0than 270\u00a0million of them."
+            in summary_words(document))
+    assert [marker for _, marker in summary_markers(document)] == ["1", "1"]
+    assert any(text.replace("\u00a0", " ").startswith("more than 270 million")
+               for text in paragraph_texts(document))  # the callout
+
+
+def test_a_unit_is_printed_in_sentences_too(resolve: Resolve) -> None:
+    _, document = resolve(with_summary("A budget of [@budget] so far."))
+    assert "A budget of €4.25\u00a0million so far." in summary_words(document)
+
+
+def test_a_unit_and_suffix_follow_the_language(resolve: Resolve) -> None:
+    text = with_summary("A budget of [@budget] so far.",
+                        "audiences:\n  - id: ch\n    name: Suisse\n    language: fr\n")
+    view, _ = resolve(text, 0)
+    assert view.stat_values["budget"][0] == "4,25\u00a0millions\u00a0d’euros"
+
+
+def test_a_source_is_cited_by_its_marker_and_numbered_in_reading_order(resolve: Resolve
+                                                                         ) -> None:
+    """[^treaty] comes before the first figure's source in the summary, so it is note 1."""
+    _, document = resolve(with_summary("States must clear mined land within ten years[^treaty]; "
+                                       "[@displaced] people wait."))
+    markers = summary_markers(document)
+    assert [marker for _, marker in markers] == ["1", "2"]
+    assert re.search(r"within ten years\W?$", markers[0][0]), markers
+    notes = {paragraph.number: "".join(span.text for span in paragraph.spans)
+             for paragraph in iter_paragraphs(document.footer) if paragraph.style == "note"}
+    assert sorted(notes) == ["1", "2"]
+    assert "Convention" in notes["1"] and "Annual report" in notes["2"]
+
+
+AUDIENCES = """quotes:
+  - text: We will not walk away.
+    speaker: A US president
+    consent: true
+sections:
+  - heading: Why now
+    body: Budgets are tightening.
+audiences:
+  - id: us
+    name: United States delegation
+  - id: jp
+    name: Japan delegation
+    quotes:
+      - text: Clearance opens the road to recovery.
+        speaker: A Japanese engineer
+        consent: true
+    sections: []
+"""
+
+
+def test_a_delegation_can_have_its_own_quotes_and_no_sections(resolve: Resolve) -> None:
+    text = with_summary("Mines block [@displaced] people.", AUDIENCES)
+    us_view, us_document = resolve(text, 0)
+    jp_view, jp_document = resolve(text, 1)
+    us_text, jp_text = " ".join(paragraph_texts(us_document)), " ".join(
+        paragraph_texts(jp_document))
+    assert "We will not walk away." in us_text and "Budgets are tightening." in us_text
+    assert "Clearance opens the road to recovery." in jp_text
+    assert "We will not walk away." not in jp_text
+    assert "Budgets are tightening." not in jp_text and "Why now" not in jp_text.title()
+    assert [quote["text"].origin for quote in jp_view.context["quotes"]] == [
+        ("audiences", 1, "quotes", 0, "text")]
+    assert us_view.context["quotes"][0]["text"].origin == ("quotes", 0, "text")
