@@ -260,3 +260,21 @@ def test_a_missing_fact_file_is_located_at_its_include(folder: Path) -> None:
     assert "not found" in lines[0]
     assert lines[0].startswith("spec.yaml:6:32: error: "), (
         "a missing fact file is not located where the spec includes it")
+
+
+def test_text_cut_by_a_comment_in_a_fact_file_is_reported_there(folder: Path) -> None:
+    write({"spec.yaml": spec_including("facts/shared.yaml"),
+           "facts/shared.yaml": replace_once(FACTS, "label: landmines",
+                                             "label: landmines #MineFree")})
+    assert problem_lines(check()) == [
+        "facts/shared.yaml:4:22: warning: comment: stats 'mines'.label: the rest of this line, "
+        "from '#', is a YAML comment and will not be printed"]
+
+
+def test_an_unknown_citation_in_a_fact_file_is_located_there(folder: Path) -> None:
+    write({"spec.yaml": spec_including("facts/shared.yaml"),
+           "facts/shared.yaml": replace_once(FACTS, "label: landmines",
+                                             "label: landmines, see [@nope]")})
+    assert problem_lines(check())[0] == (
+        "facts/shared.yaml:4:27: error: unknown-figure: stats 'mines'.label: no figure with id "
+        "'nope' in stats (known: mines)")
