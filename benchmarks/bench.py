@@ -30,6 +30,7 @@ TARGETS = {  # ratio to the floor; "max" means lower is better
     "cold": ("`briefgen build briefs/masg-2025.yaml`, five audiences, cold", 1.2, "max"),
     "batch": ("batch of 200 briefs on all cores, briefs per second", 3.5, "min"),
     "help": ("`briefgen --help`", 0.15, "max"),
+    "preview": ("save to updated `briefgen preview` page, five audiences", 1.0, "max"),
 }
 
 
@@ -101,6 +102,73 @@ def batch_rate(count: int) -> tuple[float, float]:
     return count / seconds, peak
 
 
+def preview_latency(saves: int) -> list[float]:
+    """Seconds from writing the example spec (a new title: every English page changes) to a
+    client of a running `briefgen preview` holding the new snapshot and its five page images,
+    once per save. The client reads the server-sent events as the page's script does."""
+    import http.client
+    import re
+    import signal
+
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copytree(ROOT / "briefs", Path(folder) / "briefs")
+        spec = Path(folder) / "briefs" / "masg-2025.yaml"
+        text = spec.read_text(encoding="utf-8")
+        process = subprocess.Popen([*BRIEFGEN, "preview", str(spec), "--no-browser"],
+                                   cwd=folder, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+        assert process.stdout is not None
+        found = None
+        while found is None:
+            line = process.stdout.readline()
+            if not line:
+                sys.exit("briefgen preview stopped before it printed its address")
+            found = re.search(r" at http://127\.0\.0\.1:(\d+)/", line)
+        port = int(found[1])
+        events = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        events.request("GET", "/events")
+        stream = events.getresponse()
+
+        def next_state() -> dict[str, object]:
+            data = None
+            for raw in stream:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("data: "):
+                    data = json.loads(line[len("data: "):])
+                elif not line and data is not None and not data["building"]:
+                    return data
+            raise SystemExit("the preview's event stream ended")
+
+        def fetch(path: str) -> bytes:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request("GET", path)
+                return connection.getresponse().read()
+            finally:
+                connection.close()
+
+        seconds = []
+        try:
+            next_state()
+            for save in range(saves):
+                edited = text.replace("almost alone", "nearly alone") if save % 2 == 0 else text
+                time.sleep(0.5)  # a save now and then, as a person makes them
+                started = time.perf_counter()
+                spec.write_text(edited, encoding="utf-8")
+                state = next_state()
+                pages = state["pages"]
+                assert isinstance(pages, list) and len(pages) == 5, state
+                for page in pages:
+                    fetch(page["thumbnail"]["src"])
+                seconds.append(time.perf_counter() - started)
+        finally:
+            events.close()
+            process.send_signal(signal.SIGINT)
+            process.wait(30)
+            process.stdout.close()
+    return seconds
+
+
 def report(key: str, ratio: float, detail: str) -> None:
     label, target, kind = TARGETS[key]
     met = ratio <= target if kind == "max" else ratio >= target
@@ -139,6 +207,10 @@ def main() -> None:
     ratio = statistics.median(a / b for a, b in zip(cold, floor_cold, strict=True))
     report("cold", ratio, f"{statistics.median(cold):.2f} s against "
            f"{statistics.median(floor_cold):.2f} s for the floor's one brief")
+
+    latency = statistics.median(preview_latency(2 * arguments.rounds + 1))
+    report("preview", latency / statistics.median(floor_cold), f"{latency:.2f} s from the write "
+           f"to the new page data and images, against {statistics.median(floor_cold):.2f} s")
 
     rate, peak = batch_rate(arguments.batch)
     floor_rate = 1000 / floor_ms
