@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from briefgen.compose import compose_document, iter_paragraphs, upper_case
-from briefgen.document import Document, Paragraph
+from briefgen.document import Document, Paragraph, Span
 from briefgen.errors import SpecError
 from briefgen.spec.loader import load_yaml
 from briefgen.spec.validate import validate_spec
@@ -91,7 +92,9 @@ def test_source_notes_are_numbered_in_reading_order(full_document: Document) -> 
     body_markers = [span.text for paragraph in iter_paragraphs(full_document.body)
                     for span in paragraph.spans if span.superscript]
     first_seen = list(dict.fromkeys(body_markers))
-    assert first_seen == ["1", "2", "3", "4"]
+    # Note 3 is cited by a key figure, which names its source in a line under it instead of
+    # a marker on the number.
+    assert first_seen == ["1", "2", "4"]
     notes = [paragraph for paragraph in iter_paragraphs(full_document.footer)
              if paragraph.style == "note"]
     titles = {source["id"]: source["title"] for source in spec_data("full")["sources"]}
@@ -122,13 +125,38 @@ def test_every_version_of_the_example_numbers_its_notes_in_reading_order(
     assert notes == first_seen  # every note printed is cited, in the order first cited
 
 
-def test_a_cited_figure_is_followed_by_its_source_marker(full_document: Document) -> None:
+def test_a_cited_figures_marker_ends_its_clause_not_the_number(full_document: Document
+                                                               ) -> None:
+    """"about 800,000 people wait.¹": a marker on the number would read as 800,0001."""
     summary = next(paragraph for paragraph in iter_paragraphs(full_document.body)
                    if paragraph.style == "summary")
     spans = summary.spans
     marker = next(index for index, span in enumerate(spans) if span.superscript)
-    assert spans[marker - 1].text.endswith("800,000")
-    assert spans[marker].text == "1"
+    assert spans[marker - 1].text.endswith("about 800,000 people wait.")
+    assert (spans[marker].text, spans[marker].reference) == ("1", "op-ed-2025")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("killed [@a] people since 2020, and more.", "killed 70 people since 2020,\u202f¹ and more."),
+    ("fund only [@b] of its budget. We ask", "fund only 5% of its budget.² We ask"),
+    ("about [@a] and [@b] and [@c]", "about 70 and 5% and 70\u202f¹,²"),
+    ("(often cited as [@a]) home", "(often cited as 70)\u202f¹ home"),
+])
+def test_markers_gather_at_the_end_of_the_clause(text: str, expected: str) -> None:
+    from briefgen.compose import _markers_at_clause_ends
+
+    cited = {"a": ("70", "s1"), "b": ("5%", "s2"), "c": ("70", "s1")}
+    spans: list[Span] = []
+    for part in re.split(r"(\[@\w\])", text):
+        if part.startswith("[@"):
+            value, source = cited[part[2]]
+            spans += [Span(value), Span(source[1], superscript=True, reference=source)]
+        elif part:
+            spans.append(Span(part))
+    placed = _markers_at_clause_ends(spans)
+    shown = "".join("¹²"[int(span.text) - 1] if span.reference else
+                    ("," if span.superscript else span.text) for span in placed)
+    assert shown == expected
 
 
 def test_uncited_sources_are_not_printed(full_document: Document) -> None:

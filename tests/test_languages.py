@@ -105,7 +105,8 @@ def test_french_version_of_the_example(french_text: str) -> None:
     assert LABELS["fr"]["asks"].upper() == "NOS DEMANDES"  # headings are set in capitals
     assert "NOS DEMANDES" in text
     assert collapse_space(LABELS["fr"]["bottom_line"]) in text
-    assert collapse_space(LABELS["fr"]["translation"]) in text  # the quote was spoken in English
+    # The quote was spoken in English: the French comes first, the original under it.
+    assert collapse_space(LABELS["fr"]["original"]) + " « I have never" in text
     assert "Our asks" not in text and "OUR ASKS" not in text
 
 
@@ -116,7 +117,7 @@ def test_russian_version_of_the_example(russian_text: str) -> None:
     assert "НАШИ ПРОСЬБЫ" in text
     assert LABELS["ru"]["asks"] == "Наши просьбы"
     assert collapse_space(LABELS["ru"]["bottom_line"]) in text
-    assert collapse_space(LABELS["ru"]["translation"]) in text
+    assert collapse_space(LABELS["ru"]["original"]) + " «I have never" in text
     assert "1,5 млн" in text  # the compact figure: Russian short form with a decimal comma
 
 
@@ -266,7 +267,9 @@ def quoted_brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_a_quote_in_another_language_keeps_its_words_and_shows_the_translation(
         quoted_brief: tuple[Path, Path]) -> None:
     text = collapse_space(pdf_text(quoted_brief[0]))
-    assert "“Biz evə qayıtmaq istəyirik.” Translation: We want to go home." in text
+    # The reader's language first, at the quote's size; the original words smaller under it.
+    assert ("We want to go home.” — Aygün Məmmədova Original: “Biz evə qayıtmaq istəyirik.”"
+            in text)
 
 
 def run_language(run: etree._Element) -> str | None:
@@ -288,4 +291,4 @@ def test_no_translation_for_the_page_language_leaves_the_words_alone(tmp_path: P
     _, docx = build_in(tmp_path, MINIMAL_TEXT + QUOTE.replace("{en: We want", "{fr: Nous voulons"))
     text = docx_text(docx)
     assert "Biz evə qayıtmaq istəyirik." in text
-    assert "Translation:" not in text and "Nous voulons" not in text
+    assert "Original:" not in text and "Nous voulons" not in text

@@ -60,10 +60,10 @@ def draft_path(pdf_path: Path) -> Path:
 def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                   audience_index: int | None) -> PreparedBrief:
     """Resolve, compose and fit one audience's page; raise located errors when it cannot be."""
-    from briefgen.render.pdf import measure
+    from briefgen.layout import balance_columns, measure
 
     view = resolve_brief(spec, template, document, audience_index)
-    composed = compose_document(view, template, document.locate)
+    composed = balance_columns(compose_document(view, template, document.locate))
     contrast = check_document(composed, template)
     if contrast:
         raise TemplateError(contrast)
@@ -74,7 +74,8 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
 
     try:
         fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
-                       design_fit.docx_reserve, describe, document.path)
+                       design_fit.docx_reserve, describe, document.path,
+                       design_fit.max_spacing)
     except FitError as error:
         if audience_index is None:
             raise

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from briefgen.document import Block, Document, Paragraph, Row
+from briefgen.document import Block, Document, Group, Paragraph, Row
 from briefgen.errors import Problem, display_path
 from briefgen.inline import Cite, SourceCite, locate_markup, parse_inline, plain_text, walk
 from briefgen.spec.loader import FieldPath, YamlDocument
@@ -250,6 +250,8 @@ def _paragraphs_on_backgrounds(blocks: tuple[Block, ...], background: str
     for block in blocks:
         if isinstance(block, Paragraph):
             yield block, background
+        elif isinstance(block, Group):
+            yield from _paragraphs_on_backgrounds(block.blocks, background)
         elif isinstance(block, Row):
             for cell in block.cells:
                 yield from _paragraphs_on_backgrounds(cell.blocks, cell.background or background)

@@ -21,6 +21,7 @@ from briefgen.document import (
     Block,
     Cell,
     Document,
+    Group,
     Image,
     Metadata,
     PageSetup,
@@ -40,6 +41,9 @@ from briefgen.template import LAYOUT_FILE, Template
 from briefgen.view import BriefView
 
 PAGE_SIZES = {"A4": (595.2756, 841.8898), "Letter": (612.0, 792.0)}
+GROUP_ROLES = {"L", "BlockQuote", "Aside", "P"}
+PARAGRAPH_ROLES = {"H1", "H2", "P"}
+SMALL_SCALE = 0.6  # <small>: a qualifier such as "~" or ">" beside a key figure
 # Layout white space only: a no-break space in a label (French "«\u00a0") is kept.
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 
@@ -68,14 +72,18 @@ def compose_document(view: BriefView, template: Template,
             raise BriefgenBug("source note order did not settle")
     design = template.design
     width, height = PAGE_SIZES[view.page]
-    margin_x = (width - design.content.width) / 2
-    margin_y = (height - design.content.height) / 2
-    if margin_x < 18 or margin_y < 18:
+    content = design.content
+    margin_x = (width - content.width) / 2
+    if content.height is not None:  # a fixed box, centred on the page
+        margin_top = margin_bottom = (height - content.height) / 2
+    else:  # the page's height, within its margins
+        margin_top, margin_bottom = content.margin_top, content.margin_bottom
+    if min(margin_x, margin_top, margin_bottom) < 18:
         raise TemplateError(Problem(template.folder / "template.yaml", "content",
                                     f"the content box does not fit a {view.page} page with "
                                     "margins of at least 18 pt"))
     return Document(
-        page=PageSetup(width, height, margin_y, margin_x, margin_y, margin_x),
+        page=PageSetup(width, height, margin_top, margin_x, margin_bottom, margin_x),
         fonts=fonts,
         styles=styles,
         body=body,
@@ -104,13 +112,29 @@ def _layout_tree(view: BriefView, template: Template, note_order: list[str]
                  ) -> ElementTree.Element:
     """The layout's markup for `view`, with source notes numbered in `note_order`."""
     numbers = {source_id: index + 1 for index, source_id in enumerate(note_order)}
-    notes = [{"number": numbers[source_id], **view.context["sources"][source_id]}
+    notes = [{"number": numbers[source_id], "id": source_id,
+              **view.context["sources"][source_id]}
              for source_id in note_order if source_id in view.context["sources"]]
-    root = _parse_layout(_render_layout(template, {**view.context, "notes": notes}), template)
+    context = {**view.context, "notes": notes, "note_columns": _halves(notes)}
+    root = _parse_layout(_render_layout(template, context), template)
     if root.find("body") is None:
         raise TemplateError(Problem(template.folder / LAYOUT_FILE, "",
                                     "the layout has no <body> element"))
     return root
+
+
+def _halves(notes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Notes in two columns of about the same height: split by length, not by count (one
+    note with a long title and address takes three lines, another one)."""
+    lengths = [sum(len(str(value)) for key, value in note.items()
+                   if key in ("title", "publisher", "author", "date", "url") and value)
+               for note in notes]
+    total, running = sum(lengths), 0
+    for index, length in enumerate(lengths):
+        if running + length / 2 >= total / 2:
+            return [notes[:index], notes[index:]] if index else [notes[:1], notes[1:]]
+        running += length
+    return [notes, []]
 
 
 def _cited_in(root: ElementTree.Element, view: BriefView) -> list[str]:
@@ -118,7 +142,7 @@ def _cited_in(root: ElementTree.Element, view: BriefView) -> list[str]:
     cited: dict[str, None] = {}
     for part in (root.find("body"), root.find("footer")):
         for element in part.iter() if part is not None else ():
-            if element.tag == "note":
+            if element.tag in ("note", "cite"):
                 cited[element.get("source", "")] = None
             elif element.tag == "field":
                 try:
@@ -248,6 +272,7 @@ class _Format(NamedTuple):
     superscript: bool = False
     link: str | None = None
     language: str | None = None
+    scale: float = 1.0
 
 
 class _Builder:
@@ -285,6 +310,18 @@ class _Builder:
                         space_after=self.length(element, "space-after", 0.0))
         if tag == "row":
             return self.row(element, width)
+        if tag == "group":
+            role = element.get("role", "")
+            if role not in GROUP_ROLES:
+                raise self.error(f"<group role={role!r}>: the role is one of "
+                                 f"{', '.join(sorted(GROUP_ROLES))}")
+            blocks = self.blocks(element, width)
+            if not blocks:
+                return None
+            language = element.get("lang") or None
+            if language and language.split("-")[0] == self.view.language.split("-")[0]:
+                language = None
+            return Group(role, blocks, language, self.length(element, "space-after", 0.0))
         if tag == "image":
             picture = self.view.pictures.get(element.get("source", ""))
             if picture is None:
@@ -294,7 +331,8 @@ class _Builder:
                          height=min(height, width / picture.aspect),
                          description=element.get("description", ""),
                          space_after=self.length(element, "space-after", 0.0))
-        raise self.error(f"unknown layout element <{tag}> (use p, space, rule, row or image)")
+        raise self.error(f"unknown layout element <{tag}> (use p, space, rule, row, group "
+                         "or image)")
 
     def row(self, element: ElementTree.Element, width: float) -> Row:
         cells = []
@@ -307,16 +345,29 @@ class _Builder:
                 raise self.error("a cell's padding is four lengths: top right bottom left")
             padding = (parts[0], parts[1], parts[2], parts[3])
             inner = cell_width - padding[1] - padding[3]
-            background = cell.get("background")
+            background, border = cell.get("background"), cell.get("border")
+            border_left = cell.get("border-left")
+            valign = cell.get("valign", "top")
+            if valign not in {"top", "middle", "bottom", "spread"}:
+                raise self.error(f"<cell valign={valign!r}>: use top, middle, bottom or spread")
             cells.append(Cell(
                 blocks=self.blocks(cell, inner), width=cell_width,
                 background=self.color(background) if background else None,
-                padding=padding,
-                valign=cell.get("valign", "top")))
+                padding=padding, valign=valign,
+                border=self.color(border) if border else None,
+                border_left=self.color(border_left) if border_left else None))
         total = sum(cell.width for cell in cells)
         if total > width + 0.5:
             raise self.error(f"a row's cells are {total:.1f} pt wide but only {width:.1f} pt fit")
-        return Row(tuple(cells), space_after=self.length(element, "space-after", 0.0))
+        balance = None
+        if element.get("balance"):
+            shares = [self.width(part, 1.0) for part in element.get("balance", "").split()]
+            if len(shares) != 2 or not 0 < shares[0] <= shares[1] < 1 or len(cells) < 2:
+                raise self.error("<row balance> gives the first cell's lowest and highest "
+                                 "share of the row, e.g. balance=\"56% 68%\"")
+            balance = (shares[0], shares[1])
+        return Row(tuple(cells), space_after=self.length(element, "space-after", 0.0),
+                   balance=balance)
 
     def paragraph(self, element: ElementTree.Element) -> Paragraph | None:
         style_name = element.get("style", "body")
@@ -325,16 +376,23 @@ class _Builder:
             raise self.error(f"paragraph style {style_name!r} is not defined in template.yaml")
         spans: list[Span] = []
         self.inline(element, _Format(), spans, style_name)
-        spans = _trim(_merge(spans))
+        spans = _trim(_merge(_markers_at_clause_ends(spans)))
         if not spans:
             return None
+        spans = [span._replace(text=typeset(span.text, span.language or self.view.language))
+                 for span in spans]
         if style.caps:
             spans = [span._replace(text=upper_case(span.text, span.language
                                                    or self.view.language))
                      for span in spans]
+        role = element.get("role", style.role)
+        if role not in PARAGRAPH_ROLES:
+            raise self.error(f"<p role={role!r}>: the role is one of "
+                             f"{', '.join(sorted(PARAGRAPH_ROLES))}")
         origins = [span.origin for span in spans if span.origin]
         return Paragraph(style=style_name, spans=tuple(spans), number=element.get("number"),
-                         origin=origins[0] if origins else f"layout:{style_name}")
+                         origin=origins[0] if origins else f"layout:{style_name}", role=role,
+                         note=element.get("note") or None)
 
     def inline(self, element: ElementTree.Element, fmt: _Format, spans: list[Span],
                style_name: str) -> None:
@@ -348,6 +406,8 @@ class _Builder:
                 self.inline(child, fmt._replace(italic=True), spans, style_name)
             elif tag == "sup":
                 self.inline(child, fmt._replace(superscript=True), spans, style_name)
+            elif tag == "small":
+                self.inline(child, fmt._replace(scale=SMALL_SCALE), spans, style_name)
             elif tag == "a":
                 self.inline(child, fmt._replace(link=child.get("href")), spans, style_name)
             elif tag == "lang":
@@ -357,6 +417,8 @@ class _Builder:
                 self.inline(child, fmt._replace(language=code), spans, style_name)
             elif tag == "note":
                 spans.append(self.note(child.get("source", ""), fmt))
+            elif tag == "cite":  # cited (so numbered and listed), but without a marker here
+                self.note(child.get("source", ""), fmt)
             elif tag == "field":
                 self.field(child.get("ref", ""), fmt, spans)
             else:
@@ -367,7 +429,7 @@ class _Builder:
     def span(self, text: str, fmt: _Format, origin: str = "") -> Span:
         return Span(text=_SPACE_RUN.sub(" ", text), bold=fmt.bold, italic=fmt.italic,
                     superscript=fmt.superscript, link=fmt.link, language=fmt.language,
-                    origin=origin)
+                    origin=origin, scale=fmt.scale)
 
     def note(self, source_id: str, fmt: _Format) -> Span:
         if source_id not in self.numbers:
@@ -375,7 +437,8 @@ class _Builder:
         if source_id not in self.cited:
             self.cited.append(source_id)
         return Span(text=str(self.numbers[source_id]), bold=fmt.bold, italic=False,
-                    superscript=True, link=None, language=fmt.language, origin="")
+                    superscript=True, link=None, language=fmt.language, origin="",
+                    reference=source_id)
 
     def field(self, ref: str, fmt: _Format, spans: list[Span]) -> None:
         try:
@@ -449,7 +512,10 @@ def _styles(template: Template) -> dict[str, ParagraphStyle]:
             min_font_size=style.min_size if style.min_size is not None else style.size * floor,
             color=template.color(style.color), bold=style.bold, italic=style.italic,
             caps=style.caps,
-            space_after=style.space_after, indent=style.indent, align=style.align)
+            space_after=style.space_after, indent=style.indent, align=style.align,
+            role=style.role, tracking=style.tracking, label_size=style.label_size,
+            label_color=template.color(style.label_color) if style.label_color else None,
+            min_space_after=style.min_space_after)
         for name, style in design.styles.items()
     }
 
@@ -470,7 +536,72 @@ def _merge(spans: list[Span]) -> list[Span]:
 
 
 def _looks(span: Span) -> tuple[object, ...]:
-    return (span.bold, span.italic, span.superscript, span.link, span.color, span.language)
+    return (span.bold, span.italic, span.superscript, span.link, span.color, span.language,
+            span.reference, span.scale)
+
+
+# A source marker goes where the clause that cites it ends: after the next comma, full stop,
+# closing bracket or quote, or at the end of the paragraph. Never right after the number it
+# sources, where "70⁴" reads as 704 (and copies as "704").
+_CLAUSE_END = re.compile(r"[,;:.!?)\]»”’\"]+(?=\s|$)")
+_ENDS_WITH_DIGIT = re.compile(r"\d\W*$")
+
+
+def _markers_at_clause_ends(spans: list[Span]) -> list[Span]:
+    """Source markers moved to the end of their clause; markers meeting there are joined
+    with commas ("⁴,⁵") and the same source is marked once."""
+    placed: list[Span] = []
+    waiting: list[Span] = []
+
+    def release() -> None:
+        if not waiting:
+            return
+        first = waiting[0]
+        before = "".join(span.text for span in placed[-3:])
+        if _ENDS_WITH_DIGIT.search(before):
+            # "since 2020,⁴" would copy as "2020,4": keep a narrow space between them.
+            placed.append(first._replace(text=NARROW_NO_BREAK_SPACE, reference=None,
+                                         superscript=False))
+        for index, marker in enumerate(waiting):
+            if index:
+                placed.append(marker._replace(text=",", reference=None))
+            placed.append(marker)
+        waiting.clear()
+
+    for span in spans:
+        if span.reference is not None:
+            if all(marker.reference != span.reference for marker in waiting):
+                waiting.append(span)
+            continue
+        found = _CLAUSE_END.search(span.text) if waiting else None
+        if found is None:
+            placed.append(span)
+            continue
+        head, tail = span.text[:found.end()], span.text[found.end():]
+        placed.append(span._replace(text=head))
+        release()
+        if tail:
+            placed.append(span._replace(text=tail))
+    release()
+    return placed
+
+
+NARROW_NO_BREAK_SPACE = "\u202f"
+_FRENCH_SPACING = [
+    (re.compile(r"[ \u00a0]+(?=[;:!?»])"), NARROW_NO_BREAK_SPACE),  # before ; : ! ? »
+    (re.compile(r"(?<=«)[ \u00a0]+"), NARROW_NO_BREAK_SPACE),  # after «
+    (re.compile(r"(?<=\d)\u00a0(?=\d{3}(?!\d)|%)"), NARROW_NO_BREAK_SPACE),  # 800 000, 13 %
+]
+
+
+def typeset(text: str, language: str) -> str:
+    """Typographic spaces the reader's language asks for: in French, narrow no-break spaces
+    before ; : ! ? and », after «, in 800 000 and in 13 %."""
+    if language.split("-")[0] != "fr":
+        return text
+    for pattern, replacement in _FRENCH_SPACING:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _trim(spans: list[Span]) -> list[Span]:
@@ -508,6 +639,8 @@ def iter_paragraphs(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
     for block in blocks:
         if isinstance(block, Paragraph):
             yield block
+        elif isinstance(block, Group):
+            yield from iter_paragraphs(block.blocks)
         elif isinstance(block, Row):
             for cell in block.cells:
                 yield from iter_paragraphs(cell.blocks)

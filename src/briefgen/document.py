@@ -1,8 +1,17 @@
-"""The neutral document model: what the page says and how it is arranged, in points.
+"""The neutral document model: what the page says, what each part is, and how it is
+arranged, in points.
 
 A template produces one `Document`; the PDF and DOCX backends both render it, so the two files
 carry the same words. Lengths are points (1/72 inch) everywhere in this model; backends convert.
 Fitting (see `Fit`) is applied by the backends, never by rewriting the model.
+
+What things are, for readers who do not see the page (the tagged PDF, Word's navigation and
+accessibility checker): each paragraph has a role (`H1` the headline, `H2` a section heading,
+`P` text); a `Group` says that several blocks are one thing (`L` a list whose numbered
+paragraphs are its items, `BlockQuote`, `Aside` a box with its own heading, `P` several lines
+read as one statement, such as a key figure and its label); an `Image` with a description is
+a figure, one without is decoration; rules, spacers and cell backgrounds are decoration; a
+`Span` with a `reference` is a source-note marker pointing at the note for that source.
 
 The parts are named tuples: immutable like frozen dataclasses, and several times cheaper to
 define, which counts in every command's start-up.
@@ -27,6 +36,8 @@ class Span(NamedTuple):
     color: Color | None = None
     language: str | None = None
     origin: str = ""  # the spec field the text came from, e.g. "asks[1].detail"
+    reference: str | None = None  # a source-note marker: the id of the source it points to
+    scale: float = 1.0  # size relative to the paragraph's (a small qualifier such as "~")
 
 
 class ParagraphStyle(NamedTuple):
@@ -43,6 +54,11 @@ class ParagraphStyle(NamedTuple):
     space_after: float = 0.0
     indent: float = 0.0  # hanging indent for numbered paragraphs
     align: str = "left"
+    role: str = "P"  # what its paragraphs are, unless the layout says otherwise: H1, H2, P
+    tracking: float = 0.0  # letter spacing, in em (caps labels read better spaced out)
+    label_size: float | None = None  # the number in the hanging indent, if not the text's size
+    label_color: Color | None = None  # ... and colour
+    min_space_after: float = 0.0  # fitting never closes the gap after it below this
 
 
 class Paragraph(NamedTuple):
@@ -50,6 +66,8 @@ class Paragraph(NamedTuple):
     spans: tuple[Span, ...]
     number: str | None = None  # list label drawn in the hanging indent
     origin: str = ""
+    role: str = "P"  # H1 (the headline), H2 (a section heading) or P
+    note: str | None = None  # a source note: the id of its source (markers point here)
 
 
 class Spacer(NamedTuple):
@@ -67,7 +85,18 @@ class Cell(NamedTuple):
     width: float
     background: Color | None = None
     padding: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # top right bottom left
-    valign: str = "top"
+    valign: str = "top"  # top, middle, bottom, or spread: its spacers take the spare height
+    border: Color | None = None  # a thin outline, which office printers keep when a tint fades
+    border_left: Color | None = None  # a rule down its left side (2 pt), to set text apart
+
+
+class Group(NamedTuple):
+    """Blocks that are one thing to a reader: a list, a quote, a box, a key figure."""
+
+    role: str  # L, BlockQuote, Aside or P (see the module docstring)
+    blocks: tuple[Block, ...]
+    language: str | None = None  # when the words are in another language than the page's
+    space_after: float = 0.0
 
 
 class Row(NamedTuple):
@@ -75,6 +104,9 @@ class Row(NamedTuple):
 
     cells: tuple[Cell, ...]
     space_after: float = 0.0
+    # The share of the row's width its first cell may take, lowest and highest: the columns
+    # are then balanced so that neither runs much longer than the other (see layout).
+    balance: tuple[float, float] | None = None
 
 
 class Image(NamedTuple):
@@ -83,11 +115,11 @@ class Image(NamedTuple):
     png: bytes
     width: float
     height: float
-    description: str  # alternative text
+    description: str  # alternative text; empty: decoration
     space_after: float = 0.0
 
 
-Block = Paragraph | Spacer | Rule | Row | Image
+Block = Paragraph | Spacer | Rule | Row | Image | Group
 
 
 class PageSetup(NamedTuple):
@@ -141,8 +173,9 @@ class Document(NamedTuple):
 class Fit(NamedTuple):
     """How much a document was tightened to fit one page.
 
-    `spacing` scales every vertical gap and `type_scale` every font size (never below a
-    style's `min_font_size`); 1.0 means as designed.
+    `spacing` scales every vertical gap (above 1.0 it opens them up, so a short brief fills
+    its page) and `type_scale` every font size (never below a style's `min_font_size`); 1.0
+    means as designed.
     """
 
     spacing: float = 1.0
@@ -155,6 +188,8 @@ class Fit(NamedTuple):
         return self.spacing < 1.0 or self.type_scale < 1.0
 
     def describe(self) -> str:
+        if self.spacing > 1.0:
+            return f"spacing +{round((self.spacing - 1) * 100)}%"
         if not self.tightened:
             return "as designed"
         parts = []
@@ -167,19 +202,19 @@ class Fit(NamedTuple):
 
 def fitted_style(style: ParagraphStyle, fit: Fit) -> ParagraphStyle:
     """The style after fitting: smaller type (down to its floor) and tighter spacing."""
-    if not fit.tightened:
+    if fit.spacing == 1.0 and fit.type_scale == 1.0:
         return style
     # Rounded to half points: the finest step a word processor stores, so the DOCX gets the
     # same sizes as the PDF.
     size = max(style.min_font_size, round(style.font_size * fit.type_scale * 2) / 2)
     ratio = size / style.font_size
-    return ParagraphStyle(
-        name=style.name, font_size=size,
+    label_size = style.label_size and max(round(style.label_size * ratio * 2) / 2, size)
+    return style._replace(
+        font_size=size,
         leading=max(size * 1.1, style.leading * ratio * _leading_factor(fit)),
-        min_font_size=style.min_font_size, color=style.color, bold=style.bold,
-        italic=style.italic, caps=style.caps,
-        space_after=style.space_after * fit.spacing, indent=style.indent, align=style.align,
-    )
+        space_after=max(style.space_after * fit.spacing,
+                        min(style.min_space_after, style.space_after)),
+        label_size=label_size)
 
 
 def superscript_metrics(font_size: float) -> tuple[float, float]:
@@ -194,8 +229,9 @@ def superscript_metrics(font_size: float) -> tuple[float, float]:
 
 
 def _leading_factor(fit: Fit) -> float:
-    # Tightening spacing also closes up line spacing a little, never below 1.1 x size overall.
-    return 1.0 - (1.0 - fit.spacing) * 0.12
+    # Tightening spacing also closes up line spacing a little, never below 1.1 x size overall;
+    # opening it up leaves line spacing as designed.
+    return 1.0 - (1.0 - min(fit.spacing, 1.0)) * 0.12
 
 
 @dataclass

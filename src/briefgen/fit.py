@@ -7,6 +7,7 @@ style's own minimum size). The smallest `t` that fits is searched by false posit
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 
 from briefgen.document import Document, Fit, Measurement
@@ -27,8 +28,10 @@ def fit_for(t: float, min_spacing: float, min_type_scale: float) -> Fit:
 
 def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement],
              min_spacing: float, min_type_scale: float, reserve: float,
-             describe_origin: Callable[[str], str], spec_path: object) -> Fit:
-    """The loosest fit at which the page holds everything with `reserve` points to spare."""
+             describe_origin: Callable[[str], str], spec_path: object,
+             max_spacing: float = 1.0) -> Fit:
+    """The loosest fit at which the page holds everything with `reserve` points to spare;
+    a page with room to spare opens its gaps, up to `max_spacing`, to fill it."""
     passes = 0
 
     def excess(t: float) -> tuple[float, Fit, Measurement]:
@@ -41,6 +44,9 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
 
     over, fit, measurement = excess(0.0)
     if over <= 0:
+        if max_spacing > 1.0 and over < -FILLED_WITHIN:
+            return _opened(document, measure, over, measurement, reserve, max_spacing,
+                           passes)
         return _done(fit, measurement, passes)
     # Spacing alone (t <= 0.5) keeps every line break, and heights then change linearly, so
     # the first estimate is usually the answer; type changes move in steps.
@@ -76,6 +82,28 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
     return _done(best, best_measurement, passes)
 
 
+def _opened(document: Document, measure: Callable[[Document, Fit], Measurement],
+            over: float, measurement: Measurement, reserve: float, max_spacing: float,
+            passes: int) -> Fit:
+    """Gaps opened so the page is filled: heights grow linearly with spacing above 1 (line
+    breaks and line spacing stay as designed), so one measurement at the widest setting
+    gives the answer; one more confirms it."""
+    widest = Fit(spacing=max_spacing)
+    over_widest = measure(document, widest).overflow + reserve
+    passes += 1
+    if over_widest <= 0:
+        return _done(widest, measure(document, widest), passes + 1)
+    spacing = 1.0 + (max_spacing - 1.0) * -over / (over_widest - over)
+    for _ in range(4):  # rounding: step back until it holds
+        fit = Fit(spacing=round(spacing - 0.00005, 4))
+        opened = measure(document, fit)
+        passes += 1
+        if opened.overflow + reserve <= 0:
+            return _done(fit, opened, passes)
+        spacing -= (spacing - 1.0) / 8
+    return _done(Fit(), measurement, passes)
+
+
 def _done(fit: Fit, measurement: Measurement, passes: int) -> Fit:
     return Fit(spacing=fit.spacing, type_scale=fit.type_scale,
                slack=-measurement.overflow, passes=passes)
@@ -83,7 +111,7 @@ def _done(fit: Fit, measurement: Measurement, passes: int) -> Fit:
 
 def _overflow_error(measurement: Measurement, reserve: float,
                     describe_origin: Callable[[str], str], spec_path: object) -> FitError:
-    excess = measurement.overflow + reserve
+    excess = math.ceil(measurement.overflow + reserve)  # "0 pt too long" would puzzle
     lines = max(1, round(excess / 13))
     parts = [f"{describe_origin(origin)} ({height:.0f} pt)"
              for origin, height in longest_parts(measurement)]

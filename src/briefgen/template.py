@@ -53,15 +53,30 @@ class StyleDesign(DesignModel):
     space_after: Length = 0.0
     indent: Length = 0.0
     align: Literal["left", "right", "center"] = "left"
+    role: Literal["H1", "H2", "P"] = Field(
+        "P", description="what its paragraphs are: H1 the headline, H2 a section heading, P "
+        "text; Word's headings and the tagged PDF follow it")
+    tracking: float = Field(0.0, ge=-0.05, le=0.3, description="letter spacing in em, e.g. "
+                            "0.06 for caps labels")
+    label_size: Length | None = Field(None, description="size of the number of a numbered "
+                                      "paragraph, if not the text's")
+    label_color: ColorValue | None = Field(None, description="colour of that number")
+    min_space_after: Length = Field(0.0, description="fitting never closes the space after "
+                                    "below this")
 
 
 class ContentBox(DesignModel):
     width: Length = Field(description="content width, centred on the page")
-    height: Length = Field(description="content height, centred on the page")
+    height: Length | None = Field(None, description="a fixed content height, centred on the "
+                                  "page; without it, the page's height within the margins")
+    margin_top: Length = Field(15 * 72 / 25.4, description="used without a fixed height")
+    margin_bottom: Length = Field(15 * 72 / 25.4, description="used without a fixed height")
 
 
 class FitDesign(DesignModel):
     min_spacing: float = Field(0.5, ge=0.1, le=1.0)
+    max_spacing: float = Field(1.0, ge=1.0, le=3.0, description="gaps may open up to this "
+                               "much so that a short brief fills its page")
     min_type_scale: float = Field(0.88, ge=0.5, le=1.0)
     docx_reserve: Length = Field(10.0, description="height kept free in the DOCX for word "
                                  "processors whose layout runs a little longer")
@@ -149,7 +164,7 @@ def _load_template_folder(folder: Path, stamp: tuple[int, ...]) -> Template:
                                                            TemplateDesign)) from None
     problems = []
     for style_name, style in design.styles.items():
-        for key, value in (("color", style.color),):
+        for key, value in (("color", style.color), ("label_color", style.label_color or "#")):
             if not value.startswith("#") and value not in design.colors:
                 problems.append(Problem(document.locate(("styles", style_name, key)),
                                         f"styles.{style_name}.{key}",

@@ -7,6 +7,7 @@ tagged with the spec field it came from so later stages can point at it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from briefgen.errors import Problem, SpecError
 from briefgen.inline import Cite, Inline, Text, parse_inline, plain_text
 from briefgen.locale_format import (
     NO_BREAK_SPACE,
+    babel_locale,
     format_date_range,
     format_long_date,
     format_number,
@@ -50,8 +52,9 @@ class StatView:
     value: str  # as a callout shows it: qualifier, unit, number and suffix
     label: UserText
     source: str
-    qualifier: str = ""  # the stat's prefix: "~", ">", "up to"
+    qualifier: str = ""  # "~", ">", "up to": set small beside the figure
     figure: str = ""  # the value without its qualifier
+    source_line: str = ""  # who says so and when, under the callout: "ANAMA, November 2023"
 
 
 @dataclass
@@ -141,13 +144,16 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     stat_index = {stat.id: index for index, stat in enumerate(spec.stats)}
     featured = (audience.stats if audience and audience.stats
                 else [stat.id for stat in spec.stats if stat.featured])
+    sources = {source.id: source for source in spec.sources}
     stats = [
         StatView(stat_id, view.cited_value(Cite(stat_id, with_prefix=True)),
                  text(spec.stats[stat_index[stat_id]].label,  # type: ignore[arg-type]
                       ("stats", stat_index[stat_id], "label")),
                  spec.stats[stat_index[stat_id]].source,
                  qualifier=view.stat_prefixes.get(stat_id, ""),
-                 figure=view.stat_values[stat_id][0])
+                 figure=view.stat_values[stat_id][0],
+                 source_line=_source_line(sources.get(spec.stats[stat_index[stat_id]].source),
+                                          language))
         for stat_id in featured
     ]
     event = header.event
@@ -155,6 +161,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         "brief": {
             "id": header.id,
             "title": text(header.title, ("brief", "title")),
+            "headline": None,
+            "deck": None,
             "subtitle": text(header.subtitle, ("brief", "subtitle")),
             "date": format_long_date(header.date, language),
             "language": language,
@@ -226,6 +234,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         raise SpecError(missing)
     view.audience_id = audience.id if audience else None
     title = view.context["brief"]["title"]
+    view.context["brief"]["headline"], view.context["brief"]["deck"] = _split_title(title, view)
     view.title = str(title)
     view.author = sender.organization
     event_name, event_place = view.context["event"]["name"], view.context["event"]["place"]
@@ -235,6 +244,47 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         view.subject += f" \u2013 {audience.name}"
     view.date_iso = header.date.isoformat()
     return view
+
+
+_DECK_BREAK = re.compile(r"\s*;\s*")
+
+
+def _split_title(title: UserText, view: BriefView) -> tuple[UserText, UserText | None]:
+    """The headline and the deck: a title written as two clauses joined by a semicolon is set
+    as a short headline and a smaller line under it, which a reader takes in at a glance."""
+    nodes = title.nodes
+    for index, node in enumerate(nodes):
+        if not isinstance(node, Text):
+            continue
+        found = _DECK_BREAK.search(node.text)
+        if found is None:
+            continue
+        rest = node.text[found.end():]
+        if not rest.strip():
+            break
+        head = (*nodes[:index], Text(node.text[:found.start()]))
+        deck = (Text(rest[:1].upper() + rest[1:]), *nodes[index + 1:])
+        headline = UserText(len(view.texts), title.origin, head, title.language)
+        view.texts.append(headline)
+        second = UserText(len(view.texts), title.origin, deck, title.language)
+        view.texts.append(second)
+        return headline, second
+    return title, None
+
+
+def _source_line(source: Any, language: str) -> str:
+    """How a key figure names its source: who (the short name if given) and when."""
+    if source is None:
+        return ""
+    who = getattr(source, "short", None) or source.publisher
+    if isinstance(who, dict):
+        chosen = pick_language(who, language)
+        who = who[chosen] if chosen else next(iter(who.values()))
+    if source.date is None:
+        return str(who)
+    from babel.dates import format_skeleton
+
+    return f"{who}, {format_skeleton('yMMMM', source.date, locale=babel_locale(language))}"
 
 
 def _labels(template: Template, language: str) -> dict[str, str]:
@@ -281,15 +331,21 @@ def _translation(quote: Any, language: str, path: FieldPath, text: Any) -> UserT
     return text(quote.translation, (*path, "translation"))  # type: ignore[no-any-return]
 
 
-def display_url(url: str | None) -> str | None:
-    """An address as printed: without `https://` and `www.`, which readers do not need.
+DISPLAY_URL_LENGTH = 48
 
-    The link itself keeps the full address.
-    """
+
+def display_url(url: str | None) -> str | None:
+    """An address as printed: without `https://` and `www.`, which readers do not need, and
+    cut after a slash with "…" when long (a one-pager has no room for 120-character
+    addresses; the title and date find the page, and the link keeps the full address)."""
     if url is None:
         return None
     for prefix in ("https://", "http://"):
         if url.startswith(prefix):
             url = url[len(prefix):]
             break
-    return url.removeprefix("www.").rstrip("/")
+    url = url.removeprefix("www.").rstrip("/")
+    if len(url) <= DISPLAY_URL_LENGTH:
+        return url
+    cut = url.rfind("/", 0, DISPLAY_URL_LENGTH)
+    return (url[:cut + 1] if cut > 0 else url[:DISPLAY_URL_LENGTH]) + "\u2026"

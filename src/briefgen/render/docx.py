@@ -22,6 +22,7 @@ from briefgen.document import (
     Cell,
     Document,
     Fit,
+    Group,
     Image,
     Paragraph,
     ParagraphStyle,
@@ -33,6 +34,7 @@ from briefgen.document import (
     superscript_metrics,
 )
 from briefgen.errors import BriefgenBug
+from briefgen.layout import SMALL_RISE
 
 # xml.sax.saxutils would do, but importing it pulls in urllib.request, http and ssl.
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -71,8 +73,12 @@ def style_id(name: str) -> str:
 
 def render_docx(document: Document, fit: Fit, reserve: float) -> bytes:
     """Render the document; the footer follows the body after the space the PDF leaves."""
+    from briefgen.layout import cell_spreads, iter_cells
+
     styles = {name: fitted_style(style, fit) for name, style in document.styles.items()}
     writer = _BodyWriter(document, fit, styles)
+    writer.spreads = dict(zip(map(id, iter_cells(document.body)),
+                              cell_spreads(document, fit), strict=True))
     writer.blocks(document.body)
     if document.footer:
         writer.spacer(document.footer_gap * fit.spacing + max(0.0, fit.slack - reserve))
@@ -103,6 +109,9 @@ class _BodyWriter:
         self.parts: list[str] = []
         self.links: list[str] = []
         self.images: list[bytes] = []
+        self.spreads: dict[int, float] = {}  # id(cell) -> spare height its spacers share
+        self.spread_left = 0.0  # of the cell being written
+        self.spread_total = 0.0
 
     def blocks(self, blocks: tuple[Block, ...], *, in_cell: bool = False) -> None:
         for index, block in enumerate(blocks):
@@ -110,7 +119,11 @@ class _BodyWriter:
             if isinstance(block, Paragraph):
                 self.paragraph(block, last_in_cell=last_in_cell)
             elif isinstance(block, Spacer):
-                self.spacer(block.height * self.fit.spacing)
+                share = (self.spread_left * block.height / self.spread_total
+                         if self.spread_total else 0.0)
+                self.spacer(block.height * self.fit.spacing + share)
+            elif isinstance(block, Group):
+                self.blocks(block.blocks, in_cell=last_in_cell)
             elif isinstance(block, Rule):
                 self.rule(block)
             elif isinstance(block, Row):
@@ -130,7 +143,13 @@ class _BodyWriter:
             properties += '<w:spacing w:after="0"/>'
         runs = []
         if paragraph.number is not None:
-            runs.append(f"<w:r><w:rPr><w:b/></w:rPr><w:t>{escape(paragraph.number)}</w:t></w:r>"
+            label = "<w:b/>"
+            if style.label_color:
+                label += f'<w:color w:val="{style.label_color[1:].upper()}"/>'
+            if style.label_size:
+                label += (f'<w:sz w:val="{_half_points(style.label_size)}"/>'
+                          f'<w:szCs w:val="{_half_points(style.label_size)}"/>')
+            runs.append(f"<w:r><w:rPr>{label}</w:rPr><w:t>{escape(paragraph.number)}</w:t></w:r>"
                         "<w:r><w:tab/></w:r>")
         runs += [self.run(span, style) for span in paragraph.spans]
         self.parts.append(f"<w:p><w:pPr>{properties}</w:pPr>{''.join(runs)}</w:p>")
@@ -149,10 +168,23 @@ class _BodyWriter:
             size, rise = superscript_metrics(style.font_size)
             properties += (f'<w:position w:val="{round(rise * 2)}"/>'
                            f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>')
+        elif span.scale != 1.0:
+            size = _half_points(style.font_size * span.scale)
+            rise = _half_points(style.font_size * (1.0 - span.scale) * SMALL_RISE)
+            properties += (f'<w:position w:val="{rise}"/>'
+                           f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+        if style.tracking:  # as in the PDF: after every character, in points of its size
+            size = (superscript_metrics(style.font_size)[0] if span.superscript
+                    else style.font_size * span.scale)
+            properties += f'<w:spacing w:val="{_twips(style.tracking * size)}"/>'
         if span.language:
             properties += f"<w:lang w:val={quoteattr(span.language)}/>"
-        run = (f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}"
-               f'<w:t xml:space="preserve">{escape(span.text)}</w:t></w:r>')
+        text = f'<w:t xml:space="preserve">{escape(span.text)}</w:t>'
+        if not span.link:
+            # Lines break at spaces only, as in the PDF: a word processor must not break
+            # "US-funded" where the PDF keeps it whole.
+            text = text.replace("-", '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">')
+        run = f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}{text}</w:r>"
         if span.link:
             self.links.append(span.link)
             return f'<w:hyperlink r:id="rIdLink{len(self.links)}">{run}</w:hyperlink>'
@@ -220,6 +252,15 @@ class _BodyWriter:
         scale = 0.5 + 0.5 * self.fit.spacing
         shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.background[1:].upper()}"/>'
                    if cell.background else "")
+        sides = {side: (cell.border, 6) for side in ("top", "left", "bottom", "right")
+                 if cell.border}
+        if cell.border_left:
+            sides["left"] = (cell.border_left, 16)
+        if sides:
+            shading = "<w:tcBorders>" + "".join(
+                f'<w:{side} w:val="single" w:sz="{size}" w:space="0" '
+                f'w:color="{color[1:].upper()}"/>' for side, (color, size) in sides.items()
+            ) + "</w:tcBorders>" + shading
         margins = "".join(f'<w:{side} w:w="{_twips(value)}" w:type="dxa"/>' for side, value in
                           (("top", top * scale), ("left", left), ("bottom", bottom * scale),
                            ("right", right)))
@@ -227,10 +268,15 @@ class _BodyWriter:
         self.parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{_twips(cell.width)}" w:type="dxa"/>'
                           f'{shading}<w:tcMar>{margins}</w:tcMar><w:vAlign w:val="{valign}"/>'
                           "</w:tcPr>")
+        from briefgen.layout import _spacers
+
+        self.spread_left = self.spreads.get(id(cell), 0.0)
+        self.spread_total = sum(spacer.height for spacer in _spacers(cell.blocks))
         if cell.blocks:
             self.blocks(cell.blocks, in_cell=True)
         else:
             self.spacer(0.7)
+        self.spread_left = self.spread_total = 0.0
         self.parts.append("</w:tc>")
 
 

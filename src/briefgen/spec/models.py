@@ -185,6 +185,9 @@ class Source(SpecModel):
     id: Slug
     title: ShortText
     publisher: ShortText
+    short: LocalShort | None = Field(
+        None, description="who says so, in a few words, for the source line under a key "
+        "figure, e.g. `Government of Azerbaijan` (default: the publisher)")
     author: ShortText | None = None
     date: dt.date | None = None
     url: Url | None = None

@@ -1,0 +1,488 @@
+"""Lay the page out: break lines and measure every block, in points, at one fit.
+
+Fitting measures the page at several settings with this module, the PDF backend draws from the
+same numbers, and the DOCX backend asks it how much spare height each balanced column gets; so
+a fitted page never overflows when drawn, and both files share one vertical arrangement.
+
+Rules: a paragraph is `lines x leading` tall, its first baseline one font size below its top;
+blocks stack with their space after, except the last of a column; a row is as tall as its
+tallest cell plus padding; a cell that `spread`s gives the height it lacks to its spacers, so
+its column ends with the tallest one. Lines break greedily at spaces (never at a no-break
+space); a word wider than the whole line (a long web address) is cut after a slash or hyphen,
+or between characters as a last resort.
+
+Why not reportlab's platypus: a one-pager is a plain stack of paragraphs, grid rows, rules
+and pictures, and laying that out here is short. It lets fitting break a paragraph's lines
+once per font size and then only add up heights, it measures each word once per process
+(widths scale with the size), and it keeps platypus, a tenth of a second of every start, out
+of the import. Widths come from the font files through reportlab's metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from briefgen.document import (
+    Block,
+    Cell,
+    Document,
+    Fit,
+    FontFamily,
+    Group,
+    Image,
+    Measurement,
+    Paragraph,
+    ParagraphStyle,
+    Row,
+    Rule,
+    Spacer,
+    fitted_style,
+    superscript_metrics,
+)
+from briefgen.errors import BriefgenBug
+
+# Measuring and drawing add the same widths in the same order, so a line that fits when
+# measured fits when drawn; the tolerance only absorbs rounding in the comparison itself.
+TOLERANCE = 1e-6
+NARROW_SPACE = "\u202f"  # French spacing before ; : ! ? and inside « »
+NARROW_SPACE_GLYPH = 0x200A  # drawn with the hair space: 1/8 em, as French typesetters do
+SMALL_RISE = 0.5  # of the height a smaller span lacks: it sits halfway up
+
+
+@lru_cache(maxsize=4)
+def register_fonts(family: FontFamily) -> dict[tuple[bool, bool], str]:
+    """Register the family's four faces once per process; returns reportlab font names."""
+    names = {
+        (False, False): family.name,
+        (True, False): f"{family.name}-Bold",
+        (False, True): f"{family.name}-Italic",
+        (True, True): f"{family.name}-BoldItalic",
+    }
+    files = {(False, False): family.regular, (True, False): family.bold,
+             (False, True): family.italic, (True, True): family.bold_italic}
+    for key, name in names.items():
+        font = TTFont(name, files[key])
+        glyphs = font.face.charToGlyph
+        # The font has no no-break space glyph; draw it with the space glyph (same width).
+        if 0x20 in glyphs:
+            glyphs.setdefault(0xA0, glyphs[0x20])
+        # Its narrow no-break space is as wide as a space; French wants about 1/8 em.
+        if NARROW_SPACE_GLYPH in glyphs:
+            glyphs[ord(NARROW_SPACE)] = glyphs[NARROW_SPACE_GLYPH]
+            font.face.charWidths[ord(NARROW_SPACE)] = font.face.charWidths[NARROW_SPACE_GLYPH]
+        pdfmetrics.registerFont(font)
+    return names
+
+
+class RunFormat(NamedTuple):
+    """How a piece of text is drawn: the same format twice on a line is one run."""
+
+    font: str
+    size: float
+    rise: float
+    color: str
+    link: str | None
+    tracking: float  # extra space after each character, in points
+
+
+class Run(NamedTuple):
+    format: RunFormat
+    text: str
+    width: float
+
+
+@dataclass(slots=True)
+class _Word:
+    """Text between two break opportunities; it may change format inside ("382²,")."""
+
+    space: RunFormat | None  # format of the space before it (None at the start)
+    pieces: list[Run]
+    width: float
+
+
+@dataclass(slots=True)
+class Line:
+    runs: list[Run]
+    width: float
+
+
+@dataclass(slots=True)
+class LaidParagraph:
+    lines: list[Line]
+    text_width: float
+    indent: float
+
+
+_ADVANCES: dict[tuple[str, str], float] = {}
+
+
+def _advance(text: str, font: str) -> float:
+    """Width of `text` at 1000 pt: widths scale with size, so each word is measured once."""
+    key = (text, font)
+    advance = _ADVANCES.get(key)
+    if advance is None:
+        if len(_ADVANCES) > 200_000:  # a long-running watch or batch keeps memory bounded
+            _ADVANCES.clear()
+        advance = _ADVANCES[key] = pdfmetrics.getFont(font).stringWidth(text, 1000)
+    return advance
+
+
+def text_width(text: str, run_format: RunFormat) -> float:
+    return (_advance(text, run_format.font) * run_format.size / 1000
+            + run_format.tracking * len(text))
+
+
+def _run(text: str, run_format: RunFormat) -> Run:
+    return Run(run_format, text, text_width(text, run_format))
+
+
+def run_formats(paragraph: Paragraph, style: ParagraphStyle, document: Document
+                ) -> Iterator[tuple[RunFormat, str]]:
+    """Each span's text with the format it is drawn in."""
+    names = register_fonts(document.fonts)
+    for span in paragraph.spans:
+        if not span.text:
+            continue
+        size, rise = style.font_size * span.scale, 0.0
+        if span.scale < 1.0:  # a small qualifier ("~", ">") sits at the figure's mid-height
+            rise = style.font_size * (1.0 - span.scale) * SMALL_RISE
+        if span.superscript:
+            size, rise = superscript_metrics(style.font_size)
+        color = span.color or (document.link_color if span.link else style.color)
+        font = names[(style.bold or span.bold, style.italic or span.italic)]
+        yield RunFormat(font, size, rise, color, span.link, style.tracking * size), span.text
+
+
+def _words(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> list[_Word]:
+    words: list[_Word] = []
+    current: _Word | None = None
+    space: RunFormat | None = None
+    for run_format, text in run_formats(paragraph, style, document):
+        for index, part in enumerate(text.split(" ")):
+            if index:
+                if current is not None:
+                    words.append(current)
+                    current = None
+                space = run_format
+            if part:
+                piece = _run(part, run_format)
+                if current is None:
+                    current = _Word(space, [piece], piece.width)
+                else:
+                    current.pieces.append(piece)
+                    current.width += piece.width
+    if current is not None:
+        words.append(current)
+    return words
+
+
+def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
+                width: float) -> LaidParagraph:
+    """The paragraph's lines at `width`, greedily filled."""
+    indent = style.indent if paragraph.number is not None else 0.0
+    available = width - indent
+    limit = available + TOLERANCE
+    lines: list[Line] = []
+    pieces: list[Run] = []  # the line being filled, merged into runs when it is done
+    used = 0.0
+    for word in _words(paragraph, style, document):
+        if pieces and word.space is not None:
+            space = _run(" ", word.space)
+            if used + space.width + word.width <= limit:
+                pieces.append(space)
+                pieces += word.pieces
+                used += space.width + word.width
+                continue
+        if pieces:
+            lines.append(Line(_merged(pieces), used))
+        pieces, used = list(word.pieces), word.width
+        if word.width > limit:
+            chunks = _split_long_word(word, available)
+            lines += [Line(_merged(chunk), sum(run.width for run in chunk))
+                      for chunk in chunks[:-1]]
+            pieces = chunks[-1]
+            used = sum(run.width for run in pieces)
+    if pieces:
+        lines.append(Line(_merged(pieces), used))
+    return LaidParagraph(lines, available, indent)
+
+
+def _merged(pieces: list[Run]) -> list[Run]:
+    """Neighbouring pieces in the same format as one run each."""
+    runs: list[Run] = []
+    run_format = pieces[0].format
+    texts: list[str] = []
+    width = 0.0
+    for piece in pieces:
+        piece_format = piece.format
+        if piece_format is not run_format and piece_format != run_format:
+            runs.append(Run(run_format, "".join(texts), width))
+            run_format, texts, width = piece_format, [], 0.0
+        texts.append(piece.text)
+        width += piece.width
+    runs.append(Run(run_format, "".join(texts), width))
+    return runs
+
+
+def _split_long_word(word: _Word, available: float) -> list[list[Run]]:
+    """A word wider than the line (a long web address), cut after a slash or hyphen where
+    one falls on the line, else between characters; each chunk as one piece per character."""
+    glyphs = [_run(char, piece.format) for piece in word.pieces for char in piece.text]
+    chunks: list[list[Run]] = []
+    start = 0
+    while start < len(glyphs):
+        end, used = start, 0.0
+        while end < len(glyphs) and (end == start
+                                      or used + glyphs[end].width <= available + TOLERANCE):
+            used += glyphs[end].width
+            end += 1
+        if end < len(glyphs):
+            breaks = [index + 1 for index in range(start, end)
+                      if glyphs[index].text in "/-"]
+            end = breaks[-1] if breaks else end
+        chunks.append(glyphs[start:end])
+        start = end
+    return chunks
+
+
+def widest_word(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> float:
+    """Width of the paragraph's widest unbreakable word at this style."""
+    return max((word.width for word in _words(paragraph, style, document)), default=0.0)
+
+
+class _LineCache:
+    """Each paragraph's lines per font size and width, for one document.
+
+    Fitting measures many settings; only a new font size breaks lines again, and drawing
+    reuses the lines of the chosen fit.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.paragraphs: dict[tuple[int, float, float], LaidParagraph] = {}
+
+    def laid(self, paragraph: Paragraph, style: ParagraphStyle, width: float) -> LaidParagraph:
+        key = (id(paragraph), style.font_size, width)
+        laid = self.paragraphs.get(key)
+        if laid is None:
+            laid = self.paragraphs[key] = break_lines(paragraph, style, self.document, width)
+        return laid
+
+
+_CACHES: dict[int, _LineCache] = {}
+
+
+def _cache_for(document: Document) -> _LineCache:
+    # Keyed by identity and holding the document, so an id is never reused while cached.
+    cache = _CACHES.get(id(document))
+    if cache is None or cache.document is not document:
+        _CACHES.clear()
+        cache = _CACHES[id(document)] = _LineCache(document)
+    return cache
+
+
+def padding_scale(fit: Fit) -> float:
+    """Cell padding closes up half as much as the gaps between blocks."""
+    return 0.5 + 0.5 * min(fit.spacing, 1.0)
+
+
+@dataclass
+class Layout:
+    """Heights of every block at one fit; drawing uses the same numbers.
+
+    `spreads` holds, for each cell that spreads (in reading order), the height it gives to
+    its spacers so that its column ends level with the tallest one of its row.
+    """
+
+    document: Document
+    fit: Fit
+    styles: dict[str, ParagraphStyle] = field(init=False)
+    heights: list[tuple[str, float]] = field(default_factory=list)
+    spreads: dict[int, float] = field(default_factory=dict)  # id(cell) -> spare height
+
+    def __post_init__(self) -> None:
+        self.styles = {name: fitted_style(style, self.fit)
+                       for name, style in self.document.styles.items()}
+        self.cache = _cache_for(self.document)
+
+    def laid(self, paragraph: Paragraph, width: float) -> LaidParagraph:
+        return self.cache.laid(paragraph, self.styles[paragraph.style], width)
+
+    def block_height(self, block: Block, width: float) -> tuple[float, float]:
+        """Height of a block and the space after it."""
+        spacing = self.fit.spacing
+        if isinstance(block, Paragraph):
+            style = self.styles[block.style]
+            height = len(self.laid(block, width).lines) * style.leading
+            self.heights.append((block.origin, height))
+            return height, style.space_after
+        if isinstance(block, Spacer):
+            return block.height * spacing, 0.0
+        if isinstance(block, Rule):
+            return block.thickness, block.space_after * spacing
+        if isinstance(block, Image):
+            return block.height, block.space_after * spacing
+        if isinstance(block, Group):
+            return self.blocks_height(block.blocks, width), block.space_after * spacing
+        if isinstance(block, Row):
+            return self.row_height(block), block.space_after * spacing
+        raise BriefgenBug(f"unknown block {block!r}")  # pragma: no cover
+
+    def blocks_height(self, blocks: tuple[Block, ...], width: float) -> float:
+        total = after = 0.0
+        for block in blocks:
+            height, after = self.block_height(block, width)
+            total += height + after
+        return total - after
+
+    def cell_height(self, cell: Cell) -> float:
+        """The height a cell's content needs, padding included."""
+        top, right, bottom, left = cell.padding
+        inner = self.blocks_height(cell.blocks, cell.width - left - right)
+        return inner + (top + bottom) * padding_scale(self.fit)
+
+    def row_height(self, row: Row) -> float:
+        heights = [self.cell_height(cell) for cell in row.cells]
+        height = max(heights, default=0.0)
+        for cell, own in zip(row.cells, heights, strict=True):
+            if cell.valign == "spread" and _spacers(cell.blocks):
+                self.spreads[id(cell)] = height - own
+        return height
+
+    def footer_height(self) -> float:
+        footer = self.document.footer
+        if not footer:
+            return 0.0
+        return (self.blocks_height(footer, self.document.page.content_width)
+                + self.document.footer_gap * self.fit.spacing)
+
+    def spacer_height(self, spacer: Spacer, cell: Cell | None) -> float:
+        """A spacer's height, with its share of its cell's spare height."""
+        height = spacer.height * self.fit.spacing
+        spare = self.spreads.get(id(cell), 0.0) if cell is not None else 0.0
+        if spare:
+            total = sum(other.height for other in _spacers(cell.blocks)) if cell else 0.0
+            height += spare * spacer.height / total if total else 0.0
+        return height
+
+
+def _spacers(blocks: tuple[Block, ...]) -> list[Spacer]:
+    """The spacers among a column's blocks (inside its groups too), which a spread grows."""
+    found: list[Spacer] = []
+    for block in blocks:
+        if isinstance(block, Spacer):
+            found.append(block)
+        elif isinstance(block, Group):
+            found += _spacers(block.blocks)
+    return found
+
+
+def lay_out(document: Document, fit: Fit) -> Layout:
+    """The page at `fit`, measured (body, footer, rows and spreads)."""
+    layout = Layout(document, fit)
+    layout.blocks_height(document.body, document.page.content_width)
+    return layout
+
+
+def measure(document: Document, fit: Fit) -> Measurement:
+    """Heights of body and footer at `fit`, without drawing."""
+    layout = Layout(document, fit)
+    body = layout.blocks_height(document.body, document.page.content_width)
+    footer = layout.footer_height()
+    return Measurement(body=body, footer=footer, available=document.page.content_height,
+                       block_heights=layout.heights)
+
+
+def cell_spreads(document: Document, fit: Fit) -> list[float]:
+    """Spare height of each spreading cell, in reading order (what the DOCX needs)."""
+    layout = lay_out(document, fit)
+    return [layout.spreads.get(id(cell), 0.0) for cell in iter_cells(document.body)]
+
+
+def iter_cells(blocks: tuple[Block, ...]) -> Iterator[Cell]:
+    for block in blocks:
+        if isinstance(block, Row):
+            for cell in block.cells:
+                yield cell
+                yield from iter_cells(cell.blocks)
+        elif isinstance(block, Group):
+            yield from iter_cells(block.blocks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Balancing columns
+
+
+def balance_columns(document: Document) -> Document:
+    """The document with each balanced row's columns set to the split at which the longer
+    of its first and last columns is shortest (within the row's allowed range).
+
+    Done once, as designed (spacing and type at 1.0), before fitting: so fitting and both
+    backends see plain fixed widths, and the room a short column leaves is used before any
+    gap is closed up or type made smaller.
+    """
+    body = tuple(_balanced(block, document) for block in document.body)
+    return document._replace(body=body) if body != document.body else document
+
+
+BALANCE_STEP = 0.01  # of the row's width
+
+
+def _balanced(block: Block, document: Document) -> Block:
+    if not isinstance(block, Row) or block.balance is None:
+        return block
+    layout = Layout(document, Fit())
+    low, high = block.balance
+    first, last = block.cells[0], block.cells[-1]
+    shared = first.width + last.width  # what the two columns split between them
+    row_width = sum(cell.width for cell in block.cells)
+
+    def heights(share: float) -> tuple[float, float, Row]:
+        width = round(row_width * share, 2)
+        cells = (_resized(first, width), *block.cells[1:-1], _resized(last, shared - width))
+        row = block._replace(cells=cells)
+        return layout.cell_height(cells[0]), layout.cell_height(cells[-1]), row
+
+    # The first column only gets shorter as it widens and the last longer: bisect for the
+    # narrowest share at which the first column is no longer the longer one.
+    steps = round((high - low) / BALANCE_STEP)
+    designed = first.width / row_width
+    best: tuple[float, float, Row] | None = None
+    lower, upper = 0, steps
+    while lower <= upper:
+        middle = (lower + upper) // 2
+        share = low + middle * BALANCE_STEP
+        left, right, row = heights(share)
+        longer = max(left, right)
+        if best is None or longer < best[0] - 0.5 or (
+                abs(longer - best[0]) <= 0.5 and abs(share - designed) < best[1]):
+            best = (longer, abs(share - designed), row)
+        if left > right:
+            lower = middle + 1
+        else:
+            upper = middle - 1
+    return best[2] if best else block
+
+
+def _resized(cell: Cell, width: float) -> Cell:
+    """A cell at a new width, with the rows inside it scaled to match."""
+    if abs(width - cell.width) < 1e-9:
+        return cell
+    _, right, _, left = cell.padding
+    ratio = (width - left - right) / max(cell.width - left - right, 1e-9)
+    return cell._replace(width=width, blocks=tuple(_scaled(block, ratio) for block in cell.blocks))
+
+
+def _scaled(block: Block, ratio: float) -> Block:
+    if isinstance(block, Row):
+        return block._replace(cells=tuple(_resized(cell, cell.width * ratio)
+                                          for cell in block.cells))
+    if isinstance(block, Group):
+        return block._replace(blocks=tuple(_scaled(child, ratio) for child in block.blocks))
+    return block
