@@ -327,6 +327,69 @@ def test_a_misspelt_key_shows_its_place_and_keeps_the_pages_as_out_of_date(
     assert len(page.find_elements("css selector", ".stale-badge")) == len(
         [card for card in shown if card["built"]])
     assert "Not built" in status_text(page)
+    assert page.execute_script(CONTRAST_FAILURES) == []
+
+
+CONTRAST_FAILURES = """
+    // Text whose colour on its background is below WCAG AA's 4.5:1.
+    const parse = (colour) => {
+      const parts = colour.match(/[\\d.]+/g).map(Number);
+      return { rgb: parts.slice(0, 3), alpha: parts.length > 3 ? parts[3] : 1 };
+    };
+    const background = (element) => {
+      for (let node = element; node; node = node.parentElement) {
+        const colour = parse(getComputedStyle(node).backgroundColor);
+        if (colour.alpha > 0) return colour;
+      }
+      return { rgb: [255, 255, 255], alpha: 1 };
+    };
+    const luminance = ({ rgb }) => {
+      const [r, g, b] = rgb.map((value) => {
+        value /= 255;
+        return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const failures = [];
+    for (const element of document.querySelectorAll('body *')) {
+      const hasText = [...element.childNodes].some(
+        (node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+      if (!hasText || !element.getClientRects().length) continue;
+      if (element.closest('.visually-hidden, dialog:not([open])')) continue;
+      const [lighter, darker] = [luminance(parse(getComputedStyle(element).color)),
+                                 luminance(background(element))].sort((a, b) => b - a);
+      const ratio = (lighter + 0.05) / (darker + 0.05);
+      if (ratio < 4.5) failures.push(`${element.className}: ${element.textContent.trim()
+        .slice(0, 40)} (${ratio.toFixed(2)}:1)`);
+    }
+    return failures;
+"""
+
+
+def test_text_on_the_page_meets_wcag_aa_contrast(page: Any) -> None:
+    page.execute_script("document.querySelectorAll('details').forEach((d) => d.open = true);")
+    assert page.execute_script(CONTRAST_FAILURES) == []
+
+
+def test_the_keyboard_reaches_problems_pages_and_files_with_visible_focus(page: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    page.execute_script("document.activeElement?.blur(); window.scrollTo(0, 0);")
+    body = page.find_element("tag name", "body")
+    body.send_keys(Keys.TAB)
+    reached = []
+    for _ in range(60):
+        reached.append(page.execute_script("""
+            const element = document.activeElement;
+            const style = getComputedStyle(element);
+            return [element.tagName.toLowerCase(), element.className,
+                    style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2];"""))
+        page.switch_to.active_element.send_keys(Keys.TAB)
+    kinds = {(tag, kind) for tag, kind, _ in reached}
+    assert ("a", "skip") in kinds and ("summary", "") in kinds and ("button", "thumb") in kinds
+    assert any(tag == "a" and kind == "" for tag, kind, _ in reached), "no PDF or DOCX link"
+    hidden = [(tag, kind) for tag, kind, visible in reached if not visible and tag != "body"]
+    assert hidden == [], "focus not visible on these"
 
 
 def test_keyboard_opens_a_page_full_size_and_escape_closes_it(page: Any) -> None:
@@ -334,9 +397,6 @@ def test_keyboard_opens_a_page_full_size_and_escape_closes_it(page: Any) -> None
 
     thumbnail = page.find_element("css selector", "#pages .thumb")
     page.execute_script("arguments[0].focus();", thumbnail)
-    outline = page.execute_script(
-        "return getComputedStyle(document.activeElement).outlineStyle;")
-    assert outline not in ("none", ""), "the focused page shows no focus"
     page.switch_to.active_element.send_keys(Keys.ENTER)
     viewer = page.find_element("id", "viewer")
     wait_until(lambda: viewer.get_attribute("open") is not None, 5, "the full-size view")
@@ -609,6 +669,24 @@ def test_a_broken_spec_keeps_the_last_good_pages_marked_out_of_date(tmp_path: Pa
     again = json.loads(session.current_state()[1])
     assert all(page["current"] for page in again["pages"])
     assert again["sequence"] > broken["sequence"] > before["sequence"]
+
+
+def test_a_bug_while_building_is_shown_and_the_pages_stay(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = copy_example(tmp_path / "project")
+    session = PreviewSession(spec, BuildOptions())
+    session.build()
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("an invariant broke")
+
+    monkeypatch.setattr("briefgen.preview.session.run_specs", broken)
+    summary = session.build()
+    state = json.loads(session.current_state()[1])
+    assert "RuntimeError: an invariant broke" in summary.bug
+    assert "internal error" in str(summary) and "--debug" in str(summary)
+    assert state["bug"].startswith("internal error: this is a bug in briefgen")
+    assert state["pages"] and not any(page["current"] for page in state["pages"])
 
 
 def test_excerpts_are_read_only_from_the_spec_s_folder(tmp_path: Path) -> None:

@@ -253,7 +253,7 @@ def preview(
         try:
             run_preview(specs[0], BuildOptions(out=out), port=port,
                         open_browser=not no_browser, echo=typer.echo,
-                        echo_status=lambda line: typer.echo(line, err=True))
+                        echo_status=lambda line: typer.echo(line, err=True), debug=debug)
         except UserError as error:
             refused = error
     if refused is not None:

@@ -33,8 +33,9 @@ class PortUnavailable(UserError):
 
 def run_preview(spec_path: Path, options: BuildOptions, *, port: int | None,
                 open_browser: bool, echo: Callable[[str], None],
-                echo_status: Callable[[str], None]) -> None:
-    """Preview one spec until Ctrl-C. `echo` prints the address; `echo_status` each build.
+                echo_status: Callable[[str], None], debug: bool = False) -> None:
+    """Preview one spec until Ctrl-C. `echo` prints the address; `echo_status` each build
+    (and, with `debug`, the traceback of a bug met while building).
 
     Raises `PortUnavailable` (before building anything) when `port` is in use.
     """
@@ -43,8 +44,15 @@ def run_preview(spec_path: Path, options: BuildOptions, *, port: int | None,
     stop = threading.Event()
     threads: list[threading.Thread] = []
     failure: list[BaseException] = []
+
+    def build() -> None:
+        summary = session.build()
+        if summary.bug and debug:
+            echo_status(summary.bug.rstrip())
+        echo_status(str(summary))
+
     try:
-        echo_status(str(session.build()))
+        build()
         serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                    name="preview-server")
         serving.start()
@@ -57,7 +65,7 @@ def run_preview(spec_path: Path, options: BuildOptions, *, port: int | None,
 
         def rebuild(_: set[Path]) -> None:
             session.mark_building()
-            echo_status(str(session.build()))
+            build()
 
         def watch() -> None:
             from briefgen.watch import watch_inputs

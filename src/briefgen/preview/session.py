@@ -27,7 +27,8 @@ LONGEST_LINE = 300  # characters of one line shown; the rest is cut
 LARGEST_FILE = 1024 * 1024  # specs and fact files are refused above 1 MB anyway
 POINTS_PER_MM = 72 / 25.4
 BUG_MESSAGE = (f"internal error: this is a bug in briefgen {__version__}; the preview keeps "
-               "the last good pages. Please report it with the spec.")
+               "the last good pages. Please report it with the spec and the output of "
+               "briefgen preview --debug.")
 
 
 @dataclass
