@@ -98,7 +98,7 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "briefgen-preview"
     sys_version = ""
-    timeout = 10  # seconds; a client that stops reading is let go
+    timeout = 5  # seconds; a client that stops reading is let go, so stopping never waits long
     page_policy = True  # send the Content-Security-Policy (not with PDF and DOCX files)
 
     def do_GET(self) -> None:
