@@ -58,7 +58,7 @@ def test_every_audience_gets_a_draft_addressed_to_its_contacts(example_drafts: P
 
 def test_subject_names_the_meeting_and_the_ask(example_drafts: Path) -> None:
     message = parse(next((example_drafts / "email").glob("*_us_*.eml")))
-    assert message["Subject"] == ("MASG meeting alongside NDM-UN28, 9–11 April 2025: "
+    assert message["Subject"] == ("MASG meeting alongside NDM-UN28, April 9–11, 2025: "
                                   "Put Azerbaijan on the agenda")
     body = message.get_body(("plain",)).get_content()
     assert "[@" not in body  # figures are written out, not left as citations

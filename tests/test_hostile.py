@@ -10,6 +10,7 @@ import html
 import re
 import shutil
 import socket
+import tempfile
 import unicodedata
 import zipfile
 from io import BytesIO
@@ -65,8 +66,8 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_siz
 @given(field=st.sampled_from(sorted(FIELDS)), text=TEXT)
 def test_any_text_renders_verbatim_or_fails_cleanly(tmp_path: Path, field: str, text: str
                                                     ) -> None:
-    folder = tmp_path / f"case-{abs(hash((field, text)))}"
-    folder.mkdir()
+    # A fresh folder per example: Hypothesis may try the same example twice.
+    folder = Path(tempfile.mkdtemp(dir=tmp_path, prefix="case-"))
     data = minimal_data()
     FIELDS[field](data, text)
     spec = folder / "spec.yaml"

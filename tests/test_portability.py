@@ -174,7 +174,7 @@ def test_a_build_from_inside_briefs_writes_to_the_project_out(project: Path) -> 
     assert run.returncode == 0, run.stderr.decode()
     assert not (project / "briefs" / "out").exists()
     assert [path.name for path in (project / "out" / "masg-2025").glob("*.pdf")] == [
-        "2025-03-24_masg-2025_us_en-gb.pdf"]
+        "2025-03-24_masg-2025_us_en-us.pdf"]
 
 
 def test_a_name_found_nowhere_says_where_it_was_looked_for(project: Path) -> None:

@@ -60,17 +60,21 @@ def draft_path(pdf_path: Path) -> Path:
 def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                   audience_index: int | None) -> PreparedBrief:
     """Resolve, compose and fit one audience's page; raise located errors when it cannot be."""
-    from briefgen.layout import balance_columns, measure
+    from briefgen.layout import arrange_page, measure
 
     view = resolve_brief(spec, template, document, audience_index)
-    composed = balance_columns(compose_document(view, template, document.locate))
+    composed = arrange_page(compose_document(view, template, document.locate,
+                                             document.describe))
     contrast = check_document(composed, template)
     if contrast:
         raise TemplateError(contrast)
     design_fit = template.design.fit
 
     def describe(origin: str) -> str:
-        return f"{origin} (line {_line_of(document, origin)})"
+        for path, location in document.value_marks.items():
+            if format_field_path(path) == origin:
+                return f"{document.describe(path)} (line {location.line})"
+        return origin
 
     try:
         fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
@@ -107,9 +111,3 @@ def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         view=view,
     )
 
-
-def _line_of(document: YamlDocument, origin: str) -> int:
-    for path, location in document.value_marks.items():
-        if format_field_path(path) == origin:
-            return location.line
-    return 0

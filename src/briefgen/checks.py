@@ -421,13 +421,19 @@ def _quote_consent(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]
                 continue
             if quote.public:
                 yield _problem(document, (*base, index, "public"),
-                               f"the quote by {quote.speaker} is marked public but names no "
+                               f"the quote by {_first(quote.speaker)} is marked public but "
+                               "names no "
                                "source", "add source: with the id of the speech or "
                                "publication it comes from, or record consent: true",
                                "quote-consent", "warning")
             else:
                 yield _problem(document, (*base, index),
-                               f"no consent recorded for the quote by {quote.speaker}",
+                               f"no consent recorded for the quote by {_first(quote.speaker)}",
                                "confirm the speaker agrees to be quoted, then add consent: "
                                "true; for words on the public record add public: true and "
                                "their source", "quote-consent", "warning")
+
+
+def _first(text: str | dict[str, str]) -> str:
+    """A text given once or per language, as messages name it: the first one written."""
+    return text if isinstance(text, str) else next(iter(text.values()))

@@ -180,8 +180,10 @@ def check(
       event-dates, anachronism, include, asset, language, missing-translation,
       font-coverage, contrast, fit, word-count (above the template's hard limit).
     Warnings: stale-figure, source-incomplete, unused-source, word-count, quote-consent,
-      figure (a number that would print misleadingly), comment (text cut by a #),
-      language (no labels for it: headings in English).
+      figure (a number that would print misleadingly, a year as a count, a currency as a
+      prefix), repeated-words (a sentence repeats a figure's prefix or unit), comment (text
+      cut by a #), language (no labels for it: headings in English), translation-outdated
+      (a translation made from an earlier text).
 
     Exit code 1 when any spec has an error, 0 otherwise (warnings alone pass).
     """

@@ -49,10 +49,11 @@ _SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def compose_document(view: BriefView, template: Template,
-                     locate: Callable[[FieldPath], Location]) -> Document:
+                     locate: Callable[[FieldPath], Location],
+                     describe: Callable[[FieldPath], str] = format_field_path) -> Document:
     """Lay out `view` with `template`; raise located errors for text the font cannot draw."""
     fonts = font_family(template.design.font)
-    _check_drawable(view, fonts, locate)
+    _check_drawable(view, fonts, locate, describe)
     styles = _styles(template)
     # Notes are numbered in the order the page cites them, which is known only once the
     # layout has run: run it with a likely order, read the order off the markup, and run it
@@ -303,7 +304,7 @@ class _Builder:
         if tag == "p":
             return self.paragraph(element)
         if tag == "space":
-            return Spacer(self.length(element, "h"))
+            return Spacer(self.length(element, "h"), self.length(element, "min", 0.0))
         if tag == "rule":
             return Rule(color=self.color(element.get("color", "ink")),
                         thickness=self.length(element, "thickness", 0.75),
@@ -515,7 +516,7 @@ def _styles(template: Template) -> dict[str, ParagraphStyle]:
             space_after=style.space_after, indent=style.indent, align=style.align,
             role=style.role, tracking=style.tracking, label_size=style.label_size,
             label_color=template.color(style.label_color) if style.label_color else None,
-            min_space_after=style.min_space_after)
+            min_space_after=style.min_space_after, fit_width=style.fit_width)
         for name, style in design.styles.items()
     }
 
@@ -616,8 +617,8 @@ def _trim(spans: list[Span]) -> list[Span]:
     return spans
 
 
-def _check_drawable(view: BriefView, fonts: Any, locate: Callable[[FieldPath], Location]
-                    ) -> None:
+def _check_drawable(view: BriefView, fonts: Any, locate: Callable[[FieldPath], Location],
+                    describe: Callable[[FieldPath], str]) -> None:
     problems = []
     texts = [(user_text.origin, str(user_text)) for user_text in view.texts]
     texts += view.affixes
@@ -626,7 +627,7 @@ def _check_drawable(view: BriefView, fonts: Any, locate: Callable[[FieldPath], L
         if missing:
             shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing[:5])
             problems.append(Problem(
-                locate(origin), format_field_path(origin),
+                locate(origin), describe(origin),
                 f"the font {fonts.name} cannot draw {shown}",
                 "replace the character, or use a template whose font covers it",
                 rule="font-coverage"))

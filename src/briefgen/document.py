@@ -59,6 +59,7 @@ class ParagraphStyle(NamedTuple):
     label_size: float | None = None  # the number in the hanging indent, if not the text's size
     label_color: Color | None = None  # ... and colour
     min_space_after: float = 0.0  # fitting never closes the gap after it below this
+    fit_width: bool = False  # smaller type, not a broken word, when a word is wider than its column
 
 
 class Paragraph(NamedTuple):
@@ -68,10 +69,12 @@ class Paragraph(NamedTuple):
     origin: str = ""
     role: str = "P"  # H1 (the headline), H2 (a section heading) or P
     note: str | None = None  # a source note: the id of its source (markers point here)
+    indent_right: float = 0.0  # set by the layout to balance a headline's lines
 
 
 class Spacer(NamedTuple):
     height: float
+    min_height: float = 0.0  # fitting never closes it below this (air the design needs)
 
 
 class Rule(NamedTuple):

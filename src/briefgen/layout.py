@@ -186,12 +186,39 @@ def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
                 width: float) -> LaidParagraph:
     """The paragraph's lines at `width`, greedily filled."""
     indent = style.indent if paragraph.number is not None else 0.0
-    available = width - indent
+    available = width - indent - paragraph.indent_right
     limit = available + TOLERANCE
+    words = _words(paragraph, style, document)
+    lines = _fill(words, available, limit)
+    if len(lines) > 1 and len(words) > 3 and _lone_short_word(lines[-1], available):
+        # A last line of one short word looks unfinished: carry the word before it down.
+        pair = _joined(words[-2], words[-1])
+        if pair.width <= limit:
+            lines = _fill([*words[:-2], pair], available, limit)
+    return LaidParagraph(lines, available, indent)
+
+
+SHORT_LAST_LINE = 0.15  # of the measure: a last line of one word this short is carried down
+
+
+def _lone_short_word(line: Line, available: float) -> bool:
+    text = "".join(run.text for run in line.runs)
+    return " " not in text.strip() and line.width < SHORT_LAST_LINE * available
+
+
+def _joined(first: _Word, second: _Word) -> _Word:
+    """Two words that must stay on one line, with the space between them."""
+    space = _run(" ", second.space or first.pieces[-1].format)
+    return _Word(first.space, [*first.pieces, space, *second.pieces],
+                 first.width + space.width + second.width)
+
+
+def _fill(words: list[_Word], available: float, limit: float) -> list[Line]:
+    """Lines filled greedily with `words`."""
     lines: list[Line] = []
     pieces: list[Run] = []  # the line being filled, merged into runs when it is done
     used = 0.0
-    for word in _words(paragraph, style, document):
+    for word in words:
         if pieces and word.space is not None:
             space = _run(" ", word.space)
             if used + space.width + word.width <= limit:
@@ -210,7 +237,7 @@ def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
             used = sum(run.width for run in pieces)
     if pieces:
         lines.append(Line(_merged(pieces), used))
-    return LaidParagraph(lines, available, indent)
+    return lines
 
 
 def _merged(pieces: list[Run]) -> list[Run]:
@@ -231,8 +258,10 @@ def _merged(pieces: list[Run]) -> list[Run]:
 
 
 def _split_long_word(word: _Word, available: float) -> list[list[Run]]:
-    """A word wider than the line (a long web address), cut after a slash or hyphen where
-    one falls on the line, else between characters; each chunk as one piece per character."""
+    """A word wider than the line (a long web address, a compound noun), cut after a slash
+    or hyphen where one falls on the line, else between characters with a hyphen added: a
+    word is never broken without a sign that it goes on. Each chunk is one piece per
+    character."""
     glyphs = [_run(char, piece.format) for piece in word.pieces for char in piece.text]
     chunks: list[list[Run]] = []
     start = 0
@@ -242,11 +271,19 @@ def _split_long_word(word: _Word, available: float) -> list[list[Run]]:
                                       or used + glyphs[end].width <= available + TOLERANCE):
             used += glyphs[end].width
             end += 1
-        if end < len(glyphs):
-            breaks = [index + 1 for index in range(start, end)
-                      if glyphs[index].text in "/-"]
-            end = breaks[-1] if breaks else end
-        chunks.append(glyphs[start:end])
+        if end >= len(glyphs):
+            chunks.append(glyphs[start:end])
+            break
+        breaks = [index + 1 for index in range(start, end) if glyphs[index].text in "/-"]
+        if breaks:
+            end = breaks[-1]
+            chunks.append(glyphs[start:end])
+        else:
+            hyphen = _run("-", glyphs[end - 1].format)
+            while end - start > 1 and used + hyphen.width > available + TOLERANCE:
+                end -= 1
+                used -= glyphs[end].width
+            chunks.append([*glyphs[start:end], hyphen])
         start = end
     return chunks
 
@@ -323,7 +360,7 @@ class Layout:
             self.heights.append((block.origin, height))
             return height, style.space_after
         if isinstance(block, Spacer):
-            return block.height * spacing, 0.0
+            return max(block.height * spacing, block.min_height), 0.0
         if isinstance(block, Rule):
             return block.thickness, block.space_after * spacing
         if isinstance(block, Image):
@@ -364,7 +401,7 @@ class Layout:
 
     def spacer_height(self, spacer: Spacer, cell: Cell | None) -> float:
         """A spacer's height, with its share of its cell's spare height."""
-        height = spacer.height * self.fit.spacing
+        height = max(spacer.height * self.fit.spacing, spacer.min_height)
         spare = self.spreads.get(id(cell), 0.0) if cell is not None else 0.0
         if spare:
             total = sum(other.height for other in _spacers(cell.blocks)) if cell else 0.0
@@ -417,6 +454,42 @@ def iter_cells(blocks: tuple[Block, ...]) -> Iterator[Cell]:
 
 # ---------------------------------------------------------------------------------------------
 # Balancing columns
+
+
+def arrange_page(document: Document) -> Document:
+    """The document with its columns balanced, its key figures sized to their columns and
+    its headline's lines balanced (see `balance_columns`, `fit_wide_words` and
+    `balance_headlines`); run once, before fitting."""
+    return balance_headlines(fit_wide_words(balance_columns(document)))
+
+
+def balance_headlines(document: Document) -> Document:
+    """Headlines (H1) of several lines set at the narrowest measure that keeps their number
+    of lines, so the lines come out about equal ("... almost / alone" is avoided).
+
+    The narrower measure is a right indent on the paragraph, which a word processor honours
+    too, so the DOCX breaks the headline at the same words."""
+    width = document.page.content_width
+    layout = Layout(document, Fit())
+
+    def balanced(block: Block) -> Block:
+        if not isinstance(block, Paragraph) or block.role != "H1":
+            return block
+        lines = len(layout.laid(block, width).lines)
+        if lines < 2:
+            return block
+        low, high = 0.0, width / 2  # indents that keep the line count, and one that does not
+        for _ in range(12):
+            middle = (low + high) / 2
+            trial = block._replace(indent_right=middle)
+            if len(break_lines(trial, layout.styles[block.style], document, width).lines) > lines:
+                high = middle
+            else:
+                low = middle
+        return block._replace(indent_right=round(low, 2))
+
+    body = tuple(balanced(block) for block in document.body)
+    return document._replace(body=body) if body != document.body else document
 
 
 def balance_columns(document: Document) -> Document:
@@ -486,3 +559,34 @@ def _scaled(block: Block, ratio: float) -> Block:
     if isinstance(block, Group):
         return block._replace(blocks=tuple(_scaled(child, ratio) for child in block.blocks))
     return block
+
+
+def fit_wide_words(document: Document) -> Document:
+    """Paragraphs of `fit_width` styles whose widest word is wider than their column, set
+    smaller (never below the style's minimum size) so the word fits whole."""
+    def fitted(blocks: tuple[Block, ...], width: float) -> tuple[Block, ...]:
+        return tuple(_fitted_block(block, width) for block in blocks)
+
+    def _fitted_block(block: Block, width: float) -> Block:
+        if isinstance(block, Paragraph):
+            style = document.styles[block.style]
+            if not style.fit_width:
+                return block
+            available = width - (style.indent if block.number is not None else 0.0)
+            widest = widest_word(block, style, document)
+            if widest <= available + TOLERANCE:
+                return block
+            factor = max(available / widest, style.min_font_size / style.font_size)
+            return block._replace(spans=tuple(span._replace(scale=span.scale * factor)
+                                              for span in block.spans))
+        if isinstance(block, Group):
+            return block._replace(blocks=fitted(block.blocks, width))
+        if isinstance(block, Row):
+            return block._replace(cells=tuple(
+                cell._replace(blocks=fitted(cell.blocks,
+                                            cell.width - cell.padding[1] - cell.padding[3]))
+                for cell in block.cells))
+        return block
+
+    body = fitted(document.body, document.page.content_width)
+    return document._replace(body=body) if body != document.body else document

@@ -63,6 +63,8 @@ class StyleDesign(DesignModel):
     label_color: ColorValue | None = Field(None, description="colour of that number")
     min_space_after: Length = Field(0.0, description="fitting never closes the space after "
                                     "below this")
+    fit_width: bool = Field(False, description="set a word wider than its column smaller "
+                            "(down to min_size) instead of breaking it, e.g. key figures")
 
 
 class ContentBox(DesignModel):

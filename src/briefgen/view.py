@@ -196,7 +196,10 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         "stats": stats,
         "quotes": [
             {"text": text(quote.text, (*quotes_path, index, "text"), quote.language or language),
-             "speaker": text(quote.speaker, (*quotes_path, index, "speaker")),
+             # A name needs no translation: another script's spelling is used where given.
+             "speaker": text(quote.speaker if isinstance(quote.speaker, str) or pick_language(
+                 quote.speaker, language) else next(iter(quote.speaker.values())),
+                 (*quotes_path, index, "speaker")),
              "role": text(quote.role, (*quotes_path, index, "role")),
              "source": quote.source,
              "language": quote.language or language,
@@ -284,7 +287,8 @@ def _source_line(source: Any, language: str) -> str:
         return str(who)
     from babel.dates import format_skeleton
 
-    return f"{who}, {format_skeleton('yMMMM', source.date, locale=babel_locale(language))}"
+    when = format_skeleton("yMMMM", source.date, locale=babel_locale(language))
+    return f"{who}, {when.replace(' ', NO_BREAK_SPACE)}"  # "January 2025" stays on one line
 
 
 def _labels(template: Template, language: str) -> dict[str, str]:

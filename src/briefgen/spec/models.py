@@ -159,7 +159,10 @@ class Quote(SpecModel):
 
     text: LongText = Field(description="the words, verbatim, without quotation marks, in the "
                            "language they were spoken")
-    speaker: ShortText
+    speaker: LocalShort = Field(
+        description="the speaker's name; or one per language where readers use another "
+        "script, e.g. {en: Aytan Ismayilova, ru: Айтан Исмайылова} (a language not given "
+        "shows the first)")
     role: LocalShort | None = None
     source: Slug | None = Field(None, description="id of an entry in `sources`")
     consent: bool = Field(False, description="the speaker agreed to be quoted")

@@ -86,6 +86,10 @@ def localized_fields(spec: BriefSpec) -> list[LocalizedField]:
             value = getattr(model, name)
             child: FieldPath = (*path, key)
             limit = _text_limit(type(model), name)
+            if isinstance(model, Quote) and name == "speaker":
+                # A name is not translated: where readers use another script, its spelling
+                # there is typed into the spec ({en: Aytan Ismayilova, ru: Айтан Исмайылова}).
+                continue
             if limit is not None:
                 words = None
                 if isinstance(model, Quote) and name == "translation":
