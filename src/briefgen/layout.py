@@ -392,12 +392,24 @@ class Layout:
                 self.spreads[id(cell)] = height - own
         return height
 
+    def footer(self) -> Layout:
+        """The layout of the footer (contact and sources): its gaps close up with the
+        others, but never open up, so a short brief's spare height goes into the body."""
+        if self.fit.spacing <= 1.0:
+            return self
+        footer = Layout(self.document, self.fit._replace(spacing=1.0))
+        footer.heights = self.heights
+        return footer
+
     def footer_height(self) -> float:
         footer = self.document.footer
         if not footer:
             return 0.0
-        return (self.blocks_height(footer, self.document.page.content_width)
-                + self.document.footer_gap * self.fit.spacing)
+        return (self.footer().blocks_height(footer, self.document.page.content_width)
+                + self.footer_gap())
+
+    def footer_gap(self) -> float:
+        return self.document.footer_gap * min(self.fit.spacing, 1.0)
 
     def spacer_height(self, spacer: Spacer, cell: Cell | None) -> float:
         """A spacer's height, with its share of its cell's spare height."""

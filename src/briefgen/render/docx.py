@@ -81,7 +81,8 @@ def render_docx(document: Document, fit: Fit, reserve: float) -> bytes:
                               cell_spreads(document, fit), strict=True))
     writer.blocks(document.body)
     if document.footer:
-        writer.spacer(document.footer_gap * fit.spacing + max(0.0, fit.slack - reserve))
+        writer.spacer(document.footer_gap * min(fit.spacing, 1.0)
+                      + max(0.0, fit.slack - reserve))
         writer.blocks(document.footer)
     parts = {
         "[Content_Types].xml": _content_types(),

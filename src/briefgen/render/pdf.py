@@ -250,7 +250,8 @@ def render_pdf(document: Document, fit: Fit) -> bytes:
     body_end = painter.blocks(document.body, page.margin_left, top, page.content_width)
     footer_height = layout.footer_height()
     if document.footer:
-        footer_top = page.margin_bottom + footer_height - document.footer_gap * fit.spacing
+        footer_top = page.margin_bottom + footer_height - layout.footer_gap()
+        painter.layout = layout.footer()
         painter.blocks(document.footer, page.margin_left, footer_top, page.content_width)
     if body_end < page.margin_bottom + footer_height - TOLERANCE:
         raise BriefgenBug("the body runs into the footer: the fit was not checked")
