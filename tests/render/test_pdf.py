@@ -161,17 +161,6 @@ def test_minimal_pdf_text_matches_golden(built_briefs: BuiltBriefs,
         built_briefs.versions[("minimal", None)].pdf)))
 
 
-def test_a_quote_in_another_language_is_marked_with_it(built_briefs: BuiltBriefs) -> None:
-    """On the Swiss French page the English quote is marked /Lang (en), for screen readers."""
-    pypdf = pytest.importorskip("pypdf")
-    french = built_briefs.versions[("example", "ch")].pdf
-    content = pypdf.PdfReader(french).pages[0].get_contents().get_data()
-    assert b"/Span <</Lang (en)>> BDC" in content
-    assert content.count(b" BDC") == content.count(b"EMC")
-    english = built_briefs.versions[("example", "eu")].pdf
-    assert b"/Lang (" not in pypdf.PdfReader(english).pages[0].get_contents().get_data()
-
-
 def composed_versions(spec_name: str) -> list[Document]:
     from briefgen.compose import compose_document
     from briefgen.spec.includes import load_spec

@@ -1,12 +1,14 @@
-"""PDF backend: draws the laid-out page (`briefgen.layout`) on a reportlab canvas."""
+"""PDF backend: draws the laid-out page (`briefgen.layout`) on a reportlab canvas, as a tagged
+PDF/UA-1 file (the structure: `render.pdf_tags`)."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
 import io
-import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
@@ -25,9 +27,11 @@ from briefgen.document import (
     Spacer,
 )
 from briefgen.errors import BriefgenBug
-from briefgen.layout import TOLERANCE, Layout, padding_scale, register_fonts
+from briefgen.layout import TOLERANCE, Layout, padding_scale, register_fonts, text_width
+from briefgen.render.pdf_tags import ARTIFACT, END, NOT_TEXT, Tagger
 
-_LANGUAGE_TAG = re.compile(r"[A-Za-z0-9-]{2,35}")
+SpanKey = tuple[str | None, str | None, str | None]
+PLAIN: SpanKey = (None, None, None)  # text that is its paragraph's own, in its language
 LEFT_RULE = 2.0  # thickness of a cell's left rule
 
 
@@ -45,23 +49,31 @@ def _color(hex_color: str) -> Color:
 
 
 class _Painter:
-    """Draws blocks top-down at the heights the layout gives them."""
+    """Draws blocks top-down at the heights the layout gives them, and tags what it draws
+    (see `render.pdf_tags`): the drawing order is the model's, which is the reading order."""
 
-    def __init__(self, canvas: Canvas, layout: Layout) -> None:
+    def __init__(self, canvas: Canvas, layout: Layout, tags: Tagger) -> None:
         self.canvas = canvas
         self.layout = layout
+        self.tags = tags
         self.bold_font = register_fonts(layout.document.fonts)[(True, False)]
 
     def blocks(self, blocks: tuple[Block, ...], x: float, top: float, width: float,
-               cell: Cell | None = None) -> float:
-        """Draw from `top` down; returns where the last block ends."""
+               cell: Cell | None = None, items: bool = False) -> float:
+        """Draw from `top` down; returns where the last block ends. `items`: each block is
+        an item of the list being drawn."""
         y = top
         after = 0.0
         for block in blocks:
             height, after = self.layout.block_height(block, width)
             if isinstance(block, Spacer):
                 height = self.layout.spacer_height(block, cell)
-            self.block(block, x, y, width, height, cell)
+            if items:
+                self.tags.open("LI")
+                self.block(block, x, y, width, height, cell)
+                self.tags.close()
+            else:
+                self.block(block, x, y, width, height, cell)
             y -= height + after
         return y + after
 
@@ -71,14 +83,26 @@ class _Painter:
         if isinstance(block, Paragraph):
             self.paragraph(block, x, top, width)
         elif isinstance(block, Rule):
+            canvas._code.append(ARTIFACT)
             canvas.setStrokeColor(_color(block.color))
             canvas.setLineWidth(block.thickness)
             middle = top - block.thickness / 2
             canvas.line(x, middle, x + width, middle)
+            canvas._code.append(END)
         elif isinstance(block, Image):
-            _draw_picture(canvas, block.png, x, top - block.height, block.width, block.height)
+            bottom = top - block.height
+            if block.description.strip():
+                figure = self.tags.figure(block.description,
+                                          (x, bottom, x + block.width, top))
+                canvas._code.append(self.tags.begin(figure))
+            else:
+                canvas._code.append(ARTIFACT)
+            _draw_picture(canvas, block.png, x, bottom, block.width, block.height)
+            canvas._code.append(END)
         elif isinstance(block, Group):
-            self.blocks(block.blocks, x, top, width, cell)
+            self.tags.open_group(block)
+            self.blocks(block.blocks, x, top, width, cell, items=block.role == "L")
+            self.tags.close()
         elif isinstance(block, Row):
             self.row(block, x, top, width, height)
 
@@ -86,34 +110,58 @@ class _Painter:
         canvas = self.canvas
         scale = padding_scale(self.layout.fit)
         left_edge = x + (width - sum(cell.width for cell in row.cells)) / 2  # centred, as tables
+        # One list set in several columns (the source notes) is one list to a reader.
+        groups = [cell.blocks[0] for cell in row.cells if cell.blocks]
+        joined = len(groups) > 1 and all(
+            isinstance(group, Group) and group.role == "L" and len(cell.blocks) == 1
+            for group, cell in zip(groups, [c for c in row.cells if c.blocks], strict=True))
+        if joined:
+            self.tags.open_group(groups[0])  # type: ignore[arg-type]
         for cell in row.cells:
             pad_top, pad_right, _, pad_left = cell.padding
-            if cell.background or cell.border:
-                canvas.setFillColor(_color(cell.background or "#FFFFFF"))
-                if cell.border:
-                    canvas.setStrokeColor(_color(cell.border))
-                    canvas.setLineWidth(0.75)
-                canvas.rect(left_edge, top - height, cell.width, height,
-                            stroke=1 if cell.border else 0, fill=1 if cell.background else 0)
-            if cell.border_left:
-                canvas.setStrokeColor(_color(cell.border_left))
-                canvas.setLineWidth(LEFT_RULE)
-                canvas.line(left_edge + LEFT_RULE / 2, top, left_edge + LEFT_RULE / 2,
-                            top - height)
+            if cell.background or cell.border or cell.border_left:
+                canvas._code.append(ARTIFACT)
+                if cell.background or cell.border:
+                    canvas.setFillColor(_color(cell.background or "#FFFFFF"))
+                    if cell.border:
+                        canvas.setStrokeColor(_color(cell.border))
+                        canvas.setLineWidth(0.75)
+                    canvas.rect(left_edge, top - height, cell.width, height,
+                                stroke=1 if cell.border else 0, fill=1 if cell.background else 0)
+                if cell.border_left:
+                    canvas.setStrokeColor(_color(cell.border_left))
+                    canvas.setLineWidth(LEFT_RULE)
+                    canvas.line(left_edge + LEFT_RULE / 2, top, left_edge + LEFT_RULE / 2,
+                                top - height)
+                canvas._code.append(END)
             inner_width = cell.width - pad_left - pad_right
             free = height - self.layout.cell_height(cell)
             offset = {"middle": free / 2, "bottom": free}.get(cell.valign, 0.0)
-            self.blocks(cell.blocks, left_edge + pad_left, top - pad_top * scale - offset,
-                        inner_width, cell)
+            inner_top = top - pad_top * scale - offset
+            if joined and cell.blocks:
+                group = cell.blocks[0]
+                assert isinstance(group, Group)
+                self.blocks(group.blocks, left_edge + pad_left, inner_top, inner_width, cell,
+                            items=True)
+            else:
+                self.blocks(cell.blocks, left_edge + pad_left, inner_top, inner_width, cell)
             left_edge += cell.width
+        if joined:
+            self.tags.close()
 
     def paragraph(self, paragraph: Paragraph, x: float, top: float, width: float) -> None:
         style = self.layout.styles[paragraph.style]
         laid = self.layout.laid(paragraph, width)
         if not laid.lines:
             return
+        tags = self.tags
         canvas = self.canvas
+        label_element, element = tags.paragraph_elements(paragraph)
+        tags.remember_note(paragraph, x, top)
+        spans = paragraph.spans
+        keys = tags.span_keys(spans, element)
         text = canvas.beginText()
+        code: list[str] = text._code  # marked content goes between the text operators
         baseline = top - style.font_size
         current: tuple[str, float, str, float, float] | None = None
         if paragraph.number is not None:
@@ -122,11 +170,27 @@ class _Painter:
             text.setFillColor(_color(style.label_color or style.color))
             text.setRise(0)  # the text state keeps the last paragraph's superscript rise
             text.setCharSpace(0)
-            text.textOut(paragraph.number)
             current = (self.bold_font, style.label_size or style.font_size,
                        style.label_color or style.color, 0.0, 0.0)
-        links: list[tuple[str, float, float, float, float]] = []
-        for line in laid.lines:
+        mixed = any(key != PLAIN for key in keys)
+        open_key: SpanKey | None = None
+        target = None
+        if paragraph.number is not None:
+            if label_element is not None:
+                code.append(tags.begin(label_element))
+                text.textOut(paragraph.number)
+                code.append(END)
+            else:  # a number that is not a list label (a hanging quotation mark) is text
+                open_key = PLAIN
+                code.append(tags.begin(tags.context_element(element, PLAIN, mixed)))
+                text.textOut(paragraph.number)
+        source = "".join(span.text for span in spans)
+        ends = list(accumulate(len(span.text) for span in spans))
+        position = 0
+        last_line = len(laid.lines) - 1
+        for number, line in enumerate(laid.lines):
+            while source.startswith(" ", position):  # the space a line break swallowed
+                position += 1
             left = x + laid.indent + _align_offset(style.align, laid.text_width - line.width)
             text.setTextOrigin(left, baseline)
             for run in line.runs:
@@ -143,27 +207,50 @@ class _Painter:
                     if current is None or current[4] != wanted[4]:
                         text.setCharSpace(run_format.tracking)
                     current = wanted
-                text.textOut(run.text)
-                if run_format.link:
-                    rect = (left, baseline - 0.25 * run_format.size, left + run.width,
-                            baseline + run_format.rise + 0.85 * run_format.size)
-                    if links and links[-1][0] == run_format.link and links[-1][3] == rect[0]:
-                        previous = links.pop()
-                        rect = (previous[1], min(previous[2], rect[1]), rect[2],
-                                max(previous[4], rect[3]))
-                    links.append((run_format.link, *rect))
-                left += run.width
+                parts, position = _source_parts(run.text, source, ends, position)
+                for part, index in parts:
+                    part_width = run.width if len(parts) == 1 else text_width(part, run_format)
+                    if index < 0:  # drawn, but not the author's text (a cut word's hyphen)
+                        if open_key is None:
+                            open_key = PLAIN
+                            code.append(tags.begin(tags.context_element(element, PLAIN,
+                                                                        mixed)))
+                        code.append(NOT_TEXT)
+                        text.textOut(part)
+                        code.append(END)
+                        left += part_width
+                        continue
+                    key = keys[index]
+                    if key != open_key:
+                        if open_key is not None:
+                            code.append(END)
+                        marked = tags.context_element(element, key, mixed)
+                        target = marked.target
+                        code.append(tags.begin(marked))
+                        open_key = key
+                    text.textOut(part)
+                    if target is not None:
+                        target.add(part, left, baseline - 0.25 * run_format.size,
+                                   left + part_width,
+                                   baseline + run_format.rise + 0.85 * run_format.size)
+                    left += part_width
+            if number < last_line and source.startswith(" ", position):
+                # The space the line break took, drawn (invisible) where the line ends, as
+                # part of what it belongs to: the words stay apart for anyone reading them.
+                key = keys[bisect_right(ends, position)]
+                if key != open_key:
+                    code.append(END)
+                    marked = tags.context_element(element, key, mixed)
+                    target = marked.target
+                    code.append(tags.begin(marked))
+                    open_key = key
+                text.textOut(" ")
             baseline -= style.leading
-        language = _single_language(paragraph)
-        if language:
-            # Marked content with /Lang tells screen readers which language the words are in
-            # (PDF 1.7, 14.9.2); reportlab has no call for it, so the operators are written here.
-            canvas._code.append(f"/Span <</Lang ({language})>> BDC")
+        if element.statement and open_key is not None:
+            text.textOut(" ")  # a figure and its label are one statement: words, not "5%of"
+        if open_key is not None:
+            code.append(END)
         canvas.drawText(text)
-        if language:
-            canvas._code.append("EMC")
-        for url, x1, y1, x2, y2 in links:
-            canvas.linkURL(url, (x1, y1, x2, y2), relative=0, thickness=0)
 
 
 def _draw_picture(canvas: Canvas, png: bytes, x: float, y: float, width: float,
@@ -216,13 +303,44 @@ def _align_offset(align: str, free: float) -> float:
     return 0.0
 
 
-def _single_language(paragraph: Paragraph) -> str | None:
-    languages = {span.language for span in paragraph.spans if span.language}
-    if len(languages) == 1:
-        language = languages.pop()
-        if _LANGUAGE_TAG.fullmatch(language):
-            return language
-    return None
+def _source_parts(drawn: str, source: str, ends: list[int], position: int
+                  ) -> tuple[list[tuple[str, int]], int]:
+    """A run's text cut where the spans it was set from begin and end: (text, span index)
+    pieces, -1 for characters the layout added; and the position in the spans' text after it.
+
+    The layout draws the spans' text with the spaces at line breaks left out and, in a word
+    cut across lines, a hyphen added: the run's text is found at `position` in `source`
+    (the spans' texts joined; `ends` where each span ends) except where such a hyphen is.
+    """
+    if not drawn:
+        return [], position
+    if source.startswith(drawn, position):
+        end = position + len(drawn)
+        index = bisect_right(ends, position)
+        if ends[index] >= end:
+            return [(drawn, index)], end
+        parts: list[tuple[str, int]] = []
+        start = position
+        while start < end:
+            stop = min(ends[index], end)
+            if stop > start:
+                parts.append((source[start:stop], index))
+            start = stop
+            index += 1
+        return parts, end
+    # Character by character: keep each as its span's; one not in the text is the layout's.
+    pieces: list[tuple[str, int]] = []
+    for char in drawn:
+        if source.startswith(char, position):
+            index = bisect_right(ends, position)
+            position += 1
+        else:
+            index = -1
+        if pieces and pieces[-1][1] == index:
+            pieces[-1] = (pieces[-1][0] + char, index)
+        else:
+            pieces.append((char, index))
+    return pieces, position
 
 
 def render_pdf(document: Document, fit: Fit) -> bytes:
@@ -233,7 +351,7 @@ def render_pdf(document: Document, fit: Fit) -> bytes:
     metadata = document.metadata
     canvas = Canvas(buffer, pagesize=(page.width, page.height), invariant=1,
                     pageCompression=1, initialFontName=names[(False, False)],
-                    initialFontSize=10, lang=metadata.language)
+                    initialFontSize=10, lang=metadata.language, pdfVersion=(1, 7))
     canvas.setTitle(metadata.title)
     canvas.setAuthor(metadata.author)
     canvas.setSubject(metadata.subject)
@@ -245,7 +363,8 @@ def render_pdf(document: Document, fit: Fit) -> bytes:
     canvas.setViewerPreference("DisplayDocTitle", "true")
 
     layout = Layout(document, fit)
-    painter = _Painter(canvas, layout)
+    tags = Tagger(metadata.language)
+    painter = _Painter(canvas, layout, tags)
     top = page.height - page.margin_top
     body_end = painter.blocks(document.body, page.margin_left, top, page.content_width)
     footer_height = layout.footer_height()
@@ -255,6 +374,8 @@ def render_pdf(document: Document, fit: Fit) -> bytes:
         painter.blocks(document.footer, page.margin_left, footer_top, page.content_width)
     if body_end < page.margin_bottom + footer_height - TOLERANCE:
         raise BriefgenBug("the body runs into the footer: the fit was not checked")
+    tags.annotate(canvas)
     canvas.showPage()
+    tags.write(canvas, metadata)
     canvas.save()
     return buffer.getvalue()
