@@ -10,13 +10,21 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from briefgen.document import Block, Document, Group, Paragraph, Row
-from briefgen.errors import Problem, display_path
-from briefgen.inline import Cite, SourceCite, locate_markup, parse_inline, plain_text, walk
+from briefgen.document import Block, Document, Group, Image, Paragraph, Row
+from briefgen.errors import Location, Problem, display_path
+from briefgen.inline import (
+    Cite,
+    Link,
+    SourceCite,
+    locate_markup,
+    parse_inline,
+    plain_text,
+    walk,
+)
 from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec
 from briefgen.spec.validate import quote_lists, text_fields
-from briefgen.template import Template
+from briefgen.template import LAYOUT_FILE, Template
 from briefgen.view import pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
@@ -37,6 +45,8 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _cut_by_comments(spec, document)
     problems += _repeated_words(spec, document)
     problems += _untranslated(spec, document)
+    problems += _address_links(spec, document)
+    problems += _empty_headings(spec, document)
     from briefgen.translation.records import outdated_translations
 
     problems += outdated_translations(spec, document)
@@ -210,8 +220,9 @@ _CURRENCY = re.compile(r"[A-Z]{0,3}[$€£¥₼₽₹₺]|[A-Z]{3}|CHF|Fr\.|SFr\
 
 
 def check_document(composed: Document, template: Template) -> list[Problem]:
-    """Rules on the composed page: text colour against the background it sits on."""
-    problems: list[Problem] = []
+    """Rules on the composed page: text colour against the background it sits on; pictures
+    with words for those who cannot see them."""
+    problems = list(_undescribed_pictures(composed, template))
     seen: set[tuple[str, str, str]] = set()
     for paragraph, background in _paragraphs_on_backgrounds(composed.body + composed.footer,
                                                            "#FFFFFF"):
@@ -231,6 +242,83 @@ def check_document(composed: Document, template: Template) -> list[Problem]:
                 f"{int(ratio * 10) / 10:.1f}:1; readers need at least {MINIMUM_CONTRAST}:1",
                 "darken the text colour or lighten the background", rule="contrast"))
     return problems
+
+
+def _undescribed_pictures(composed: Document, template: Template) -> Iterator[Problem]:
+    """A picture (the logo, a chart) drawn without alternative text: a screen reader would
+    pass over it, and with the logo over who the brief is from. The one-pager gives the logo
+    the organisation's name, which is what a logo says; a layout that leaves the description
+    out, or gives an empty one, is an error."""
+    for picture in _pictures(composed.body + composed.footer):
+        if not picture.description.strip():
+            # The first <image> of the layout, outside its comments.
+            layout = re.sub(r"\{#.*?#\}", lambda comment: "\n" * comment[0].count("\n"),
+                            template.layout_source, flags=re.DOTALL)
+            line, column = next(((number, text.index("<image") + 1) for number, text in
+                                 enumerate(layout.splitlines(), start=1) if "<image" in text),
+                                (1, 1))
+            yield Problem(Location(template.folder / LAYOUT_FILE, line, column), "image",
+                          "a picture (the logo) is drawn without alternative text: screen "
+                          "readers would pass over it",
+                          "give the <image> a description: the organisation's name, or what "
+                          "the logo shows", rule="alt-text")
+            return
+
+
+def _pictures(blocks: tuple[Block, ...]) -> Iterator[Image]:
+    for block in blocks:
+        if isinstance(block, Image):
+            yield block
+        elif isinstance(block, Group):
+            yield from _pictures(block.blocks)
+        elif isinstance(block, Row):
+            for cell in block.cells:
+                yield from _pictures(cell.blocks)
+
+
+# Printed words that are a web address: a scheme ("https:", "mailto:"), "www.", or a domain
+# with a path. A bare domain ("unhcr.org") or an email address reads well enough.
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*:(?://)?|www\.)\S+|[\w-]+(?:\.[\w-]+)+/\S*",
+                      re.IGNORECASE)
+
+
+def _address_links(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """A link whose printed words are only its address: a screen reader spells it out
+    character by character, and nobody hears what is there."""
+    for path, text in text_fields(spec):
+        if "](" not in text:
+            continue
+        for position, node in locate_markup(text):
+            if not isinstance(node, Link):
+                continue
+            words = plain_text(node.children).strip()
+            if _ADDRESS.fullmatch(words):
+                yield Problem(document.locate_inside(path, position, "["),
+                              document.describe(path),
+                              f"the link's printed text is only its address ({words}); "
+                              "screen readers spell it out",
+                              "say what is there, e.g. [the 2024 clearance plan](https://...)",
+                              rule="link-text", severity="warning")
+
+
+_HEADINGS = {("brief", "title"), ("sections", "heading")}  # a section's also in an audience
+
+
+def _empty_headings(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """A heading (the title, a section's heading) that prints no words: screen readers list
+    the page by its headings, and this one would have no name."""
+    for path, text in text_fields(spec):
+        names = [part for part in path if isinstance(part, str)]
+        if names[-1] not in ("heading", "title"):
+            names = names[:-1]  # a text given per language: the last part is the language
+        if tuple(names[-2:]) not in _HEADINGS:
+            continue
+        if not plain_text(parse_inline(text)).strip():
+            yield Problem(document.locate(path), document.describe(path),
+                          "the heading prints no words: readers who move from heading to "
+                          "heading would find it empty",
+                          "write the heading's words", rule="empty-heading",
+                          severity="warning")
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

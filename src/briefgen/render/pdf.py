@@ -28,7 +28,7 @@ from briefgen.document import (
 )
 from briefgen.errors import BriefgenBug
 from briefgen.layout import TOLERANCE, Layout, padding_scale, register_fonts, text_width
-from briefgen.render.pdf_tags import ARTIFACT, END, NOT_TEXT, Tagger
+from briefgen.render.pdf_tags import ARTIFACT, END, NOT_TEXT, Element, LinkTarget, Tagger
 
 SpanKey = tuple[str | None, str | None, str | None]
 PLAIN: SpanKey = (None, None, None)  # text that is its paragraph's own, in its language
@@ -155,13 +155,11 @@ class _Painter:
         if not laid.lines:
             return
         tags = self.tags
-        canvas = self.canvas
         label_element, element = tags.paragraph_elements(paragraph)
         tags.remember_note(paragraph, x, top)
         spans = paragraph.spans
-        keys = tags.span_keys(spans, element)
-        text = canvas.beginText()
-        code: list[str] = text._code  # marked content goes between the text operators
+        text = self.canvas.beginText()
+        marks = _Marks(tags, element, tags.span_keys(spans, element), text._code)
         baseline = top - style.font_size
         current: tuple[str, float, str, float, float] | None = None
         if paragraph.number is not None:
@@ -172,17 +170,12 @@ class _Painter:
             text.setCharSpace(0)
             current = (self.bold_font, style.label_size or style.font_size,
                        style.label_color or style.color, 0.0, 0.0)
-        mixed = any(key != PLAIN for key in keys)
-        open_key: SpanKey | None = None
-        target = None
-        if paragraph.number is not None:
             if label_element is not None:
-                code.append(tags.begin(label_element))
+                text._code.append(tags.begin(label_element))
                 text.textOut(paragraph.number)
-                code.append(END)
-            else:  # a number that is not a list label (a hanging quotation mark) is text
-                open_key = PLAIN
-                code.append(tags.begin(tags.context_element(element, PLAIN, mixed)))
+                text._code.append(END)
+            else:  # a number that is not a list's label (a hanging quotation mark) is text
+                marks.switch(PLAIN)
                 text.textOut(paragraph.number)
         source = "".join(span.text for span in spans)
         ends = list(accumulate(len(span.text) for span in spans))
@@ -210,47 +203,59 @@ class _Painter:
                 parts, position = _source_parts(run.text, source, ends, position)
                 for part, index in parts:
                     part_width = run.width if len(parts) == 1 else text_width(part, run_format)
-                    if index < 0:  # drawn, but not the author's text (a cut word's hyphen)
-                        if open_key is None:
-                            open_key = PLAIN
-                            code.append(tags.begin(tags.context_element(element, PLAIN,
-                                                                        mixed)))
-                        code.append(NOT_TEXT)
+                    if index < 0:  # drawn, but not the author's text: a cut word's hyphen
+                        marks.switch(marks.open or PLAIN)
+                        text._code.append(NOT_TEXT)
                         text.textOut(part)
-                        code.append(END)
-                        left += part_width
-                        continue
-                    key = keys[index]
-                    if key != open_key:
-                        if open_key is not None:
-                            code.append(END)
-                        marked = tags.context_element(element, key, mixed)
-                        target = marked.target
-                        code.append(tags.begin(marked))
-                        open_key = key
-                    text.textOut(part)
-                    if target is not None:
-                        target.add(part, left, baseline - 0.25 * run_format.size,
-                                   left + part_width,
-                                   baseline + run_format.rise + 0.85 * run_format.size)
+                        text._code.append(END)
+                    else:
+                        target = marks.switch(marks.keys[index])
+                        text.textOut(part)
+                        if target is not None:
+                            target.add(part, left, baseline - 0.25 * run_format.size,
+                                       left + part_width,
+                                       baseline + run_format.rise + 0.85 * run_format.size)
                     left += part_width
             if number < last_line and source.startswith(" ", position):
-                # The space the line break took, drawn (invisible) where the line ends, as
-                # part of what it belongs to: the words stay apart for anyone reading them.
-                key = keys[bisect_right(ends, position)]
-                if key != open_key:
-                    code.append(END)
-                    marked = tags.context_element(element, key, mixed)
-                    target = marked.target
-                    code.append(tags.begin(marked))
-                    open_key = key
+                # The space the line break took, drawn (invisible) at the end of the line with
+                # what it belongs to, so the words stay apart for anyone reading them out.
+                marks.switch(marks.keys[bisect_right(ends, position)])
                 text.textOut(" ")
             baseline -= style.leading
-        if element.statement and open_key is not None:
+        if element.statement and marks.open is not None:
             text.textOut(" ")  # a figure and its label are one statement: words, not "5%of"
-        if open_key is not None:
-            code.append(END)
-        canvas.drawText(text)
+        marks.close()
+        self.canvas.drawText(text)
+
+
+class _Marks:
+    """Which element the text being drawn in one paragraph belongs to, as marked content in
+    its text object. reportlab has no call for marked content: the BDC and EMC operators
+    go into the text object's code between its text operators."""
+
+    def __init__(self, tags: Tagger, element: Element, keys: list[SpanKey],
+                 code: list[str]) -> None:
+        self.tags = tags
+        self.element = element
+        self.keys = keys  # what each span of the paragraph is (see `Tagger.span_keys`)
+        self.code = code
+        self.mixed = any(key != PLAIN for key in keys)
+        self.open: SpanKey | None = None
+        self.target: LinkTarget | None = None
+
+    def switch(self, key: SpanKey) -> LinkTarget | None:
+        """Go on in content of kind `key`; returns the link it belongs to, if any."""
+        if key != self.open:
+            self.close()
+            marked = self.tags.context_element(self.element, key, self.mixed)
+            self.code.append(self.tags.begin(marked))
+            self.open, self.target = key, marked.target
+        return self.target
+
+    def close(self) -> None:
+        if self.open is not None:
+            self.code.append(END)
+            self.open = None
 
 
 def _draw_picture(canvas: Canvas, png: bytes, x: float, y: float, width: float,
