@@ -229,13 +229,14 @@ def test_the_headline_keeps_its_air_on_a_packed_page(built_briefs: BuiltBriefs,
 
 
 def short_example(folder: Path) -> Path:
-    """The example without its quote and its second section: about four fifths of a page, a
-    length that once left a band of white 25 mm and more above the contact block."""
+    """The example without its third ask and its second section: a length that once left a
+    band of white about 25 mm high above the contact block."""
     shutil.copytree(EXAMPLE_SPEC.parent, folder)
     text = EXAMPLE_SPEC.read_text(encoding="utf-8").partition("\naudiences:\n")[0] + "\n"
     cut = text.index("  - heading:\n      en: What funding achieves")
     text = text[:cut] + text[text.index("\n# Contacts below"):]
-    text = text[:text.index("quotes:\n")] + text[text.index("sections:\n"):]
+    text = text[:text.index("  - headline:\n      en: Fund survivors")] + text[
+        text.index("\nquotes:"):]
     spec = folder / "short.yaml"
     spec.write_text(text, encoding="utf-8")
     return spec
