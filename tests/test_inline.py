@@ -103,3 +103,11 @@ def test_markup_is_located_by_the_non_space_characters_before_it() -> None:
     assert [squeezed[position] for position, _ in located] == ["[", "[", "["]
     assert squeezed[located[0][0]:].startswith("[@mines]")
     assert squeezed[located[2][0]:].startswith("[^gov]")
+
+
+def test_a_narrow_no_break_space_typed_in_a_spec_is_kept() -> None:
+    """French writers type U+202F before a colon; it must not become a breaking space."""
+    from briefgen.inline import normalize_space
+
+    assert normalize_space("Contact\u202f: 800\u202f000") == "Contact\u202f: 800\u202f000"
+    assert normalize_space("a \u202f b") == "a\u202fb"

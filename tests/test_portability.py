@@ -377,3 +377,15 @@ def test_the_wheel_carries_fonts_and_template_and_builds_the_example_outside_the
     assert run.returncode == 0, run.stderr
     assert run.stderr.splitlines()[0].startswith(str(installed)), run.stderr
     assert (project / "out" / "masg-2025" / "2025-03-24_masg-2025_eu_en-gb.pdf").is_file()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux lets a file name hold bytes "
+                    "that are not UTF-8")
+def test_an_output_folder_whose_name_is_not_utf8_is_written_and_skipped_next_time(
+        tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(MINIMAL_TEXT, encoding="utf-8")
+    out = os.fsdecode(b"out\xff")
+    first = briefgen("build", "spec.yaml", "-o", out, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr.decode(errors="replace")
+    again = briefgen("build", "spec.yaml", "-o", out, cwd=tmp_path)
+    assert b"0 briefs built, 1 unchanged" in again.stdout, again.stdout

@@ -466,7 +466,10 @@ def build_unit(unit: Unit, options: BuildOptions) -> UnitResult:
             # A draft must never carry other files than those in the folder: it goes when
             # one of its own attachments changes, and only then.
             outdated = draft.exists() and any(not _same_bytes(file) for file in attachments)
-        state = OutputFile(_state_path(unit), _state_text(unit, files).encode())
+        # Paths may hold bytes that are not UTF-8 (a folder named on a Linux system with another
+        # encoding): they are kept as they are, as Python keeps them in file names.
+        state = OutputFile(_state_path(unit),
+                           _state_text(unit, files).encode("utf-8", "surrogateescape"))
         write_atomically([*files, state], protected={unit.spec_path, *document.included})
         if outdated:
             draft.unlink(missing_ok=True)
@@ -529,7 +532,8 @@ def _state_text(unit: Unit, files: Sequence[OutputFile]) -> str:
 def _previous_files(unit: Unit) -> list[tuple[Path, int]] | None:
     """The unit's files from an earlier build with the same inputs, or None."""
     try:
-        lines = _state_path(unit).read_text(encoding="utf-8").splitlines()
+        lines = _state_path(unit).read_text(encoding="utf-8",
+                                            errors="surrogateescape").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     if not lines or lines[0] != f"{unit.spec_digest}:{unit.audience_id}":

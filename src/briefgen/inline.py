@@ -72,9 +72,17 @@ _WHITESPACE = re.compile(r"\s+")
 def normalize_space(text: str) -> str:
     """Collapse runs of white space (line breaks from YAML included) to one space.
 
-    No-break spaces are kept: they are the way to stop a number or name from wrapping.
+    No-break spaces are kept (the narrow one of French typography too): they are the way to
+    stop a number or name from wrapping.
     """
-    return _WHITESPACE.sub(lambda m: " " if "\u00a0" not in m.group() else "\u00a0", text).strip()
+    return _WHITESPACE.sub(_one_space, text).strip()
+
+
+def _one_space(run: re.Match[str]) -> str:
+    for keep in ("\u00a0", "\u202f"):
+        if keep in run.group():
+            return keep
+    return " "
 
 
 @lru_cache(maxsize=8192)
