@@ -13,6 +13,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from briefgen.document import (
     Block,
@@ -159,7 +160,7 @@ class _Painter:
         tags.remember_note(paragraph, x, top)
         spans = paragraph.spans
         text = self.canvas.beginText()
-        marks = _Marks(tags, element, tags.span_keys(spans, element), text._code)
+        marks = _MarkedText(tags, element, tags.span_keys(spans, element), text)
         baseline = top - style.font_size
         current: tuple[str, float, str, float, float] | None = None
         if paragraph.number is not None:
@@ -175,8 +176,7 @@ class _Painter:
                 text.textOut(paragraph.number)
                 text._code.append(END)
             else:  # a number that is not a list's label (a hanging quotation mark) is text
-                marks.switch(PLAIN)
-                text.textOut(paragraph.number)
+                marks.add(paragraph.number, PLAIN)
         source = "".join(span.text for span in spans)
         ends = list(accumulate(len(span.text) for span in spans))
         position = 0
@@ -185,12 +185,14 @@ class _Painter:
             while source.startswith(" ", position):  # the space a line break swallowed
                 position += 1
             left = x + laid.indent + _align_offset(style.align, laid.text_width - line.width)
+            marks.flush()
             text.setTextOrigin(left, baseline)
             for run in line.runs:
                 run_format = run.format
                 wanted = (run_format.font, run_format.size, run_format.color, run_format.rise,
                           run_format.tracking)
                 if wanted != current:
+                    marks.flush()
                     if current is None or current[:2] != wanted[:2]:
                         text.setFont(run_format.font, run_format.size)
                     if current is None or current[2] != wanted[2]:
@@ -204,13 +206,9 @@ class _Painter:
                 for part, index in parts:
                     part_width = run.width if len(parts) == 1 else text_width(part, run_format)
                     if index < 0:  # drawn, but not the author's text: a cut word's hyphen
-                        marks.switch(marks.open or PLAIN)
-                        text._code.append(NOT_TEXT)
-                        text.textOut(part)
-                        text._code.append(END)
+                        marks.add_not_text(part)
                     else:
-                        target = marks.switch(marks.keys[index])
-                        text.textOut(part)
+                        target = marks.add(part, marks.keys[index])
                         if target is not None:
                             target.add(part, left, baseline - 0.25 * run_format.size,
                                        left + part_width,
@@ -219,40 +217,61 @@ class _Painter:
             if number < last_line and source.startswith(" ", position):
                 # The space the line break took, drawn (invisible) at the end of the line with
                 # what it belongs to, so the words stay apart for anyone reading them out.
-                marks.switch(marks.keys[bisect_right(ends, position)])
-                text.textOut(" ")
+                marks.add(" ", marks.keys[bisect_right(ends, position)])
             baseline -= style.leading
         if element.statement and marks.open is not None:
-            text.textOut(" ")  # a figure and its label are one statement: words, not "5%of"
+            marks.add(" ", marks.open)  # a figure and its label are one statement: "5% of"
         marks.close()
         self.canvas.drawText(text)
 
 
-class _Marks:
-    """Which element the text being drawn in one paragraph belongs to, as marked content in
-    its text object. reportlab has no call for marked content: the BDC and EMC operators
-    go into the text object's code between its text operators."""
+class _MarkedText:
+    """One paragraph's text, drawn as marked content of the elements it belongs to.
+
+    Text of one kind (see `Tagger.span_keys`) in one format is drawn with one text operator;
+    a change of kind ends the marked content and starts the next. reportlab has no call for
+    marked content: the BDC and EMC operators go into the text object's code between its text
+    operators.
+    """
 
     def __init__(self, tags: Tagger, element: Element, keys: list[SpanKey],
-                 code: list[str]) -> None:
+                 text: PDFTextObject) -> None:
         self.tags = tags
         self.element = element
-        self.keys = keys  # what each span of the paragraph is (see `Tagger.span_keys`)
-        self.code = code
+        self.keys = keys  # what each span of the paragraph is
+        self.text = text
+        self.code: list[str] = text._code
         self.mixed = any(key != PLAIN for key in keys)
         self.open: SpanKey | None = None
         self.target: LinkTarget | None = None
+        self.pending: list[str] = []
 
-    def switch(self, key: SpanKey) -> LinkTarget | None:
-        """Go on in content of kind `key`; returns the link it belongs to, if any."""
+    def add(self, piece: str, key: SpanKey) -> LinkTarget | None:
+        """Draw `piece` as content of kind `key`; returns the link it belongs to, if any."""
         if key != self.open:
             self.close()
             marked = self.tags.context_element(self.element, key, self.mixed)
             self.code.append(self.tags.begin(marked))
             self.open, self.target = key, marked.target
+        self.pending.append(piece)
         return self.target
 
+    def add_not_text(self, piece: str) -> None:
+        """Draw `piece`, which is not the author's text: an empty /ActualText replaces it."""
+        self.add("", self.open or PLAIN)
+        self.flush()
+        self.code.append(NOT_TEXT)
+        self.text.textOut(piece)
+        self.code.append(END)
+
+    def flush(self) -> None:
+        """Draw what is pending, before the text's position or format changes."""
+        if self.pending:
+            self.text.textOut("".join(self.pending))
+            self.pending.clear()
+
     def close(self) -> None:
+        self.flush()
         if self.open is not None:
             self.code.append(END)
             self.open = None
