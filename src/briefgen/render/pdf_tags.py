@@ -94,7 +94,7 @@ class Element(PDFObject):  # type: ignore[misc]  # reportlab has no type hints
     """A structure element; it formats itself as a StructElem when the file is written."""
 
     __slots__ = ("__InternalName__", "alt", "bbox", "data", "identifier", "kids", "kind",
-                 "language", "parent", "statement", "target")
+                 "language", "parent", "reference", "statement", "target")
 
     def __init__(self, kind: str, parent: Element | None) -> None:
         self.kind = kind
@@ -107,6 +107,7 @@ class Element(PDFObject):  # type: ignore[misc]  # reportlab has no type hints
         self.statement = False  # a Group(role="P"): its paragraphs' text goes here
         self.target: LinkTarget | None = None
         self.data = b""
+        self.reference = ""  # "12 0 R", once it has its object number
         if parent is not None:
             parent.kids.append(self)
 
@@ -300,39 +301,36 @@ class Tagger:
         document.Reference(tree, "StructTreeRoot")
         elements: list[Element] = []
         pending = [self.root]
+        numbers = document.idToObjectNumberAndVersion
         while pending:  # depth first, in reading order: object numbers follow it
             element = pending.pop()
-            document.Reference(element, f"StructElem{len(elements)}")
+            name = f"StructElem{len(elements)}"
+            document.Reference(element, name)
+            element.reference = "{} {} R".format(*numbers[name])
             elements.append(element)
             pending.extend(reversed([kid for kid in element.kids if isinstance(kid, Element)]))
-        numbers = document.idToObjectNumberAndVersion
-
-        def reference(name: str) -> str:
-            number, generation = numbers[name]
-            return f"{number} {generation} R"
-
-        page = reference(document.Pages.pages[-1].__InternalName__)
+        tree_reference = "{} {} R".format(*numbers["StructTreeRoot"])
+        page = "{} {} R".format(*numbers[document.Pages.pages[-1].__InternalName__])
         for annotation, action, on_page in self.annotations:
             if on_page:
                 action = b"/Dest [" + page.encode("ascii") + action
             annotation.data += action + b" >>"
         for element in elements:
-            parent = element.parent.__InternalName__ if element.parent else "StructTreeRoot"
-            text = f"<< /S /{element.kind} /P {reference(parent)}"
+            parent = element.parent.reference if element.parent else tree_reference
             kids: list[str] = []
             on_page = False
             for kid in element.kids:
-                if isinstance(kid, int):
+                if isinstance(kid, Element):
+                    kids.append(kid.reference)
+                elif isinstance(kid, int):
                     kids.append(str(kid))
                     on_page = True
-                elif isinstance(kid, Element):
-                    kids.append(reference(kid.__InternalName__))
                 else:
-                    kids.append(f"<< /Type /OBJR /Obj {reference(kid.name)} >>")
+                    kids.append("<< /Type /OBJR /Obj {} {} R >>".format(*numbers[kid.name]))
                     on_page = True
-            if on_page:  # only elements with marked content or annotations name their page
-                text += f" /Pg {page}"
-            text += f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"
+            # Only elements with marked content or annotations name their page.
+            text = (f"<< /S /{element.kind} /P {parent}{f' /Pg {page}' if on_page else ''}"
+                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"))
             if element.bbox is not None:
                 box = " ".join(f"{value:.2f}" for value in element.bbox)
                 text += f" /A << /O /Layout /BBox [{box}] >>"
@@ -342,10 +340,10 @@ class Tagger:
                 if value is not None:
                     data += b" /" + key + b" " + PDFString(value).format(document)
             element.data = data + b" >>"
-        parents = " ".join(reference(owner.__InternalName__) for owner in self.owners)
-        nums = " ".join(f"{key} {reference(element.__InternalName__)}"
+        parents = " ".join(owner.reference for owner in self.owners)
+        nums = " ".join(f"{key} {element.reference}"
                         for key, element in enumerate(self.annotated, start=1))
-        text = (f"<< /Type /StructTreeRoot /K {reference(self.root.__InternalName__)}"
+        text = (f"<< /Type /StructTreeRoot /K {self.root.reference}"
                 f" /ParentTree << /Nums [0 [{parents}] {nums}] >>"
                 f" /ParentTreeNextKey {len(self.annotated) + 1}")
         kinds = {element.kind for element in elements}
@@ -354,11 +352,11 @@ class Tagger:
             text += f" /RoleMap << {role_map} >>"
         data = text.encode("ascii")
         # A name tree of the element ids (required when elements have an /ID), sorted by key.
-        ids = sorted((PDFString(element.identifier).format(document), element.__InternalName__)
+        ids = sorted((PDFString(element.identifier).format(document), element.reference)
                      for element in elements if element.identifier is not None)
         if ids:
             data += b" /IDTree << /Names [" + b" ".join(
-                key + b" " + reference(name).encode("ascii") for key, name in ids) + b"] >>"
+                key + b" " + reference.encode("ascii") for key, reference in ids) + b"] >>"
         tree.data = data + b" >>"
         catalog = document.Catalog
         catalog.StructTreeRoot = tree
