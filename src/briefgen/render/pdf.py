@@ -92,12 +92,7 @@ class _Painter:
             canvas._code.append(END)
         elif isinstance(block, Image):
             bottom = top - block.height
-            if block.description.strip():
-                figure = self.tags.figure(block.description,
-                                          (x, bottom, x + block.width, top))
-                canvas._code.append(self.tags.begin(figure))
-            else:
-                canvas._code.append(ARTIFACT)
+            self.begin_figure(block.description, (x, bottom, x + block.width, top))
             _draw_picture(canvas, block.png, x, bottom, block.width, block.height)
             canvas._code.append(END)
         elif isinstance(block, Group):
@@ -106,6 +101,14 @@ class _Painter:
             self.tags.close()
         elif isinstance(block, Row):
             self.row(block, x, top, width, height)
+
+    def begin_figure(self, description: str, box: tuple[float, float, float, float]) -> None:
+        """Start a picture (the logo, a chart): a Figure with its description and bounding box,
+        or decoration when it has no description. End it with `END` once drawn."""
+        if description.strip():
+            self.canvas._code.append(self.tags.begin(self.tags.figure(description, box)))
+        else:
+            self.canvas._code.append(ARTIFACT)
 
     def row(self, row: Row, x: float, top: float, width: float, height: float) -> None:
         canvas = self.canvas
