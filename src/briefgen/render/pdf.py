@@ -29,10 +29,17 @@ from briefgen.document import (
 )
 from briefgen.errors import BriefgenBug
 from briefgen.layout import TOLERANCE, Layout, padding_scale, register_fonts, text_width
-from briefgen.render.pdf_tags import ARTIFACT, END, NOT_TEXT, Element, LinkTarget, Tagger
+from briefgen.render.pdf_tags import (
+    ARTIFACT,
+    END,
+    NOT_TEXT,
+    PLAIN,
+    Element,
+    LinkTarget,
+    SpanKey,
+    Tagger,
+)
 
-SpanKey = tuple[str | None, str | None, str | None]
-PLAIN: SpanKey = (None, None, None)  # text that is its paragraph's own, in its language
 LEFT_RULE = 2.0  # thickness of a cell's left rule
 
 
@@ -69,9 +76,14 @@ class _Painter:
             height, after = self.layout.block_height(block, width)
             if isinstance(block, Spacer):
                 height = self.layout.spacer_height(block, cell)
-            if items:
+            if items:  # a numbered paragraph is its own label and body; anything else a body
                 self.tags.open("LI")
+                body = not isinstance(block, Paragraph)
+                if body:
+                    self.tags.open("LBody")
                 self.block(block, x, y, width, height, cell)
+                if body:
+                    self.tags.close()
                 self.tags.close()
             else:
                 self.block(block, x, y, width, height, cell)

@@ -29,7 +29,8 @@ What the model's parts become (see `briefgen.document`):
   the link annotation (`OBJR`) described by the note's text; a span with `link`: `Link` with
   its annotation, whose `/Contents` is the printed text (or the whole address when the
   printed one is shortened); words in another language: `/Lang` on their element, or a
-  `Span` with `/Lang`;
+  `Span` with `/Lang`; in a paragraph with any of these, its own text between them is in
+  `Span`s, so that every piece of text has one element and the elements are in reading order;
 - an image with a description: `Figure` with `/Alt` and its bounding box; without one, and
   rules, cell backgrounds and borders: artifacts;
 - a hyphen the layout adds where it cuts a long word is drawn with an empty `/ActualText`,
@@ -62,6 +63,9 @@ END = "EMC"
 # A character the layout adds (the hyphen of a cut word) is drawn, but is no text.
 NOT_TEXT = "/Span <</ActualText ()>> BDC"
 PRINT_FLAG = 4  # annotations print as they show
+# What a span is, for marking it: (source marker, link, language when not its element's).
+SpanKey = tuple[str | None, str | None, str | None]
+PLAIN: SpanKey = (None, None, None)  # text that is its paragraph's own, in its language
 
 
 class LinkTarget:
@@ -118,8 +122,8 @@ class Element(PDFObject):  # type: ignore[misc]  # reportlab has no type hints
 class _Raw(PDFObject):  # type: ignore[misc]
     """An object already written as PDF.
 
-    Why: the tree's hundred-odd objects are written in one pass instead of through
-    reportlab's general formatting of dictionaries and arrays, which costs four times as much.
+    Why: the tree's hundred-odd objects are written in one pass; reportlab's general
+    formatting of dictionaries and arrays took three times as long (1.8 ms against 0.6 ms).
     """
 
     def __init__(self, data: bytes = b"") -> None:
@@ -215,9 +219,7 @@ class Tagger:
         words = "".join(span.text for span in paragraph.spans if not span.link).strip()
         self.notes[paragraph.note] = (x, top, f"{paragraph.number or ''} {words}".strip())
 
-    def span_keys(self, spans: tuple[Span, ...], element: Element) -> list[tuple[str | None,
-                                                                                   str | None,
-                                                                                   str | None]]:
+    def span_keys(self, spans: tuple[Span, ...], element: Element) -> list[SpanKey]:
         """What each span is, as (source marker, link, language when not the element's).
 
         A paragraph in another language as a whole gets `/Lang` on its own element.
@@ -236,8 +238,7 @@ class Tagger:
                  None if language == container else language)
                 for span, language in zip(spans, languages, strict=True)]
 
-    def context_element(self, element: Element, key: tuple[str | None, str | None, str | None],
-                        mixed: bool) -> Element:
+    def context_element(self, element: Element, key: SpanKey, mixed: bool) -> Element:
         """The element marked content of kind `key` (see `span_keys`) belongs to. `mixed`:
         the paragraph has links, markers or other languages in it; then its own text is in
         `Span`s beside them, so every piece of it has one element, in reading order."""
