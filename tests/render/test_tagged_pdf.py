@@ -495,3 +495,29 @@ def test_hostile_text_reaches_the_structure_verbatim(
     text = " ".join(tagged[("full", "ngo")].root.text().split())
     for hostile in HOSTILE_TEXTS:
         assert hostile in text or (hostile == LONG_WORD and LONG_WORD in text.replace(" ", ""))
+
+
+def test_text_the_layout_joins_or_cuts_is_read_whole(tmp_path: Path) -> None:
+    """Spaces of two spans that meet are set as one, a word wider than the column is cut
+    with a hyphen the author did not type, a link runs over a line break: the structure
+    still reads the author's words, and the link is one element with an annotation per
+    line."""
+    from briefgen.document import Fit, Span
+    from briefgen.render.pdf import render_pdf
+
+    document = prepared_documents("minimal")[None]
+    long_word = "Minenräumungs" * 12
+    spans = (Span("Two spans meet here "), Span(" with a space each, then "),
+             Span(long_word), Span(" and "),
+             Span("a link whose words run on over the end of the line " * 3,
+                  link="https://example.org/plan"),
+             Span(" after it."))
+    paragraph = Paragraph("body", spans)
+    pdf = tmp_path / "cut.pdf"
+    pdf.write_bytes(render_pdf(document._replace(body=(paragraph,), footer=()), Fit()))
+    read = read_tagged(pdf)
+    assert words(read.root.text()) == words("".join(span.text for span in spans))
+    (link,) = read.elements("Link")
+    assert len(link.annotations) >= 2
+    content = read.reader.pages[0].get_contents().get_data()
+    assert b"/ActualText ()" in content  # the layout's hyphen is not text

@@ -368,8 +368,12 @@ def _source_parts(drawn: str, source: str, ends: list[int], position: int
             index += 1
         return parts, end
     # Character by character: keep each as its span's; one not in the text is the layout's.
+    # Spaces the layout set as one (two spans' spaces meeting) are passed over.
     pieces: list[tuple[str, int]] = []
     for char in drawn:
+        if not source.startswith(char, position) and pieces and pieces[-1][0].endswith(" "):
+            while source.startswith(" ", position):
+                position += 1
         if source.startswith(char, position):
             index = bisect_right(ends, position)
             position += 1
