@@ -49,6 +49,7 @@ def minimal_data() -> dict[str, Any]:
 def docx_text(data: bytes) -> str:
     with zipfile.ZipFile(BytesIO(data)) as archive:
         document = archive.read("word/document.xml").decode("utf-8")
+    document = document.replace("<w:noBreakHyphen/>", "<w:t>-</w:t>")  # a hyphen in a word
     return html.unescape("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)))
 
 

@@ -61,6 +61,7 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                   audience_index: int | None) -> PreparedBrief:
     """Resolve, compose and fit one audience's page; raise located errors when it cannot be."""
     from briefgen.layout import arrange_page, measure
+    from briefgen.render.docx_base import docx_reserve
 
     view = resolve_brief(spec, template, document, audience_index)
     composed = arrange_page(compose_document(view, template, document.locate,
@@ -78,7 +79,7 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
 
     try:
         fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
-                       design_fit.docx_reserve, describe, document.path,
+                       docx_reserve(template, composed.page), describe, document.path,
                        design_fit.max_spacing)
     except FitError as error:
         if audience_index is None:
@@ -93,12 +94,14 @@ def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                  audience_index: int | None, out_root: Path) -> RenderedBrief:
     """One audience's PDF and DOCX, in memory, named for `out_root`."""
     from briefgen.render.docx import render_docx
+    from briefgen.render.docx_base import docx_reserve
     from briefgen.render.pdf import render_pdf
 
     prepared = prepare_brief(spec, template, document, audience_index)
     view, fit = prepared.view, prepared.fit
     pdf = render_pdf(prepared.document, fit)
-    word = render_docx(prepared.document, fit, template.design.fit.docx_reserve)
+    word = render_docx(prepared.document, fit, docx_reserve(template, prepared.document.page),
+                       template.base_document)
     audience = spec.audiences[audience_index] if audience_index is not None else None
     folder = out_root / spec.brief.id
     return RenderedBrief(

@@ -22,6 +22,7 @@ from briefgen.spec.validate import problems_from_validation_error
 
 LAYOUT_FILE = "page.xml.j2"
 DESIGN_FILE = "template.yaml"
+BASE_DOCUMENT_FILE = "base.docx"  # the Word document the DOCX is built on (optional)
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 
 
@@ -112,6 +113,19 @@ class Template:
 
     def color(self, value: str) -> str:
         return value if value.startswith("#") else self.design.colors[value]
+
+    @property
+    def base_document(self) -> Path:
+        """The Word document the DOCX is built on: the folder's own `base.docx` (an
+        organisation's letterhead, footer and theme), else the one-pager's."""
+        own = self.folder / BASE_DOCUMENT_FILE
+        if own.exists() or own.is_symlink():
+            return own
+        for root in builtin_template_roots():
+            shipped = root / "one-pager" / BASE_DOCUMENT_FILE
+            if shipped.is_file():
+                return shipped
+        return own  # reported as missing when the DOCX is made
 
 
 def template_search_path(spec_path: Path) -> list[Path]:

@@ -1,21 +1,53 @@
-"""DOCX backend: the same `Document`, as an editable Word file.
+"""DOCX backend: the same `Document`, as a Word file a colleague edits and sends on.
 
-The grid is built from fixed-width tables (no floating frames, which move between word
-processors), every paragraph uses a named style defined in the file, and line heights are
-exact, so Word and LibreOffice break pages where the PDF does. Runs name the font's metric
-twin (Calibri for Carlito), so lines also break at the same words.
+python-docx opens the template's base document (`render/docx_base.py`: briefgen's own, or an
+organisation's letterhead, whose header, footer and theme stay) and fills its body. What Word
+sees is the brief's structure: the headline is a Heading 1 and the section headings are
+Heading 2 (styles based on Word's built-in headings, with the brief's look), the asks and the
+source notes are Word-numbered lists, pictures carry alternative text or are marked
+decorative, and the grid is made of layout tables (fixed widths, no header rows, no banding).
+Text is never in text boxes or frames, so editing cannot move it off the page.
 
-Why WordprocessingML is written directly rather than through python-docx: the package here is
-small and fixed (document, styles, settings, properties), and writing it as text is ~10x
-faster, imports nothing heavy, and leaves no default template's leftovers (200 unused
-styles, a thumbnail of a blank page) in files that go to diplomats. python-docx reads the
-result in the tests.
+The page matches the PDF: every paragraph uses a named style made from the template's fitted
+styles, line heights are exact, spacers and cell padding come from the same layout
+(`briefgen.layout`), and the file carries subsets of the fonts it uses (`docx_fonts`), so
+LibreOffice without Calibri or Carlito breaks lines at the same words. Raw WordprocessingML
+is written only where python-docx has no API, in `docx_xml`.
+
+Why formats are copied: python-docx's API costs about 40 microseconds a property, and a brief
+sets some 1,500 (about 40 ms, three times the rest of a brief). So each distinct style,
+paragraph and run format is made once per process through python-docx and copied where it
+recurs; the copies are the same XML.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
+from collections.abc import Callable, Hashable
+from datetime import UTC, datetime
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any, NamedTuple, cast
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, PartFactory, XmlPart
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run as WordRun
 
 from briefgen.document import (
     Block,
@@ -30,36 +62,44 @@ from briefgen.document import (
     Rule,
     Spacer,
     Span,
-    fitted_style,
     superscript_metrics,
 )
 from briefgen.errors import BriefgenBug
-from briefgen.layout import SMALL_RISE
+from briefgen.layout import (
+    NARROW_SPACE,
+    NARROW_SPACE_GLYPH,
+    SMALL_RISE,
+    Layout,
+    lay_out,
+    padding_scale,
+)
+from briefgen.render import docx_xml
+from briefgen.render.docx_base import (
+    BaseDocument,
+    docx_margins,
+    load_base_document,
+    shipped_base_document,
+)
+from briefgen.render.docx_fonts import ALPHABETS, FONT_CONTENT_TYPE, advance, embedded_font
 
-# xml.sax.saxutils would do, but importing it pulls in urllib.request, http and ssl.
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                                    "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+# The font table is plain XML to python-docx, which would keep it as bytes; as an XML part
+# its entries can be added to.
+PartFactory.part_type_for[CONTENT_TYPE.WML_FONT_TABLE] = XmlPart
 
-
-def escape(text: str) -> str:
-    return text.translate(_TEXT_ESCAPES)
-
-
-def quoteattr(value: str) -> str:
-    """`value` as a double-quoted XML attribute value."""
-    return f'"{value.translate(_ATTRIBUTE_ESCAPES)}"'
-
-W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-DRAWING_NAMESPACES = (
-    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
-EMU_PER_POINT = 12700
-R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-HYPERLINK_TYPE = f"{R_NAMESPACE}/hyperlink"
-SPACER_STYLE = "spacer"
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+SPACER_STYLE = "Brief Spacer"
+HEADINGS = {"H1": ("Heading 1", 0), "H2": ("Heading 2", 1)}  # role -> Word style, level
+MIN_LINE = 0.7  # points: the least height Word and LibreOffice give an exact line
+BORDER = 6  # eighths of a point: a cell's thin outline (0.75 pt)
+LEFT_RULE = 16  # eighths of a point: a cell's rule down its left side (2 pt)
+FACES = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic",
+         (True, True): "BoldItalic"}  # (bold, italic) -> w:embed..., in the schema's order
+_EMPTY_FONT_TABLE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                     b'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                     b'2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                     b'2006/relationships"/>')
+_EMPTY_NUMBERING = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    b'<w:numbering xmlns:w="http://schemas.openxmlformats.org/'
+                    b'wordprocessingml/2006/main"/>')
 
 
 def style_display_name(name: str) -> str:
@@ -68,391 +108,680 @@ def style_display_name(name: str) -> str:
 
 
 def style_id(name: str) -> str:
-    return "Brief" + "".join(part.title() for part in name.split("-"))
+    """`stat-value` -> `BriefStatValue`, the id python-docx gives that display name."""
+    return style_display_name(name).replace(" ", "")
 
 
-def render_docx(document: Document, fit: Fit, reserve: float) -> bytes:
-    """Render the document; the footer follows the body after the space the PDF leaves."""
-    styles = {name: fitted_style(style, fit) for name, style in document.styles.items()}
-    writer = _BodyWriter(document, fit, styles)
-    # Columns are not spread in the DOCX: a word processor's rounding would then make the
-    # shorter column a little longer than the other, and the page with it. A colleague
-    # editing the file has room under the shorter column instead.
-    writer.blocks(document.body)
+def render_docx(document: Document, fit: Fit, reserve: float, base: Path | None = None) -> bytes:
+    """The document as a DOCX built on the base document at `base` (briefgen's own if None).
+
+    `reserve` is the height fitting kept free for the DOCX (`docx_base.docx_reserve`): the
+    footer follows the body after the gap the PDF leaves above its footer, less the reserve,
+    so a word processor whose layout runs a little longer still keeps the page. Raises
+    `TemplateError` when the base document cannot be used.
+    """
+    base_document = load_base_document(base if base is not None else shipped_base_document())
+    word = docx.Document(io.BytesIO(base_document.data))
+    layout = lay_out(document, fit)
+    writer = _Writer(word, document, layout)
+    writer.set_up(base_document)
+    body = _Container(word.element.body, is_body=True)
+    writer.blocks(document.body, body, None)
     if document.footer:
-        writer.spacer(document.footer_gap * min(fit.spacing, 1.0)
-                      + max(0.0, fit.slack - reserve))
-        # As in the PDF, the footer keeps its designed gaps when a short body opens its own.
-        writer.fit = fit._replace(spacing=min(fit.spacing, 1.0))
-        writer.styles = {name: fitted_style(style, writer.fit)
-                         for name, style in document.styles.items()}
-        writer.blocks(document.footer)
-    parts = {
-        "[Content_Types].xml": _content_types(),
-        "_rels/.rels": _package_relationships(),
-        "docProps/core.xml": _core_properties(document),
-        "docProps/app.xml": _app_properties(),
-        "word/document.xml": _document_xml(document, writer.parts),
-        "word/styles.xml": _styles_xml(document, styles),
-        "word/settings.xml": _settings_xml(),
-        "word/_rels/document.xml.rels": _document_relationships(writer.links,
-                                                                len(writer.images)),
-    }
-    media = {f"word/media/image{number}.png": png
-             for number, png in enumerate(writer.images, start=1)}
-    return _zip(parts, document.metadata.date, media)
+        writer.spacer(body, layout.footer_gap() + max(0.0, fit.slack - reserve))
+        writer.layout = layout.footer()  # the footer's gaps never open up (see the layout)
+        writer.blocks(document.footer, body, None)
+    writer.finish()
+    return _package(word, document.metadata.date)
 
 
-class _BodyWriter:
-    """Appends WordprocessingML for blocks; collects hyperlink targets as relationships."""
+class _Container:
+    """Where blocks go: the document's body (before its section properties) or a cell.
 
-    def __init__(self, document: Document, fit: Fit, styles: dict[str, ParagraphStyle]) -> None:
+    A cell python-docx makes already holds an empty paragraph, and a table python-docx puts
+    in a cell is followed by one (a cell must end with a paragraph): that `spare` paragraph
+    takes the next paragraph-like block, or ends up as a hairline spacer.
+    """
+
+    def __init__(self, element: BaseOxmlElement, *, is_body: bool = False,
+                 spare: BaseOxmlElement | None = None) -> None:
+        self.element = element
+        self.is_body = is_body
+        self.spare = spare
+        self.last_was_table = False
+
+    def add(self, element: BaseOxmlElement) -> None:
+        section = self.element.find(qn("w:sectPr")) if self.is_body else None
+        if section is not None:
+            section.addprevious(element)
+        else:
+            self.element.append(element)
+        self.last_was_table = element.tag == qn("w:tbl")
+
+    def paragraph(self) -> BaseOxmlElement:
+        """A new empty paragraph at the end: the spare one if there is one."""
+        if self.spare is not None:
+            paragraph, self.spare = self.spare, None
+            self.last_was_table = False
+            return paragraph
+        paragraph = OxmlElement("w:p")
+        self.add(paragraph)
+        return paragraph
+
+
+class _Formats:
+    """Style, paragraph and run properties made through python-docx once per process, and
+    copied where the same format recurs (see the module docstring)."""
+
+    LIMIT = 4096  # distinct formats kept; a long watch or batch keeps memory bounded
+
+    def __init__(self) -> None:
+        self.elements: dict[Hashable, BaseOxmlElement] = {}
+
+    def get(self, key: Hashable, make: Callable[[], BaseOxmlElement]) -> BaseOxmlElement:
+        """A copy of the element made for `key`, making it with `make` the first time."""
+        element = self.elements.get(key)
+        if element is None:
+            if len(self.elements) > self.LIMIT:
+                self.elements.clear()
+            element = self.elements[key] = copy.deepcopy(make())
+        return copy.deepcopy(element)
+
+
+_FORMATS = _Formats()
+
+
+class _RunLook(NamedTuple):
+    """What a run sets on top of its paragraph's style."""
+
+    bold: bool | None = None  # None: as the style
+    italic: bool | None = None
+    color: str | None = None
+    size: float | None = None  # points
+    rise: float = 0.0  # points
+    spacing: float | None = None  # points after every character
+    language: str | None = None
+
+
+class _Writer:
+    """Appends blocks to a python-docx document, in the layout's measures."""
+
+    def __init__(self, word: Any, document: Document, layout: Layout) -> None:
+        self.word = word
         self.document = document
-        self.fit = fit
-        self.styles = styles
-        self.parts: list[str] = []
-        self.links: list[str] = []
-        self.images: list[bytes] = []
-        self.spreads: dict[int, float] = {}  # id(cell) -> spare height its spacers share
-        self.body_spacing = fit.spacing
-        self.spread_left = 0.0  # of the cell being written
-        self.spread_total = 0.0
+        self.layout = layout  # the body's, then the footer's
+        # Each Word style as its paragraphs use it: a style seen only in the footer as the
+        # footer's layout has it, any other as the body's (a paragraph that differs from its
+        # style says so in its own properties).
+        footer_only = _style_names(document.footer) - _style_names(document.body)
+        footer_styles = layout.footer().styles
+        self.styles = {name: footer_styles[name] if name in footer_only else style
+                       for name, style in layout.styles.items()}
+        self.characters: dict[tuple[bool, bool], set[str]] = {}  # per face
+        self.lists: dict[str, tuple[int, int]] = {}  # style -> (numId, last number)
+        self.abstract_lists: dict[str, int] = {}  # style -> abstractNumId
+        self.writers: dict[type, Callable[[Any, _Container, Cell | None, bool], None]] = {
+            Paragraph: self.paragraph, Spacer: self.spacer_block, Rule: self.rule,
+            Row: self.row, Image: self.image, Group: self.group,
+        }
+        self.word_styles = word.styles.element
+        self.has_w14 = self.word_styles.nsmap.get("w14") == docx_xml.W14
+        narrow = document.fonts.regular
+        self.narrow_space = advance(narrow, chr(NARROW_SPACE_GLYPH)) - advance(narrow,
+                                                                               NARROW_SPACE)
 
-    def blocks(self, blocks: tuple[Block, ...], *, in_cell: bool = False) -> None:
+    # -- the document as a whole ----------------------------------------------------------------
+
+    def set_up(self, base: BaseDocument) -> None:
+        """Page, styles and the base document's leftovers, before any block is written."""
+        word = self.word
+        word.element.body.clear_content()
+        page = self.document.page
+        top, bottom = docx_margins(base, page)
+        section = word.sections[-1]
+        section.page_width, section.page_height = Pt(page.width), Pt(page.height)
+        section.top_margin, section.bottom_margin = Pt(top), Pt(bottom)
+        section.left_margin, section.right_margin = Pt(page.margin_left), Pt(page.margin_right)
+        section.gutter = Pt(0)
+        package = word.part.package
+        for relationship in list(package.rels.values()):
+            # A thumbnail would show the base document's page in file browsers.
+            if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+                del package.rels[relationship.rId]
+        self.remove_attached_template()
+        self.define_styles()
+
+    def remove_attached_template(self) -> None:
+        """Drop a link to the Word template the base document was made from: Word would
+        reach for that file (often on a server) each time the brief is opened."""
+        settings = self.word.settings.element
+        attached = settings.find(qn("w:attachedTemplate"))
+        if attached is None:
+            return
+        settings_part = self.word.part.part_related_by(RELATIONSHIP_TYPE.SETTINGS)
+        relationship_id = attached.get(qn("r:id"))
+        settings.remove(attached)
+        if relationship_id in settings_part.rels:
+            del settings_part.rels[relationship_id]
+
+    def define_styles(self) -> None:
+        """The template's fitted styles as Word paragraph styles, each based on Normal or,
+        for headings, on Word's built-in heading, with its outline level."""
+        self.ensure_builtin_styles()
+        styles = self.word.styles
+        ids = {style.name: style.style_id for style in styles}
+        defaults = self.word_styles.find(qn("w:docDefaults"))
+        if defaults is not None:
+            run_defaults = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+            if run_defaults is not None:
+                docx_xml.set_language(run_defaults, self.document.metadata.language)
+        for name, style in self.styles.items():
+            display = style_display_name(name)
+            if display in styles:
+                styles[display].delete()
+            base_name, level = HEADINGS.get(style.role, ("Normal", None))
+            based_on = ids.get(base_name) or ids.get("Normal") or "Normal"
+            key = ("style", style, display, based_on, level, self.document.fonts.docx_name,
+                   self.has_w14)
+            element = _FORMATS.get(key, partial(self.make_style, style, display, based_on,
+                                                level))
+            for old in self.word_styles.findall(qn("w:style")):
+                if old.get(qn("w:styleId")) == element.get(qn("w:styleId")):
+                    self.word_styles.remove(old)
+            self.word_styles.append(element)
+
+    def ensure_builtin_styles(self) -> None:
+        """Word's "heading 1" and "heading 2" and the spacer style, from briefgen's own base
+        document when an organisation's does not define them."""
+        present = {style.name for style in self.word.styles}
+        missing = [name for name in ("Heading 1", "Heading 2", SPACER_STYLE)
+                   if name not in present]
+        if not missing:
+            return
+        shipped = docx.Document(io.BytesIO(load_base_document(shipped_base_document()).data))
+        for name in missing:
+            element = copy.deepcopy(shipped.styles[name].element)
+            self.word_styles.append(element)
+
+    def make_style(self, style: ParagraphStyle, display: str, based_on: str,
+                   level: int | None) -> BaseOxmlElement:
+        """One paragraph style, through python-docx's style API."""
+        word_style = self.word.styles.add_style(display, WD_STYLE_TYPE.PARAGRAPH)
+        element = word_style.element
+        element.basedOn_val = based_on
+        word_style.quick_style = True
+        font = word_style.font
+        font.name = self.document.fonts.docx_name
+        font.size = Pt(style.font_size)
+        font.bold = style.bold  # explicit: a heading's base style is bold
+        font.italic = style.italic
+        font.all_caps = True if style.caps else None  # so added text is in capitals too
+        font.color.rgb = RGBColor.from_string(style.color[1:].upper())
+        paragraph = word_style.paragraph_format
+        paragraph.space_before = Pt(0)
+        paragraph.space_after = Pt(style.space_after)
+        paragraph.line_spacing = Pt(style.leading)  # exact, as in the PDF
+        paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER,
+                               "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(style.align,
+                                                                      WD_ALIGN_PARAGRAPH.LEFT)
+        if style.indent:
+            paragraph.left_indent = Pt(style.indent)
+            paragraph.first_line_indent = Pt(-style.indent)
+            paragraph.tab_stops.add_tab_stop(Pt(style.indent))
+        if level is not None:
+            docx_xml.set_outline_level(element.get_or_add_pPr(), level)
+        run_properties = element.get_or_add_rPr()
+        if style.tracking:
+            docx_xml.set_character_spacing(run_properties,
+                                           _twips(style.tracking * style.font_size))
+        docx_xml.set_no_ligatures(run_properties)
+        return cast(BaseOxmlElement, element)
+
+    def finish(self) -> None:
+        """Properties, fonts and settings, once every block is written."""
+        metadata = self.document.metadata
+        properties = self.word.core_properties
+        properties.title = metadata.title
+        properties.subject = metadata.subject
+        properties.author = metadata.author
+        properties.last_modified_by = metadata.author
+        properties.keywords = metadata.keywords
+        properties.language = metadata.language
+        properties.category = "Briefing note"
+        properties.comments = ""
+        properties.revision = 1
+        year, month, day = (int(part) for part in metadata.date.split("-"))
+        stamp = datetime(year, month, day, tzinfo=UTC)
+        properties.created = properties.modified = stamp
+        self.embed_fonts()
+
+    def embed_fonts(self) -> None:
+        """Subsets of the faces the text uses, as Word's embedded fonts."""
+        word_part = self.word.part
+        try:
+            font_table = word_part.part_related_by(RELATIONSHIP_TYPE.FONT_TABLE)
+        except KeyError:
+            font_table = XmlPart.load(PackURI("/word/fontTable.xml"),
+                                      CONTENT_TYPE.WML_FONT_TABLE, _EMPTY_FONT_TABLE,
+                                      word_part.package)
+            word_part.relate_to(font_table, RELATIONSHIP_TYPE.FONT_TABLE)
+        family = self.document.fonts
+        files = {(False, False): family.regular, (True, False): family.bold,
+                 (False, True): family.italic, (True, True): family.bold_italic}
+        for old in font_table.element.findall(qn("w:font")):
+            if old.get(qn("w:name")) == family.name:  # a base made from an earlier brief
+                for embedded in old:
+                    relationship_id = embedded.get(qn("r:id"))
+                    if relationship_id in font_table.rels:
+                        del font_table.rels[relationship_id]
+        faces = []
+        package = word_part.package
+        # All four faces, each with the same characters in every brief, whichever the text
+        # uses: LibreOffice keeps the faces the first file of a session embeds, and one that
+        # adds a face later (or other glyphs under the same name) is drawn with the installed
+        # Carlito, ligatures and all. All four also let a colleague make text bold or italic.
+        for face, kind in FACES.items():  # in the order the font table lists them
+            extra = frozenset(self.characters.get(face, set()) - ALPHABETS)
+            font = embedded_font(files[face], extra)
+            part = Part(package.next_partname("/word/fonts/font%d.odttf"), FONT_CONTENT_TYPE,
+                        font.data, package)
+            faces.append((kind, font_table.relate_to(part, RELATIONSHIP_TYPE.FONT), font.key))
+        docx_xml.add_embedded_font(font_table.element, family.name, faces)
+        docx_xml.embed_fonts(self.word.settings.element)
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    def blocks(self, blocks: tuple[Block, ...], container: _Container, cell: Cell | None) -> None:
         for index, block in enumerate(blocks):
-            last_in_cell = in_cell and index == len(blocks) - 1
-            if isinstance(block, Paragraph):
-                self.paragraph(block, last_in_cell=last_in_cell)
-            elif isinstance(block, Spacer):
-                share = (self.spread_left * block.height / self.spread_total
-                         if self.spread_total else 0.0)
-                self.spacer(block.height * self.fit.spacing + share)
-            elif isinstance(block, Group):
-                self.blocks(block.blocks, in_cell=last_in_cell)
-            elif isinstance(block, Rule):
-                self.rule(block)
-            elif isinstance(block, Row):
-                self.row(block)
-                if in_cell and last_in_cell:
-                    self.spacer(0.7)  # a cell must end with a paragraph
-            elif isinstance(block, Image):
-                self.image(block)
-            else:  # pragma: no cover
-                raise BriefgenBug(f"unknown block {block!r}")
+            self.write(block, container, cell, index == len(blocks) - 1)
 
-    def paragraph(self, paragraph: Paragraph, *, last_in_cell: bool) -> None:
+    def write(self, block: Block, container: _Container, cell: Cell | None, last: bool) -> None:
+        """One block; `last` when it ends its column or group, so nothing follows it."""
+        write = self.writers.get(type(block))
+        if write is None:  # pragma: no cover
+            raise BriefgenBug(f"the DOCX cannot show {block!r}")
+        write(block, container, cell, last)
+
+    def group(self, group: Group, container: _Container, cell: Cell | None, last: bool) -> None:
+        """A group's blocks in place (its last block has no space after, as in the layout);
+        an L group's numbered paragraphs as a Word-numbered list."""
+        numbering = self.list_numbers(group) if group.role == "L" else {}
+        for index, block in enumerate(group.blocks):
+            block_last = index == len(group.blocks) - 1
+            if isinstance(block, Paragraph) and id(block) in numbering:
+                self.paragraph(block, container, cell, block_last, numbering[id(block)])
+            else:
+                self.write(block, container, cell, block_last)
+        if group.space_after and not last:
+            self.spacer(container, group.space_after * self.layout.fit.spacing)
+
+    def list_numbers(self, group: Group) -> dict[int, int]:
+        """id(paragraph) -> Word numbering (numId) of the group's numbered paragraphs, when
+        they count 1, 2, 3 ... (continuing a list of the same style where it left off, as
+        the source notes do across columns); empty for other labels, which stay typed."""
+        items = [block for block in group.blocks
+                 if isinstance(block, Paragraph) and block.number is not None]
+        if not items:
+            return {}
+        try:
+            numbers = [int(item.number or "") for item in items]
+        except ValueError:
+            return {}
+        style_names = {item.style for item in items}
+        if len(style_names) != 1 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            return {}
+        style_name = style_names.pop()
+        previous = self.lists.get(style_name)
+        if previous is not None and previous[1] + 1 == numbers[0]:
+            number_id = previous[0]
+        else:
+            number_id = self.new_list(style_name, numbers[0])
+        self.lists[style_name] = (number_id, numbers[-1])
+        return {id(item): number_id for item in items}
+
+    def new_list(self, style_name: str, start: int) -> int:
+        """A Word list (w:num) for paragraphs of `style_name`, counting from `start`."""
+        numbering = self.numbering_element()
+        abstract_id = self.abstract_lists.get(style_name)
+        if abstract_id is None:
+            style = self.styles[style_name]
+            existing = [int(item.get(qn("w:abstractNumId"), "0"))
+                        for item in numbering.findall(qn("w:abstractNum"))]
+            abstract_id = self.abstract_lists[style_name] = max(existing, default=-1) + 1
+            label = self.run_properties(_RunLook(
+                bold=True, italic=False, color=style.label_color or style.color,
+                size=style.label_size or style.font_size,
+                spacing=0.0 if style.tracking else None), font_name=True)
+            docx_xml.add_abstract_numbering(numbering, abstract_id,
+                                            style_display_name(style_name),
+                                            _twips(style.indent), label)
+        word_list = numbering.add_num(abstract_id)
+        if start != 1:
+            word_list.add_lvlOverride(0).add_startOverride(start)
+        return int(word_list.numId)
+
+    def numbering_element(self) -> Any:
+        word_part = self.word.part
+        try:
+            part = word_part.part_related_by(RELATIONSHIP_TYPE.NUMBERING)
+        except KeyError:  # python-docx cannot make a numbering part; an empty one
+            from docx.parts.numbering import NumberingPart
+
+            part = NumberingPart.load(PackURI("/word/numbering.xml"),
+                                      CONTENT_TYPE.WML_NUMBERING, _EMPTY_NUMBERING,
+                                      word_part.package)
+            word_part.relate_to(part, RELATIONSHIP_TYPE.NUMBERING)
+        return part.element
+
+    def paragraph(self, paragraph: Paragraph, container: _Container, cell: Cell | None,
+                  last: bool, number_id: int | None = None) -> None:
         style = self.styles[paragraph.style]
-        properties = f'<w:pStyle w:val="{style_id(paragraph.style)}"/>'
-        if last_in_cell and style.space_after:
-            # As in the PDF, the last paragraph's space after does not add to a cell's height.
-            properties += '<w:spacing w:after="0"/>'
-        elif self.fit.spacing != self.body_spacing:  # the footer, at its own spacing
-            properties += f'<w:spacing w:after="{_twips(style.space_after)}"/>'
-        runs = []
-        if paragraph.number is not None:
-            label = "<w:b/>"
-            if style.label_color:
-                label += f'<w:color w:val="{style.label_color[1:].upper()}"/>'
-            if style.label_size:
-                label += (f'<w:sz w:val="{_half_points(style.label_size)}"/>'
-                          f'<w:szCs w:val="{_half_points(style.label_size)}"/>')
-            runs.append(f"<w:r><w:rPr>{label}</w:rPr><w:t>{escape(paragraph.number)}</w:t></w:r>"
-                        "<w:r><w:tab/></w:r>")
-        runs += [self.run(span, style) for span in paragraph.spans]
-        self.parts.append(f"<w:p><w:pPr>{properties}</w:pPr>{''.join(runs)}</w:p>")
+        actual = self.layout.styles[paragraph.style]
+        after = 0.0 if last else actual.space_after
+        level = HEADINGS[paragraph.role][1] if paragraph.role in HEADINGS else None
+        style_level = HEADINGS[style.role][1] if style.role in HEADINGS else None
+        key = ("paragraph", style_id(paragraph.style), after if after != style.space_after
+               else None, actual.leading if actual.leading != style.leading else None,
+               paragraph.indent_right, level if level != style_level else "as style",
+               number_id)
 
-    def run(self, span: Span, style: ParagraphStyle) -> str:
-        properties = ""
-        # A span's bold and italic add to the style's; they never switch the style's off.
-        if span.bold and not style.bold:
-            properties += "<w:b/><w:bCs/>"
-        if span.italic and not style.italic:
-            properties += "<w:i/><w:iCs/>"
-        color = self.document.link_color if span.link else span.color
-        if color:
-            properties += f'<w:color w:val="{color[1:].upper()}"/>'
+        def make() -> BaseOxmlElement:
+            element = _paragraph_element()
+            element.style = style_id(paragraph.style)
+            properties = WordParagraph(element, self.word).paragraph_format
+            if after != style.space_after:
+                # As in the layout, the last block of a column adds no space after it.
+                properties.space_after = Pt(after)
+            if actual.leading != style.leading:
+                properties.line_spacing = Pt(actual.leading)
+            if paragraph.indent_right:
+                properties.right_indent = Pt(paragraph.indent_right)
+            if level != style_level:
+                docx_xml.set_outline_level(element.get_or_add_pPr(), level)
+            if number_id is not None:
+                docx_xml.set_numbering(element.get_or_add_pPr(), number_id)
+            return element.get_or_add_pPr()
+
+        element = container.paragraph()
+        element.append(_FORMATS.get(key, make))
+        if paragraph.number is not None and number_id is None:
+            # A label that is not a list number (the quotation mark before a quote) hangs in
+            # the indent, typed, with a tab, drawn as the PDF draws it: bold, upright.
+            look = _RunLook(bold=True, italic=False if style.italic else None,
+                            color=style.label_color, size=style.label_size,
+                            spacing=0.0 if style.tracking else None)
+            element.append(self.run(paragraph.number, look, (True, False)))
+            tab = OxmlElement("w:r")
+            tab.append(OxmlElement("w:tab"))
+            element.append(tab)
+        elif number_id is not None:
+            self.face(True, False).update(paragraph.number or "")
+        link: tuple[str, BaseOxmlElement] | None = None
+        for span in paragraph.spans:
+            if not span.text:
+                continue
+            runs = self.span_runs(span, style)
+            if span.link:
+                if link is None or link[0] != span.link:
+                    relationship_id = self.word.part.relate_to(
+                        span.link, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+                    link = (span.link, docx_xml.hyperlink(relationship_id))
+                    element.append(link[1])
+                for run in runs:
+                    link[1].append(run)
+            else:
+                link = None
+                for run in runs:
+                    element.append(run)
+
+    def span_runs(self, span: Span, style: ParagraphStyle) -> list[BaseOxmlElement]:
+        """The runs of one span, in the layout's sizes; a narrow no-break space is a run of
+        its own, condensed to the width the PDF gives it (about 1/8 em)."""
+        size, rise = style.font_size * span.scale, 0.0
+        if span.scale < 1.0:  # a small qualifier ("~", ">") sits at the figure's mid-height
+            rise = style.font_size * (1.0 - span.scale) * SMALL_RISE
         if span.superscript:
             size, rise = superscript_metrics(style.font_size)
-            properties += (f'<w:position w:val="{round(rise * 2)}"/>'
-                           f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>')
-        elif span.scale != 1.0:
-            size = _half_points(style.font_size * span.scale)
-            rise = _half_points(style.font_size * (1.0 - span.scale) * SMALL_RISE)
-            properties += (f'<w:position w:val="{rise}"/>'
-                           f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
-        if style.tracking:  # as in the PDF: after every character, in points of its size
-            size = (superscript_metrics(style.font_size)[0] if span.superscript
-                    else style.font_size * span.scale)
-            properties += f'<w:spacing w:val="{_twips(style.tracking * size)}"/>'
-        if span.language:
-            properties += f"<w:lang w:val={quoteattr(span.language)}/>"
-        text = f'<w:t xml:space="preserve">{escape(span.text)}</w:t>'
-        if not span.link:
-            # Lines break at spaces only, as in the PDF: a word processor must not break
-            # "US-funded" where the PDF keeps it whole.
-            text = text.replace("-", '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">')
-        run = f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}{text}</w:r>"
-        if span.link:
-            self.links.append(span.link)
-            return f'<w:hyperlink r:id="rIdLink{len(self.links)}">{run}</w:hyperlink>'
+        color = self.document.link_color if span.link else span.color
+        bold = True if span.bold and not style.bold else None
+        italic = True if span.italic and not style.italic else None
+        differs = abs(size - style.font_size) > 1e-6
+        spacing = style.tracking * size if style.tracking and differs else None
+        look = _RunLook(bold=bold, italic=italic, color=color,
+                        size=size if differs else None, rise=rise, spacing=spacing,
+                        language=span.language)
+        face = (style.bold or span.bold, style.italic or span.italic)
+        runs = []
+        pieces = span.text.split(NARROW_SPACE)
+        for index, piece in enumerate(pieces):
+            if index:
+                condensed = look._replace(
+                    spacing=(style.tracking + self.narrow_space) * size)
+                runs.append(self.run(NARROW_SPACE, condensed, face))
+            if piece:
+                runs.append(self.run(piece, look, face, break_at_hyphens=bool(span.link)))
+        return runs
+
+    def face(self, bold: bool, italic: bool) -> set[str]:
+        return self.characters.setdefault((bold, italic), set())
+
+    def run(self, text: str, look: _RunLook, face: tuple[bool, bool], *,
+            break_at_hyphens: bool = False) -> BaseOxmlElement:
+        """A run of `text` in its paragraph's style with `look` on top, drawn in `face`
+        (bold, italic)."""
+        run = OxmlElement("w:r")
+        if look != _RunLook():
+            run.append(self.run_properties(look))
+        docx_xml.add_text(run, text, break_at_hyphens=break_at_hyphens)
+        self.face(*face).update(text)
         return run
 
-    def image(self, image: Image) -> None:
-        """An inline picture in its own paragraph, as tall as in the PDF."""
-        self.images.append(image.png)
-        number = len(self.images)
-        width, height = round(image.width * EMU_PER_POINT), round(image.height * EMU_PER_POINT)
-        description = quoteattr(image.description)
-        drawing = (
-            f'<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
-            f'<wp:extent cx="{width}" cy="{height}"/>'
-            f'<wp:docPr id="{number}" name="Picture {number}" descr={description}/>'
-            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/'
-            'picture"><pic:pic><pic:nvPicPr>'
-            f'<pic:cNvPr id="{number}" name="image{number}.png" descr={description}/>'
-            "<pic:cNvPicPr/></pic:nvPicPr>"
-            f'<pic:blipFill><a:blip r:embed="rIdImage{number}"/><a:stretch><a:fillRect/>'
-            "</a:stretch></pic:blipFill>"
-            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/>'
-            '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
-            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing>")
-        self.parts.append(
-            f'<w:p><w:pPr><w:pStyle w:val="{style_id(SPACER_STYLE)}"/>'
-            f'<w:spacing w:after="{_twips(image.space_after * self.fit.spacing)}" '
-            # "at least": an exact line height clips the picture's top in LibreOffice.
-            f'w:line="{_twips(image.height)}" w:lineRule="atLeast"/></w:pPr>'
-            f"<w:r>{drawing}</w:r></w:p>")
+    def run_properties(self, look: _RunLook, *, font_name: bool = False) -> BaseOxmlElement:
+        """Run properties for `look`, through python-docx's font API (raw XML for what it
+        lacks: position, character spacing, language)."""
+        font = self.document.fonts.docx_name if font_name else None
 
-    def spacer(self, height: float) -> None:
-        self.parts.append(
-            f'<w:p><w:pPr><w:pStyle w:val="{style_id(SPACER_STYLE)}"/>'
-            f'<w:spacing w:after="0" w:line="{_twips(max(height, 0.7))}" w:lineRule="exact"/>'
-            "</w:pPr></w:p>")
+        def make() -> BaseOxmlElement:
+            element = cast(CT_R, OxmlElement("w:r"))
+            word_font = WordRun(element, self.word).font
+            if font:
+                word_font.name = font
+            if look.bold is not None:
+                word_font.bold = look.bold
+            if look.italic is not None:
+                word_font.italic = look.italic
+            if look.color:
+                word_font.color.rgb = RGBColor.from_string(look.color[1:].upper())
+            if look.size is not None:
+                word_font.size = Pt(round(look.size * 2) / 2)
+            properties = element.get_or_add_rPr()
+            if look.rise:
+                docx_xml.set_position(properties, round(look.rise * 2))
+            if look.spacing is not None:
+                docx_xml.set_character_spacing(properties, _twips(look.spacing))
+            if look.language:
+                docx_xml.set_language(properties, look.language)
+            return properties
 
-    def rule(self, rule: Rule) -> None:
-        self.parts.append(
-            f'<w:p><w:pPr><w:pStyle w:val="{style_id(SPACER_STYLE)}"/>'
-            f'<w:pBdr><w:bottom w:val="single" w:sz="{max(2, round(rule.thickness * 8))}" '
-            f'w:space="0" w:color="{rule.color[1:].upper()}"/></w:pBdr>'
-            f'<w:spacing w:after="{_twips(rule.space_after * self.fit.spacing)}" w:line="14" '
-            'w:lineRule="exact"/></w:pPr></w:p>')
+        return _FORMATS.get(("run", look, font), make)
 
-    def row(self, row: Row) -> None:
-        total = sum(cell.width for cell in row.cells)
-        grid = "".join(f'<w:gridCol w:w="{_twips(cell.width)}"/>' for cell in row.cells)
-        self.parts.append(
-            "<w:tbl><w:tblPr>"
-            f'<w:tblW w:w="{_twips(total)}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
-            '<w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
-            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="0000"/>'
-            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid><w:tr>")
-        for cell in row.cells:
-            self.cell(cell)
-        self.parts.append("</w:tr></w:tbl>")
-        if row.space_after:
-            self.spacer(row.space_after * self.fit.spacing)
+    def spacer_block(self, spacer: Spacer, container: _Container, cell: Cell | None,
+                     last: bool) -> None:
+        self.spacer(container, self.layout.spacer_height(spacer, cell))
 
-    def cell(self, cell: Cell) -> None:
-        top, right, bottom, left = cell.padding
-        scale = 0.5 + 0.5 * self.fit.spacing
-        shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.background[1:].upper()}"/>'
-                   if cell.background else "")
-        sides = {side: (cell.border, 6) for side in ("top", "left", "bottom", "right")
-                 if cell.border}
-        if cell.border_left:
-            sides["left"] = (cell.border_left, 16)
-        if sides:
-            shading = "<w:tcBorders>" + "".join(
-                f'<w:{side} w:val="single" w:sz="{size}" w:space="0" '
-                f'w:color="{color[1:].upper()}"/>' for side, (color, size) in sides.items()
-            ) + "</w:tcBorders>" + shading
-        margins = "".join(f'<w:{side} w:w="{_twips(value)}" w:type="dxa"/>' for side, value in
-                          (("top", top * scale), ("left", left), ("bottom", bottom * scale),
-                           ("right", right)))
-        valign = {"top": "top", "middle": "center", "bottom": "bottom"}.get(cell.valign, "top")
-        self.parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{_twips(cell.width)}" w:type="dxa"/>'
-                          f'{shading}<w:tcMar>{margins}</w:tcMar><w:vAlign w:val="{valign}"/>'
-                          "</w:tcPr>")
-        from briefgen.layout import _spacers
+    def spacer(self, container: _Container, height: float) -> None:
+        """An empty paragraph of exactly `height` points (at least a hairline)."""
+        element = container.paragraph()
+        element.append(self.spacer_properties(height))
 
-        self.spread_left = self.spreads.get(id(cell), 0.0)
-        self.spread_total = sum(spacer.height for spacer in _spacers(cell.blocks))
-        if cell.blocks:
-            self.blocks(cell.blocks, in_cell=True)
-        else:
-            self.spacer(0.7)
-        self.spread_left = self.spread_total = 0.0
-        self.parts.append("</w:tc>")
+    def spacer_properties(self, height: float, after: float = 0.0,
+                          *, at_least: bool = False) -> BaseOxmlElement:
+        def make() -> BaseOxmlElement:
+            element = _paragraph_element()
+            element.style = style_id("spacer")
+            properties = WordParagraph(element, self.word).paragraph_format
+            properties.space_after = Pt(after)
+            properties.line_spacing = Pt(max(height, MIN_LINE))
+            if at_least:
+                # "At least": an exact line height clips a picture's top in LibreOffice.
+                properties.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+            return element.get_or_add_pPr()
+
+        return _FORMATS.get(("spacer", round(height, 2), round(after, 2), at_least), make)
+
+    def rule(self, rule: Rule, container: _Container, cell: Cell | None, last: bool) -> None:
+        """A rule: a hairline paragraph with a bottom border."""
+        after = 0.0 if last else rule.space_after * self.layout.fit.spacing
+        element = container.paragraph()
+        properties = self.spacer_properties(MIN_LINE, after)
+        docx_xml.set_bottom_border(properties, rule.color[1:].upper(),
+                                   max(2, round(rule.thickness * 8)))
+        element.append(properties)
+
+    def image(self, image: Image, container: _Container, cell: Cell | None, last: bool) -> None:
+        """A picture in its own paragraph, as tall as in the PDF, with its description as
+        alternative text (or marked decorative without one)."""
+        after = 0.0 if last else image.space_after * self.layout.fit.spacing
+        element = container.paragraph()
+        element.append(self.spacer_properties(image.height, after, at_least=True))
+        run_element = OxmlElement("w:r")
+        element.append(run_element)
+        run = WordRun(run_element, WordParagraph(element, self.word))
+        run.add_picture(io.BytesIO(image.png), width=Pt(image.width), height=Pt(image.height))
+        inline = run_element.find(f"{qn('w:drawing')}/{qn('wp:inline')}")
+        docx_xml.describe_picture(inline, image.description)
+
+    def row(self, row: Row, container: _Container, cell: Cell | None, last: bool) -> None:
+        """A row as a one-row layout table of fixed-width cells."""
+        spare = container.spare
+        if spare is not None:
+            container.spare = None
+            if spare.getprevious() is None or spare.getprevious().tag == qn("w:tcPr"):
+                spare.getparent().remove(spare)  # a cell may start with a table
+            else:
+                # Two tables in a row would merge into one: the spare paragraph stays between.
+                spare.append(self.spacer_properties(MIN_LINE))
+        elif container.last_was_table:
+            self.spacer(container, MIN_LINE)
+        widths = [cell.width for cell in row.cells]
+        element = CT_Tbl.new_tbl(1, len(widths), Pt(sum(widths)))
+        container.add(element)
+        table = Table(element, self.word)
+        table.autofit = False
+        docx_xml.set_layout_table(element.tblPr, _twips(sum(widths)))
+        scale = padding_scale(self.layout.fit)
+        for index, (inner, width) in enumerate(zip(row.cells, widths, strict=True)):
+            table.columns[index].width = Pt(width)
+            word_cell = table.cell(0, index)
+            word_cell.width = Pt(width)
+            word_cell.vertical_alignment = {
+                "middle": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
+                "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}.get(inner.valign,
+                                                                 WD_CELL_VERTICAL_ALIGNMENT.TOP)
+            cell_element = element.tr_lst[0].tc_lst[index]
+            properties = cell_element.get_or_add_tcPr()
+            top, right, bottom, left = inner.padding
+            sides = {side: (inner.border[1:].upper(), BORDER)
+                     for side in docx_xml.SIDES if inner.border}
+            if inner.border_left:
+                sides["left"] = (inner.border_left[1:].upper(), LEFT_RULE)
+            if sides:
+                docx_xml.set_cell_borders(properties, [(side, *sides[side])
+                                                       for side in docx_xml.SIDES
+                                                       if side in sides])
+            if inner.background:
+                docx_xml.set_cell_shading(properties, inner.background[1:].upper())
+            docx_xml.set_cell_margins(properties, [_twips(top * scale), _twips(left),
+                                                   _twips(bottom * scale), _twips(right)])
+            spare = cell_element.find(qn("w:p"))
+            content = _Container(cell_element, spare=spare)
+            self.blocks(inner.blocks, content, inner)
+            if content.spare is not None:  # an empty cell, or one ending with a table
+                content.spare.append(self.spacer_properties(MIN_LINE))
+        if row.space_after and not last:
+            self.spacer(container, row.space_after * self.layout.fit.spacing)
+        elif cell is not None:
+            # A cell must end with a paragraph (python-docx's cell tables are followed by
+            # one too): the next block takes it, or it stays as a hairline.
+            spare = OxmlElement("w:p")
+            container.add(spare)
+            container.spare = spare
+            container.last_was_table = False
+
+
+def _paragraph_element() -> CT_P:
+    return cast(CT_P, OxmlElement("w:p"))
+
+
+def _style_names(blocks: tuple[Block, ...]) -> set[str]:
+    """The paragraph styles used among `blocks`, inside rows and groups too."""
+    names: set[str] = set()
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            names.add(block.style)
+        elif isinstance(block, Group):
+            names |= _style_names(block.blocks)
+        elif isinstance(block, Row):
+            for cell in block.cells:
+                names |= _style_names(cell.blocks)
+    return names
 
 
 def _twips(points: float) -> int:
     return round(points * 20)
 
 
-def _half_points(points: float) -> int:
-    return round(points * 2)
-
-
-def _document_xml(document: Document, parts: list[str]) -> str:
-    page = document.page
-    section = (f'<w:sectPr><w:pgSz w:w="{_twips(page.width)}" w:h="{_twips(page.height)}"/>'
-               f'<w:pgMar w:top="{_twips(page.margin_top)}" w:right="{_twips(page.margin_right)}" '
-               f'w:bottom="{_twips(page.margin_bottom)}" w:left="{_twips(page.margin_left)}" '
-               'w:header="0" w:footer="0" w:gutter="0"/></w:sectPr>')
-    return (f'{_XML_HEAD}<w:document xmlns:w="{W_NAMESPACE}" xmlns:r="{R_NAMESPACE}" '
-            f"{DRAWING_NAMESPACES}>"
-            f"<w:body>{''.join(parts)}{section}</w:body></w:document>")
-
-
-def _styles_xml(document: Document, styles: dict[str, ParagraphStyle]) -> str:
-    font = quoteattr(document.fonts.docx_name)
-    language = quoteattr(document.metadata.language)
-    parts = [
-        f'{_XML_HEAD}<w:styles xmlns:w="{W_NAMESPACE}">',
-        "<w:docDefaults><w:rPrDefault><w:rPr>"
-        f"<w:rFonts w:ascii={font} w:hAnsi={font} w:eastAsia={font} w:cs={font}/>"
-        f'<w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val={language} w:eastAsia={language} '
-        'w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        "</w:pPrDefault></w:docDefaults>",
-        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-        '<w:qFormat/><w:pPr><w:widowControl w:val="0"/></w:pPr></w:style>',
-        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
-        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
-        "<w:unhideWhenUsed/></w:style>",
-        '<w:style w:type="table" w:default="1" w:styleId="TableNormal">'
-        '<w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/>'
-        '<w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
-        '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
-        "</w:tblPr></w:style>",
-        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id(SPACER_STYLE)}">'
-        f'<w:name w:val="{style_display_name(SPACER_STYLE)}"/><w:basedOn w:val="Normal"/>'
-        '<w:semiHidden/><w:pPr><w:spacing w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
-        '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:style>',
-    ]
-    for name, style in styles.items():
-        paragraph = ""
-        if style.indent:
-            paragraph += f'<w:tabs><w:tab w:val="left" w:pos="{_twips(style.indent)}"/></w:tabs>'
-        paragraph += (f'<w:spacing w:before="0" w:after="{_twips(style.space_after)}" '
-                      f'w:line="{_twips(style.leading)}" w:lineRule="exact"/>')
-        if style.indent:
-            paragraph += (f'<w:ind w:left="{_twips(style.indent)}" '
-                          f'w:hanging="{_twips(style.indent)}"/>')
-        alignment = {"center": "center", "right": "right"}.get(style.align, "left")
-        paragraph += f'<w:jc w:val="{alignment}"/>'
-        run = ""
-        if style.bold:
-            run += "<w:b/><w:bCs/>"
-        if style.italic:
-            run += "<w:i/><w:iCs/>"
-        size = _half_points(style.font_size)
-        run += (f'<w:color w:val="{style.color[1:].upper()}"/>'
-                f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
-        parts.append(
-            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id(name)}">'
-            f'<w:name w:val="{style_display_name(name)}"/><w:basedOn w:val="Normal"/>'
-            f"<w:qFormat/><w:pPr>{paragraph}</w:pPr><w:rPr>{run}</w:rPr></w:style>")
-    parts.append("</w:styles>")
-    return "".join(parts)
-
-
-def _settings_xml() -> str:
-    return (f'{_XML_HEAD}<w:settings xmlns:w="{W_NAMESPACE}"><w:zoom w:percent="100"/>'
-            '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
-            '<w:compat><w:compatSetting w:name="compatibilityMode" '
-            'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
-            "</w:settings>")
-
-
-def _core_properties(document: Document) -> str:
-    metadata = document.metadata
-    stamp = f"{metadata.date}T00:00:00Z"
-    return (
-        f"{_XML_HEAD}<cp:coreProperties "
-        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(metadata.title)}</dc:title>"
-        f"<dc:subject>{escape(metadata.subject)}</dc:subject>"
-        f"<dc:creator>{escape(metadata.author)}</dc:creator>"
-        f"<cp:keywords>{escape(metadata.keywords)}</cp:keywords>"
-        f"<dc:language>{escape(metadata.language)}</dc:language>"
-        f"<cp:lastModifiedBy>{escape(metadata.author)}</cp:lastModifiedBy>"
-        "<cp:revision>1</cp:revision>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-        "<cp:category>Briefing note</cp:category></cp:coreProperties>")
-
-
-def _app_properties() -> str:
-    return (f"{_XML_HEAD}<Properties xmlns="
-            '"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-            "<Application>briefgen</Application><DocSecurity>0</DocSecurity></Properties>")
-
-
-def _content_types() -> str:
-    word = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-    return (
-        f"{_XML_HEAD}<Types "
-        'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+def _package(word: Any, date: str) -> bytes:
+    """The package as zip bytes with fixed entry times, so equal input gives equal files."""
+    package = word.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    year, month, day = (int(piece) for piece in date.split("-"))
+    stamp = (max(year, 1980), month, day, 0, 0, 0)
+    overrides = "".join(
+        f'<Override PartName="{part.partname}" ContentType="{part.content_type}"/>'
+        for part in sorted(parts, key=lambda part: str(part.partname)))
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" '
         'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Default Extension="png" ContentType="image/png"/>'
-        f'<Override PartName="/word/document.xml" ContentType="{word}.document.main+xml"/>'
-        f'<Override PartName="/word/styles.xml" ContentType="{word}.styles+xml"/>'
-        f'<Override PartName="/word/settings.xml" ContentType="{word}.settings+xml"/>'
-        '<Override PartName="/docProps/core.xml" '
-        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        '<Override PartName="/docProps/app.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-        "</Types>")
-
-
-def _package_relationships() -> str:
-    return (
-        f'{_XML_HEAD}<Relationships '
-        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{R_NAMESPACE}/officeDocument" Target="word/document.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-        'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-        f'<Relationship Id="rId3" Type="{R_NAMESPACE}/extended-properties" '
-        'Target="docProps/app.xml"/></Relationships>')
-
-
-def _document_relationships(links: list[str], images: int) -> str:
-    relationships = [
-        f'<Relationship Id="rIdStyles" Type="{R_NAMESPACE}/styles" Target="styles.xml"/>',
-        f'<Relationship Id="rIdSettings" Type="{R_NAMESPACE}/settings" Target="settings.xml"/>',
-    ]
-    relationships += [
-        f'<Relationship Id="rIdImage{number}" Type="{R_NAMESPACE}/image" '
-        f'Target="media/image{number}.png"/>' for number in range(1, images + 1)
-    ]
-    relationships += [
-        f'<Relationship Id="rIdLink{number}" Type="{HYPERLINK_TYPE}" Target={quoteattr(url)} '
-        'TargetMode="External"/>'
-        for number, url in enumerate(links, start=1)
-    ]
-    return (f'{_XML_HEAD}<Relationships '
-            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f"{''.join(relationships)}</Relationships>")
-
-
-def _zip(parts: dict[str, str], date: str, media: dict[str, bytes]) -> bytes:
-    """A zip with fixed entry times, so equal input gives byte-identical files."""
-    year, month, day = (int(part) for part in date.split("-"))
-    output = io.BytesIO()
-    entries = {name: text.encode("utf-8") for name, text in parts.items()} | media
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            entry = zipfile.ZipInfo(name, date_time=(max(year, 1980), month, day, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, data)
+        f'<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>')
+    entries: list[tuple[str, bytes]] = [("[Content_Types].xml", content_types.encode("utf-8")),
+                                        ("_rels/.rels", _xml_bytes(package.rels.xml))]
+    fonts: list[tuple[str, bytes]] = []
+    for part in parts:
+        if part.content_type == FONT_CONTENT_TYPE:
+            fonts.append((part.partname.membername, part.blob))
+        else:
+            entries.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            entries.append((part.partname.rels_uri.membername, _xml_bytes(part.rels.xml)))
+    # The fonts are the same in brief after brief: compressed once (4-6 ms a brief saved),
+    # and the other parts appended to that zip.
+    output = io.BytesIO(_zipped_fonts(tuple(fonts), stamp))
+    with zipfile.ZipFile(output, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            archive.writestr(_entry(name, stamp), data)
     return output.getvalue()
+
+
+@lru_cache(maxsize=8)
+def _zipped_fonts(fonts: tuple[tuple[str, bytes], ...], stamp: tuple[int, ...]) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in fonts:
+            archive.writestr(_entry(name, stamp), data)
+    return output.getvalue()
+
+
+def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    return entry
+
+
+def _xml_bytes(xml: str | bytes) -> bytes:
+    return xml.encode("utf-8") if isinstance(xml, str) else xml

@@ -1,0 +1,371 @@
+"""The Word document a DOCX starts from, and the room its header and footer take.
+
+A template folder may hold `base.docx`: an organisation's own Word document (its theme, its
+letterhead in the header, its footer). The DOCX keeps those and fills the body; without one,
+the one-pager's `base.docx` is used, which holds only briefgen's styles.
+
+A letterhead taller than the page's top margin pushes the body down in Word and LibreOffice.
+So the room the header and footer take beyond the margins is measured here, once per file,
+and kept free of the brief: fitting reserves it (`docx_reserve`), and the DOCX sets its
+margins below the header and above the footer (`docx_margins`). The PDF, which has no
+letterhead, keeps that room spare above its footer.
+
+Base documents may come from other people, so one is read as data: a macro-enabled or
+oversized file, a Word template (.dotx) or a picture linked from outside the file is refused,
+naming the file, and its XML may not declare a DOCTYPE.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.etree import ElementTree
+
+from briefgen.document import PageSetup
+from briefgen.errors import Problem, TemplateError
+
+if TYPE_CHECKING:
+    from briefgen.template import Template
+
+BASE_DOCUMENT_FILE = "base.docx"
+MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED = 64 * 1024 * 1024
+MAX_PARTS = 2000
+# Between a letterhead and the brief, at least this much (points).
+HEADER_GAP = 4.0
+# A line of text is about this many times its font size tall, when set "single" in Calibri
+# (Word's "auto" line height) and most office fonts; a little generous on purpose.
+LINE_HEIGHT = 1.25
+AVERAGE_CHARACTER = 0.5  # em: an estimate of how much of a line a letterhead's text fills
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+MAIN_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+TEMPLATE_DOCUMENT = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
+                     "template.main+xml")
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+ATTACHED_TEMPLATE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                     "attachedTemplate")
+EMU_PER_POINT = 12700
+
+
+@dataclass(frozen=True)
+class Band:
+    """A header or footer as the first page shows it: its distance from the page's edge and
+    its estimated height, in points."""
+
+    distance: float = 0.0
+    height: float = 0.0
+
+    @property
+    def reach(self) -> float:
+        """How far from the page's edge it reaches; 0 when there is nothing in it."""
+        return self.distance + self.height if self.height else 0.0
+
+
+@dataclass(frozen=True)
+class BaseDocument:
+    path: Path
+    data: bytes
+    header: Band
+    footer: Band
+
+
+def shipped_base_document() -> Path:
+    """The one-pager's own base document, which holds only briefgen's styles."""
+    from briefgen.template import builtin_template_roots
+
+    for root in builtin_template_roots():
+        candidate = root / "one-pager" / BASE_DOCUMENT_FILE
+        if candidate.is_file():
+            return candidate
+    raise TemplateError(Problem(Path(BASE_DOCUMENT_FILE), "", "briefgen's own base document "
+                                "is missing from its installation", "reinstall briefgen"))
+
+
+def load_base_document(path: Path) -> BaseDocument:
+    """The base document at `path`, checked and measured; a `TemplateError` naming the file
+    when it cannot be used."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise _problem(path, f"cannot be read ({error.strerror or error})",
+                       "put a Word document (.docx) there, or remove the file") from None
+    return _load(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, stamp: int, size: int) -> BaseDocument:
+    del stamp  # part of the cache key only: an edited base document is read again
+    resolved = path.resolve()
+    if not resolved.is_relative_to(path.parent.resolve()):
+        raise _problem(path, "is a link to a file outside the template's folder",
+                       "copy the document into the folder")
+    if size > MAX_BYTES:
+        raise _problem(path, f"is {size / 1024 / 1024:.0f} MB; a base document may be at most "
+                       f"{MAX_BYTES // 1024 // 1024} MB",
+                       "remove large pictures from it, or compress them in Word")
+    data = path.read_bytes()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise _problem(path, "is not a Word document (.docx)",
+                       "save it from Word as \"Word Document (.docx)\"") from None
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED:
+        raise _problem(path, "holds too many or too large parts for a base document",
+                       "save an empty document with only the header and footer")
+    try:
+        return _measure(path, data, archive)
+    except (KeyError, ElementTree.ParseError, ValueError, zipfile.BadZipFile) as error:
+        raise _problem(path, f"is not a Word document briefgen can read ({error})",
+                       "open it in Word and save it again as \"Word Document (.docx)\"") from None
+
+
+def _problem(path: Path, message: str, hint: str) -> TemplateError:
+    return TemplateError(Problem(path, "", message, hint))
+
+
+def _read_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    data = archive.read(name)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ValueError(f"{name} declares a DOCTYPE")
+    return ElementTree.fromstring(data)
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str, str]]:
+    """Relationship id -> (type, target part name or address, target mode) of a part."""
+    folder, _, name = part.rpartition("/")
+    rels_name = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+    if rels_name not in archive.namelist():
+        return {}
+    result = {}
+    for item in _read_xml(archive, rels_name).iter(f"{PACKAGE_RELATIONSHIPS}Relationship"):
+        target, mode = item.get("Target", ""), item.get("TargetMode", "Internal")
+        if mode != "External":
+            target = (target[1:] if target.startswith("/")
+                      else posixpath.normpath(posixpath.join(folder, target)))
+        result[item.get("Id", "")] = (item.get("Type", ""), target, mode)
+    return result
+
+
+def _measure(path: Path, data: bytes, archive: zipfile.ZipFile) -> BaseDocument:
+    types = _read_xml(archive, "[Content_Types].xml")
+    overrides = {item.get("PartName", "").lstrip("/"): item.get("ContentType", "")
+                 for item in types.iter(f"{CONTENT_TYPES}Override")}
+    if any("macroEnabled" in kind or "vbaProject" in kind for kind in overrides.values()) or any(
+            name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
+        raise _problem(path, "contains macros", "save it from Word as \"Word Document (.docx)\", "
+                       "which leaves macros out")
+    main = next((name for name, kind in overrides.items() if kind == MAIN_DOCUMENT), None)
+    if main is None:
+        if TEMPLATE_DOCUMENT in overrides.values():
+            raise _problem(path, "is a Word template (.dotx), not a document",
+                           "open it in Word (a new document from it) and save that as "
+                           "\"Word Document (.docx)\"")
+        raise _problem(path, "is not a Word document (.docx)",
+                       "save it from Word as \"Word Document (.docx)\"")
+    document = _read_xml(archive, main)
+    relationships = _relationships(archive, main)
+    for part in [main, *(target for kind, target, mode in relationships.values()
+                         if mode != "External" and kind.endswith(("/header", "/footer")))]:
+        for kind, target, mode in _relationships(archive, part).values():
+            if mode == "External" and kind not in (HYPERLINK, ATTACHED_TEMPLATE):
+                raise _problem(path, f"shows a file from outside the document ({target})",
+                               "insert the picture itself in Word, not a link to it")
+    body = document.find(f"{W}body")
+    section = body.find(f"{W}sectPr") if body is not None else None
+    styles = _Styles(archive, relationships)
+    header = footer = Band()
+    if section is not None:
+        margins = section.find(f"{W}pgMar")
+        title_page = section.find(f"{W}titlePg")
+        first_page = title_page is not None and title_page.get(f"{W}val", "1") not in (
+            "0", "false", "off")
+        wanted = "first" if first_page else "default"
+        size = section.find(f"{W}pgSz")
+        width = _twips(size, "w", 11906) - _twips(margins, "left", 1440) - _twips(
+            margins, "right", 1440)
+        for kind in ("header", "footer"):
+            reference = next((item for item in section.iter(f"{W}{kind}Reference")
+                              if item.get(f"{W}type", "default") == wanted), None)
+            if reference is None:
+                continue
+            target = relationships[reference.get(f"{R}id", "")][1]
+            distance = _twips(margins, kind, 720)
+            band = Band(distance, _Measure(styles, max(width, 72.0)).blocks(
+                _read_xml(archive, target)))
+            if kind == "header":
+                header = band
+            else:
+                footer = band
+    return BaseDocument(path=path, data=data, header=header, footer=footer)
+
+
+def _twips(element: ElementTree.Element | None, attribute: str, default: float) -> float:
+    """A length attribute in twentieths of a point, as points."""
+    if element is None:
+        return default / 20
+    value = element.get(f"{W}{attribute}")
+    try:
+        return float(value) / 20 if value is not None else default / 20
+    except ValueError:
+        return default / 20
+
+
+class _Styles:
+    """Just enough of styles.xml to know a paragraph's font size and spacing."""
+
+    def __init__(self, archive: zipfile.ZipFile,
+                 relationships: dict[str, tuple[str, str, str]]) -> None:
+        self.styles: dict[str, ElementTree.Element] = {}
+        self.defaults: list[ElementTree.Element] = []
+        target = next((target for kind, target, _ in relationships.values()
+                       if kind.endswith("/styles")), None)
+        if target is None:
+            return
+        root = _read_xml(archive, target)
+        for style in root.iter(f"{W}style"):
+            self.styles[style.get(f"{W}styleId", "")] = style
+        defaults = root.find(f"{W}docDefaults")
+        if defaults is not None:
+            self.defaults = [element for element in (defaults.find(f"{W}rPrDefault/{W}rPr"),
+                                                     defaults.find(f"{W}pPrDefault/{W}pPr"))
+                             if element is not None]
+        self.default_paragraph = next(
+            (key for key, style in self.styles.items()
+             if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in ("1", "true")),
+            None)
+
+    def chain(self, style_id: str | None) -> list[ElementTree.Element]:
+        """The properties that apply to a paragraph of `style_id`, nearest first."""
+        found: list[ElementTree.Element] = []
+        seen: set[str] = set()
+        current = style_id or self.default_paragraph
+        while current and current in self.styles and current not in seen:
+            seen.add(current)
+            style = self.styles[current]
+            found += [element for element in (style.find(f"{W}pPr"), style.find(f"{W}rPr"))
+                      if element is not None]
+            based = style.find(f"{W}basedOn")
+            current = based.get(f"{W}val") if based is not None else None
+        return found + self.defaults
+
+
+class _Measure:
+    """Estimated heights of header or footer content, in points: generous rather than short,
+    since a brief that leaves a little room is better than one that spills onto a page 2."""
+
+    def __init__(self, styles: _Styles, width: float) -> None:
+        self.styles = styles
+        self.width = width
+
+    def blocks(self, container: ElementTree.Element) -> float:
+        height = 0.0
+        for child in container:
+            if child.tag == f"{W}p":
+                height += self.paragraph(child)
+            elif child.tag == f"{W}tbl":
+                height += self.table(child)
+            elif child.tag == f"{W}sdt":
+                content = child.find(f"{W}sdtContent")
+                height += self.blocks(content) if content is not None else 0.0
+        return height
+
+    def table(self, table: ElementTree.Element) -> float:
+        height = 0.0
+        for row in table.iter(f"{W}tr"):
+            cells = [self.blocks(cell) for cell in row.findall(f"{W}tc")]
+            row_height = max(cells, default=0.0)
+            rule = row.find(f"{W}trPr/{W}trHeight")
+            if rule is not None:
+                fixed = _twips(rule, "val", 0)
+                exact = rule.get(f"{W}hRule") == "exact"
+                row_height = fixed if exact else max(row_height, fixed)
+            height += row_height
+        return height
+
+    def paragraph(self, paragraph: ElementTree.Element) -> float:
+        properties = paragraph.find(f"{W}pPr")
+        style = properties.find(f"{W}pStyle") if properties is not None else None
+        chain = ([properties] if properties is not None else []) + self.styles.chain(
+            style.get(f"{W}val") if style is not None else None)
+        size = self._size(paragraph, chain)
+        text = "".join(element.text or "" for element in paragraph.iter(f"{W}t"))
+        breaks = sum(1 for item in paragraph.iter() if item.tag in (f"{W}br", f"{W}cr"))
+        lines = max(1, breaks + 1, math.ceil(len(text) * AVERAGE_CHARACTER * size / self.width))
+        spacing = [found for element in chain
+                   if (found := element.find(f"{W}spacing")) is not None]
+        line, rule = 240.0, "auto"
+        for element in spacing:
+            if element.get(f"{W}line") is not None:
+                line = float(element.get(f"{W}line", "240"))
+                rule = element.get(f"{W}lineRule", "auto")
+                break
+        natural = size * LINE_HEIGHT
+        if rule == "exact":
+            line_height = line / 20
+        elif rule == "atLeast":
+            line_height = max(line / 20, natural)
+        else:
+            line_height = natural * line / 240
+        pictures = [float(extent.get("cy", "0")) / EMU_PER_POINT
+                    for inline in paragraph.iter(f"{WP}inline")
+                    for extent in inline.iter(f"{WP}extent")]
+        if pictures and rule != "exact":
+            line_height = max(line_height, max(pictures) + size * 0.25)
+        before = next((_twips(element, "before", 0) for element in spacing
+                       if element.get(f"{W}before") is not None), 0.0)
+        after = next((_twips(element, "after", 0) for element in spacing
+                      if element.get(f"{W}after") is not None), 0.0)
+        height = before + lines * line_height + after
+        for anchor in paragraph.iter(f"{WP}anchor"):
+            # A floating picture or shape in front of the text reaches as far down as it is
+            # placed; one behind the text (a background) takes no room.
+            if anchor.get("behindDoc") in ("1", "true"):
+                continue
+            offset = anchor.find(f"{WP}positionV/{WP}posOffset")
+            extent = anchor.find(f"{WP}extent")
+            if extent is not None:
+                top = float(offset.text or 0) / EMU_PER_POINT if offset is not None else 0.0
+                height = max(height, top + float(extent.get("cy", "0")) / EMU_PER_POINT)
+        return height
+
+    def _size(self, paragraph: ElementTree.Element, chain: list[ElementTree.Element]) -> float:
+        """The largest font size in the paragraph, in points (its style's when its runs set
+        none)."""
+        sizes = [float(size.get(f"{W}val", "0")) / 2 for size in paragraph.iter(f"{W}sz")]
+        for element in chain:
+            size = element.find(f"{W}sz") if element.tag == f"{W}rPr" else None
+            if size is not None:
+                sizes.append(float(size.get(f"{W}val", "22")) / 2)
+                break
+        return max(sizes, default=11.0)
+
+
+def docx_margins(base: BaseDocument, page: PageSetup) -> tuple[float, float]:
+    """The DOCX's top and bottom margins: the page's, or below the base document's header
+    and above its footer, with a small gap, where those reach further."""
+    top = max(page.margin_top, base.header.reach + HEADER_GAP if base.header.reach else 0.0)
+    bottom = max(page.margin_bottom,
+                 base.footer.reach + HEADER_GAP if base.footer.reach else 0.0)
+    return top, bottom
+
+
+def docx_reserve(template: Template, page: PageSetup) -> float:
+    """The height fitting keeps free for the DOCX: the template's reserve for word processors
+    whose layout runs a little longer, plus the room the base document's header and footer
+    take beyond the page's margins."""
+    base = load_base_document(template.base_document)
+    top, bottom = docx_margins(base, page)
+    return (template.design.fit.docx_reserve + top - page.margin_top
+            + bottom - page.margin_bottom)
