@@ -345,7 +345,7 @@ def _align_offset(align: str, free: float) -> float:
 def _source_parts(drawn: str, source: str, ends: list[int], position: int
                   ) -> tuple[list[tuple[str, int]], int]:
     """A run's text cut where the spans it was set from begin and end: (text, span index)
-    pieces, -1 for characters the layout added; and the position in the spans' text after it.
+    pieces, -1 for the hyphen the layout adds; and the position in the spans' text after it.
 
     The layout draws the spans' text with the spaces at line breaks left out and, in a word
     cut across lines, a hyphen added: the run's text is found at `position` in `source`
@@ -367,18 +367,18 @@ def _source_parts(drawn: str, source: str, ends: list[int], position: int
             start = stop
             index += 1
         return parts, end
-    # Character by character: keep each as its span's; one not in the text is the layout's.
-    # Spaces the layout set as one (two spans' spaces meeting) are passed over.
+    # Character by character, keeping each with its span. Spaces the layout set as one (two
+    # spans' spaces meeting) are passed over.
     pieces: list[tuple[str, int]] = []
     for char in drawn:
         if not source.startswith(char, position) and pieces and pieces[-1][0].endswith(" "):
             while source.startswith(" ", position):
                 position += 1
-        if source.startswith(char, position):
-            index = bisect_right(ends, position)
+        if char == "-" and not source.startswith(char, position):
+            index = -1  # the hyphen the layout adds to a word it cuts
+        else:  # the author's, even should it differ (nothing is hidden from readers)
+            index = bisect_right(ends, min(position, len(source) - 1))
             position += 1
-        else:
-            index = -1
         if pieces and pieces[-1][1] == index:
             pieces[-1] = (pieces[-1][0] + char, index)
         else:
