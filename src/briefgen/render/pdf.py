@@ -58,7 +58,10 @@ def _color(hex_color: str) -> Color:
 
 class _Painter:
     """Draws blocks top-down at the heights the layout gives them, and tags what it draws
-    (see `render.pdf_tags`): the drawing order is the model's, which is the reading order."""
+    (see `render.pdf_tags`): the drawing order is the model's, which is the reading order.
+
+    reportlab has no call for marked content: its operators (`ARTIFACT`, the BDC from
+    `Tagger.begin`, `END`) are appended to the canvas's code around what they mark."""
 
     def __init__(self, canvas: Canvas, layout: Layout, tags: Tagger) -> None:
         self.canvas = canvas
@@ -127,12 +130,12 @@ class _Painter:
         scale = padding_scale(self.layout.fit)
         left_edge = x + (width - sum(cell.width for cell in row.cells)) / 2  # centred, as tables
         # One list set in several columns (the source notes) is one list to a reader.
-        groups = [cell.blocks[0] for cell in row.cells if cell.blocks]
-        joined = len(groups) > 1 and all(
-            isinstance(group, Group) and group.role == "L" and len(cell.blocks) == 1
-            for group, cell in zip(groups, [c for c in row.cells if c.blocks], strict=True))
-        if joined:
-            self.tags.open_group(groups[0])  # type: ignore[arg-type]
+        lists = [cell.blocks[0] for cell in row.cells if cell.blocks]
+        joined = len(lists) > 1 and all(
+            len(cell.blocks) == 1 for cell in row.cells if cell.blocks) and all(
+            isinstance(block, Group) and block.role == "L" for block in lists)
+        if joined and isinstance(lists[0], Group):
+            self.tags.open_group(lists[0])
         for cell in row.cells:
             pad_top, pad_right, _, pad_left = cell.padding
             if cell.background or cell.border or cell.border_left:
