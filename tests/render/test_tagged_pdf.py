@@ -55,7 +55,9 @@ class Element:
     def text(self) -> str:
         """Its text as a reader hears it: marked content in order, children included; blocks
         (paragraphs, list labels and bodies) apart, inline elements (links, spans) in the
-        flow of their text."""
+        flow of their text; a figure's alternative text instead of what it draws."""
+        if self.kind == "Figure" and self.get("/Alt") is not None:
+            return str(self.get("/Alt"))
         parts = [kid if isinstance(kid, str) else kid.text() for kid in self.kids]
         separate = any(isinstance(kid, Element) and kid.kind not in INLINE
                        for kid in self.kids)
@@ -230,7 +232,8 @@ def test_every_font_maps_to_unicode(built_briefs: BuiltBriefs) -> None:
 
 def model_words(document: Document) -> list[str]:
     """The page's words in the author's order, from the document model: blocks in order, rows
-    left to right, each paragraph's number first (a list's number as a word of its own)."""
+    left to right, each paragraph's number first (a list's number as a word of its own), a
+    picture's description where it is."""
     found: list[str] = []
 
     def visit(blocks: tuple[Block, ...], in_list: bool) -> None:
@@ -245,6 +248,8 @@ def model_words(document: Document) -> list[str]:
             elif isinstance(block, Row):
                 for cell in block.cells:
                     visit(cell.blocks, in_list)
+            elif getattr(block, "description", ""):  # a picture: the logo, a chart
+                found.extend(words(block.description))  # type: ignore[union-attr]
 
     visit(document.body, False)
     visit(document.footer, False)
