@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from briefgen.document import Block, Document, Group, Image, Paragraph, Row
+from briefgen.document import Chart as ChartBlock
 from briefgen.errors import Location, Problem, display_path
 from briefgen.inline import (
     Cite,
@@ -22,10 +23,10 @@ from briefgen.inline import (
     walk,
 )
 from briefgen.spec.loader import FieldPath, YamlDocument
-from briefgen.spec.models import BriefSpec
+from briefgen.spec.models import BriefSpec, Chart, ChartSeries, Source, Stat
 from briefgen.spec.validate import quote_lists, text_fields
 from briefgen.template import LAYOUT_FILE, Template
-from briefgen.view import pick_language
+from briefgen.view import chart_points, pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
 _WORD = re.compile(r"\w[\w'’\-]*")
@@ -47,6 +48,7 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _untranslated(spec, document)
     problems += _address_links(spec, document)
     problems += _empty_headings(spec, document)
+    problems += _charts(spec, document)
     from briefgen.translation.records import outdated_translations
 
     problems += outdated_translations(spec, document)
@@ -223,20 +225,19 @@ def check_document(composed: Document, template: Template) -> list[Problem]:
     """Rules on the composed page: text colour against the background it sits on; pictures
     with words for those who cannot see them."""
     problems = list(_undescribed_pictures(composed, template))
-    seen: set[tuple[str, str, str]] = set()
-    for paragraph, background in _paragraphs_on_backgrounds(composed.body + composed.footer,
-                                                           "#FFFFFF"):
-        color = composed.styles[paragraph.style].color
-        key = (paragraph.style, color, background)
+    seen: set[tuple[str, str, str, str]] = set()
+    for style_name, key_name, color, background in _text_colors(
+            composed.body + composed.footer, "#FFFFFF", composed):
+        key = (style_name, key_name, color, background)
         if key in seen:
             continue
         seen.add(key)
         ratio = contrast_ratio(color, background)
         if ratio < MINIMUM_CONTRAST:
-            where = (template.design_document.locate(("styles", paragraph.style, "color"))
+            where = (template.design_document.locate(("styles", style_name, key_name))
                      if template.design_document else template.folder / "template.yaml")
             problems.append(Problem(
-                where, f"styles.{paragraph.style}.color",
+                where, f"styles.{style_name}.{key_name}",
                 f"text colour {color} on {background} has a contrast of "
                 # Rounded down: 4.48 must not print as the 4.5 it fails to reach.
                 f"{int(ratio * 10) / 10:.1f}:1; readers need at least {MINIMUM_CONTRAST}:1",
@@ -265,9 +266,9 @@ def _undescribed_pictures(composed: Document, template: Template) -> Iterator[Pr
             return
 
 
-def _pictures(blocks: tuple[Block, ...]) -> Iterator[Image]:
+def _pictures(blocks: tuple[Block, ...]) -> Iterator[Image | ChartBlock]:
     for block in blocks:
-        if isinstance(block, Image):
+        if isinstance(block, Image | ChartBlock):
             yield block
         elif isinstance(block, Group):
             yield from _pictures(block.blocks)
@@ -333,16 +334,23 @@ def _luminance(color: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def _paragraphs_on_backgrounds(blocks: tuple[Block, ...], background: str
-                               ) -> Iterator[tuple[Paragraph, str]]:
+def _text_colors(blocks: tuple[Block, ...], background: str, composed: Document
+                 ) -> Iterator[tuple[str, str, str, str]]:
+    """Every colour text is drawn in, with the background under it, as (style, the style's
+    key naming the colour, colour, background): a paragraph's text and its hanging label (a
+    list number, a chart key's colour dot); a chart's labels, which it draws in its label
+    style's colour on its cell's background."""
     for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block, background
+        if isinstance(block, Paragraph | ChartBlock):
+            style = composed.styles[block.style]
+            yield block.style, "color", style.color, background
+            if isinstance(block, Paragraph) and block.number is not None and style.label_color:
+                yield block.style, "label_color", style.label_color, background
         elif isinstance(block, Group):
-            yield from _paragraphs_on_backgrounds(block.blocks, background)
+            yield from _text_colors(block.blocks, background, composed)
         elif isinstance(block, Row):
             for cell in block.cells:
-                yield from _paragraphs_on_backgrounds(cell.blocks, cell.background or background)
+                yield from _text_colors(cell.blocks, cell.background or background, composed)
 
 
 def _problem(document: YamlDocument, path: FieldPath, message: str, hint: str, rule: str,
@@ -356,6 +364,12 @@ def _anachronisms(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
     dated: list[tuple[FieldPath, dt.date | None]] = [
         (("stats", index, "as_of"), stat.as_of) for index, stat in enumerate(spec.stats)]
     dated += [(("sources", index, "date"), source.date) for index, source in enumerate(spec.sources)]
+    for index, chart in enumerate(spec.charts):
+        for number, series in enumerate(chart.series):
+            path: FieldPath = ("charts", index, "series", number)
+            dated.append(((*path, "as_of"), series.as_of))
+            dated += [((*path, "points", point, "as_of"), value.as_of)
+                      for point, value in enumerate(series.points or [])]
     for path, day in dated:
         if day is not None and day > brief_date:
             yield _problem(document, path,
@@ -363,6 +377,111 @@ def _anachronisms(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
                            f"({brief_date.isoformat()})",
                            "a brief cannot cite what was published after it: use the figure "
                            "available at the time, or correct the date", "anachronism")
+
+
+def _charts(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """A chart plots only values with a named, dated source, at least two of them, in one
+    unit; a part-of-whole (stacked) chart has no negative parts and, in percent, no more
+    than 100% in a bar."""
+    stats = {stat.id: stat for stat in spec.stats}
+    sources = {source.id: source for source in spec.sources}
+    for index, chart in enumerate(spec.charts):
+        path: FieldPath = ("charts", index)
+        if len(chart.categories) < 2:
+            what = "parts" if chart.type == "stacked" else "points"
+            yield _problem(document, (*path, "categories"),
+                           f"the chart {chart.id!r} has fewer than two {what}: one number "
+                           "needs no chart", "show it as a key figure in stats instead, or "
+                           "add the values it compares with", "chart-points")
+        units: list[tuple[FieldPath, str, tuple[object, ...]]] = []
+        for number, series in enumerate(chart.series):
+            series_path: FieldPath = (*path, "series", number)
+            yield from _chart_sources(chart, series, series_path, stats, sources, document)
+            if series.stats is not None:
+                units += [((*series_path, "stats", position), stat_id,
+                           (stats[stat_id].format, stats[stat_id].unit, stats[stat_id].suffix))
+                          for position, stat_id in enumerate(series.stats) if stat_id in stats]
+            else:
+                units.append(((*series_path, "values" if series.values is not None
+                               else "points"), "the chart's own values",
+                              (chart.format or "count", chart.unit, chart.suffix)))
+            values = [value for value, _, _ in chart_points(chart, series, stats)]
+            numbers = [stats[value].value if isinstance(value, str) else value
+                       for value in values if not isinstance(value, str) or value in stats]
+            if chart.type == "stacked":
+                yield from _parts_of_a_whole(chart, series, numbers, stats, series_path,
+                                             document)
+        if chart.format is not None and units and all(name != "the chart's own values"
+                                                      for _, name, _ in units):
+            units.insert(0, ((*path, "format"), "the chart's format",
+                             (chart.format, chart.unit, chart.suffix)))
+        first = units[0] if units else None
+        for where, name, unit in units[1:]:
+            if first is not None and unit != first[2]:
+                yield _problem(document, where,
+                               f"{name} is {_unit_text(unit)}, but {first[1]} is "
+                               f"{_unit_text(first[2])}: one chart plots one unit",
+                               "plot figures of one unit (and format) together; show the "
+                               "others in another chart or as key figures", "chart-units")
+                break
+
+
+def _unit_text(unit: tuple[object, ...]) -> str:
+    number_format, before, after = unit
+    parts = [str(number_format)]
+    if before:
+        parts.append(f"unit {before!r}")
+    if after:
+        parts.append(f"suffix {after!r}")
+    return " with ".join(parts)
+
+
+def _chart_sources(chart: Chart, series: ChartSeries, path: FieldPath,
+                   stats: dict[str, Stat], sources: dict[str, Source], document: YamlDocument
+                   ) -> Iterator[Problem]:
+    """Every plotted value names a source, and a date: its own `as_of`, or its source's."""
+    for position, (value, source_id, as_of) in enumerate(chart_points(chart, series, stats)):
+        if isinstance(value, str):
+            where: FieldPath = (*path, "stats", position)
+        elif series.points is not None:
+            where = (*path, "points", position)
+        else:
+            where = path
+        if source_id is None:
+            yield _problem(document, where, "a plotted value has no source",
+                           "add source: with the id of the publication the values come "
+                           "from (to the series, or to each point)", "chart-source")
+        elif source_id in sources and as_of is None and sources[source_id].date is None:
+            yield _problem(document, where,
+                           f"a plotted value has no date: neither it nor its source "
+                           f"{source_id!r} says when",
+                           "add as_of: (the date the value refers to), or the source's "
+                           "date", "chart-source")
+        else:
+            continue
+        if where == path:
+            return  # one message for a series whose values share their source
+
+
+def _parts_of_a_whole(chart: Chart, series: ChartSeries, numbers: list[float],
+                      stats: dict[str, Stat], path: FieldPath, document: YamlDocument
+                      ) -> Iterator[Problem]:
+    kind = next(name for name in ("values", "points", "stats") if getattr(series, name) is not None)
+    for position, value in enumerate(numbers):
+        if value < 0:
+            yield _problem(document, (*path, kind, position),
+                           f"a part of a whole cannot be negative ({value:g})",
+                           "plot changes, which can be negative, as a bar or column chart",
+                           "chart-negative")
+    formats = [stats[stat_id].format for stat_id in series.stats or [] if stat_id in stats]
+    percent = (chart.format or (formats[0] if formats else "count")) == "percent"
+    total = sum(numbers)
+    if percent and total > 100 + 1e-9:
+        yield _problem(document, (*path, kind),
+                       f"the parts add up to {total:g}%, more than the whole",
+                       "check the figures: shares of one whole add up to at most 100% (if "
+                       "published shares were rounded up, say so in a note and round one "
+                       "down)", "chart-total")
 
 
 def _months_between(earlier: dt.date, later: dt.date) -> int:
@@ -398,11 +517,19 @@ def _incomplete_sources(spec: BriefSpec, document: YamlDocument) -> Iterator[Pro
 def cited_source_ids(spec: BriefSpec) -> set[str]:
     """Sources that something on some version of the page cites."""
     sources = {stat.source for stat in spec.stats if stat.featured}
+    stats = {stat.id: stat for stat in spec.stats}
     by_id = {stat.id: stat.source for stat in spec.stats}
     for audience in spec.audiences:
         sources |= {by_id[stat_id] for stat_id in audience.stats or [] if stat_id in by_id}
     sources |= {quote.source for _, quotes in quote_lists(spec) for quote in quotes
                 if quote.source}
+    shown_charts = {chart.id for chart in spec.charts if chart.featured}
+    for audience in spec.audiences:
+        shown_charts |= set(audience.charts or [])
+    for chart in spec.charts:
+        if chart.id in shown_charts:
+            sources |= {source for series in chart.series
+                        for _, source, _ in chart_points(chart, series, stats) if source}
     stat_sources = {stat.id: stat.source for stat in spec.stats}
     for _, text in text_fields(spec):
         for node in walk(parse_inline(text)):

@@ -3,7 +3,8 @@
 The layout is Jinja2 (sandboxed, StrictUndefined, autoescaped) producing a small XML
 vocabulary: <body>/<footer>, <row>/<cell>, <p>, <space>, <rule>, and inside paragraphs <b>, <i>,
 <sup>, <a href>, <note source> (a source marker) and <field ref> (user text, inserted by
-reference so it can never be read as markup). Source notes are numbered in reading order.
+reference so it can never be read as markup); <chart ref> places a chart of the spec.
+Source notes are numbered in reading order.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import jinja2
 from briefgen.document import (
     Block,
     Cell,
+    Chart,
+    ChartSeries,
     Document,
     Group,
     Image,
@@ -172,7 +175,8 @@ def _likely_citation_order(view: BriefView) -> list[str]:
 def _cited_sources(nodes: tuple[Inline, ...], view: BriefView) -> Iterator[str]:
     for node in nodes:
         if isinstance(node, Cite):
-            yield view.stat_values[node.stat_id][1]
+            if node.stat_id in view.stat_values:  # a chart's sources are marked at its title
+                yield view.stat_values[node.stat_id][1]
         elif isinstance(node, SourceCite):
             yield node.source_id
         elif isinstance(node, Strong | Emphasis | Link):
@@ -332,8 +336,41 @@ class _Builder:
                          height=min(height, width / picture.aspect),
                          description=element.get("description", ""),
                          space_after=self.length(element, "space-after", 0.0))
-        raise self.error(f"unknown layout element <{tag}> (use p, space, rule, row, group "
-                         "or image)")
+        if tag == "chart":
+            return self.chart(element, width)
+        raise self.error(f"unknown layout element <{tag}> (use p, space, rule, row, group, "
+                         "image or chart)")
+
+    def chart(self, element: ElementTree.Element, width: float) -> Chart:
+        """A chart of the view, as wide as its column and as tall as its labels need."""
+        from briefgen.charts import chart_heights
+        from briefgen.fonts import font_family
+
+        chart = self.view.charts.get(element.get("ref", ""))
+        if chart is None:
+            raise self.error(f"<chart ref={element.get('ref', '')!r}> names no chart of this "
+                             "version (use the id of an entry in charts)")
+        style_name = element.get("style", "chart-label")
+        if style_name not in self.styles:
+            raise self.error(f"paragraph style {style_name!r} is not defined in template.yaml")
+        colors = tuple(self.color(name) for name in element.get("colors", "accent").split())
+        language = self.view.language
+
+        def words(text: object) -> str:
+            return typeset(str(text or ""), language)
+
+        block = Chart(
+            kind=chart.type, categories=tuple(words(category) for category in chart.categories),
+            series=tuple(ChartSeries(words(series.name), series.values,
+                                     tuple(words(label) for label in series.labels))
+                         for series in chart.series),
+            description=chart.description, style=style_name, colors=colors or ("#000000",),
+            height=0.0, min_height=0.0, language=language,
+            number_format=chart.number_format, origin=format_field_path(chart.origin),
+            space_after=self.length(element, "space-after", 0.0))
+        height, min_height = chart_heights(block, width, self.styles[style_name],
+                                           font_family(self.template.design.font))
+        return block._replace(height=height, min_height=min_height)
 
     def row(self, element: ElementTree.Element, width: float) -> Row:
         cells = []
@@ -463,6 +500,10 @@ class _Builder:
                 self.nodes(node.children, fmt._replace(italic=not fmt.italic), spans, origin)
             elif isinstance(node, Link):
                 self.nodes(node.children, fmt._replace(link=node.url), spans, origin)
+            elif isinstance(node, Cite) and node.stat_id in self.view.charts:
+                # A chart is cited by pointing at it; its sources are marked at its title.
+                spans.append(Span(self.view.chart_reference, fmt.bold, fmt.italic,
+                                  fmt.superscript, fmt.link, None, fmt.language, origin))
             elif isinstance(node, Cite):
                 spans.append(Span(self.view.cited_value(node), fmt.bold, fmt.italic,
                                   fmt.superscript, fmt.link, None, fmt.language, origin))

@@ -10,8 +10,9 @@ accessibility checker): each paragraph has a role (`H1` the headline, `H2` a sec
 `P` text); a `Group` says that several blocks are one thing (`L` a list whose numbered
 paragraphs are its items, `BlockQuote`, `Aside` a box with its own heading, `P` several lines
 read as one statement, such as a key figure and its label); an `Image` with a description is
-a figure, one without is decoration; rules, spacers and cell backgrounds are decoration; a
-`Span` with a `reference` is a source-note marker pointing at the note for that source.
+a figure, one without is decoration; a `Chart` is a figure whose description says every
+value it shows; rules, spacers and cell backgrounds are decoration; a `Span` with a
+`reference` is a source-note marker pointing at the note for that source.
 
 The parts are named tuples: immutable like frozen dataclasses, and several times cheaper to
 define, which counts in every command's start-up.
@@ -122,7 +123,38 @@ class Image(NamedTuple):
     space_after: float = 0.0
 
 
-Block = Paragraph | Spacer | Rule | Row | Image | Group
+class ChartSeries(NamedTuple):
+    """One series of a chart: its name for the legend and its values, as numbers and as the
+    page prints them."""
+
+    name: str  # empty for the only series of a chart
+    values: tuple[float, ...]
+    labels: tuple[str, ...]  # "~95%", "1,5 млн": formatted for the page's language
+
+
+class Chart(NamedTuple):
+    """A small chart of sourced values (see `briefgen.charts` for how it is drawn).
+
+    Its title, subtitle, note and source markers are paragraphs of the layout around it; the
+    block is the graphic. It is as wide as its column, and between `min_height` and `height`
+    tall: fitting moves it between the two as it closes up gaps.
+    """
+
+    kind: str  # bar, column, line or stacked (parts of a whole)
+    categories: tuple[str, ...]  # what each value is for; in a stacked chart, the parts
+    series: tuple[ChartSeries, ...]
+    description: str  # alternative text: the chart in words, every value with its label
+    style: str  # the paragraph style of its labels
+    colors: tuple[Color, ...]  # one per series (per part in a stacked chart), in order
+    height: float  # preferred
+    min_height: float
+    language: str  # of its labels: number formats in the DOCX follow it
+    number_format: str = "count"  # count, percent, compact or plain, as the spec's `format`
+    origin: str = ""  # the spec field it came from, e.g. "charts[0]"
+    space_after: float = 0.0
+
+
+Block = Paragraph | Spacer | Rule | Row | Image | Group | Chart
 
 
 class PageSetup(NamedTuple):

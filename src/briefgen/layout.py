@@ -31,6 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from briefgen.document import (
     Block,
     Cell,
+    Chart,
     Document,
     Fit,
     FontFamily,
@@ -365,6 +366,10 @@ class Layout:
             return block.thickness, block.space_after * spacing
         if isinstance(block, Image):
             return block.height, block.space_after * spacing
+        if isinstance(block, Chart):
+            height = chart_height(block, self.fit)
+            self.heights.append((block.origin, height))
+            return height, block.space_after * spacing
         if isinstance(block, Group):
             return self.blocks_height(block.blocks, width), block.space_after * spacing
         if isinstance(block, Row):
@@ -419,6 +424,13 @@ class Layout:
             total = sum(other.height for other in _spacers(cell.blocks)) if cell else 0.0
             height += spare * spacer.height / total if total else 0.0
         return height
+
+
+def chart_height(chart: Chart, fit: Fit) -> float:
+    """A chart's height at `fit`: as preferred as designed, and smaller with the gaps as they
+    close up, never below its minimum (its labels keep their size; its bars and plot area
+    give); a short brief's opened gaps leave it as designed."""
+    return min(chart.height, max(chart.min_height, chart.height * fit.spacing))
 
 
 def _spacers(blocks: tuple[Block, ...]) -> list[Spacer]:

@@ -7,6 +7,7 @@ tagged with the spec field it came from so later stages can point at it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,37 @@ class StatView:
     source_line: str = ""  # who says so and when, under the callout: "ANAMA, November 2023"
 
 
+@dataclass(frozen=True)
+class ChartSeriesView:
+    """One series of a chart as the page shows it."""
+
+    name: UserText | None
+    values: tuple[float, ...]
+    labels: tuple[str, ...]  # each value as printed: qualifier, unit, number, suffix ("~95%")
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart resolved for one version: its texts, its values formatted for the language,
+    the sources of its values and its description for readers who do not see it."""
+
+    id: str
+    type: str
+    title: UserText
+    subtitle: UserText | None
+    note: UserText | None
+    categories: tuple[UserText, ...]
+    series: tuple[ChartSeriesView, ...]
+    sources: tuple[str, ...]  # ids of the sources of its values, in the order of the values
+    source_line: str  # who says so and when: "ANAMA, November 2023"
+    description: str  # the chart in words, every value with its label (alternative text)
+    origin: FieldPath  # ("charts", index)
+    number_format: str  # count, percent, compact or plain
+    # A stacked chart's key, one entry per part: its name and its value in each bar, which
+    # the layout sets as text under the chart ("International donors ~5%").
+    key: tuple[dict[str, Any], ...] = ()
+
+
 @dataclass
 class BriefView:
     """Everything the layout may use, already resolved for one audience and language."""
@@ -71,6 +103,8 @@ class BriefView:
     stat_prefixes: dict[str, str] = field(default_factory=dict)  # id -> prefix, when given
     affixes: list[tuple[FieldPath, str]] = field(default_factory=list)  # prefixes, units, suffixes
     pictures: dict[str, Any] = field(default_factory=dict)  # name -> assets.Picture
+    charts: dict[str, ChartView] = field(default_factory=dict)  # the charts this version shows
+    chart_reference: str = ""  # what `[@chart-id]` prints: "(see chart)"
     audience_id: str | None = None
     title: str = ""
     author: str = ""
@@ -113,6 +147,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                 return None
             value, origin = value[chosen], (*origin, chosen)
         nodes = (Text(value),) if literal else parse_inline(value)
+        if hidden_charts and "[@" in value:
+            missing.extend(_hidden_chart_citations(value, origin, hidden_charts, document))
         user_text = UserText(len(view.texts), origin, nodes, text_language or language)
         view.texts.append(user_text)
         return user_text
@@ -131,6 +167,10 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     sections, sections_path = ((audience.sections, (*audience_path, "sections"))
                                if audience and audience.sections is not None
                                else (spec.sections, ("sections",)))
+    # An audience's `charts` picks the charts it is shown, by id; `[]` means none.
+    shown_charts = (audience.charts if audience and audience.charts is not None
+                    else [chart.id for chart in spec.charts if chart.featured])
+    hidden_charts = {chart.id for chart in spec.charts} - set(shown_charts)
 
     for index, stat in enumerate(spec.stats):
         value = format_number(stat.value, stat.format, language, stat.decimals)
@@ -156,6 +196,10 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                                           language))
         for stat_id in featured
     ]
+    view.chart_reference = labels.get("see_chart", "(see chart)")
+    chart_index = {chart.id: index for index, chart in enumerate(spec.charts)}
+    for chart_id in shown_charts:
+        view.charts[chart_id] = _chart_view(spec, chart_index[chart_id], view, sources, text)
     event = header.event
     view.context = {
         "brief": {
@@ -212,6 +256,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             for index, section in enumerate(sections)
         ],
         "labels": labels,
+        "charts": list(view.charts.values()),
     }
     view.context["sources"] = {
         source.id: {
@@ -275,7 +320,126 @@ def _split_title(title: UserText, view: BriefView) -> tuple[UserText, UserText |
     return title, None
 
 
-def _source_line(source: Any, language: str) -> str:
+def _hidden_chart_citations(value: str, origin: FieldPath, hidden: set[str],
+                            document: YamlDocument) -> list[Problem]:
+    """`[@chart-id]` citations of charts this version does not show, located where typed."""
+    from briefgen.inline import locate_markup
+
+    return [Problem(document.locate_inside(origin, position, f"[@{node.stat_id}]"),
+                    document.describe(origin),
+                    f"cites the chart {node.stat_id!r}, which this version does not show",
+                    "list the chart in this audience's charts:, or reword the sentence",
+                    rule="unknown-figure")
+            for position, node in locate_markup(value)
+            if isinstance(node, Cite) and node.stat_id in hidden]
+
+
+# A qualifier as words, for the chart's description: a screen reader reads "~" as "tilde".
+_SPOKEN_QUALIFIERS = ("~", "≈")
+
+
+def _chart_view(spec: BriefSpec, index: int, view: BriefView, sources: dict[str, Any],
+                text: Any) -> ChartView:
+    """One chart for this version: every value formatted as the page's figures are, with the
+    source and date it comes from."""
+    from briefgen.locale_format import format_number
+
+    chart = spec.charts[index]
+    language = view.language
+    path: FieldPath = ("charts", index)
+    stats = {stat.id: stat for stat in spec.stats}
+    unit, suffix = _affix(chart.unit, language), _affix(chart.suffix, language)
+    view.affixes += [((*path, name), affix) for name, affix in (("unit", unit), ("suffix", suffix))
+                     if affix]
+    formats = [stats[stat_id].format for series in chart.series for stat_id in series.stats or []
+               if stat_id in stats]
+    number_format = chart.format or (formats[0] if formats else "count")
+    used_sources: dict[str, None] = {}
+    dated: dict[tuple[str, str], None] = {}  # (source id, ISO date) in order of use
+    series_views = []
+    for number, series in enumerate(chart.series):
+        values: list[float] = []
+        labels: list[str] = []
+        for point, source_id, as_of in chart_points(chart, series, stats):
+            if isinstance(point, str):  # a stat's id: printed as its callout prints it
+                stat = stats[point]
+                values.append(stat.value)
+                labels.append(view.cited_value(Cite(point, with_prefix=True)))
+            else:
+                values.append(point)
+                labels.append(f"{unit}{format_number(point, number_format, language, chart.decimals)}"
+                              f"{suffix}")
+            if source_id in sources:
+                used_sources[source_id] = None
+                day = as_of or sources[source_id].date
+                dated[(source_id, day.isoformat() if day else "")] = None
+        series_views.append(ChartSeriesView(
+            text(series.name, (*path, "series", number, "name")), tuple(values), tuple(labels)))
+    categories = tuple(text(category, (*path, "categories", number), literal=True)
+                       for number, category in enumerate(chart.categories))
+    title = text(chart.title, (*path, "title"))
+    cited = "; ".join(_source_line(sources[source_id], language,
+                                   full_date=dt.date.fromisoformat(day) if day else None)
+                      for source_id, day in dated)
+    description = chart_description(
+        view.labels.get(f"chart_{chart.type}", chart.type), str(title or ""),
+        [str(category or "") for category in categories],
+        [(str(series.name) if series.name else "", series.labels) for series in series_views],
+        cited, view.labels.get("about", "about"))
+    key: tuple[dict[str, Any], ...] = ()
+    if chart.type == "stacked":
+        several = len(series_views) > 1
+        key = tuple(
+            {"name": category,
+             "value": ", ".join(f"{series.labels[part]} ({series.name})" if several
+                                else series.labels[part] for series in series_views)}
+            for part, category in enumerate(categories))
+    return ChartView(
+        id=chart.id, type=chart.type, title=title,
+        subtitle=text(chart.subtitle, (*path, "subtitle")), note=text(chart.note, (*path, "note")),
+        categories=categories, series=tuple(series_views), sources=tuple(used_sources),
+        source_line="; ".join(_source_line(sources[source_id], language)
+                              for source_id in used_sources),
+        description=description, origin=path, number_format=number_format, key=key)
+
+
+def chart_points(chart: Any, series: Any, stats: dict[str, Any]
+                 ) -> list[tuple[float | str, str | None, dt.date | None]]:
+    """A series' values with the source and date of each: (number, or a stat's id; source id;
+    the date it refers to)."""
+    if series.stats is not None:
+        return [(stat_id, stats[stat_id].source if stat_id in stats else None,
+                 stats[stat_id].as_of if stat_id in stats else None)
+                for stat_id in series.stats]
+    if series.points is not None:
+        return [(point.value, point.source or series.source, point.as_of or series.as_of)
+                for point in series.points]
+    return [(value, series.source, series.as_of) for value in series.values or []]
+
+
+def chart_description(kind: str, title: str, categories: list[str],
+                      series: list[tuple[str, tuple[str, ...]]], sources: str, about: str
+                      ) -> str:
+    """The chart in one sentence, every value with its label: "Stacked bar chart: Who pays
+    for mine action: Azerbaijan about 95%; international donors about 5% (ANAMA, 28 November
+    2023)". A qualifier symbol is said in words ("about"), as a screen reader would not."""
+    def spoken(label: str) -> str:
+        for symbol in _SPOKEN_QUALIFIERS:
+            if label.startswith(symbol):
+                return f"{about} {label[len(symbol):].lstrip()}"
+        return label
+
+    parts = []
+    for name, labels in series:
+        values = "; ".join(f"{category} {spoken(label)}"
+                           for category, label in zip(categories, labels, strict=True))
+        parts.append(f"{name}: {values}" if name else values)
+    sentence = f"{kind}: {title.rstrip('.:')}: {'. '.join(parts)}"
+    text = f"{sentence} ({sources})" if sources else sentence
+    return text.replace(NO_BREAK_SPACE, " ")
+
+
+def _source_line(source: Any, language: str, full_date: dt.date | None = None) -> str:
     """How a key figure names its source: who (the short name if given) and when."""
     if source is None:
         return ""
@@ -283,6 +447,8 @@ def _source_line(source: Any, language: str) -> str:
     if isinstance(who, dict):
         chosen = pick_language(who, language)
         who = who[chosen] if chosen else next(iter(who.values()))
+    if full_date is not None:
+        return f"{who}, {format_long_date(full_date, language)}"
     if source.date is None:
         return str(who)
     from babel.dates import format_skeleton

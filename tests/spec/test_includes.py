@@ -243,7 +243,7 @@ def test_an_unknown_key_in_a_fact_file(folder: Path) -> None:
     result = check()
     assert problem_lines(result) == [
         "facts/shared.yaml:13:1: error: unknown-key: summary: unknown key 'summary' in a fact file"]
-    assert "    hint: a fact file holds only stats, sources and include" in result.stdout
+    assert "    hint: a fact file holds only stats, sources, charts and include" in result.stdout
     assert result.exit_code == 1
 
 

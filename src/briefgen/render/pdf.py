@@ -18,6 +18,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from briefgen.document import (
     Block,
     Cell,
+    Chart,
     Document,
     Fit,
     Group,
@@ -29,6 +30,7 @@ from briefgen.document import (
 )
 from briefgen.errors import BriefgenBug
 from briefgen.layout import TOLERANCE, Layout, padding_scale, register_fonts, text_width
+from briefgen.render.pdf_chart import draw_chart_block
 from briefgen.render.pdf_tags import (
     ARTIFACT,
     END,
@@ -109,6 +111,10 @@ class _Painter:
             bottom = top - block.height
             self.begin_figure(block.description, (x, bottom, x + block.width, top))
             _draw_picture(canvas, block.png, x, bottom, block.width, block.height)
+            canvas._code.append(END)
+        elif isinstance(block, Chart):
+            self.begin_figure(block.description, (x, top - height, x + width, top))
+            draw_chart_block(canvas, block, self.layout, x, top, width, height)
             canvas._code.append(END)
         elif isinstance(block, Group):
             self.tags.open_group(block)

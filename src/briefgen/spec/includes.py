@@ -1,5 +1,5 @@
-"""Shared fact files: `brief.include` lists YAML files of `stats` and `sources` (and their own
-`include`s) that several briefs share, so one figure is typed, dated and sourced once.
+"""Shared fact files: `brief.include` lists YAML files of `stats`, `sources` and `charts` (and
+their own `include`s) that several briefs share, so one figure is typed, dated and sourced once.
 
 Included entries are appended to the spec's own lists; their positions still point into the
 fact file, so every message names the file the entry was written in. Paths are relative to
@@ -15,7 +15,7 @@ from typing import Any
 from briefgen.errors import Location, Problem, SpecError
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path, load_yaml
 
-FACT_KEYS = {"include", "stats", "sources"}
+FACT_KEYS = {"include", "stats", "sources", "charts"}
 MAX_INCLUDES = 32
 
 
@@ -102,9 +102,9 @@ def _merge_includes(target: YamlDocument, includes: Any, field_path: FieldPath,
             if key not in FACT_KEYS:
                 problems.append(Problem(fact.locate((key,), key=True), key,
                                         f"unknown key {key!r} in a fact file",
-                                        "a fact file holds only stats, sources and include",
+                                        "a fact file holds only stats, sources, charts and include",
                                         rule="unknown-key"))
-        for kind in ("stats", "sources"):
+        for kind in ("stats", "sources", "charts"):
             _append(target, fact, kind, problems)
         if "include" in fact.data:
             _merge_includes(target, fact.data["include"], ("include",), fact, root,

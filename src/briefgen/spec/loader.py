@@ -145,7 +145,7 @@ class YamlDocument:
 
 
 # Lists whose entries have ids: messages name an entry by its id (`stats 'mines'`).
-ENTRIES_WITH_IDS = ("stats", "sources")
+ENTRIES_WITH_IDS = ("stats", "sources", "charts")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 

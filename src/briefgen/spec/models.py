@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Slug = Annotated[
     str,
@@ -196,6 +203,81 @@ class Source(SpecModel):
     url: Url | None = None
 
 
+ChartType = Literal["bar", "column", "line", "stacked"]
+NumberFormat = Literal["count", "percent", "compact", "plain"]
+
+
+class ChartPoint(SpecModel):
+    """One plotted value with its own source, where a series' values come from several."""
+
+    value: float = Field(description="the number, e.g. `95` or `1500000`", allow_inf_nan=False,
+                         ge=-1e15, le=1e15)
+    source: Slug | None = Field(None, description="id of an entry in `sources` (default: the "
+                                "series' source)")
+    as_of: dt.date | None = Field(None, description="date the value refers to (default: the "
+                                  "series' `as_of`, else the source's date)")
+
+
+class ChartSeries(SpecModel):
+    """One series of a chart: a value per category, each with a source.
+
+    The values are given in one of three ways: `values` (numbers, all from the series'
+    `source`), `points` (each with its own `source`), or `stats` (ids of figures in `stats`,
+    which carry their own sources, dates and number formats).
+    """
+
+    name: LocalShort | None = Field(
+        None, description="what the series counts, for the legend, e.g. `Killed`; needed "
+        "when the chart has more than one series")
+    values: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]],
+                      Field(max_length=12)] | None = Field(
+        None, description="one number per category, in order, e.g. [70, 41, 23]")
+    points: Annotated[list[ChartPoint], Field(max_length=12)] | None = Field(
+        None, description="one value per category, each with its own `source` and `as_of`")
+    stats: Annotated[list[Slug], Field(max_length=12)] | None = Field(
+        None, description="ids of figures in `stats`, one per category: the chart plots "
+        "their values, sources and dates")
+    source: Slug | None = Field(None, description="id of an entry in `sources` for `values` "
+                                "(and for `points` without their own)")
+    as_of: dt.date | None = Field(None, description="date the values refer to")
+
+    @model_validator(mode="after")
+    def _one_kind_of_values(self) -> ChartSeries:
+        given = [name for name in ("values", "points", "stats") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give the series' numbers in exactly one of values:, points: or "
+                             "stats:" + (f" (found {' and '.join(given)})" if given else ""))
+        return self
+
+
+class Chart(SpecModel):
+    """A small chart of sourced values, placed by the template and citable as `[@id]`."""
+
+    id: Slug = Field(description="cite the chart in a text as [@id]; stats and charts share "
+                     "one set of ids")
+    type: ChartType = Field(description="`bar` (horizontal bars), `column` (vertical bars), "
+                            "`line`, or `stacked` (parts of a whole in one bar)")
+    title: LocalShort = Field(description="what the chart shows, e.g. `Who pays for mine "
+                              "action in Azerbaijan`")
+    subtitle: LocalShort | None = Field(None, description="the measure and period, e.g. "
+                                        "`Share of ANAMA's budget, 2023`")
+    note: LocalShort | None = Field(None, description="printed under the chart, e.g. how a "
+                                    "value was derived")
+    categories: Annotated[list[LocalShort], Field(min_length=1, max_length=12)] = Field(
+        description="what each value is for: years, places or names (per language where they "
+        "are words); in a `stacked` chart, the parts of the whole")
+    series: Annotated[list[ChartSeries], Field(min_length=1, max_length=4)] = Field(
+        description="one or more series, each with one value per category")
+    format: NumberFormat | None = Field(
+        None, description="how `values` and `points` are written, as for stats (default: the "
+        "format of the series' stats, else `count`)")
+    decimals: Annotated[int, Field(ge=0, le=3)] | None = None
+    unit: Affix | None = Field(None, description="before each number, e.g. `€`")
+    suffix: Affix | None = Field(None, description="after each number, e.g. ` m²`")
+    featured: bool = Field(True, description="shown on the page (false: only for audiences "
+                           "that list it in their `charts`)")
+
+
 class Contact(SpecModel):
     """Someone in a delegation who receives the brief by email."""
 
@@ -222,6 +304,8 @@ class Audience(SpecModel):
     sections: Annotated[list[Section], Field(max_length=4)] | None = Field(
         None, description="the sections for this delegation instead of the brief's (`[]`: "
         "none)")
+    charts: Annotated[list[Slug], Field(max_length=2)] | None = Field(
+        None, description="ids of the charts shown for this delegation, in order (`[]`: none)")
     from_: Sender | None = Field(None, alias="from")
     contacts: Annotated[list[Contact], Field(max_length=20)] = Field(
         [], description="who gets this version by email (`briefgen email`)")
@@ -245,4 +329,5 @@ class BriefSpec(SpecModel):
     quotes: Annotated[list[Quote], Field(max_length=3)] = []
     sections: Annotated[list[Section], Field(max_length=4)] = []
     sources: Annotated[list[Source], Field(max_length=20)] = []
+    charts: Annotated[list[Chart], Field(max_length=10)] = []
     audiences: Annotated[list[Audience], Field(max_length=50)] = []

@@ -128,8 +128,10 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
     """Ids are unique; stats, quotes and citations name things that exist; links are safe."""
     source_ids = [source.id for source in spec.sources]
     stat_ids = [stat.id for stat in spec.stats]
+    chart_ids = [chart.id for chart in spec.charts]
     yield from _duplicates("sources", source_ids, document)
-    yield from _duplicates("stats", stat_ids, document)
+    # Stats and charts share one set of ids: `[@id]` cites either.
+    yield from _duplicates(("stats", "charts"), [*stat_ids, *chart_ids], document)
     yield from _duplicates("audiences", [audience.id for audience in spec.audiences], document)
 
     for index, stat in enumerate(spec.stats):
@@ -141,19 +143,62 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
             if stat_id not in stat_ids:
                 yield _unknown("figure", stat_id, stat_ids,
                                ("audiences", index, "stats", stat_index), document)
+        for chart_index, chart_id in enumerate(audience.charts or []):
+            if chart_id not in chart_ids:
+                yield _unknown("chart", chart_id, chart_ids,
+                               ("audiences", index, "charts", chart_index), document)
+    yield from _chart_references(spec, source_ids, stat_ids, document)
     for base, quotes in quote_lists(spec):
         for index, quote in enumerate(quotes):
             if quote.source is not None and quote.source not in source_ids:
                 yield _unknown("source", quote.source, source_ids, (*base, index, "source"),
                                document)
+    figure_ids = [*stat_ids, *chart_ids]
     for path, text in text_fields(spec):
         if "[" in text:
-            yield from _text_references(text, path, stat_ids, source_ids, document)
+            yield from _text_references(text, path, figure_ids, source_ids, document)
     if spec.brief.event.end is not None and spec.brief.event.end < spec.brief.event.start:
         path = ("brief", "event", "end")
         yield Problem(document.locate(path), document.describe(path),
                       "the event ends before it starts", "check the start and end dates",
                       rule="event-dates")
+
+
+def _chart_references(spec: BriefSpec, source_ids: list[str], stat_ids: list[str],
+                      document: YamlDocument) -> Iterator[Problem]:
+    """Each series names sources and stats that exist, and has one value per category."""
+    for index, chart in enumerate(spec.charts):
+        for number, series in enumerate(chart.series):
+            path: FieldPath = ("charts", index, "series", number)
+            if series.source is not None and series.source not in source_ids:
+                yield _unknown("source", series.source, source_ids, (*path, "source"), document)
+            for point_index, point in enumerate(series.points or []):
+                if point.source is not None and point.source not in source_ids:
+                    yield _unknown("source", point.source, source_ids,
+                                   (*path, "points", point_index, "source"), document)
+            for stat_index, stat_id in enumerate(series.stats or []):
+                if stat_id not in stat_ids:
+                    yield _unknown("figure", stat_id, stat_ids,
+                                   (*path, "stats", stat_index), document)
+            kind = next(name for name in ("values", "points", "stats")
+                        if getattr(series, name) is not None)
+            count = len(getattr(series, kind))
+            if count != len(chart.categories):
+                where: FieldPath = (*path, kind)
+                yield Problem(document.locate(where), document.describe(where),
+                              f"{count} value{'s' if count != 1 else ''} for "
+                              f"{len(chart.categories)} categor"
+                              f"{'ies' if len(chart.categories) != 1 else 'y'}",
+                              "give one value per category, in the categories' order",
+                              rule="invalid-value")
+        if len(chart.series) > 1:
+            for number, series in enumerate(chart.series):
+                if series.name is None:
+                    where = ("charts", index, "series", number)
+                    yield Problem(document.locate(where), document.describe(where),
+                                  "a chart with several series needs a name for each, for "
+                                  "its legend", "add name: under this series",
+                                  rule="missing-field")
 
 
 def quote_lists(spec: BriefSpec) -> list[tuple[FieldPath, list[Quote]]]:
@@ -279,12 +324,20 @@ def _walk_text(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
         yield path, value
 
 
-def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[Problem]:
+def _duplicates(kinds: str | tuple[str, ...], ids: list[str], document: YamlDocument
+                ) -> Iterator[Problem]:
+    """Ids used twice; `ids` may run over several lists (`kinds`, in order) sharing ids."""
+    lists = (kinds,) if isinstance(kinds, str) else kinds
+    owners: list[tuple[str, int]] = []  # the list and position of each id
+    for kind in lists:
+        owners += [(kind, position) for position in range(len(document.data.get(kind) or []))]
+    if len(owners) != len(ids):  # pragma: no cover - the spec comes from this document
+        owners = [(lists[0], position) for position in range(len(ids))]
     first: dict[str, int] = {}
     for index, item_id in enumerate(ids):
         if item_id in first:
-            path: FieldPath = (kind, index, "id")
-            earlier = document.locate((kind, first[item_id], "id"))
+            path: FieldPath = (*owners[index], "id")
+            earlier = document.locate((*owners[first[item_id]], "id"))
             here = document.locate(path)
             place = (f"line {earlier.line}" if earlier.file == here.file
                      else f"{earlier}")
@@ -297,7 +350,7 @@ def _duplicates(kind: str, ids: list[str], document: YamlDocument) -> Iterator[P
 
 def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document: YamlDocument,
              hint: str = "", where: Location | None = None) -> Problem:
-    plural = "sources" if kind == "source" else "stats"
+    plural = {"source": "sources", "chart": "charts"}.get(kind, "stats")
     # A near-miss source suggestion could put a figure under the wrong source; only an
     # obvious typo is suggested.
     cutoff = 0.85 if kind == "source" else 0.75
@@ -311,7 +364,7 @@ def _unknown(kind: str, value: str, known: list[str], path: FieldPath, document:
     elif not hint:
         hint = f"add an entry with id: {value} to {plural}, or correct the id"
     return Problem(where or document.locate(path), document.describe(path), message, hint,
-                   rule=f"unknown-{kind}")
+                   rule="unknown-source" if kind == "source" else "unknown-figure")
 
 
 def problems_from_validation_error(error: ValidationError, document: YamlDocument,

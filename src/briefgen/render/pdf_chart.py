@@ -1,0 +1,66 @@
+"""Charts in the PDF: the shapes of `briefgen.charts`, drawn as vectors on the page's canvas.
+
+Nothing is rasterised: bars are filled rectangles, lines are paths, labels are text in the
+page's embedded font, so the chart stays sharp at any zoom and its words can be searched and
+copied. Tagging (the chart is one `Figure` with its description) is the painter's business,
+around this drawing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from briefgen.charts import Box, ChartShapes, Dot, Label, Stroke, draw_chart
+from briefgen.document import Chart, FontFamily
+from briefgen.layout import Layout, register_fonts
+
+
+@lru_cache(maxsize=64)
+def _color(hex_color: str) -> Color:
+    return HexColor(hex_color)
+
+
+def draw_chart_block(canvas: Canvas, chart: Chart, layout: Layout, x: float, top: float,
+                     width: float, height: float) -> None:
+    """Draw `chart` in the `width` x `height` box whose top-left corner is (`x`, `top`), its
+    labels in the layout's fitted label style."""
+    style = layout.styles[chart.style]
+    fonts = layout.document.fonts
+    draw_chart_shapes(canvas, draw_chart(chart, width, height, style, fonts), x, top, fonts,
+                      style.italic)
+
+
+def draw_chart_shapes(canvas: Canvas, chart: ChartShapes, x: float, top: float,
+                      fonts: FontFamily, italic: bool = False) -> None:
+    """Draw `chart` with its top-left corner at (`x`, `top`) in PDF coordinates."""
+    names = register_fonts(fonts)
+    canvas.saveState()
+    for shape in chart.shapes:
+        if isinstance(shape, Box):
+            if shape.width <= 0 or shape.height <= 0:
+                continue
+            canvas.setFillColor(_color(shape.color))
+            canvas.rect(x + shape.x, top - shape.y - shape.height, shape.width, shape.height,
+                        stroke=0, fill=1)
+        elif isinstance(shape, Stroke):
+            canvas.setStrokeColor(_color(shape.color))
+            canvas.setLineWidth(shape.width)
+            canvas.setLineJoin(1)
+            canvas.setLineCap(1 if len(shape.points) > 2 else 0)
+            path = canvas.beginPath()
+            first, *rest = shape.points
+            path.moveTo(x + first[0], top - first[1])
+            for point in rest:
+                path.lineTo(x + point[0], top - point[1])
+            canvas.drawPath(path, stroke=1, fill=0)
+        elif isinstance(shape, Dot):
+            canvas.setFillColor(_color(shape.color))
+            canvas.circle(x + shape.x, top - shape.y, shape.radius, stroke=0, fill=1)
+        elif isinstance(shape, Label):
+            canvas.setFillColor(_color(shape.color))
+            canvas.setFont(names[(shape.bold, italic)], shape.size)
+            canvas.drawString(x + shape.x, top - shape.y, shape.text)
+    canvas.restoreState()
