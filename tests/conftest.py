@@ -214,6 +214,55 @@ def libreoffice_pdfs(built_briefs: BuiltBriefs, tmp_path_factory: pytest.TempPat
     return converted
 
 
+# Hides every installed Carlito from LibreOffice (and any program that uses fontconfig), as
+# on a machine without the Carlito package: only the fonts a DOCX carries are left.
+WITHOUT_CARLITO = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><glob>*/fonts/*arlito*</glob></rejectfont></selectfont>
+</fontconfig>
+"""
+
+
+def convert_with_libreoffice(docx_files: list[Path], work: Path,
+                             environment: dict[str, str] | None = None) -> dict[Path, Path]:
+    """Each DOCX laid out by LibreOffice as PDF, in one soffice call with its own profile."""
+    soffice = require_tool("soffice")
+    target = work / "pdf"
+    try:
+        result = subprocess.run(
+            [soffice, "--headless", "--norestore",
+             f"-env:UserInstallation={(work / 'lo-profile').as_uri()}",
+             "--convert-to", "pdf", "--outdir", str(target), *map(str, docx_files)],
+            capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT, check=False,
+            env={**os.environ, **(environment or {})})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"LibreOffice did not finish within {LIBREOFFICE_TIMEOUT} s")
+    converted = {docx: target / (docx.stem + ".pdf") for docx in docx_files}
+    missing = [str(docx.name) for docx, pdf in converted.items() if not pdf.is_file()]
+    assert not missing, (f"LibreOffice did not convert {missing} (exit {result.returncode}):\n"
+                         f"{result.stdout}\n{result.stderr}")
+    return converted
+
+
+def without_carlito(work: Path) -> dict[str, str]:
+    """The environment in which fontconfig hides the installed Carlito (see above)."""
+    config = work / "fonts.conf"
+    config.write_text(WITHOUT_CARLITO, encoding="utf-8")
+    return {"FONTCONFIG_FILE": str(config)}
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pdfs_without_carlito(built_briefs: BuiltBriefs,
+                                     tmp_path_factory: pytest.TempPathFactory
+                                     ) -> dict[Path, Path]:
+    """Every DOCX of the session build laid out by LibreOffice on a machine without Carlito
+    (nor Calibri): only the fonts the files carry can keep the page. One soffice call."""
+    work = tmp_path_factory.mktemp("libreoffice-without-carlito")
+    return convert_with_libreoffice(built_briefs.docx_files(), work, without_carlito(work))
+
+
 # ---------------------------------------------------------------------------------------------
 # Golden files
 
