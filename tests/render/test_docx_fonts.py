@@ -4,6 +4,7 @@ tables, Word's obfuscation."""
 from __future__ import annotations
 
 import io
+import struct
 
 import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
@@ -19,7 +20,10 @@ TEXT = "Ağdam, Füzuli, Şuşa: “ə” İ ı — Министерство 5\u
 @pytest.mark.parametrize("face", ["Regular", "Bold", "Italic", "BoldItalic"])
 def test_a_subset_draws_its_characters_as_the_shipped_face_does(face: str) -> None:
     path = FONTS / f"Carlito-{face}.ttf"
-    subset = TTFont(io.BytesIO(subset_font(str(path), set(TEXT))))
+    data = subset_font(str(path), set(TEXT))
+    subset = TTFont(io.BytesIO(data), checkChecksums=2)  # every table's checksum is right
+    whole = sum(struct.unpack(f">{len(data) // 4}L", data)) & 0xFFFFFFFF
+    assert whole == 0xB1B0AFBA  # and the file's, through head.checkSumAdjustment
     original = TTFont(path)
     kept, source = subset.getBestCmap(), original.getBestCmap()
     assert set(map(ord, TEXT)) <= set(kept)
