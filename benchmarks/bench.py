@@ -76,6 +76,47 @@ def briefgen_per_brief(repeats: int, audience: int = 0) -> dict[str, float]:
     return {stage: statistics.median(values) for stage, values in stages.items()}
 
 
+def chart_cost(repeats: int, audience: int = 0) -> tuple[float, float]:
+    """Median milliseconds one audience's PDF and DOCX take to render with the example's
+    chart, and without it (the same page with its chart blocks left out)."""
+    from briefgen.build import prepare_brief
+    from briefgen.document import Block, Chart, Group, Row
+    from briefgen.render.docx import render_docx
+    from briefgen.render.pdf import render_pdf
+    from briefgen.spec.includes import load_spec
+    from briefgen.spec.validate import validate_spec
+    from briefgen.template import load_template
+
+    def without_charts(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        kept: list[Block] = []
+        for block in blocks:
+            if isinstance(block, Chart):
+                continue
+            if isinstance(block, Group):
+                block = block._replace(blocks=without_charts(block.blocks))
+            elif isinstance(block, Row):
+                block = block._replace(cells=tuple(cell._replace(blocks=without_charts(
+                    cell.blocks)) for cell in block.cells))
+            kept.append(block)
+        return tuple(kept)
+
+    document = load_spec(EXAMPLE)
+    spec = validate_spec(document)
+    template = load_template(spec.brief.template, EXAMPLE)
+    prepared = prepare_brief(spec, template, document, audience)
+    plain = prepared.document._replace(body=without_charts(prepared.document.body))
+    reserve = template.design.fit.docx_reserve
+    timings: dict[str, list[float]] = {"with": [], "without": []}
+    for run in range(repeats + 3):
+        for name, page in (("with", prepared.document), ("without", plain)):
+            started = time.perf_counter()
+            render_pdf(page, prepared.fit)
+            render_docx(page, prepared.fit, reserve)
+            if run >= 3:
+                timings[name].append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings["with"]), statistics.median(timings["without"])
+
+
 def floor_per_brief(floor: Path, repeats: int) -> float:
     with tempfile.TemporaryDirectory() as out:
         run = subprocess.run([sys.executable, str(floor / "floor.py"), "loop",
@@ -199,6 +240,12 @@ def main() -> None:
     mine, floor_ms = statistics.median(ours), statistics.median(theirs)
     report("in_process", mine / floor_ms,
            f"{mine:.1f} ms per brief (EU version) against {floor_ms:.1f} ms")
+
+    with_chart, without_chart = chart_cost(arguments.repeats)
+    added = with_chart - without_chart
+    print(f"  a chart (the example's, drawn in the PDF and written as a Word chart with its "
+          f"workbook): +{added:.1f} ms per brief, {added / floor_ms:.2f}x the floor's whole "
+          f"brief ({with_chart:.1f} ms against {without_chart:.1f} ms to render without it)")
 
     with tempfile.TemporaryDirectory() as out:
         command = [*BRIEFGEN, "build", "-q", "--force", "-o", out, str(EXAMPLE)]

@@ -615,6 +615,15 @@ def _markers_at_clause_ends(spans: list[Span]) -> list[Span]:
             if all(marker.reference != span.reference for marker in waiting):
                 waiting.append(span)
             continue
+        if waiting and span.text.startswith("(") and placed:
+            # A parenthesis that starts a span (a chart's "(see chart)") opens an aside: the
+            # clause before it is done, and its markers go before the aside, not after it.
+            last = placed[-1]
+            spaced = last.text.endswith(" ")
+            placed[-1] = last._replace(text=last.text.rstrip(" "))
+            release()
+            if spaced:
+                placed.append(last._replace(text=" "))
         found = _CLAUSE_END.search(span.text) if waiting else None
         if found is None:
             placed.append(span)

@@ -112,7 +112,10 @@ class BriefView:
     date_iso: str = ""
 
     def cited_value(self, cite: Cite) -> str:
-        """A figure as a sentence shows it: without its prefix, unless cited as `[@+id]`."""
+        """A figure as a sentence shows it: without its prefix, unless cited as `[@+id]`; a
+        chart as a pointer to it, "(see chart)"."""
+        if cite.stat_id in self.charts:
+            return self.chart_reference
         value = self.stat_values[cite.stat_id][0]
         return self.stat_prefixes.get(cite.stat_id, "") + value if cite.with_prefix else value
 
