@@ -168,3 +168,24 @@ def test_a_base_document_made_from_an_earlier_brief_gets_the_briefs_styles_anew(
     fonts = again.part.part_related_by(
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable")
     assert len(fonts.rels) == 4
+
+
+def test_a_build_on_a_broken_base_document_names_the_file(tmp_path: Path) -> None:
+    """Through the command's own path: the brief is not built, and the message names the
+    organisation's file and what to do, without a traceback."""
+    import shutil
+
+    from briefgen.errors import UserError
+    from conftest import MINIMAL_SPEC, build_brief
+
+    (tmp_path / "briefs").mkdir()
+    shutil.copy(MINIMAL_SPEC, tmp_path / "briefs" / "minimal.yaml")
+    template = tmp_path / "templates" / "one-pager"
+    shutil.copytree(ROOT / "templates" / "one-pager", template)
+    (template / "base.docx").write_text("not a Word document", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build_brief(tmp_path / "briefs" / "minimal.yaml", tmp_path / "out")
+    message = str(caught.value)
+    assert f"{template / 'base.docx'}: is not a Word document (.docx)" in message
+    assert "hint: save it from Word as \"Word Document (.docx)\"" in message
+    assert not (tmp_path / "out").exists()
