@@ -843,6 +843,13 @@ def test_an_organisations_header_footer_and_theme_are_kept(
         assert "word/theme/theme1.xml" in names
         assert not [name for name in names if "thumbnail" in name]
         validate_docx(path)
+        # The base document's defaults name its theme's fonts; the brief's text is Calibri.
+        body, styles = read_part(path, "word/document.xml"), read_part(path, "word/styles.xml")
+        defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('rFonts')}")
+        assert defaults.get(w("asciiTheme")) is not None
+        for paragraph in body.iter(w("p")):
+            for run in paragraph.iter(w("r")):
+                assert resolved_font(run, paragraph, styles, "ascii") == "Calibri"
 
 
 def test_a_letterhead_takes_its_room_from_the_brief(organisation_briefs: list[Path],
