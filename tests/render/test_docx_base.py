@@ -154,6 +154,25 @@ def test_rendering_on_a_broken_base_document_is_a_user_error(tmp_path: Path) -> 
         render_docx(small_document(), Fit(), 18, path)
 
 
+def test_a_base_document_with_a_broken_part_is_a_user_error(tmp_path: Path) -> None:
+    """A part that checking the base document does not read (its settings) is broken: the
+    DOCX is refused with the file's name, not a traceback."""
+    from briefgen.document import Fit
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    path = tmp_path / "base.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            archive.writestr(item, b"<w:settings" if item.filename == "word/settings.xml"
+                             else data)
+    load_base_document(path)  # its header and footer can be measured
+    with pytest.raises(TemplateError, match=r"base\.docx: is not a Word document briefgen can"):
+        render_docx(small_document(), Fit(), 18, path)
+
+
 def test_a_base_document_made_from_an_earlier_brief_gets_the_briefs_styles_anew(
         tmp_path: Path) -> None:
     """An organisation may start from a DOCX briefgen wrote: its styles and fonts are

@@ -37,6 +37,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, PartFactory, XmlPart
 from docx.oxml.ns import qn
@@ -68,7 +69,7 @@ from briefgen.document import (
     Span,
     superscript_metrics,
 )
-from briefgen.errors import BriefgenBug
+from briefgen.errors import BriefgenBug, Problem, TemplateError
 from briefgen.layout import (
     NARROW_SPACE,
     NARROW_SPACE_GLYPH,
@@ -131,7 +132,13 @@ def render_docx(document: Document, fit: Fit, reserve: float, base: Path | None 
     `TemplateError` when the base document cannot be used.
     """
     base_document = load_base_document(base if base is not None else shipped_base_document())
-    word = _open(base_document.data)
+    try:
+        word = _open(base_document.data)
+    except (KeyError, ValueError, SyntaxError, zipfile.BadZipFile, PackageNotFoundError) as error:
+        # python-docx reads every part, some of which checking the base document did not.
+        raise TemplateError(Problem(
+            base_document.path, "", f"is not a Word document briefgen can read ({error})",
+            "open it in Word and save it again as \"Word Document (.docx)\"")) from None
     layout = lay_out(document, fit)
     writer = _Writer(word, document, layout)
     writer.set_up(base_document)
