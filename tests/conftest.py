@@ -194,24 +194,8 @@ def built_briefs(tmp_path_factory: pytest.TempPathFactory) -> BuiltBriefs:
 def libreoffice_pdfs(built_briefs: BuiltBriefs, tmp_path_factory: pytest.TempPathFactory
                      ) -> dict[Path, Path]:
     """Every DOCX of the session build laid out by LibreOffice, as PDF; one soffice call."""
-    soffice = require_tool("soffice")
-    work = tmp_path_factory.mktemp("libreoffice")
-    profile = work / "lo-profile"
-    target = work / "pdf"
-    docx_files = built_briefs.docx_files()
-    try:
-        result = subprocess.run(
-            [soffice, "--headless", "--norestore",
-             f"-env:UserInstallation={profile.as_uri()}",
-             "--convert-to", "pdf", "--outdir", str(target), *map(str, docx_files)],
-            capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"LibreOffice did not finish within {LIBREOFFICE_TIMEOUT} s")
-    converted = {docx: target / (docx.stem + ".pdf") for docx in docx_files}
-    missing = [str(docx.name) for docx, pdf in converted.items() if not pdf.is_file()]
-    assert not missing, (f"LibreOffice did not convert {missing} (exit {result.returncode}):\n"
-                         f"{result.stdout}\n{result.stderr}")
-    return converted
+    return convert_with_libreoffice(built_briefs.docx_files(),
+                                    tmp_path_factory.mktemp("libreoffice"))
 
 
 # Hides every installed Carlito from LibreOffice (and any program that uses fontconfig), as
