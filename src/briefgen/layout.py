@@ -143,6 +143,19 @@ def _run(text: str, run_format: RunFormat) -> Run:
     return Run(run_format, text, text_width(text, run_format))
 
 
+_SPACES: dict[RunFormat, Run] = {}
+
+
+def _space(run_format: RunFormat) -> Run:
+    """A space in `run_format`: every line break asks for one."""
+    space = _SPACES.get(run_format)
+    if space is None:
+        if len(_SPACES) > 10_000:
+            _SPACES.clear()
+        space = _SPACES[run_format] = _run(" ", run_format)
+    return space
+
+
 def run_formats(paragraph: Paragraph, style: ParagraphStyle, document: Document
                 ) -> Iterator[tuple[RunFormat, str]]:
     """Each span's text with the format it is drawn in."""
@@ -184,12 +197,14 @@ def _words(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> l
 
 
 def break_lines(paragraph: Paragraph, style: ParagraphStyle, document: Document,
-                width: float) -> LaidParagraph:
-    """The paragraph's lines at `width`, greedily filled."""
+                width: float, words: list[_Word] | None = None) -> LaidParagraph:
+    """The paragraph's lines at `width`, greedily filled (`words`: its words at this style,
+    when already measured)."""
     indent = style.indent if paragraph.number is not None else 0.0
     available = width - indent - paragraph.indent_right
     limit = available + TOLERANCE
-    words = _words(paragraph, style, document)
+    if words is None:
+        words = _words(paragraph, style, document)
     lines = _fill(words, available, limit)
     if len(lines) > 1 and len(words) > 3 and _lone_short_word(lines[-1], available):
         # A last line of one short word looks unfinished: carry the word before it down.
@@ -209,7 +224,7 @@ def _lone_short_word(line: Line, available: float) -> bool:
 
 def _joined(first: _Word, second: _Word) -> _Word:
     """Two words that must stay on one line, with the space between them."""
-    space = _run(" ", second.space or first.pieces[-1].format)
+    space = _space(second.space or first.pieces[-1].format)
     return _Word(first.space, [*first.pieces, space, *second.pieces],
                  first.width + space.width + second.width)
 
@@ -221,7 +236,7 @@ def _fill(words: list[_Word], available: float, limit: float) -> list[Line]:
     used = 0.0
     for word in words:
         if pieces and word.space is not None:
-            space = _run(" ", word.space)
+            space = _space(word.space)
             if used + space.width + word.width <= limit:
                 pieces.append(space)
                 pieces += word.pieces
@@ -295,34 +310,41 @@ def widest_word(paragraph: Paragraph, style: ParagraphStyle, document: Document)
 
 
 class _LineCache:
-    """Each paragraph's lines per font size and width, for one document.
+    """Each paragraph's words per font size, and lines per font size and width.
 
-    Fitting measures many settings; only a new font size breaks lines again, and drawing
-    reuses the lines of the chosen fit.
+    Fitting measures many settings, balancing many column widths: a new font size measures
+    words again, a new width only refills lines, and drawing reuses the lines of the chosen
+    fit. Shared by the documents that arranging derives from one composed page (they keep
+    most paragraphs as they are); an entry holds its paragraph, so its id is never reused.
+    A paragraph's words depend on its document (fonts, link colour) only through styles that
+    one composed page keeps.
     """
 
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.paragraphs: dict[tuple[int, float, float], LaidParagraph] = {}
+    LIMIT = 20_000  # entries, so that a long watch or batch does not grow without bound
 
-    def laid(self, paragraph: Paragraph, style: ParagraphStyle, width: float) -> LaidParagraph:
+    def __init__(self) -> None:
+        self.words: dict[tuple[int, float], tuple[Paragraph, list[_Word]]] = {}
+        self.lines: dict[tuple[int, float, float], tuple[Paragraph, LaidParagraph]] = {}
+
+    def laid(self, paragraph: Paragraph, style: ParagraphStyle, document: Document,
+             width: float) -> LaidParagraph:
         key = (id(paragraph), style.font_size, width)
-        laid = self.paragraphs.get(key)
-        if laid is None:
-            laid = self.paragraphs[key] = break_lines(paragraph, style, self.document, width)
+        found = self.lines.get(key)
+        if found is not None:
+            return found[1]
+        measured = self.words.get(key[:2])
+        if measured is None:
+            if len(self.words) > self.LIMIT:
+                self.words.clear()
+            measured = self.words[key[:2]] = (paragraph, _words(paragraph, style, document))
+        if len(self.lines) > self.LIMIT:
+            self.lines.clear()
+        laid = break_lines(paragraph, style, document, width, measured[1])
+        self.lines[key] = (paragraph, laid)
         return laid
 
 
-_CACHES: dict[int, _LineCache] = {}
-
-
-def _cache_for(document: Document) -> _LineCache:
-    # Keyed by identity and holding the document, so an id is never reused while cached.
-    cache = _CACHES.get(id(document))
-    if cache is None or cache.document is not document:
-        _CACHES.clear()
-        cache = _CACHES[id(document)] = _LineCache(document)
-    return cache
+_CACHE = _LineCache()
 
 
 def padding_scale(fit: Fit) -> float:
@@ -347,10 +369,10 @@ class Layout:
     def __post_init__(self) -> None:
         self.styles = {name: fitted_style(style, self.fit)
                        for name, style in self.document.styles.items()}
-        self.cache = _cache_for(self.document)
+        self.cache = _CACHE
 
     def laid(self, paragraph: Paragraph, width: float) -> LaidParagraph:
-        return self.cache.laid(paragraph, self.styles[paragraph.style], width)
+        return self.cache.laid(paragraph, self.styles[paragraph.style], self.document, width)
 
     def block_height(self, block: Block, width: float) -> tuple[float, float]:
         """Height of a block and the space after it."""
