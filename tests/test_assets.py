@@ -84,3 +84,19 @@ def test_a_decompression_bomb_is_refused(tmp_path: Path) -> None:
         load_picture("bomb.png", tmp_path / "spec.yaml", Location(tmp_path / "spec.yaml", 1, 1),
                      "brief.from.logo")
     assert "too large to embed" in str(caught.value)
+
+
+def test_a_logo_can_say_more_than_the_organisations_name(tmp_path: Path) -> None:
+    """`from.logo_alt` is what screen readers and Word's alt text give for the logo."""
+    png(tmp_path / "logo.png", (200, 100))
+    spec = spec_with_logo(tmp_path, "logo.png")
+    text = spec.read_text(encoding="utf-8").replace(
+        "    logo: logo.png", "    logo: logo.png\n    logo_alt: Example Coalition – Safe Ground for All")
+    spec.write_text(text, encoding="utf-8")
+    [brief] = build_brief(spec, tmp_path / "out")
+    assert brief.docx is not None and brief.pdf is not None
+    with zipfile.ZipFile(brief.docx) as archive:
+        document = archive.read("word/document.xml").decode()
+    assert 'descr="Example Coalition – Safe Ground for All"' in document
+    assert b"Example Coalition \\226 Safe Ground for All" in brief.pdf.read_bytes() or (
+        "Safe Ground for All".encode() in brief.pdf.read_bytes())

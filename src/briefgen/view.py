@@ -281,6 +281,11 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                                              format_field_path(logo_path))
     view.context["sender"]["logo"] = "logo" in view.pictures
     view.context["sender"]["organization_text"] = sender.organization
+    logo_alt = sender.logo_alt
+    if isinstance(logo_alt, dict):
+        chosen = pick_language(logo_alt, language)
+        logo_alt = logo_alt[chosen] if chosen else next(iter(logo_alt.values()))
+    view.context["sender"]["logo_description"] = logo_alt or sender.organization
     if missing:
         raise SpecError(missing)
     view.audience_id = audience.id if audience else None

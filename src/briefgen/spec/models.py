@@ -103,7 +103,10 @@ class Sender(SpecModel):
     website: Url | None = None
     logo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         None, description="PNG or JPEG in the spec's folder, e.g. `logo.png`; shown in the "
-        "header band")
+        "masthead")
+    logo_alt: LocalShort | None = Field(
+        None, description="what the logo says, for readers who cannot see it (screen "
+        "readers, the DOCX's alt text); default: the organisation's name")
 
 
 class BriefHeader(SpecModel):
