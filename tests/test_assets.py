@@ -98,5 +98,4 @@ def test_a_logo_can_say_more_than_the_organisations_name(tmp_path: Path) -> None
     with zipfile.ZipFile(brief.docx) as archive:
         document = archive.read("word/document.xml").decode()
     assert 'descr="Example Coalition – Safe Ground for All"' in document
-    assert b"Example Coalition \\226 Safe Ground for All" in brief.pdf.read_bytes() or (
-        "Safe Ground for All".encode() in brief.pdf.read_bytes())
+    assert b"Safe Ground for All" in brief.pdf.read_bytes()  # the figure's /Alt
