@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "briefs" / "masg-2025.yaml"
 BRIEFGEN = [sys.executable, "-m", "briefgen"]
 TARGETS = {  # ratio to the floor; "max" means lower is better
-    "in_process": ("one brief in process (PDF + DOCX, fitting)", 0.5, "max"),
+    # 0.5x for the untagged PDF and string-written DOCX; 0.6x with the tagged PDF and the
+    # python-docx DOCX carrying its fonts.
+    "in_process": ("one brief in process (PDF + DOCX, fitting)", 0.6, "max"),
     "cold": ("`briefgen build briefs/masg-2025.yaml`, five audiences, cold", 1.2, "max"),
     "batch": ("batch of 200 briefs on all cores, briefs per second", 3.5, "min"),
     "help": ("`briefgen --help`", 0.15, "max"),
