@@ -91,7 +91,8 @@ def test_a_logo_can_say_more_than_the_organisations_name(tmp_path: Path) -> None
     png(tmp_path / "logo.png", (200, 100))
     spec = spec_with_logo(tmp_path, "logo.png")
     text = spec.read_text(encoding="utf-8").replace(
-        "    logo: logo.png", "    logo: logo.png\n    logo_alt: Example Coalition – Safe Ground for All")
+        "    logo: logo.png",
+        "    logo: logo.png\n    logo_alt: Example Coalition – Safe Ground for All")
     spec.write_text(text, encoding="utf-8")
     [brief] = build_brief(spec, tmp_path / "out")
     assert brief.docx is not None and brief.pdf is not None
