@@ -69,7 +69,7 @@ def test_a_logo_without_alternative_text_is_an_error(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "templates" / "one-pager", template)
     layout = template / "page.xml.j2"
     source = layout.read_text(encoding="utf-8")
-    source = replace_once(source, ' description="{{ sender.organization_text }}"', "")
+    source = replace_once(source, ' description="{{ sender.logo_description }}"', "")
     layout.write_text(source, encoding="utf-8")
     line = next(number for number, text in enumerate(source.splitlines(), start=1)
                 if '<image source="logo"' in text)
