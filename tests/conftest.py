@@ -14,12 +14,17 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from briefgen.batch import BuildOptions, UnitResult, run_specs
 from briefgen.errors import UserError
+
+if TYPE_CHECKING:
+    from briefgen.document import Document
+    from briefgen.view import BriefView
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -297,3 +302,54 @@ HOSTILE_TEXTS = [
     "{% raw %}", "&amp;", "Ağdam", "Füzuli", "Şuşa", "Xankəndi", "İsmayılova", "dotless ı",
     "Министерство обороны", "“curly quotes”", "‘single ones’", LONG_WORD,
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolving one spec, and processes left behind
+
+
+Resolve = Callable[..., tuple["BriefView", "Document"]]
+
+
+@pytest.fixture
+def resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Resolve:
+    """Write a spec, then resolve, compose and arrange it for one audience (None: the
+    generic brief), as a build does before fitting."""
+    from briefgen.compose import compose_document
+    from briefgen.layout import arrange_page
+    from briefgen.spec.loader import load_yaml
+    from briefgen.spec.validate import validate_spec
+    from briefgen.template import load_template
+    from briefgen.view import resolve_brief
+
+    monkeypatch.chdir(tmp_path)
+
+    def run(text: str, audience_index: int | None = None) -> tuple[BriefView, Document]:
+        path = Path("spec.yaml")
+        path.write_text(text, encoding="utf-8")
+        document = load_yaml(path)
+        spec = validate_spec(document)
+        template = load_template(spec.brief.template, path)
+        view = resolve_brief(spec, template, document, audience_index)
+        return view, arrange_page(compose_document(view, template, document.locate))
+
+    return run
+
+
+def leftover_processes(mark: str) -> list[int]:
+    """Processes still running (not zombies) whose environment holds BRIEFGEN_TEST_RUN=`mark`:
+    a command started with it, and whatever that command started (Linux: /proc)."""
+    if not Path("/proc/self/environ").exists():
+        return []
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            marked = f"BRIEFGEN_TEST_RUN={mark}".encode() in (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if marked and state != "Z":
+            found.append(int(entry.name))
+    return found

@@ -18,17 +18,14 @@ from typer.testing import CliRunner, Result
 
 from briefgen.charts import Box, Dot, chart_heights, draw_chart
 from briefgen.cli import app
-from briefgen.compose import compose_document, iter_paragraphs
-from briefgen.document import Chart, ChartSeries, Document, Fit, ParagraphStyle
+from briefgen.compose import iter_paragraphs
+from briefgen.document import Chart, ChartSeries, Fit, ParagraphStyle
 from briefgen.fonts import font_family
-from briefgen.layout import arrange_page, chart_height
+from briefgen.layout import chart_height
 from briefgen.render.docx_chart import chart_workbook, chart_xml, excel_number_format
 from briefgen.render.pdf_chart import draw_chart_shapes
-from briefgen.spec.loader import load_yaml
 from briefgen.spec.validate import validate_spec
-from briefgen.template import load_template
-from briefgen.view import BriefView, resolve_brief
-from conftest import MINIMAL_TEXT, pdf_text, replace_once
+from conftest import MINIMAL_TEXT, Resolve, pdf_text, replace_once
 
 runner = CliRunner()
 
@@ -109,23 +106,6 @@ def problem_lines(result: Result) -> list[str]:
     return [line for line in result.stdout.splitlines() if not line.startswith("    ")]
 
 
-Resolve = Callable[..., tuple[BriefView, Document]]
-
-
-@pytest.fixture
-def resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Resolve:
-    monkeypatch.chdir(tmp_path)
-
-    def run(text: str, audience_index: int | None = None) -> tuple[BriefView, Document]:
-        path = Path("spec.yaml")
-        path.write_text(text, encoding="utf-8")
-        document = load_yaml(path)
-        spec = validate_spec(document)
-        template = load_template(spec.brief.template, path)
-        view = resolve_brief(spec, template, document, audience_index)
-        return view, arrange_page(compose_document(view, template, document.locate))
-
-    return run
 
 
 def charts_in(blocks: tuple[object, ...]) -> list[Chart]:

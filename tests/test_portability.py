@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, TESTS, replace_once
+from conftest import leftover_processes as marked_processes
 
 SPAWN_ONLY = TESTS / "spawn_only"
 runner = CliRunner()
@@ -60,21 +61,8 @@ MARK = uuid.uuid4().hex
 
 
 def leftover_processes() -> list[int]:
-    """Processes still running (not yet reaped zombies) that one of our commands started."""
-    if not Path("/proc/self/environ").exists():
-        return []
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            marked = f"BRIEFGEN_TEST_RUN={MARK}".encode() in (entry / "environ").read_bytes()
-            state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
-        except OSError:
-            continue
-        if marked and state != "Z":
-            found.append(int(entry.name))
-    return found
+    """Processes still running that one of our commands started."""
+    return marked_processes(MARK)
 
 
 def files_in(folder: Path) -> dict[str, bytes]:

@@ -39,7 +39,15 @@ from briefgen.cli import app
 from briefgen.errors import Location
 from briefgen.preview.server import STATIC_FOLDER, PreviewServer
 from briefgen.preview.session import PreviewSession, read_excerpt
-from conftest import EXAMPLE_SPEC, ROOT, expected_versions, localized, require_tool, spec_data
+from conftest import (
+    EXAMPLE_SPEC,
+    ROOT,
+    expected_versions,
+    leftover_processes,
+    localized,
+    require_tool,
+    spec_data,
+)
 
 SPEC_NAME = "briefs/masg-2025.yaml"
 PROJECT_NAME = "Délégations 2025"  # a space and non-ASCII letters, as on users' laptops
@@ -67,25 +75,6 @@ def wait_until(condition: Callable[[], object], seconds: float, what: str) -> No
         if time.monotonic() > deadline:
             pytest.fail(f"waited {seconds} s for {what}", pytrace=False)
         time.sleep(0.05)
-
-
-def leftover_processes(mark: str) -> list[int]:
-    """Processes still running (not zombies) whose environment holds `mark`: a preview
-    started with it, and whatever that preview started."""
-    if not Path("/proc/self/environ").exists():
-        return []
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            marked = f"BRIEFGEN_TEST_RUN={mark}".encode() in (entry / "environ").read_bytes()
-            state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
-        except OSError:
-            continue
-        if marked and state != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 class Preview:

@@ -4,18 +4,10 @@ markers for sentences, and each delegation's own quotes and sections."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
-import pytest
-
-from briefgen.compose import compose_document, iter_paragraphs
+from briefgen.compose import iter_paragraphs
 from briefgen.document import Document, Paragraph
-from briefgen.spec.loader import load_yaml
-from briefgen.spec.validate import validate_spec
-from briefgen.template import load_template
-from briefgen.view import BriefView, resolve_brief
-from conftest import MINIMAL_TEXT, replace_once
+from conftest import MINIMAL_TEXT, Resolve, replace_once
 
 FIGURES = """stats:
   - id: displaced
@@ -46,24 +38,6 @@ sources:
     url: https://example.org/treaty
 """
 
-Resolve = Callable[..., tuple[BriefView, Document]]
-
-
-@pytest.fixture
-def resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Resolve:
-    """Write a spec, then resolve and compose it for one audience (None: the generic brief)."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(text: str, audience_index: int | None = None) -> tuple[BriefView, Document]:
-        path = Path("spec.yaml")
-        path.write_text(text, encoding="utf-8")
-        document = load_yaml(path)
-        spec = validate_spec(document)
-        template = load_template(spec.brief.template, path)
-        view = resolve_brief(spec, template, document, audience_index)
-        return view, compose_document(view, template, document.locate)
-
-    return run
 
 
 def with_summary(summary: str, extra: str = "") -> str:

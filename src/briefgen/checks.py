@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from briefgen.document import Block, Document, Group, Image, Paragraph, Row
+from briefgen.document import Block, Document, Group, Image, Paragraph, Row, iter_blocks
 from briefgen.document import Chart as ChartBlock
 from briefgen.errors import Location, Problem, display_path
 from briefgen.inline import (
@@ -267,14 +267,7 @@ def _undescribed_pictures(composed: Document, template: Template) -> Iterator[Pr
 
 
 def _pictures(blocks: tuple[Block, ...]) -> Iterator[Image | ChartBlock]:
-    for block in blocks:
-        if isinstance(block, Image | ChartBlock):
-            yield block
-        elif isinstance(block, Group):
-            yield from _pictures(block.blocks)
-        elif isinstance(block, Row):
-            for cell in block.cells:
-                yield from _pictures(cell.blocks)
+    return (block for block in iter_blocks(blocks) if isinstance(block, Image | ChartBlock))
 
 
 # Printed words that are a web address: a scheme ("https:", "mailto:"), "www.", or a domain

@@ -34,6 +34,7 @@ from briefgen.document import (
     Rule,
     Spacer,
     Span,
+    iter_blocks,
 )
 from briefgen.errors import BriefgenBug, Location, Problem, SpecError, TemplateError
 from briefgen.fonts import font_family, missing_characters
@@ -687,11 +688,4 @@ def _check_drawable(view: BriefView, fonts: Any, locate: Callable[[FieldPath], L
 
 def iter_paragraphs(blocks: tuple[Block, ...]) -> Iterator[Paragraph]:
     """All paragraphs in reading order (rows left to right)."""
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block
-        elif isinstance(block, Group):
-            yield from iter_paragraphs(block.blocks)
-        elif isinstance(block, Row):
-            for cell in block.cells:
-                yield from iter_paragraphs(cell.blocks)
+    return (block for block in iter_blocks(blocks) if isinstance(block, Paragraph))

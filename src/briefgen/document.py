@@ -20,6 +20,7 @@ define, which counts in every command's start-up.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -233,6 +234,18 @@ class Fit(NamedTuple):
         if self.type_scale < 1.0:
             parts.append(f"type -{round((1 - self.type_scale) * 100)}%")
         return ", ".join(parts)
+
+
+def iter_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Every block in reading order: a group or row first, then what it holds (a row's
+    cells left to right)."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Group):
+            yield from iter_blocks(block.blocks)
+        elif isinstance(block, Row):
+            for cell in block.cells:
+                yield from iter_blocks(cell.blocks)
 
 
 def fitted_style(style: ParagraphStyle, fit: Fit) -> ParagraphStyle:

@@ -482,22 +482,6 @@ def measure(document: Document, fit: Fit) -> Measurement:
                        block_heights=layout.heights)
 
 
-def cell_spreads(document: Document, fit: Fit) -> list[float]:
-    """Spare height of each spreading cell, in reading order (what the DOCX needs)."""
-    layout = lay_out(document, fit)
-    return [layout.spreads.get(id(cell), 0.0) for cell in iter_cells(document.body)]
-
-
-def iter_cells(blocks: tuple[Block, ...]) -> Iterator[Cell]:
-    for block in blocks:
-        if isinstance(block, Row):
-            for cell in block.cells:
-                yield cell
-                yield from iter_cells(cell.blocks)
-        elif isinstance(block, Group):
-            yield from iter_cells(block.blocks)
-
-
 # ---------------------------------------------------------------------------------------------
 # Balancing columns
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -147,6 +148,16 @@ class YamlDocument:
 # Lists whose entries have ids: messages name an entry by its id (`stats 'mines'`).
 ENTRIES_WITH_IDS = ("stats", "sources", "charts")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def value_at(data: Any, path: Iterable[str | int]) -> Any:
+    """The value at `path` in plain YAML data, or None where the path leads nowhere."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def format_field_path(field_path: FieldPath) -> str:

@@ -22,7 +22,7 @@ from briefgen.inline import (
     parse_inline,
     walk,
 )
-from briefgen.spec.loader import FieldPath, YamlDocument
+from briefgen.spec.loader import FieldPath, YamlDocument, value_at
 from briefgen.spec.models import BriefSpec, Quote
 
 
@@ -392,7 +392,7 @@ def _without_union_branches(items: list[Any], data: Any) -> list[Any]:
                           and (part.startswith("constrained-str") or part.startswith("dict["))),
                          None)
         if branch_at is not None:
-            written = _raw_value(data, loc[:branch_at])
+            written = value_at(data, loc[:branch_at])
             wanted = "dict[" if isinstance(written, dict) else "constrained-str"
             if not str(loc[branch_at]).startswith(wanted):
                 continue
@@ -402,15 +402,6 @@ def _without_union_branches(items: list[Any], data: Any) -> list[Any]:
             item = {**item, "type": "language_key"}
         cleaned.append({**item, "loc": tuple(loc)})
     return cleaned
-
-
-def _raw_value(data: Any, path: list[Any]) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _problem_from_pydantic(item: Any, document: YamlDocument, root: type[BaseModel],

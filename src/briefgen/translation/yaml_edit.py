@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import SpecError
-from briefgen.spec.loader import FieldPath, format_field_path, parse_yaml
+from briefgen.spec.loader import FieldPath, format_field_path, parse_yaml, value_at
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -401,15 +401,6 @@ def _check_result(old_text: str, new_text: str, file: Path, changes: list[TextCh
     if actual == expected:
         return
     for change in changes:
-        if _value_at(actual, change.path) != _value_at(expected, change.path):
+        if value_at(actual, change.path) != value_at(expected, change.path):
             raise UnwritableChange(change.path, "it would not read back as written")
     raise UnwritableChange(changes[0].path, "other text of the file would change")
-
-
-def _value_at(data: Any, path: FieldPath) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
