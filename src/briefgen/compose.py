@@ -101,18 +101,6 @@ def compose_document(view: BriefView, template: Template,
     )
 
 
-def warm_up() -> None:
-    """Read and compile the built-in layouts, for processes that start before the spec is
-    known and render later (see `briefgen.prestart`)."""
-    from briefgen.template import builtin_template_roots, load_template_folder
-
-    for root in builtin_template_roots():
-        for folder in sorted(root.iterdir()):
-            if (folder / LAYOUT_FILE).is_file():
-                template = load_template_folder(folder)
-                _compiled_layout(template.layout_source, str(template.folder))
-
-
 def _layout_tree(view: BriefView, template: Template, note_order: list[str]
                  ) -> ElementTree.Element:
     """The layout's markup for `view`, with source notes numbered in `note_order`."""

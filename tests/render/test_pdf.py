@@ -287,9 +287,6 @@ def test_every_version_shows_the_logo_with_its_transparency(built_briefs: BuiltB
 def test_a_last_line_of_one_short_word_is_avoided() -> None:
     from briefgen.document import ParagraphStyle
     from briefgen.layout import break_lines
-    from briefgen.render.pdf import warm_up
-
-    warm_up()
     composed = composed_versions("minimal")[0]
     style = ParagraphStyle("body", 10, 13, 10, "#000000")
     paragraph = Paragraph("body", (Span("Donors fund clearance teams so that families can "

@@ -45,14 +45,6 @@ from briefgen.render.pdf_tags import (
 LEFT_RULE = 2.0  # thickness of a cell's left rule
 
 
-def warm_up() -> None:
-    """Load the shipped fonts, for processes that start before they are needed."""
-    from briefgen.fonts import SHIPPED_FAMILIES, font_family
-
-    for name in SHIPPED_FAMILIES:
-        register_fonts(font_family(name))
-
-
 @lru_cache(maxsize=64)
 def _color(hex_color: str) -> Color:
     return HexColor(hex_color)

@@ -93,7 +93,7 @@ class Event(SpecModel):
 
 
 class Sender(SpecModel):
-    """Who the brief is from: printed in the header band and the contact block."""
+    """Who the brief is from: printed in the masthead and the contact block."""
 
     organization: HeaderText
     name: HeaderText | None = Field(None, description="contact person")
@@ -110,7 +110,7 @@ class Sender(SpecModel):
 
 
 class BriefHeader(SpecModel):
-    """Identity of the brief: names the output files and fills the header band."""
+    """Identity of the brief: names the output files and fills the masthead."""
 
     id: Slug = Field(description="used in output file names, e.g. `masg-2025`")
     title: LocalShort = Field(description="the headline: the message, not the topic (8-14 words)")
