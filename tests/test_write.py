@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import stat
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,19 +23,33 @@ from briefgen.errors import UserError
 from briefgen.write import OutputFile, write_atomically
 
 
+def word_file(text: str) -> bytes:
+    """A Word file holding `text`, uncompressed: as small as the scan before writing takes
+    (`render/docx_safety.py`)."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.'
+                         'org/package/2006/content-types"/>')
+        archive.writestr("docProps/note.xml", f"<note>{text}</note>")
+    return output.getvalue()
+
+
+NEW_DOCX = word_file("new docx")
+
+
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     """An output folder that already holds last week's brief."""
     folder = tmp_path / "out" / "brief"
     folder.mkdir(parents=True)
     (folder / "brief.pdf").write_bytes(b"old pdf")
-    (folder / "brief.docx").write_bytes(b"old docx")
+    (folder / "brief.docx").write_bytes(word_file("old docx"))
     return folder
 
 
 def new_files(folder: Path) -> list[OutputFile]:
     return [OutputFile(folder / "brief.pdf", b"new pdf"),
-            OutputFile(folder / "brief.docx", b"new docx")]
+            OutputFile(folder / "brief.docx", NEW_DOCX)]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -56,14 +72,14 @@ def fail_on_call(number: int, original: Callable[..., Any]) -> Callable[..., Any
 def test_writes_every_file(tmp_path: Path) -> None:
     folder = tmp_path / "new" / "brief"
     write_atomically(new_files(folder))
-    assert snapshot(folder) == {"brief.docx": b"new docx", "brief.pdf": b"new pdf"}
+    assert snapshot(folder) == {"brief.docx": NEW_DOCX, "brief.pdf": b"new pdf"}
     for path in folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) & 0o444 == 0o444  # colleagues can read it
 
 
 def test_replaces_existing_files(out: Path) -> None:
     write_atomically(new_files(out))
-    assert snapshot(out) == {"brief.docx": b"new docx", "brief.pdf": b"new pdf"}
+    assert snapshot(out) == {"brief.docx": NEW_DOCX, "brief.pdf": b"new pdf"}
 
 
 @contextlib.contextmanager
@@ -90,7 +106,8 @@ def files_limited_to(size: int) -> Iterator[None]:
 def test_failed_data_write_changes_nothing(out: Path, failing_file: int) -> None:
     files = new_files(out)
     # The failing file holds more than the system lets a file hold; the other fits.
-    files[failing_file] = OutputFile(files[failing_file].path, b"x" * 4096)
+    files[failing_file] = OutputFile(files[failing_file].path, word_file("x" * 4096)
+                                     if failing_file else b"x" * 4096)
     before = snapshot(out)
     with files_limited_to(1024), pytest.raises(UserError, match="cannot write output"):
         write_atomically(files)

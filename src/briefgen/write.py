@@ -2,7 +2,9 @@
 
 Each file goes to a temporary name in the target folder and is renamed into place only after
 every file of the brief has been written; a failure removes the temporaries and leaves what
-was there before. A symlink at the target is replaced, never followed.
+was there before. A symlink at the target is replaced, never followed. A DOCX is scanned
+before anything is staged (`render/docx_safety.py`): whatever feature made it, nothing that
+reaches outside the file goes out.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ class OutputFile:
 
 
 def write_atomically(files: list[OutputFile], protected: set[Path] | None = None) -> None:
-    """Write every file or none; never overwrite a path in `protected` (the inputs).
+    """Write every file or none; never overwrite a path in `protected` (the inputs); raise
+    `BriefgenBug`, writing nothing, when a DOCX carries what `docx_safety` refuses.
 
     New contents are staged next to their targets first. Each existing target is then moved
     aside before its replacement is renamed in; if any rename fails, the new files are removed
@@ -37,6 +40,10 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
         if file.path.parent.resolve() / file.path.name in protected:
             raise UserError(Problem(file.path, "", "refusing to overwrite an input file",
                                     "choose another output folder with --out"))
+        if file.path.suffix.lower() == ".docx":
+            from briefgen.render.docx_safety import refuse_unsafe_docx  # lxml: 17 ms to import
+
+            refuse_unsafe_docx(file.data, file.path)
     staged: list[tuple[Path, Path]] = []
     set_aside: list[tuple[Path, Path]] = []  # (old file moved aside, its target)
     placed: list[Path] = []

@@ -93,6 +93,8 @@ from briefgen.render.docx_fonts import ALPHABETS, FONT_CONTENT_TYPE, advance, em
 PartFactory.part_type_for[CONTENT_TYPE.WML_FONT_TABLE] = XmlPart
 
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+ATTACHED_TEMPLATE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                     "attachedTemplate")
 SPACER_STYLE = "Brief Spacer"
 STYLE, STYLE_ID, NAME, VALUE = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
 HEADINGS = {"H1": ("Heading 1", 0), "H2": ("Heading 2", 1)}  # role -> Word style, level
@@ -280,13 +282,12 @@ class _Writer:
         reach for that file (often on a server) each time the brief is opened."""
         settings = self.word.settings.element
         attached = settings.find(qn("w:attachedTemplate"))
-        if attached is None:
-            return
+        if attached is not None:
+            settings.remove(attached)
         settings_part = self.word.part.part_related_by(RELATIONSHIP_TYPE.SETTINGS)
-        relationship_id = attached.get(qn("r:id"))
-        settings.remove(attached)
-        if relationship_id in settings_part.rels:
-            del settings_part.rels[relationship_id]
+        for relationship in list(settings_part.rels.values()):
+            if relationship.reltype == ATTACHED_TEMPLATE:
+                del settings_part.rels[relationship.rId]
 
     def define_styles(self) -> None:
         """The template's fitted styles as Word paragraph styles, each based on Normal or,

@@ -10,9 +10,14 @@ and kept free of the brief: fitting reserves it (`docx_reserve`), and the DOCX s
 margins below the header and above the footer (`docx_margins`). The PDF, which has no
 letterhead, keeps that room spare above its footer.
 
-Base documents may come from other people, so one is read as data: a macro-enabled or
-oversized file, a Word template (.dotx) or a picture linked from outside the file is refused,
-naming the file, and its XML may not declare a DOCTYPE.
+Base documents may come from other people, so one is read as data: an oversized file or a
+Word template (.dotx) is refused, and so is anything `docx_safety` finds that would reach
+outside the DOCX when a delegate opens it (fields that fetch files, linked pictures and
+frames, macros, ActiveX, embedded objects, DTDs), each naming the file, the part and what to
+change in Word. Refused rather than removed: a letterhead quietly changed would not be the
+organisation's, and the fix takes a minute in Word. The one thing removed instead is the link
+to the Word template the document was made from (Word documents made from an organisation's
+template all carry one): the DOCX leaves it out (`render/docx.py`).
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
 
 from briefgen.document import PageSetup
 from briefgen.errors import Problem, TemplateError
+from briefgen.render.docx_safety import parse_xml, scan_docx
 
 if TYPE_CHECKING:
     from briefgen.template import Template
@@ -52,9 +59,6 @@ CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 MAIN_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 TEMPLATE_DOCUMENT = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
                      "template.main+xml")
-HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-ATTACHED_TEMPLATE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                     "attachedTemplate")
 EMU_PER_POINT = 12700
 
 
@@ -124,9 +128,13 @@ def _load(path: Path, stamp: int, size: int) -> BaseDocument:
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED:
         raise _problem(path, "holds too many or too large parts for a base document",
                        "save an empty document with only the header and footer")
+    findings = scan_docx(data, attached_template_allowed=True)
+    if findings:
+        raise TemplateError([Problem(path, "", str(finding), finding.hint)
+                             for finding in findings])
     try:
         return _measure(path, data, archive)
-    except (KeyError, ElementTree.ParseError, ValueError, zipfile.BadZipFile) as error:
+    except (KeyError, etree.XMLSyntaxError, ValueError, zipfile.BadZipFile) as error:
         raise _problem(path, f"is not a Word document briefgen can read ({error})",
                        "open it in Word and save it again as \"Word Document (.docx)\"") from None
 
@@ -135,11 +143,8 @@ def _problem(path: Path, message: str, hint: str) -> TemplateError:
     return TemplateError(Problem(path, "", message, hint))
 
 
-def _read_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
-    data = archive.read(name)
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise ValueError(f"{name} declares a DOCTYPE")
-    return ElementTree.fromstring(data)
+def _read_xml(archive: zipfile.ZipFile, name: str) -> Any:
+    return parse_xml(archive.read(name))
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str, str]]:
@@ -162,10 +167,6 @@ def _measure(path: Path, data: bytes, archive: zipfile.ZipFile) -> BaseDocument:
     types = _read_xml(archive, "[Content_Types].xml")
     overrides = {item.get("PartName", "").lstrip("/"): item.get("ContentType", "")
                  for item in types.iter(f"{CONTENT_TYPES}Override")}
-    if any("macroEnabled" in kind or "vbaProject" in kind for kind in overrides.values()) or any(
-            name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
-        raise _problem(path, "contains macros", "save it from Word as \"Word Document (.docx)\", "
-                       "which leaves macros out")
     main = next((name for name, kind in overrides.items() if kind == MAIN_DOCUMENT), None)
     if main is None:
         if TEMPLATE_DOCUMENT in overrides.values():
@@ -176,12 +177,6 @@ def _measure(path: Path, data: bytes, archive: zipfile.ZipFile) -> BaseDocument:
                        "save it from Word as \"Word Document (.docx)\"")
     document = _read_xml(archive, main)
     relationships = _relationships(archive, main)
-    for part in [main, *(target for kind, target, mode in relationships.values()
-                         if mode != "External" and kind.endswith(("/header", "/footer")))]:
-        for kind, target, mode in _relationships(archive, part).values():
-            if mode == "External" and kind not in (HYPERLINK, ATTACHED_TEMPLATE):
-                raise _problem(path, f"shows a file from outside the document ({target})",
-                               "insert the picture itself in Word, not a link to it")
     body = document.find(f"{W}body")
     section = body.find(f"{W}sectPr") if body is not None else None
     styles = _Styles(archive, relationships)
@@ -211,7 +206,7 @@ def _measure(path: Path, data: bytes, archive: zipfile.ZipFile) -> BaseDocument:
     return BaseDocument(path=path, data=data, header=header, footer=footer)
 
 
-def _twips(element: ElementTree.Element | None, attribute: str, default: float) -> float:
+def _twips(element: Any, attribute: str, default: float) -> float:
     """A length attribute in twentieths of a point, as points."""
     if element is None:
         return default / 20
@@ -227,8 +222,8 @@ class _Styles:
 
     def __init__(self, archive: zipfile.ZipFile,
                  relationships: dict[str, tuple[str, str, str]]) -> None:
-        self.styles: dict[str, ElementTree.Element] = {}
-        self.defaults: list[ElementTree.Element] = []
+        self.styles: dict[str, Any] = {}
+        self.defaults: list[Any] = []
         target = next((target for kind, target, _ in relationships.values()
                        if kind.endswith("/styles")), None)
         if target is None:
@@ -246,9 +241,9 @@ class _Styles:
              if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in ("1", "true")),
             None)
 
-    def chain(self, style_id: str | None) -> list[ElementTree.Element]:
+    def chain(self, style_id: str | None) -> list[Any]:
         """The properties that apply to a paragraph of `style_id`, nearest first."""
-        found: list[ElementTree.Element] = []
+        found: list[Any] = []
         seen: set[str] = set()
         current = style_id or self.default_paragraph
         while current and current in self.styles and current not in seen:
@@ -269,7 +264,7 @@ class _Measure:
         self.styles = styles
         self.width = width
 
-    def blocks(self, container: ElementTree.Element) -> float:
+    def blocks(self, container: Any) -> float:
         height = 0.0
         for child in container:
             if child.tag == f"{W}p":
@@ -281,7 +276,7 @@ class _Measure:
                 height += self.blocks(content) if content is not None else 0.0
         return height
 
-    def table(self, table: ElementTree.Element) -> float:
+    def table(self, table: Any) -> float:
         height = 0.0
         for row in table.iter(f"{W}tr"):
             cells = [self.blocks(cell) for cell in row.findall(f"{W}tc")]
@@ -294,7 +289,7 @@ class _Measure:
             height += row_height
         return height
 
-    def paragraph(self, paragraph: ElementTree.Element) -> float:
+    def paragraph(self, paragraph: Any) -> float:
         properties = paragraph.find(f"{W}pPr")
         style = properties.find(f"{W}pStyle") if properties is not None else None
         chain = ([properties] if properties is not None else []) + self.styles.chain(
@@ -340,7 +335,7 @@ class _Measure:
                 height = max(height, top + float(extent.get("cy", "0")) / EMU_PER_POINT)
         return height
 
-    def _size(self, paragraph: ElementTree.Element, chain: list[ElementTree.Element]) -> float:
+    def _size(self, paragraph: Any, chain: list[Any]) -> float:
         """The largest font size in the paragraph, in points (its style's when its runs set
         none)."""
         sizes = [float(size.get(f"{W}val", "0")) / 2 for size in paragraph.iter(f"{W}sz")]
