@@ -319,6 +319,8 @@ CASES = [
             related=("rId8 image \\\\host\\x.png",)),
     hostile("VML picture by address", "word/header1.xml (a header): shows a picture from outside the document (\\\\host\\v.png)",
             **in_header('<w:p><w:r><w:pict><v:shape><v:imagedata src="\\\\host\\v.png"/></v:shape></w:pict></w:r></w:p>')),
+    hostile("VML link to a network share", "word/footer1.xml (a footer): links to \\\\host\\x.docx on another computer",
+            **in_footer('<w:p><w:r><w:pict><v:shape o:href="\\\\host\\x.docx"/></w:pict></w:r></w:p>')),
     # -- macros, ActiveX, objects ---------------------------------------------------------------
     hostile("macros typed by a Default extension", "word/macros.bin: contains macros",
             parts={"word/macros.bin": CFB},

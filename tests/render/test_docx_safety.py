@@ -103,12 +103,13 @@ SAFE_HEADER = paragraph(
     field_runs('HYPERLINK \\l "contacts"'), simple_field("HYPERLINK mailto:info@acme.example"),
     '<w:hyperlink r:id="rId5"><w:r><w:t>acme.example</w:t></w:r></w:hyperlink>',
     '<w:r><w:pict><v:shape><v:imagedata r:id="rId6" o:href="cid:image001.png@01D9"/></v:shape>'
-    "</w:pict></w:r>")
+    '<v:shape><v:imagedata r:id="rId6" o:href="file:///C:/Users/anna/AppData/Local/Temp/'
+    'msohtmlclip1/01/clip_image001.png"/></v:shape></w:pict></w:r>')
 
 
 def letterhead() -> bytes:
     """A header with page numbers, a date, links to the web, to mail and to a bookmark, and a
-    picture kept in the file; its styles in UTF-16."""
+    picture kept in the file (pasted: Word noted where from); its styles in UTF-16."""
     from PIL import Image
 
     picture = io.BytesIO()
