@@ -14,6 +14,7 @@ import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from base_document import HEAD, PARTS, WORD, R, W
 
@@ -110,7 +111,7 @@ HEADER_SECTION = f'<w:headerReference xmlns:r="{R}" w:type="default" r:id="rId90
 FOOTER_SECTION = f'<w:footerReference xmlns:r="{R}" w:type="default" r:id="rId91"/>'
 
 
-def in_header(body: str, *related: str) -> dict[str, object]:
+def in_header(body: str, *related: str) -> dict[str, Any]:
     """The arguments of a `Hostile` whose header holds `body` (related to `related`)."""
     parts: dict[str, str | bytes | None] = {"word/header1.xml": word_part("hdr", body)}
     if related:
@@ -119,7 +120,7 @@ def in_header(body: str, *related: str) -> dict[str, object]:
             "section": HEADER_SECTION}
 
 
-def in_footer(body: str, *related: str) -> dict[str, object]:
+def in_footer(body: str, *related: str) -> dict[str, Any]:
     parts: dict[str, str | bytes | None] = {"word/footer1.xml": word_part("ftr", body)}
     if related:
         parts["word/_rels/footer1.xml.rels"] = relationships(*related)
@@ -127,14 +128,14 @@ def in_footer(body: str, *related: str) -> dict[str, object]:
             "section": FOOTER_SECTION}
 
 
-def in_part(name: str, root: str, kind: str, content_type: str, body: str) -> dict[str, object]:
+def in_part(name: str, root: str, kind: str, content_type: str, body: str) -> dict[str, Any]:
     """A part of `kind` (a relationship type) related to the main document."""
     return {"parts": {f"word/{name}": word_part(root, body)},
             "types": (override(f"word/{name}", content_type),),
             "related": (f"rId92 {kind} {name}",)}
 
 
-def with_rels(part: str, *related: str) -> dict[str, object]:
+def with_rels(part: str, *related: str) -> dict[str, Any]:
     """One of the base document's own parts, given relationships."""
     folder, _, name = part.rpartition("/")
     return {"parts": {f"{folder}/_rels/{name}.rels": relationships(*related)}}
@@ -207,7 +208,7 @@ def workbook(*, macros: bool = False, formula: str = "", inner: bytes | None = N
     return zipped(parts)
 
 
-def embedded_workbook(data: bytes) -> dict[str, object]:
+def embedded_workbook(data: bytes) -> dict[str, Any]:
     """A chart (its part is plain XML here) whose workbook is `data`."""
     chart_type = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
     chart = f'{HEAD}<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="{R}"><c:externalData r:id="rId1"/></c:chartSpace>'
@@ -220,7 +221,7 @@ def embedded_workbook(data: bytes) -> dict[str, object]:
             "related": ("rId93 chart charts/chart1.xml",)}
 
 
-def hostile(case_id: str, expected: str, **arguments: object) -> Hostile:
+def hostile(case_id: str, expected: str, **arguments: Any) -> Hostile:
     return Hostile(case_id, expected, **arguments)
 
 
@@ -291,7 +292,7 @@ CASES = [
             parts={"word/settings.xml": PARTS["word/settings.xml"].replace(
                 "<w:zoom", f'<w:attachedTemplate xmlns:r="{R}" r:id="rId1"/><w:zoom'),
                    **with_rels("word/settings.xml",
-                               "rId1 attachedTemplate file://host/templates/acme.dotm External")["parts"]}),  # type: ignore[dict-item]
+                               "rId1 attachedTemplate file://host/templates/acme.dotm External")["parts"]}),
     hostile("a template link that is not in the settings",
             "word/document.xml (the document): is attached to the Word template file://host/t.dotm",
             related=("rId8 attachedTemplate file://host/t.dotm External",)),

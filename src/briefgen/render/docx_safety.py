@@ -56,7 +56,7 @@ SPREADSHEET_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/
 CLICKED_LINK = re.compile(r"(https?://|mailto:)", re.IGNORECASE)
 # A target or attribute that names a place: a scheme, a network path or a drive.
 ADDRESS = re.compile(r"\s*([a-z][a-z0-9+.-]*:|\\\\|//|[a-z]:\\)", re.IGNORECASE)
-# A file on another computer: `\\\\server\\share`, `//server/share`, `file://server/...`.
+# A file on another computer: `\\server\share`, `//server/share`, `file://server/...`.
 NETWORK_PATH = re.compile(r"\s*(\\\\|//|file://(?!/))", re.IGNORECASE)
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE objects, macros, ActiveX data
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
