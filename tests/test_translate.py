@@ -192,7 +192,8 @@ def test_a_brief_goes_to_a_translation_tool_and_comes_back_built_in_french(
     exported = invoke("translate", "export", SPEC, "--to", "fr")
     assert exported.exit_code == 0, exported.output
     assert exported.stdout.splitlines()[0] == (
-        "Wrote brief.fr.xlf: 14 texts to translate into French (14 missing, 0 out of date).")
+        "Wrote brief.fr.xlf: 14 texts to translate into French (3 missing, 11 untranslated, "
+        "0 out of date).")
     assert "briefgen translate import brief.fr.xlf" in exported.stdout
     translate_file(folder / "brief.fr.xlf", into_french)
     imported = invoke("translate", "import", "brief.fr.xlf")
@@ -353,7 +354,7 @@ def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -
     assert (folder / "brief.translations.yaml").is_file()
     assert (folder / "facts" / "figures.translations.yaml").is_file()
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "0", "15"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "0", "0", "15"]
 
     spec = folder / SPEC
     spec.write_text(spec.read_text(encoding="utf-8").replace(
@@ -368,14 +369,14 @@ def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -
     assert checked.exit_code == 0, checked.output
     assert warning in checked.stdout.splitlines()
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "1", "14"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "0", "1", "14"]
     assert (f"brief.yaml:{french_line}:7: fr text of summary was translated from an earlier "
             "English text") in status.stdout
 
     # Exported again: only that text, with the earlier translation for reference.
     (folder / "brief.fr.xlf").unlink()
     exported = invoke("translate", "export", SPEC, "--to", "fr")
-    assert "(0 missing, 1 out of date)" in exported.stdout
+    assert "(0 missing, 0 untranslated, 1 out of date)" in exported.stdout
     assert unit_ids(folder / "brief.fr.xlf") == ["summary"]
     [unit] = xliff.xlifffile.parsefile(str(folder / "brief.fr.xlf")).getunits()
     assert "Out of date" in unit.getnotes() and "Les mines empêchent encore" in unit.getnotes()
@@ -385,7 +386,7 @@ def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -
         "Les mines empêchent", "Les mines et munitions empêchent"), encoding="utf-8")
     assert "translation-outdated" not in invoke("check", SPEC).stdout
     assert invoke("translate", "status", SPEC).stdout.splitlines()[1].split()[2:] == [
-        "0", "0", "15"]
+        "0", "0", "0", "15"]
 
 
 def test_records_follow_figures_by_id_when_a_fact_file_is_reordered(folder: Path) -> None:
@@ -420,7 +421,7 @@ def test_a_partly_translated_file_brings_in_what_is_translated(folder: Path) -> 
         "Imported 2 French texts: 1 into brief.yaml, 1 into facts/figures.yaml.",
         "12 texts had no translation yet: left as they were."]
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "12", "0", "3"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "3", "9", "0", "3"]
 
 
 def test_status_of_a_brief_in_one_language(folder: Path) -> None:
@@ -440,7 +441,7 @@ def test_texts_translated_by_hand_count_as_done(folder: Path) -> None:
         "    name:\n      en: MASG meeting\n",
         "    name:\n      en: MASG meeting\n      fr: Réunion du GSAM\n"), encoding="utf-8")
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "13", "0", "2"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "2", "11", "0", "2"]
 
 
 # ---------------------------------------------------------------------------------------------
