@@ -31,8 +31,9 @@ FIXTURE = SPECS / "translate"
 SPEC = "brief.yaml"
 FACTS = "facts/figures.yaml"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-LABEL_LANGUAGES = sorted(yaml.safe_load(
-    (ROOT / "templates" / "one-pager" / "template.yaml").read_text(encoding="utf-8"))["labels"])
+LABELS = yaml.safe_load(
+    (ROOT / "templates" / "one-pager" / "template.yaml").read_text(encoding="utf-8"))["labels"]
+LABEL_LANGUAGES = sorted(LABELS)
 
 runner = CliRunner()
 
@@ -64,7 +65,7 @@ FRENCH = {
     "Thank you for your support.": "Merci de votre soutien.",
 }
 # For the other label languages: a word of the language in front of each text.
-MARKER = {"fr": "Traduction", "ru": "Перевод", "az": "Tərcümə"}
+MARKER = {"en": "Translation", "fr": "Traduction", "ru": "Перевод", "az": "Tərcümə"}
 
 
 def invoke(*arguments: str | Path) -> Result:
@@ -170,9 +171,9 @@ def round_trip(translate: Callable[[str], str] = into_french, language: str = "f
     return xlf
 
 
-def built_docx(audience: str) -> str:
+def built_docx(audience: str, spec: str = SPEC) -> str:
     """Build one audience's version with the CLI; the text of its DOCX."""
-    result = invoke("build", SPEC, "-a", audience, "--out", "out", "--force")
+    result = invoke("build", spec, "-a", audience, "--out", "out", "--force")
     assert result.exit_code == 0, result.output
     [docx] = Path("out").rglob(f"*_{audience}_*.docx")
     return docx_text(docx)
@@ -306,6 +307,93 @@ def test_every_shipped_label_language_round_trips(folder: Path, language: str) -
     assert row[0] == language and row[-3:-1] == ["0", "0"], status.stdout
     page = built_docx(language)
     assert f"{MARKER[language]}: Clearance lets families go home" in page
+
+
+def marked(language: str) -> Callable[[str], str]:
+    """The translator of a label language: its word in front of each text."""
+    return lambda text: f"{MARKER[language]}: {text.strip()}" if text.strip() else text
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example (briefs/) in a folder with spaces and non-ASCII letters, as the
+    working folder."""
+    target = tmp_path / "Örnək briefs"
+    shutil.copytree(ROOT / "briefs", target)
+    monkeypatch.chdir(target)
+    return target
+
+
+def test_the_example_round_trips_into_a_new_language_for_every_text(example: Path) -> None:
+    spec = example / "masg-2025.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + (
+        "  - id: az\n    name: Azərbaycan nümayəndə heyəti\n    language: az\n"), encoding="utf-8")
+    refused = invoke("build", spec.name, "-a", "az", "--out", "out")
+    assert "charts 'who-pays'.categories[0]: no text in 'az'" in refused.output
+
+    exported = invoke("translate", "export", spec.name, "--to", "az")
+    assert exported.exit_code == 0, exported.output
+    xlf = example / "masg-2025.az.xlf"
+    assert {"charts[who-pays].title", "charts[who-pays].subtitle",
+            "charts[who-pays].categories[0]", "charts[who-pays].categories[1]",
+            "stats[mines].label", "quotes[0].translation"} <= set(unit_ids(xlf))
+    translate_file(xlf, marked("az"))
+    imported = invoke("translate", "import", xlf.name)
+    assert imported.exit_code == 0, imported.output
+
+    status = invoke("translate", "status", spec.name, "--to", "az")
+    assert status.stdout.splitlines()[1].split()[2:5] == ["0", "0", "0"], status.stdout
+    page = built_docx("az", spec.name)
+    for words in ("Tərcümə: Azerbaijan is clearing its minefields almost alone",
+                  "Tərcümə: Put Azerbaijan on the agenda", "Tərcümə: Government of Azerbaijan",
+                  "Tərcümə: I have never had regrets"):
+        assert words in page, words
+    chart = yaml.safe_load(spec.read_text(encoding="utf-8"))["charts"][0]
+    assert [category["az"] for category in chart["categories"]] == [
+        "Tərcümə: Azerbaijan itself (the rest)", "Tərcümə: International donors"]
+    assert "(qrafikə baxın)" in page  # the summary's pointer to the chart, in Azerbaijani
+
+
+SECOND = "ecoles-eau.yaml"
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "az"])
+def test_a_brief_written_in_french_with_a_chart_round_trips(folder: Path, language: str) -> None:
+    exported = invoke("translate", "export", SECOND, "--to", language)
+    assert exported.exit_code == 0, exported.output
+    xlf = Path(f"ecoles-eau.{language}.xlf")
+    ids = unit_ids(xlf)
+    assert "charts[sans-eau].categories[0]" in ids and "charts[sans-eau].note" in ids
+    # Each audience's own line goes only to its own language.
+    assert [key for key in ids if key.startswith("audiences")] == [
+        f"audiences[{ {'en': 'uk'}.get(language, language)}].intro"]
+    [summary] = [unit for unit in xliff.xlifffile.parsefile(str(xlf)).getunits()
+                 if unit.getid().split("\x04")[-1] == "summary"]
+    pointer = LABELS[language]["see_chart"]
+    assert f"([@sans-eau]) prints “{pointer}”" in summary.getnotes()
+    translate_file(xlf, marked(language))
+    imported = invoke("translate", "import", xlf)
+    assert imported.exit_code == 0, imported.output
+    status = invoke("translate", "status", SECOND, "--to", language)
+    assert status.stdout.splitlines()[1].split()[2:5] == ["0", "0", "0"], status.stdout
+    audience = {"en": "uk"}.get(language, language)
+    page = built_docx(audience, SECOND)
+    assert f"{MARKER[language]}: L’eau potable à l’école garde les filles en classe" in page
+    assert pointer in page
+
+
+def test_the_second_brief_builds_in_all_four_languages_once_translated(folder: Path) -> None:
+    for language in ("en", "ru", "az"):
+        assert invoke("translate", "export", SECOND, "--to", language).exit_code == 0
+        translate_file(Path(f"ecoles-eau.{language}.xlf"), marked(language))
+        imported = invoke("translate", "import", f"ecoles-eau.{language}.xlf")
+        assert imported.exit_code == 0, imported.output
+    status = invoke("translate", "status", SECOND)
+    assert [row.split()[2:5] for row in status.stdout.splitlines()[1:4]] == [
+        ["0", "0", "0"]] * 3, status.stdout
+    result = invoke("build", SECOND, "--out", "out", "--force")
+    assert result.exit_code == 0, result.output
+    assert len(list(Path("out").rglob("*.pdf"))) == 4
 
 
 # ---------------------------------------------------------------------------------------------
