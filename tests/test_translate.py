@@ -533,6 +533,115 @@ def test_texts_translated_by_hand_count_as_done(folder: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# A translator's work is never lost
+
+
+def test_a_correction_made_after_an_import_survives_a_second_import(folder: Path) -> None:
+    xlf = round_trip()
+    spec = folder / SPEC
+    corrected = "Réunion du Groupe de soutien à l’action contre les mines"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "fr: Réunion du GSAM", f"fr: {corrected}"), encoding="utf-8")
+    before = files_of(folder)
+    again = invoke("translate", "import", xlf)
+    assert again.exit_code == 1
+    line = line_of(spec, corrected)
+    [unit] = [number for number, text in enumerate(xlf.read_text(encoding="utf-8").splitlines(), 1)
+              if 'id="brief.event.name"' in text]
+    assert (f"brief.fr.xlf:{unit}:7: brief.event.name: the French text in the spec "
+            f"(brief.yaml:{line}:11) was written or corrected after this file was exported: it "
+            "is kept, and the file's translation was not imported") in again.stderr
+    assert "briefgen translate import brief.fr.xlf --overwrite" in again.stderr
+    assert ("error: 1 French text of brief.fr.xlf was not imported: the spec's translation "
+            "was kept") in again.stderr
+    assert files_of(folder) == before  # the other texts were in the spec already
+
+    taken = invoke("translate", "import", xlf, "--overwrite")
+    assert taken.exit_code == 0, taken.output
+    assert "Imported 1 French text: 1 into brief.yaml." in taken.stdout
+    assert corrected not in spec.read_text(encoding="utf-8")
+    assert "fr: Réunion du GSAM" in spec.read_text(encoding="utf-8")
+
+
+def test_a_translation_made_by_hand_before_the_file_came_back_is_kept(folder: Path) -> None:
+    """The other texts of the file are imported; the one translated meanwhile is not."""
+    xlf = _export_and_translate(folder)
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "    name:\n      en: MASG meeting\n",
+        "    name:\n      en: MASG meeting\n      fr: Réunion du MASG\n"), encoding="utf-8")
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert "Imported 13 French texts" in result.stdout
+    assert "brief.event.name: the French text in the spec" in result.stderr
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert data["brief"]["event"]["name"]["fr"] == "Réunion du MASG"
+    assert data["summary"]["fr"].startswith("Les mines empêchent encore")
+
+
+@pytest.mark.parametrize("marks", ["kept", "dropped by the tool"])
+def test_an_out_of_date_translation_is_updated_but_a_corrected_one_is_not(
+        folder: Path, marks: str) -> None:
+    round_trip()
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "Landmines still block", "Mines still block").replace(
+        "en: Fund clearance", "en: Fund mine clearance"), encoding="utf-8")
+    (folder / "brief.fr.xlf").unlink()
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    assert unit_ids(xlf) == ["summary", "asks[0].headline"]
+    new_french = {**FRENCH, "Mines still block the way home for about ": "Les mines bloquent "
+                  "encore environ ", "Fund mine clearance": "Financer le déminage des mines"}
+    translate_file(xlf, new_french.__getitem__)
+    if marks != "kept":
+        text = xlf.read_text(encoding="utf-8")
+        xlf.write_text(re.sub(r' briefgen:[a-z]+="[^"]*"', "", text), encoding="utf-8")
+        assert "briefgen:" not in xlf.read_text(encoding="utf-8").split("<body>")[1]
+    # Meanwhile the French headline is corrected by hand.
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "fr: Financer le déminage\n", "fr: Financer vite le déminage\n"), encoding="utf-8")
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert "asks[0].headline: the French text in the spec" in result.stderr
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert data["summary"]["fr"].startswith("Les mines bloquent encore environ")
+    assert data["asks"][0]["headline"]["fr"] == "Financer vite le déminage"
+
+
+def test_a_file_relabelled_to_another_language_is_refused(folder: Path) -> None:
+    """An Azerbaijani export whose target-language was edited to French would write
+    Azerbaijani over the French texts."""
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8") + (
+        "  - id: az\n    name: Azərbaycan\n    language: az\n"), encoding="utf-8")
+    round_trip()  # the French texts are in
+    assert invoke("translate", "export", SPEC, "--to", "az").exit_code == 0
+    xlf = folder / "brief.az.xlf"
+    translate_file(xlf, marked("az"))
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace('target-language="az"',
+                                                           'target-language="fr"'),
+                   encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert ("brief.az.xlf:3:3: was exported for Azerbaijani (az), but its target-language now "
+            "says French (fr)") in result.stderr
+    assert files_of(folder) == before
+
+    # A tool that dropped briefgen's marks: no French text is replaced either.
+    xlf.write_text(re.sub(r' briefgen:[a-z]+="[^"]*"', "", xlf.read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert "Imported" not in result.stdout
+    assert (f"error: {len(unit_ids(xlf))} French texts of brief.az.xlf were not imported"
+            in result.stderr)
+    assert files_of(folder) == before
+
+
+# ---------------------------------------------------------------------------------------------
 # Refused, with nothing written
 
 
@@ -608,6 +717,13 @@ def test_a_file_made_for_another_brief_is_refused(folder: Path) -> None:
     assert files_of(folder) == before
 
 
+# A target inside 5,000 segment markers: the 96th, the 101st element deep, is refused where
+# it starts.
+NESTED = (b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file><body>'
+          b'<trans-unit id="summary"><source>x</source><target>' + b"<mrk>" * 5000 + b"y"
+          + b"</mrk>" * 5000 + b"</target></trans-unit></body></file></xliff>")
+
+
 @pytest.mark.parametrize("document, message", [
     (b'<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa">'
      b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<xliff version="1.2">&b;</xliff>',
@@ -618,7 +734,15 @@ def test_a_file_made_for_another_brief_is_refused(folder: Path) -> None:
      b"</xliff>", "brief.fr.xlf:1:1: is an XLIFF 2 file; briefgen reads XLIFF 1.2"),
     (b"<xliff><file>", "brief.fr.xlf:1:14: is not well-formed XML"),
     (b"PK\x03\x04 a zip", "brief.fr.xlf:1:3: is not well-formed XML"),
-], ids=["entity expansion", "external entity", "XLIFF 2", "cut short", "not XML"])
+    (b'<?xml version="1.0" encoding="x-mac-klingon"?>\n<xliff/>',
+     "brief.fr.xlf:1:31: is written in the encoding 'x-mac-klingon', which briefgen cannot "
+     "read"),
+    (b'<?xml version="1.0" encoding="UTF-7"?>\n<xliff/>',
+     "brief.fr.xlf:1:31: is written in the encoding 'UTF-7', which briefgen cannot read"),
+    (NESTED, f"brief.fr.xlf:1:{NESTED.index(b'<mrk>') + 95 * len(b'<mrk>') + 1}: has "
+     "elements nested more than 100 deep"),
+], ids=["entity expansion", "external entity", "XLIFF 2", "cut short", "not XML",
+        "unknown encoding", "multi-byte encoding", "5,000 nested <mrk>"])
 def test_a_hostile_or_foreign_file_is_refused(folder: Path, document: bytes,
                                               message: str) -> None:
     (folder / "brief.fr.xlf").write_bytes(document)
@@ -628,6 +752,53 @@ def test_a_hostile_or_foreign_file_is_refused(folder: Path, document: bytes,
     assert "Traceback" not in result.output
     assert message in result.stderr
     assert files_of(folder) == before
+
+
+def test_a_po_file_is_named_as_one(folder: Path) -> None:
+    (folder / "brief.fr.po").write_text('msgid "Why now"\nmsgstr "Pourquoi maintenant"\n',
+                                        encoding="utf-8")
+    result = invoke("translate", "import", "brief.fr.po")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "brief.fr.po: is a PO file (gettext): briefgen reads XLIFF 1.2 files (.xlf)",
+        "    hint: in the translation tool, export or save the translation as XLIFF 1.2, from "
+        "the .xlf file `briefgen translate export` wrote"]
+
+
+def test_thousands_of_unknown_units_are_counted_not_listed(folder: Path) -> None:
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    units = "".join(f'<trans-unit id="made-up[{number}]"><source>x</source><target>y</target>'
+                    "</trans-unit>\n" for number in range(60_000))
+    xlf.write_text(text.replace("<body>", "<body>\n" + units), encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) < 50
+    first = line_of(xlf, "made-up[0]")
+    assert lines[0].startswith(f"brief.fr.xlf:{first}:1: made-up[0]: brief.yaml has no such "
+                               "text")
+    assert "... and 59,980 more problems like these (not listed)" in lines
+    assert files_of(folder) == before
+
+
+def test_import_shows_the_traceback_of_a_bug_with_debug(folder: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    xlf = _export_and_translate(folder)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("briefgen.translation.exchange.read_xliff", broken)
+    quiet = invoke("translate", "import", xlf)
+    assert quiet.exit_code == 70
+    assert "internal error (RuntimeError)" in quiet.stderr and "Traceback" not in quiet.stderr
+    assert "the output of --debug" in quiet.stderr
+    loud = invoke("translate", "import", xlf, "--debug")
+    assert loud.exit_code == 70
+    assert "Traceback" in loud.stderr and "RuntimeError: a bug" in loud.stderr
 
 
 @pytest.mark.parametrize("language, message", [
