@@ -582,17 +582,18 @@ def _check_export_mark(xliff: XliffFile, spec: BriefSpec, target: str, spec_path
         return
     exported_for = mark.split(" ")[0]
     name = language_name(target)
+    export = f"briefgen translate export {command_path(spec_path)} --to {target}"
     if exported_for and not same_language(exported_for, target):
         message = (f"was exported for {language_name(exported_for)} ({exported_for}), but its "
                    f"target-language now says {name} ({xliff.target_language})")
+        hint = (f"set target-language back to {exported_for} if the translations are in "
+                f"{language_name(exported_for)}; for {name}, export its texts: {export}")
     else:
         message = (f"says it translates into {name} ({xliff.target_language}), but it was "
                    "exported for another language or brief (its briefgen:export mark does "
                    "not match)")
-    raise UserError(Problem(xliff.location, "", message,
-                            f"set target-language back to what it was, or export the texts "
-                            f"for {target}: briefgen translate export {command_path(spec_path)}"
-                            f" --to {target}"))
+        hint = f"import the file as it was exported, or export the texts again: {export}"
+    raise UserError(Problem(xliff.location, "", message, hint))
 
 
 def _may_replace(text: TranslationText, markup: str, unit: ImportUnit, book: RecordBook) -> bool:
