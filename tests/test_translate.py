@@ -354,6 +354,26 @@ def test_the_example_round_trips_into_a_new_language_for_every_text(example: Pat
     assert "(qrafikə baxın)" in page  # the summary's pointer to the chart, in Azerbaijani
 
 
+def test_a_file_exported_before_sources_were_named_by_id_is_read(example: Path) -> None:
+    """Sources and charts were named by position (`sources[1].short`), a file still out with
+    a translator comes back in that form, without briefgen's marks."""
+    assert invoke("translate", "export", "masg-2025.yaml", "--to", "fr").exit_code == 0
+    xlf = example / "masg-2025.fr.xlf"
+    assert unit_ids(xlf) == ["sources[newsaz-2023].short", "sources[undp-2024].short"]
+    translate_file(xlf, lambda text: text)  # a name stays as it is
+    older = re.sub(r' briefgen:[a-z]+="[^"]*"', "", xlf.read_text(encoding="utf-8"))
+    xlf.write_text(older.replace("sources[newsaz-2023]", "sources[1]").replace(
+        "sources[undp-2024]", "sources[4]"), encoding="utf-8")
+    result = invoke("translate", "import", xlf.name)
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 French texts: 2 into facts/azerbaijan.yaml." in result.stdout
+    sources = yaml.safe_load((example / "facts" / "azerbaijan.yaml").read_text(
+        encoding="utf-8"))["sources"]
+    assert sources[1]["short"] == {"en": "ANAMA", "fr": "ANAMA"}
+    records = (example / "facts" / "azerbaijan.translations.yaml").read_text(encoding="utf-8")
+    assert "sources[newsaz-2023].short:" in records and "sources[1]" not in records
+
+
 SECOND = "ecoles-eau.yaml"
 
 

@@ -204,11 +204,12 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None, *,
     untranslated = 0
     for unit in xliff.units:
         text = texts.get(unit.key)
-        if unit.key in seen:
+        name = text.field.key if text is not None else unit.key
+        if name in seen:
             problems.append(Problem(unit.location, unit.key, "is in the file twice",
                                     "keep one of the two"))
             continue
-        seen.add(unit.key)
+        seen.add(name)
         if not unit.has_translation:
             untranslated += 1  # not translated yet: nothing to check or write
             continue
@@ -499,7 +500,8 @@ def _updated_records(old: Records, entries: dict[tuple[str, str], Record], book:
             continue
         languages = set(item.value) if isinstance(item.value, dict) else set()
         languages |= {language for key, language in entries if key == item.key}
-        merged = {language: record for language, record in old.get(item.key, {}).items()
+        earlier = old.get(item.key) or old.get(item.former_key or "", {})
+        merged = {language: record for language, record in earlier.items()
                   if language in languages}
         merged.update({language: record for (key, language), record in entries.items()
                        if key == item.key})
@@ -570,6 +572,9 @@ def _texts_by_key(spec: BriefSpec, document: YamlDocument, template: Template,
     texts = every_text_for_language(spec, target)
     texts.update({text.field.key: text
                   for text in texts_for_language(spec, document, template, target)})
+    # A file exported before sources and charts were named by id is still read.
+    texts.update({text.field.former_key: text for text in list(texts.values())
+                  if text.field.former_key is not None})
     return texts
 
 

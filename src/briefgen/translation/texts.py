@@ -74,6 +74,9 @@ class LocalizedField:
     audience: int | None  # the audience whose version alone shows it; None: the brief's own
     # A quote's translation: the words it translates, and their `language` if given.
     quote_words: tuple[str, str | None] | None = None
+    # The key of a chart's or a source's field in files and records written before they were
+    # named by id (`sources[1].short`): still read, never written.
+    former_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,10 @@ def localized_fields(spec: BriefSpec) -> list[LocalizedField]:
 
     def add(path: FieldPath, value: str | dict[str, str] | None, limit: int,
             audience: int | None, words: tuple[str, str | None] | None = None) -> None:
-        found.append(LocalizedField(field_key(spec, path), path, value, limit, audience, words))
+        key = field_key(spec, path)
+        positional = _positional_key(path) if path[0] in _NAMED_SINCE else None
+        found.append(LocalizedField(key, path, value, limit, audience, words,
+                                    positional if positional != key else None))
 
     def walk(model: BaseModel, path: FieldPath, audience: int | None) -> None:
         for name, info in type(model).model_fields.items():
@@ -208,6 +214,13 @@ def field_key(spec: BriefSpec, path: FieldPath) -> str:
 # Lists whose entries a key names by id, so that reordering them keeps every key.
 _ENTRIES_WITH_IDS = {"stats": "stats", "charts": "charts", "sources": "sources",
                      "audiences": "audiences"}
+# Those that were named by position before (`LocalizedField.former_key`).
+_NAMED_SINCE = frozenset({"charts", "sources"})
+
+
+def _positional_key(path: FieldPath) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" if index else part
+                   for index, part in enumerate(path))
 
 
 def text_hash(text: str) -> str:
