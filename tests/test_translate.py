@@ -944,6 +944,32 @@ def test_a_missing_quote_translation_is_added_below_the_quote() -> None:
         "      fr: Deuxième.\n")
 
 
+def test_a_chart_s_categories_get_their_translation_in_place() -> None:
+    """A category is a list item: written once it becomes a mapping where it stands, in a
+    block list or a flow list; given per language it gains an entry."""
+    text = ("charts:\n"
+            "  - id: who-pays\n"
+            "    categories:\n"
+            "      - Azerbaijan itself   # the rest\n"
+            "      - {en: International donors}\n"
+            "      - en: Others\n"
+            "  - id: years\n"
+            "    categories: [Kolda, 'Sédhiou']\n")
+    assert written(text, TextChange(("charts", 0, "categories", 0), "fr", "L’Azerbaïdjan", "en"),
+                   TextChange(("charts", 0, "categories", 1), "fr", "Bailleurs", "en"),
+                   TextChange(("charts", 0, "categories", 2), "fr", "Autres", "en"),
+                   TextChange(("charts", 1, "categories", 1), "ru", "Седиу", "fr")) == (
+        "charts:\n"
+        "  - id: who-pays\n"
+        "    categories:\n"
+        "      - {en: Azerbaijan itself, fr: L’Azerbaïdjan}   # the rest\n"
+        "      - {en: International donors, fr: Bailleurs}\n"
+        "      - en: Others\n"
+        "        fr: Autres\n"
+        "  - id: years\n"
+        "    categories: [Kolda, {fr: 'Sédhiou', ru: 'Седиу'}]\n")
+
+
 def test_a_replaced_translation_keeps_its_folded_style() -> None:
     text = "summary:\n  en: Short.\n  fr: >-\n    Ancien\n    texte.\n  ru: Коротко.\n"
     assert written(text, TextChange(("summary",), "fr", "Nouveau texte.")) == (
