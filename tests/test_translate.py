@@ -31,8 +31,9 @@ FIXTURE = SPECS / "translate"
 SPEC = "brief.yaml"
 FACTS = "facts/figures.yaml"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-LABEL_LANGUAGES = sorted(yaml.safe_load(
-    (ROOT / "templates" / "one-pager" / "template.yaml").read_text(encoding="utf-8"))["labels"])
+LABELS = yaml.safe_load(
+    (ROOT / "templates" / "one-pager" / "template.yaml").read_text(encoding="utf-8"))["labels"]
+LABEL_LANGUAGES = sorted(LABELS)
 
 runner = CliRunner()
 
@@ -64,7 +65,7 @@ FRENCH = {
     "Thank you for your support.": "Merci de votre soutien.",
 }
 # For the other label languages: a word of the language in front of each text.
-MARKER = {"fr": "Traduction", "ru": "Перевод", "az": "Tərcümə"}
+MARKER = {"en": "Translation", "fr": "Traduction", "ru": "Перевод", "az": "Tərcümə"}
 
 
 def invoke(*arguments: str | Path) -> Result:
@@ -170,9 +171,9 @@ def round_trip(translate: Callable[[str], str] = into_french, language: str = "f
     return xlf
 
 
-def built_docx(audience: str) -> str:
+def built_docx(audience: str, spec: str = SPEC) -> str:
     """Build one audience's version with the CLI; the text of its DOCX."""
-    result = invoke("build", SPEC, "-a", audience, "--out", "out", "--force")
+    result = invoke("build", spec, "-a", audience, "--out", "out", "--force")
     assert result.exit_code == 0, result.output
     [docx] = Path("out").rglob(f"*_{audience}_*.docx")
     return docx_text(docx)
@@ -192,7 +193,8 @@ def test_a_brief_goes_to_a_translation_tool_and_comes_back_built_in_french(
     exported = invoke("translate", "export", SPEC, "--to", "fr")
     assert exported.exit_code == 0, exported.output
     assert exported.stdout.splitlines()[0] == (
-        "Wrote brief.fr.xlf: 14 texts to translate into French (14 missing, 0 out of date).")
+        "Wrote brief.fr.xlf: 14 texts to translate into French (3 missing, 11 untranslated, "
+        "0 out of date).")
     assert "briefgen translate import brief.fr.xlf" in exported.stdout
     translate_file(folder / "brief.fr.xlf", into_french)
     imported = invoke("translate", "import", "brief.fr.xlf")
@@ -307,6 +309,113 @@ def test_every_shipped_label_language_round_trips(folder: Path, language: str) -
     assert f"{MARKER[language]}: Clearance lets families go home" in page
 
 
+def marked(language: str) -> Callable[[str], str]:
+    """The translator of a label language: its word in front of each text."""
+    return lambda text: f"{MARKER[language]}: {text.strip()}" if text.strip() else text
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example (briefs/) in a folder with spaces and non-ASCII letters, as the
+    working folder."""
+    target = tmp_path / "Örnək briefs"
+    shutil.copytree(ROOT / "briefs", target)
+    monkeypatch.chdir(target)
+    return target
+
+
+def test_the_example_round_trips_into_a_new_language_for_every_text(example: Path) -> None:
+    spec = example / "masg-2025.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + (
+        "  - id: az\n    name: Azərbaycan nümayəndə heyəti\n    language: az\n"), encoding="utf-8")
+    refused = invoke("build", spec.name, "-a", "az", "--out", "out")
+    assert "charts 'who-pays'.categories[0]: no text in 'az'" in refused.output
+
+    exported = invoke("translate", "export", spec.name, "--to", "az")
+    assert exported.exit_code == 0, exported.output
+    xlf = example / "masg-2025.az.xlf"
+    assert {"charts[who-pays].title", "charts[who-pays].subtitle",
+            "charts[who-pays].categories[0]", "charts[who-pays].categories[1]",
+            "stats[mines].label", "quotes[0].translation"} <= set(unit_ids(xlf))
+    translate_file(xlf, marked("az"))
+    imported = invoke("translate", "import", xlf.name)
+    assert imported.exit_code == 0, imported.output
+
+    status = invoke("translate", "status", spec.name, "--to", "az")
+    assert status.stdout.splitlines()[1].split()[2:5] == ["0", "0", "0"], status.stdout
+    page = built_docx("az", spec.name)
+    for words in ("Tərcümə: Azerbaijan is clearing its minefields almost alone",
+                  "Tərcümə: Put Azerbaijan on the agenda", "Tərcümə: Government of Azerbaijan",
+                  "Tərcümə: I have never had regrets"):
+        assert words in page, words
+    chart = yaml.safe_load(spec.read_text(encoding="utf-8"))["charts"][0]
+    assert [category["az"] for category in chart["categories"]] == [
+        "Tərcümə: Azerbaijan itself (the rest)", "Tərcümə: International donors"]
+    assert "(qrafikə baxın)" in page  # the summary's pointer to the chart, in Azerbaijani
+
+
+def test_a_file_exported_before_sources_were_named_by_id_is_read(example: Path) -> None:
+    """Sources and charts were named by position (`sources[1].short`), a file still out with
+    a translator comes back in that form, without briefgen's marks."""
+    assert invoke("translate", "export", "masg-2025.yaml", "--to", "fr").exit_code == 0
+    xlf = example / "masg-2025.fr.xlf"
+    assert unit_ids(xlf) == ["sources[newsaz-2023].short", "sources[undp-2024].short"]
+    translate_file(xlf, lambda text: text)  # a name stays as it is
+    older = re.sub(r' briefgen:[a-z]+="[^"]*"', "", xlf.read_text(encoding="utf-8"))
+    xlf.write_text(older.replace("sources[newsaz-2023]", "sources[1]").replace(
+        "sources[undp-2024]", "sources[4]"), encoding="utf-8")
+    result = invoke("translate", "import", xlf.name)
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 French texts: 2 into facts/azerbaijan.yaml." in result.stdout
+    sources = yaml.safe_load((example / "facts" / "azerbaijan.yaml").read_text(
+        encoding="utf-8"))["sources"]
+    assert sources[1]["short"] == {"en": "ANAMA", "fr": "ANAMA"}
+    records = (example / "facts" / "azerbaijan.translations.yaml").read_text(encoding="utf-8")
+    assert "sources[newsaz-2023].short:" in records and "sources[1]" not in records
+
+
+SECOND = "ecoles-eau.yaml"
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "az"])
+def test_a_brief_written_in_french_with_a_chart_round_trips(folder: Path, language: str) -> None:
+    exported = invoke("translate", "export", SECOND, "--to", language)
+    assert exported.exit_code == 0, exported.output
+    xlf = Path(f"ecoles-eau.{language}.xlf")
+    ids = unit_ids(xlf)
+    assert "charts[sans-eau].categories[0]" in ids and "charts[sans-eau].note" in ids
+    # Each audience's own line goes only to its own language.
+    assert [key for key in ids if key.startswith("audiences")] == [
+        f"audiences[{ {'en': 'uk'}.get(language, language)}].intro"]
+    [summary] = [unit for unit in xliff.xlifffile.parsefile(str(xlf)).getunits()
+                 if unit.getid().split("\x04")[-1] == "summary"]
+    pointer = LABELS[language]["see_chart"]
+    assert f"([@sans-eau]) prints “{pointer}”" in summary.getnotes()
+    translate_file(xlf, marked(language))
+    imported = invoke("translate", "import", xlf)
+    assert imported.exit_code == 0, imported.output
+    status = invoke("translate", "status", SECOND, "--to", language)
+    assert status.stdout.splitlines()[1].split()[2:5] == ["0", "0", "0"], status.stdout
+    audience = {"en": "uk"}.get(language, language)
+    page = built_docx(audience, SECOND)
+    assert f"{MARKER[language]}: L’eau potable à l’école garde les filles en classe" in page
+    assert pointer in page
+
+
+def test_the_second_brief_builds_in_all_four_languages_once_translated(folder: Path) -> None:
+    for language in ("en", "ru", "az"):
+        assert invoke("translate", "export", SECOND, "--to", language).exit_code == 0
+        translate_file(Path(f"ecoles-eau.{language}.xlf"), marked(language))
+        imported = invoke("translate", "import", f"ecoles-eau.{language}.xlf")
+        assert imported.exit_code == 0, imported.output
+    status = invoke("translate", "status", SECOND)
+    assert [row.split()[2:5] for row in status.stdout.splitlines()[1:4]] == [
+        ["0", "0", "0"]] * 3, status.stdout
+    result = invoke("build", SECOND, "--out", "out", "--force")
+    assert result.exit_code == 0, result.output
+    assert len(list(Path("out").rglob("*.pdf"))) == 4
+
+
 # ---------------------------------------------------------------------------------------------
 # Nothing changes when nothing is translated
 
@@ -353,7 +462,7 @@ def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -
     assert (folder / "brief.translations.yaml").is_file()
     assert (folder / "facts" / "figures.translations.yaml").is_file()
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "0", "15"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "0", "0", "15"]
 
     spec = folder / SPEC
     spec.write_text(spec.read_text(encoding="utf-8").replace(
@@ -368,14 +477,14 @@ def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -
     assert checked.exit_code == 0, checked.output
     assert warning in checked.stdout.splitlines()
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "1", "14"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "0", "0", "1", "14"]
     assert (f"brief.yaml:{french_line}:7: fr text of summary was translated from an earlier "
             "English text") in status.stdout
 
     # Exported again: only that text, with the earlier translation for reference.
     (folder / "brief.fr.xlf").unlink()
     exported = invoke("translate", "export", SPEC, "--to", "fr")
-    assert "(0 missing, 1 out of date)" in exported.stdout
+    assert "(0 missing, 0 untranslated, 1 out of date)" in exported.stdout
     assert unit_ids(folder / "brief.fr.xlf") == ["summary"]
     [unit] = xliff.xlifffile.parsefile(str(folder / "brief.fr.xlf")).getunits()
     assert "Out of date" in unit.getnotes() and "Les mines empêchent encore" in unit.getnotes()
@@ -385,7 +494,7 @@ def test_a_changed_source_text_makes_its_translation_out_of_date(folder: Path) -
         "Les mines empêchent", "Les mines et munitions empêchent"), encoding="utf-8")
     assert "translation-outdated" not in invoke("check", SPEC).stdout
     assert invoke("translate", "status", SPEC).stdout.splitlines()[1].split()[2:] == [
-        "0", "0", "15"]
+        "0", "0", "0", "15"]
 
 
 def test_records_follow_figures_by_id_when_a_fact_file_is_reordered(folder: Path) -> None:
@@ -420,7 +529,7 @@ def test_a_partly_translated_file_brings_in_what_is_translated(folder: Path) -> 
         "Imported 2 French texts: 1 into brief.yaml, 1 into facts/figures.yaml.",
         "12 texts had no translation yet: left as they were."]
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "12", "0", "3"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "3", "9", "0", "3"]
 
 
 def test_status_of_a_brief_in_one_language(folder: Path) -> None:
@@ -440,7 +549,116 @@ def test_texts_translated_by_hand_count_as_done(folder: Path) -> None:
         "    name:\n      en: MASG meeting\n",
         "    name:\n      en: MASG meeting\n      fr: Réunion du GSAM\n"), encoding="utf-8")
     status = invoke("translate", "status", SPEC)
-    assert status.stdout.splitlines()[1].split() == ["fr", "French", "13", "0", "2"]
+    assert status.stdout.splitlines()[1].split() == ["fr", "French", "2", "11", "0", "2"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A translator's work is never lost
+
+
+def test_a_correction_made_after_an_import_survives_a_second_import(folder: Path) -> None:
+    xlf = round_trip()
+    spec = folder / SPEC
+    corrected = "Réunion du Groupe de soutien à l’action contre les mines"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "fr: Réunion du GSAM", f"fr: {corrected}"), encoding="utf-8")
+    before = files_of(folder)
+    again = invoke("translate", "import", xlf)
+    assert again.exit_code == 1
+    line = line_of(spec, corrected)
+    [unit] = [number for number, text in enumerate(xlf.read_text(encoding="utf-8").splitlines(), 1)
+              if 'id="brief.event.name"' in text]
+    assert (f"brief.fr.xlf:{unit}:7: brief.event.name: the French text in the spec "
+            f"(brief.yaml:{line}:11) was written or corrected after this file was exported: it "
+            "is kept, and the file's translation was not imported") in again.stderr
+    assert "briefgen translate import brief.fr.xlf --overwrite" in again.stderr
+    assert ("error: 1 French text of brief.fr.xlf was not imported: the spec's translation "
+            "was kept") in again.stderr
+    assert files_of(folder) == before  # the other texts were in the spec already
+
+    taken = invoke("translate", "import", xlf, "--overwrite")
+    assert taken.exit_code == 0, taken.output
+    assert "Imported 1 French text: 1 into brief.yaml." in taken.stdout
+    assert corrected not in spec.read_text(encoding="utf-8")
+    assert "fr: Réunion du GSAM" in spec.read_text(encoding="utf-8")
+
+
+def test_a_translation_made_by_hand_before_the_file_came_back_is_kept(folder: Path) -> None:
+    """The other texts of the file are imported; the one translated meanwhile is not."""
+    xlf = _export_and_translate(folder)
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "    name:\n      en: MASG meeting\n",
+        "    name:\n      en: MASG meeting\n      fr: Réunion du MASG\n"), encoding="utf-8")
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert "Imported 13 French texts" in result.stdout
+    assert "brief.event.name: the French text in the spec" in result.stderr
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert data["brief"]["event"]["name"]["fr"] == "Réunion du MASG"
+    assert data["summary"]["fr"].startswith("Les mines empêchent encore")
+
+
+@pytest.mark.parametrize("marks", ["kept", "dropped by the tool"])
+def test_an_out_of_date_translation_is_updated_but_a_corrected_one_is_not(
+        folder: Path, marks: str) -> None:
+    round_trip()
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "Landmines still block", "Mines still block").replace(
+        "en: Fund clearance", "en: Fund mine clearance"), encoding="utf-8")
+    (folder / "brief.fr.xlf").unlink()
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    assert unit_ids(xlf) == ["summary", "asks[0].headline"]
+    new_french = {**FRENCH, "Mines still block the way home for about ": "Les mines bloquent "
+                  "encore environ ", "Fund mine clearance": "Financer le déminage des mines"}
+    translate_file(xlf, new_french.__getitem__)
+    if marks != "kept":
+        text = xlf.read_text(encoding="utf-8")
+        xlf.write_text(re.sub(r' briefgen:[a-z]+="[^"]*"', "", text), encoding="utf-8")
+        assert "briefgen:" not in xlf.read_text(encoding="utf-8").split("<body>")[1]
+    # Meanwhile the French headline is corrected by hand.
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "fr: Financer le déminage\n", "fr: Financer vite le déminage\n"), encoding="utf-8")
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert "asks[0].headline: the French text in the spec" in result.stderr
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert data["summary"]["fr"].startswith("Les mines bloquent encore environ")
+    assert data["asks"][0]["headline"]["fr"] == "Financer vite le déminage"
+
+
+def test_a_file_relabelled_to_another_language_is_refused(folder: Path) -> None:
+    """An Azerbaijani export whose target-language was edited to French would write
+    Azerbaijani over the French texts."""
+    spec = folder / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8") + (
+        "  - id: az\n    name: Azərbaycan\n    language: az\n"), encoding="utf-8")
+    round_trip()  # the French texts are in
+    assert invoke("translate", "export", SPEC, "--to", "az").exit_code == 0
+    xlf = folder / "brief.az.xlf"
+    translate_file(xlf, marked("az"))
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace('target-language="az"',
+                                                           'target-language="fr"'),
+                   encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert ("brief.az.xlf:3:3: was exported for Azerbaijani (az), but its target-language now "
+            "says French (fr)") in result.stderr
+    assert files_of(folder) == before
+
+    # A tool that dropped briefgen's marks: no French text is replaced either.
+    xlf.write_text(re.sub(r' briefgen:[a-z]+="[^"]*"', "", xlf.read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    assert "Imported" not in result.stdout
+    assert (f"error: {len(unit_ids(xlf))} French texts of brief.az.xlf were not imported"
+            in result.stderr)
+    assert files_of(folder) == before
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,6 +737,13 @@ def test_a_file_made_for_another_brief_is_refused(folder: Path) -> None:
     assert files_of(folder) == before
 
 
+# A target inside 5,000 segment markers: the 96th, the 101st element deep, is refused where
+# it starts.
+NESTED = (b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file><body>'
+          b'<trans-unit id="summary"><source>x</source><target>' + b"<mrk>" * 5000 + b"y"
+          + b"</mrk>" * 5000 + b"</target></trans-unit></body></file></xliff>")
+
+
 @pytest.mark.parametrize("document, message", [
     (b'<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa">'
      b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<xliff version="1.2">&b;</xliff>',
@@ -529,7 +754,15 @@ def test_a_file_made_for_another_brief_is_refused(folder: Path) -> None:
      b"</xliff>", "brief.fr.xlf:1:1: is an XLIFF 2 file; briefgen reads XLIFF 1.2"),
     (b"<xliff><file>", "brief.fr.xlf:1:14: is not well-formed XML"),
     (b"PK\x03\x04 a zip", "brief.fr.xlf:1:3: is not well-formed XML"),
-], ids=["entity expansion", "external entity", "XLIFF 2", "cut short", "not XML"])
+    (b'<?xml version="1.0" encoding="x-mac-klingon"?>\n<xliff/>',
+     "brief.fr.xlf:1:31: is written in the encoding 'x-mac-klingon', which briefgen cannot "
+     "read"),
+    (b'<?xml version="1.0" encoding="UTF-7"?>\n<xliff/>',
+     "brief.fr.xlf:1:31: is written in the encoding 'UTF-7', which briefgen cannot read"),
+    (NESTED, f"brief.fr.xlf:1:{NESTED.index(b'<mrk>') + 95 * len(b'<mrk>') + 1}: has "
+     "elements nested more than 100 deep"),
+], ids=["entity expansion", "external entity", "XLIFF 2", "cut short", "not XML",
+        "unknown encoding", "multi-byte encoding", "5,000 nested <mrk>"])
 def test_a_hostile_or_foreign_file_is_refused(folder: Path, document: bytes,
                                               message: str) -> None:
     (folder / "brief.fr.xlf").write_bytes(document)
@@ -539,6 +772,53 @@ def test_a_hostile_or_foreign_file_is_refused(folder: Path, document: bytes,
     assert "Traceback" not in result.output
     assert message in result.stderr
     assert files_of(folder) == before
+
+
+def test_a_po_file_is_named_as_one(folder: Path) -> None:
+    (folder / "brief.fr.po").write_text('msgid "Why now"\nmsgstr "Pourquoi maintenant"\n',
+                                        encoding="utf-8")
+    result = invoke("translate", "import", "brief.fr.po")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "brief.fr.po: is a PO file (gettext): briefgen reads XLIFF 1.2 files (.xlf)",
+        "    hint: in the translation tool, export or save the translation as XLIFF 1.2, from "
+        "the .xlf file `briefgen translate export` wrote"]
+
+
+def test_thousands_of_unknown_units_are_counted_not_listed(folder: Path) -> None:
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    xlf = folder / "brief.fr.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    units = "".join(f'<trans-unit id="made-up[{number}]"><source>x</source><target>y</target>'
+                    "</trans-unit>\n" for number in range(60_000))
+    xlf.write_text(text.replace("<body>", "<body>\n" + units), encoding="utf-8")
+    before = files_of(folder)
+    result = invoke("translate", "import", xlf)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) < 50
+    first = line_of(xlf, "made-up[0]")
+    assert lines[0].startswith(f"brief.fr.xlf:{first}:1: made-up[0]: brief.yaml has no such "
+                               "text")
+    assert "... and 59,980 more problems like these (not listed)" in lines
+    assert files_of(folder) == before
+
+
+def test_import_shows_the_traceback_of_a_bug_with_debug(folder: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    xlf = _export_and_translate(folder)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("briefgen.translation.exchange.read_xliff", broken)
+    quiet = invoke("translate", "import", xlf)
+    assert quiet.exit_code == 70
+    assert "internal error (RuntimeError)" in quiet.stderr and "Traceback" not in quiet.stderr
+    assert "the output of --debug" in quiet.stderr
+    loud = invoke("translate", "import", xlf, "--debug")
+    assert loud.exit_code == 70
+    assert "Traceback" in loud.stderr and "RuntimeError: a bug" in loud.stderr
 
 
 @pytest.mark.parametrize("language, message", [
@@ -662,6 +942,32 @@ def test_a_missing_quote_translation_is_added_below_the_quote() -> None:
         "  - text: Second.\n"
         "    translation:\n"
         "      fr: Deuxième.\n")
+
+
+def test_a_chart_s_categories_get_their_translation_in_place() -> None:
+    """A category is a list item: written once it becomes a mapping where it stands, in a
+    block list or a flow list; given per language it gains an entry."""
+    text = ("charts:\n"
+            "  - id: who-pays\n"
+            "    categories:\n"
+            "      - Azerbaijan itself   # the rest\n"
+            "      - {en: International donors}\n"
+            "      - en: Others\n"
+            "  - id: years\n"
+            "    categories: [Kolda, 'Sédhiou']\n")
+    assert written(text, TextChange(("charts", 0, "categories", 0), "fr", "L’Azerbaïdjan", "en"),
+                   TextChange(("charts", 0, "categories", 1), "fr", "Bailleurs", "en"),
+                   TextChange(("charts", 0, "categories", 2), "fr", "Autres", "en"),
+                   TextChange(("charts", 1, "categories", 1), "ru", "Седиу", "fr")) == (
+        "charts:\n"
+        "  - id: who-pays\n"
+        "    categories:\n"
+        "      - {en: Azerbaijan itself, fr: L’Azerbaïdjan}   # the rest\n"
+        "      - {en: International donors, fr: Bailleurs}\n"
+        "      - en: Others\n"
+        "        fr: Autres\n"
+        "  - id: years\n"
+        "    categories: [Kolda, {fr: 'Sédhiou', ru: 'Седиу'}]\n")
 
 
 def test_a_replaced_translation_keeps_its_folded_style() -> None:

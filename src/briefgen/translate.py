@@ -6,6 +6,7 @@ when a command runs, so `briefgen --help` stays fast.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -15,6 +16,7 @@ import typer
 from briefgen import __version__
 
 if TYPE_CHECKING:
+    from briefgen.errors import Problem
     from briefgen.translation.exchange import ExportResult, ImportResult
 
 translate_app = typer.Typer(
@@ -23,10 +25,13 @@ translate_app = typer.Typer(
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
+# Problems listed one by one; a file with thousands of bad units gets a count for the rest.
+LISTED_AT_MOST = 20
 _Result = TypeVar("_Result")
 
 SpecPath = Annotated[Path, typer.Argument(help="The brief spec (.yaml).", metavar="SPEC",
                                           show_default=False)]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 
 
 @translate_app.command("export")
@@ -39,8 +44,9 @@ def export_command(
         "--out", "-o", metavar="FILE", help="Where to write the XLIFF file "
         "[default: beside the spec, e.g. briefs/masg-2025.fr.xlf].", show_default=False)
     ] = None,
+    debug: Debug = False,
 ) -> None:
-    """Write an XLIFF file with every text that LANG lacks or has out of date.
+    """Write an XLIFF file with every text a LANG version prints that is not yet in LANG.
 
     \b
     Example:
@@ -54,7 +60,7 @@ def export_command(
     from briefgen.translation.texts import language_name
 
     result: ExportResult = _reporting_errors(lambda: export_translation(spec, to, out),
-                                             "nothing was written")
+                                             "nothing was written", debug)
     for location, field in result.without_source:
         typer.echo(f"{location}: warning: {field}: has no text in "
                    f"{language_name(result.source_language)} to translate from; left out",
@@ -64,9 +70,10 @@ def export_command(
         typer.echo(f"Nothing to translate: every text of {display_path(spec)} is in {name}, "
                    "and none is out of date.")
         return
-    total = result.missing + result.outdated
+    total = result.missing + result.untranslated + result.outdated
     typer.echo(f"Wrote {display_path(result.path)}: {total} text{_s(total)} to translate into "
-               f"{name} ({result.missing} missing, {result.outdated} out of date).")
+               f"{name} ({result.missing} missing, {result.untranslated} untranslated, "
+               f"{result.outdated} out of date).")
     typer.echo("Next: send it to the translator; when it comes back translated, run")
     beside = result.path.resolve().parent == spec.resolve().parent
     typer.echo(f"  briefgen translate import {command_path(result.path)}"
@@ -80,6 +87,11 @@ def import_command(
     spec: Annotated[Path | None, typer.Option(
         "--spec", metavar="SPEC", help="The spec the file was exported from "
         "[default: the one it names, beside it].", show_default=False)] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Take the file's translation also where the spec's was written "
+        "or corrected after the export (by default such a text is kept, and reported).")
+    ] = False,
+    debug: Debug = False,
 ) -> None:
     """Write the translations of FILE into its spec and fact files.
 
@@ -89,9 +101,10 @@ def import_command(
     Each translation is added beside its source text (summary: {en: ..., fr: ...});
     comments, layout and everything else in the files stay as they are. Nothing is written
     when a text changed since the export, a tag is broken, or the file belongs to another
-    brief. What each translation was made from is recorded beside the spec
-    (masg-2025.translations.yaml): commit it, so `briefgen check` can tell when a
-    translation is out of date.
+    brief or language. A translation corrected in the spec after the export is kept, and
+    reported (--overwrite takes the file's instead). What each translation was made from is
+    recorded beside the spec (masg-2025.translations.yaml): commit it, so `briefgen check`
+    can tell when a translation is out of date.
     """
     from briefgen.errors import display_path
     from briefgen.translation import command_path
@@ -99,8 +112,8 @@ def import_command(
     from briefgen.translation.texts import language_name
 
     result: ImportResult = _reporting_errors(
-        lambda: import_translation(file, spec),
-        f"{display_path(file)}: not imported; nothing was written")
+        lambda: import_translation(file, spec, overwrite=overwrite),
+        f"{display_path(file)}: not imported; nothing was written", debug)
     name = language_name(result.language)
     count = sum(result.imported.values())
     if count:
@@ -112,7 +125,7 @@ def import_command(
                    f"{'was' if result.unchanged == 1 else 'were'} in the spec already, word "
                    "for word" + ("; recorded as translated from the current text."
                                  if result.records else "."))
-    if not count and not result.unchanged:
+    if not count and not result.unchanged and not result.conflicts:
         typer.echo(f"No {name} translations in {display_path(file)}: nothing was imported.")
     if result.untranslated:
         typer.echo(f"{result.untranslated} text{_s(result.untranslated)} had no translation "
@@ -122,6 +135,14 @@ def import_command(
                    + " and ".join(display_path(path) for path in result.records)
                    + (": commit it" if len(result.records) == 1 else ": commit them")
                    + " with the spec.")
+    if result.conflicts:
+        _echo_problems(result.conflicts)
+        conflicts = len(result.conflicts)
+        typer.echo(f"error: {conflicts} {name} text{_s(conflicts)} of {display_path(file)} "
+                   f"{'was' if conflicts == 1 else 'were'} not imported: the spec's "
+                   f"{'translation was' if conflicts == 1 else 'translations were'} kept "
+                   "(see above)", err=True)
+        raise typer.Exit(EXIT_USER_ERROR)
     if count or result.records:
         typer.echo(f"Next: briefgen build {command_path(result.spec_path)}")
         if not result.has_version:
@@ -135,12 +156,17 @@ def status_command(
     to: Annotated[list[str] | None, typer.Option(
         "--to", metavar="LANG", help="Only this language (repeat for several) "
         "[default: every language the brief uses].", show_default=False)] = None,
+    debug: Debug = False,
 ) -> None:
-    """List, per language, how many texts are missing, out of date and done.
+    """List, per language, how many of the texts its versions print are missing,
+    untranslated, out of date and done.
 
     \b
-    A text is out of date when its source text changed after it was translated (as
-    recorded by `briefgen translate import`). A text translated by hand counts as done.
+    Missing: a version in the language stops without it (`build` says "no text in 'az'").
+    Untranslated: printed as written, in the brief's language (a text written once, such
+    as a name), or left out (a quote's translation).
+    Out of date: its source text changed after it was translated (as recorded by
+    `briefgen translate import`). A text translated by hand counts as done.
     """
     from briefgen.errors import display_path
     from briefgen.translation import command_path
@@ -148,22 +174,26 @@ def status_command(
     from briefgen.translation.texts import language_name
 
     brief, document, statuses = _reporting_errors(lambda: translation_status(spec, to),
-                                                  "")
+                                                  "", debug)
     source = brief.brief.language
     if not statuses:
         typer.echo(f"{display_path(spec)} is only in {language_name(source.split('-')[0])}. "
                    f"Start a translation with: briefgen translate export "
                    f"{command_path(spec)} --to fr")
         return
-    rows = [("language", "", "missing", "out of date", "done")]
+    rows = [("language", "", "missing", "untranslated", "out of date", "done")]
     rows += [(status.language, language_name(status.language), str(len(status.missing)),
-              str(len(status.outdated)), str(status.done)) for status in statuses]
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+              str(len(status.untranslated)), str(len(status.outdated)), str(status.done))
+             for status in statuses]
+    widths = [max(len(row[column]) for row in rows) for column in range(6)]
     for row in rows:
         typer.echo("  ".join(cell.ljust(width) if column < 2 else cell.rjust(width)
                              for column, (cell, width) in enumerate(zip(row, widths,
                                                                         strict=True))).rstrip())
     source_name = language_name(source.split("-")[0])
+    if any(status.untranslated for status in statuses):
+        typer.echo(f"(untranslated: printed as written, in {source_name}, until translated; "
+                   "fine for a name that stays the same. The export includes them.)")
     for status in statuses:
         for text in status.outdated:
             path = (*text.field.path, text.target_key or status.language)
@@ -176,22 +206,38 @@ def status_command(
                                         f"--to {language}" for language in pending))
 
 
-def _reporting_errors(action: Callable[[], _Result], consequence: str) -> _Result:
-    """Run a command's work: a user error is printed and exits 1, a bug exits 70."""
+def _reporting_errors(action: Callable[[], _Result], consequence: str,
+                      debug: bool = False) -> _Result:
+    """Run a command's work: a user error is printed and exits 1, a bug exits 70 (with its
+    traceback under --debug)."""
     from briefgen.errors import UserError
 
     try:
         return action()
     except UserError as error:
-        typer.echo(str(error), err=True)
+        if error.problems:
+            _echo_problems(error.problems)
+        else:
+            typer.echo(str(error), err=True)
         if consequence:
             typer.echo(f"error: {consequence}", err=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
     except Exception as error:
+        if debug:
+            traceback.print_exc()
         typer.echo(f"internal error ({type(error).__name__}): this is a bug in briefgen "
-                   f"{__version__}. Please report it with the files named in the command.",
-                   err=True)
+                   f"{__version__}. Please report it with the files named in the command"
+                   f"{'' if debug else ' and the output of --debug'}.", err=True)
         raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+
+
+def _echo_problems(problems: list[Problem]) -> None:
+    """Each problem on stderr, the first `LISTED_AT_MOST` of them, then how many more."""
+    for problem in problems[:LISTED_AT_MOST]:
+        typer.echo(str(problem), err=True)
+    if len(problems) > LISTED_AT_MOST:
+        rest = len(problems) - LISTED_AT_MOST
+        typer.echo(f"... and {rest:,} more problem{_s(rest)} like these (not listed)", err=True)
 
 
 def _s(count: int) -> str:

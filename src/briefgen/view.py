@@ -89,6 +89,17 @@ class ChartView:
     key: tuple[dict[str, Any], ...] = ()
 
 
+@dataclass(frozen=True)
+class PrintedText:
+    """A text of the spec that a version prints, as `resolve_brief` reads it: where it is
+    written, its value as written (one text, or one per language), and whether it is printed
+    as typed (`literal`: its markup is not read)."""
+
+    origin: FieldPath
+    value: str | dict[str, str]
+    literal: bool
+
+
 @dataclass
 class BriefView:
     """Everything the layout may use, already resolved for one audience and language."""
@@ -121,8 +132,13 @@ class BriefView:
 
 
 def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
-                  audience_index: int | None = None) -> BriefView:
-    """The view of `spec` for the audience at `audience_index` (None: the generic brief)."""
+                  audience_index: int | None = None, *,
+                  printed: list[PrintedText] | None = None) -> BriefView:
+    """The view of `spec` for the audience at `audience_index` (None: the generic brief).
+
+    `printed`, when given, receives every text of the spec the version prints, before any
+    is found missing: `briefgen translate` learns from it which texts a language needs.
+    """
     audience: Audience | None = (spec.audiences[audience_index] if audience_index is not None
                                  else None)
     audience_path: FieldPath = (("audiences", audience_index) if audience_index is not None
@@ -139,6 +155,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         """User text as the layout sees it; `literal` text (addresses) is never parsed."""
         if value is None:
             return None
+        if printed is not None:
+            printed.append(PrintedText(origin, value, literal))
         if isinstance(value, dict):
             chosen = pick_language(value, language)
             if chosen is None:

@@ -12,6 +12,8 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 from briefgen.errors import Location, Problem, SpecError, UserError, display_path
 from briefgen.spec.loader import (
@@ -41,17 +43,21 @@ from briefgen.translation.texts import (
     LocalizedField,
     TranslationText,
     base_language,
+    every_text_for_language,
     language_name,
     localized_fields,
     same_language,
     state_of,
     text_hash,
     texts_for_language,
+    versions_in,
 )
 from briefgen.translation.xliff import (
+    NO_TRANSLATION,
     XLIFF_NAMESPACE,
     ExportUnit,
     ImportUnit,
+    XliffFile,
     parse_xml,
     read_xliff,
     write_xliff,
@@ -59,6 +65,9 @@ from briefgen.translation.xliff import (
 from briefgen.translation.yaml_edit import TextChange, UnwritableChange, write_translations
 from briefgen.view import pick_language
 from briefgen.write import OutputFile, write_atomically
+
+if TYPE_CHECKING:
+    from briefgen.template import Template
 
 XLIFF_SUFFIX = ".xlf"
 
@@ -73,6 +82,7 @@ class ExportResult:
     path: Path | None
     missing: int
     outdated: int
+    untranslated: int = 0
     without_source: list[tuple[Location, str]] = field(default_factory=list)
 
 
@@ -87,12 +97,17 @@ class ImportResult:
     untranslated: int  # units without a translation, left out
     unchanged: int  # translations the spec already had, word for word
     has_version: bool  # some audience (or the brief) is printed in the language
+    # Translations not imported because the spec's text was changed after the export.
+    conflicts: list[Problem] = field(default_factory=list)
 
 
 @dataclass
 class LanguageStatus:
+    """The texts the versions in `language` print, by state (see `texts.State`)."""
+
     language: str
     missing: list[TranslationText]
+    untranslated: list[TranslationText]
     outdated: list[TranslationText]
     done: int
 
@@ -103,11 +118,13 @@ def default_export_path(spec_path: Path, language: str) -> Path:
 
 
 def export_translation(spec_path: Path, language: str, out: Path | None = None) -> ExportResult:
-    """Write the XLIFF file of every shown text that `language` lacks or has out of date."""
+    """Write the XLIFF file of every text a version in `language` prints that the language
+    lacks or has out of date."""
     document, spec = load_brief(spec_path)
     target = checked_language(language, spec, Location(spec_path, 1, 1))
+    template = load_brief_template(spec, spec_path)
     book = RecordBook(document)
-    texts = texts_for_language(spec, localized_fields(spec), target)
+    texts = texts_for_language(spec, document, template, target)
     result = ExportResult(spec_path, base_language(spec.brief.language), target, None, 0, 0)
     wanted: list[tuple[TranslationText, bool]] = []
     for text in texts:
@@ -121,12 +138,14 @@ def export_translation(spec_path: Path, language: str, out: Path | None = None) 
         if state != "done":
             wanted.append((text, outdated))
             result.missing += state == "missing"
+            result.untranslated += state == "untranslated"
             result.outdated += state == "outdated"
     if not wanted:
         return result
     path = out if out is not None else default_export_path(spec_path, target)
-    _refuse_to_overwrite_translations(path, spec, target)
-    units = [_export_unit(spec, document, text, outdated, target)
+    _refuse_to_overwrite_translations(path, spec, document, template, target)
+    labels = _labels_in(template, target)
+    units = [_export_unit(spec, document, text, outdated, target, labels)
              for text, outdated in wanted]
     source_name = language_name(base_language(spec.brief.language))
     target_name = language_name(target)
@@ -137,18 +156,22 @@ def export_translation(spec_path: Path, language: str, out: Path | None = None) 
             "words, which you translate inside it. Each text's note says where it is printed "
             "and how long it may be.")
     data = write_xliff(units, original=spec_path.name, brief_id=spec.brief.id,
-                       source_language=spec.brief.language, target_language=target, note=note)
+                       source_language=spec.brief.language, target_language=target, note=note,
+                       export_mark=export_mark(spec.brief.id, target))
     write_atomically([OutputFile(path, data)], protected={spec_path, *document.included})
     result.path = path
     return result
 
 
-def import_translation(xliff_path: Path, spec_path: Path | None = None) -> ImportResult:
+def import_translation(xliff_path: Path, spec_path: Path | None = None, *,
+                       overwrite: bool = False) -> ImportResult:
     """Write the translations of a translated XLIFF file into its spec and fact files.
 
-    Refuses the whole file, writing nothing, when it was made for another brief, when a
-    unit's source text has changed since the export, or when a translation's tags are
-    broken, missing or extra. Writes every changed file and record, or none.
+    Refuses the whole file, writing nothing, when it was made for another brief or another
+    language, when a unit's source text has changed since the export, or when a
+    translation's tags are broken, missing or extra. A translation in the spec that differs
+    from the one the export knew (corrected by hand since) is a conflict: it is kept, and the
+    file's is not imported, unless `overwrite`. Writes every changed file and record, or none.
     """
     xliff = read_xliff(xliff_path)
     file_place = Location(xliff_path, 1, 1)
@@ -171,21 +194,22 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None) -> Impor
         raise UserError(Problem(file_place, "", "does not say which language it translates "
                                 "into (target-language)", "export the file again"))
     target = checked_language(xliff.target_language, spec, file_place)
-    fields = localized_fields(spec)
-    texts = {text.field.key: text
-             for text in texts_for_language(spec, fields, target, shown_only=False)}
+    _check_export_mark(xliff, spec, target, spec_path)
+    template = load_brief_template(spec, spec_path)
+    texts = _texts_by_key(spec, document, template, target)
     source_name = language_name(base_language(spec.brief.language))
     problems: list[Problem] = []
-    accepted: list[tuple[TranslationText, str]] = []
+    accepted: list[tuple[TranslationText, str, ImportUnit]] = []
     seen: set[str] = set()
     untranslated = 0
     for unit in xliff.units:
         text = texts.get(unit.key)
-        if unit.key in seen:
+        name = text.field.key if text is not None else unit.key
+        if name in seen:
             problems.append(Problem(unit.location, unit.key, "is in the file twice",
                                     "keep one of the two"))
             continue
-        seen.add(unit.key)
+        seen.add(name)
         if not unit.has_translation:
             untranslated += 1  # not translated yet: nothing to check or write
             continue
@@ -194,7 +218,7 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None) -> Impor
                                     f"text in {source_name} (removed or renamed since the "
                                     "export?)", _export_again(spec_path, target)))
             continue
-        source_xml, tags = tag_source(text.source)
+        source_xml, tags = _tagged_source(text)
         if content_signature(unit.source) != content_signature(_source_element(source_xml)):
             problems.append(Problem(
                 unit.location, unit.key, f"its {source_name} text has changed since this file "
@@ -207,45 +231,52 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None) -> Impor
             problems.append(Problem(unit.location, unit.key, f"the translation {error.message}",
                                     error.hint))
             continue
-        accepted.append((text, markup))
+        accepted.append((text, markup, unit))
     if problems:
         raise SpecError(problems)
     book = RecordBook(document)
-    outputs, imported, records = _written_files(spec, document, book, fields, accepted, target)
+    conflicts: list[Problem] = []
+    taken: list[tuple[TranslationText, str]] = []
+    for text, markup, unit in accepted:
+        if overwrite or _may_replace(text, markup, unit, book):
+            taken.append((text, markup))
+        else:
+            conflicts.append(_conflict(document, xliff_path, spec_path, text, unit, target))
+    outputs, imported, records = _written_files(spec, document, book, localized_fields(spec),
+                                                taken, target)
     if outputs:
         write_atomically(outputs)
-    has_version = any(same_language(language, target) for language in
-                      [spec.brief.language, *(audience.language or spec.brief.language
-                                              for audience in spec.audiences)])
-    unchanged = len(accepted) - sum(imported.values())
+    has_version = bool(versions_in(spec, target))
+    unchanged = len(taken) - sum(imported.values())
     return ImportResult(spec_path, target, imported, records, untranslated, unchanged,
-                        has_version)
+                        has_version, conflicts)
 
 
 def translation_status(spec_path: Path, languages: list[str] | None = None
                        ) -> tuple[BriefSpec, YamlDocument, list[LanguageStatus]]:
-    """Per language: the texts missing, out of date, and the number done.
+    """Per language, the texts its versions print: missing (a build stops without them),
+    untranslated (printed as written in another language), out of date, and the number done.
 
     Languages: those given, else every language the brief's versions or texts use.
     """
     document, spec = load_brief(spec_path)
-    fields = localized_fields(spec)
     if languages:
         wanted = [checked_language(language, spec, Location(spec_path, 1, 1))
                   for language in languages]
     else:
-        wanted = _languages_in_use(spec, fields)
+        wanted = _languages_in_use(spec, localized_fields(spec))
+    template = load_brief_template(spec, spec_path) if wanted else None
     book = RecordBook(document)
     statuses = []
     for language in wanted:
-        status = LanguageStatus(language, [], [], 0)
-        for text in texts_for_language(spec, fields, language):
-            if text.source is None and text.target is None:
-                status.missing.append(text)
-                continue
+        assert template is not None
+        status = LanguageStatus(language, [], [], [], 0)
+        for text in texts_for_language(spec, document, template, language):
             state = state_of(text, book.is_outdated(text))
             if state == "missing":
                 status.missing.append(text)
+            elif state == "untranslated":
+                status.untranslated.append(text)
             elif state == "outdated":
                 status.outdated.append(text)
             else:
@@ -261,6 +292,19 @@ def load_brief(spec_path: Path) -> tuple[YamlDocument, BriefSpec]:
 
     document = load_spec(spec_path)
     return document, validate_spec(document)
+
+
+def load_brief_template(spec: BriefSpec, spec_path: Path) -> Template:
+    """The template the brief is built with: its labels are part of what a version prints."""
+    from briefgen.template import load_template
+
+    return load_template(spec.brief.template, spec_path)
+
+
+def export_mark(brief_id: str, language: str) -> str:
+    """What an export records of what it was made for: the language, and a fingerprint of
+    the brief and the language that an edit of either attribute no longer matches."""
+    return f"{language} {text_hash(f'{brief_id} {language}')}"
 
 
 def checked_language(tag: str, spec: BriefSpec, where: Location) -> str:
@@ -294,9 +338,9 @@ def checked_language(tag: str, spec: BriefSpec, where: Location) -> str:
 
 
 def _export_unit(spec: BriefSpec, document: YamlDocument, text: TranslationText,
-                 outdated: bool, target: str) -> ExportUnit:
+                 outdated: bool, target: str, labels: dict[str, str]) -> ExportUnit:
     assert text.source is not None
-    source_xml, tags = tag_source(text.source)
+    source_xml, tags = _tagged_source(text)
     location = document.locate(text.field.path)
     relative = Path(os.path.relpath(location.file.resolve(), document.path.resolve().parent))
     notes = [f"{document.describe(text.field.path)}, {relative.as_posix()} line "
@@ -306,14 +350,50 @@ def _export_unit(spec: BriefSpec, document: YamlDocument, text: TranslationText,
                      f"{spec.audiences[text.field.audience].name}.")
     if text.field.quote_words is not None:
         notes.append("The translation printed under a quote, which keeps its own words.")
-    notes += [_describe_tag(spec, tag) for tag in tags.values()]
+    elif text.target is None and not text.required:
+        notes.append(f"Printed as written, in {language_name(base_language(spec.brief.language))},"
+                     " until it is translated; a name that stays the same may be copied.")
+    notes += [_describe_chart_reference(spec, tag, labels) or _describe_tag(spec, tag)
+              for tag in tags.values()]
     if outdated and text.target is not None:
         notes.append(f"Out of date: the {language_name(target)} text below was made from an "
                      f"earlier {language_name(base_language(spec.brief.language))} text. "
                      f"Update it: {text.target}")
     return ExportUnit(key=text.field.key, source=source_xml, file=relative.as_posix(),
                       line=location.line, note="\n".join(notes),
-                      max_length=text.field.max_length)
+                      max_length=text.field.max_length,
+                      known_translation=(text_hash(text.target) if text.target is not None
+                                         else NO_TRANSLATION))
+
+
+def _describe_chart_reference(spec: BriefSpec, tag: Tag, labels: dict[str, str]) -> str | None:
+    """`Tag 3 ([@who-pays]) prints “(voir le graphique)”, ...`: a text citing a chart prints
+    the template's pointer to it, in the target language."""
+    from briefgen.inline import Cite
+
+    node = tag.node
+    if not isinstance(node, Cite):
+        return None
+    chart = next((chart for chart in spec.charts if chart.id == node.stat_id), None)
+    if chart is None:
+        return None
+    described = tag.describe()
+    pointer = labels.get("see_chart", "(see chart)")
+    title = _in_language(chart.title, spec.brief.language)
+    return (f"{described[0].upper()}{described[1:]} prints “{pointer}”, pointing to the chart "
+            f"“{title}”.")
+
+
+def _labels_in(template: Template, language: str) -> dict[str, str]:
+    """The template's labels for a language, as a version in it prints them."""
+    catalogue = template.design.labels
+    return dict(catalogue[pick_language(catalogue, language) or "en"])
+
+
+def _tagged_source(text: TranslationText) -> tuple[str, dict[str, Tag]]:
+    """The `<source>` of a text and its tags; a text printed as typed has none."""
+    assert text.source is not None
+    return (escape(text.source), {}) if text.literal else tag_source(text.source)
 
 
 def _describe_tag(spec: BriefSpec, tag: Tag) -> str:
@@ -349,7 +429,8 @@ def _in_language(value: str | dict[str, str], language: str) -> str:
 def _checked_translation(unit: ImportUnit, text: TranslationText, tags: dict[str, Tag]) -> str:
     """The unit's translation as markup, within the field's limits; `TagError` otherwise."""
     assert unit.target is not None
-    markup = unicodedata.normalize("NFC", markup_from_target(unit.target, tags))
+    markup = unicodedata.normalize("NFC", markup_from_target(unit.target, tags,
+                                                             literal=text.literal))
     unsafe = unsafe_character(markup)
     if unsafe is not None:
         raise TagError(f"contains {describe_character(unsafe)}, which cannot be printed",
@@ -419,7 +500,8 @@ def _updated_records(old: Records, entries: dict[tuple[str, str], Record], book:
             continue
         languages = set(item.value) if isinstance(item.value, dict) else set()
         languages |= {language for key, language in entries if key == item.key}
-        merged = {language: record for language, record in old.get(item.key, {}).items()
+        earlier = old.get(item.key) or old.get(item.former_key or "", {})
+        merged = {language: record for language, record in earlier.items()
                   if language in languages}
         merged.update({language: record for (key, language), record in entries.items()
                        if key == item.key})
@@ -454,7 +536,8 @@ def _source_element(source_xml: str) -> ET.Element:
     return root
 
 
-def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, target: str) -> None:
+def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, document: YamlDocument,
+                                      template: Template, target: str) -> None:
     """An earlier export may have come back translated: never write over a translation that
     is not in the spec yet."""
     if not path.exists():
@@ -465,15 +548,14 @@ def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, target: str) 
         raise UserError(Problem(path, "", "exists and is not a translation file briefgen "
                                 "can read", "delete it, or write elsewhere with --out FILE")
                         ) from None
-    texts = {text.field.key: text for text in texts_for_language(
-        spec, localized_fields(spec), target, shown_only=False)}
+    texts = _texts_by_key(spec, document, template, target)
     for unit in existing.units:
         text = texts.get(unit.key)
         if not unit.has_translation:
             continue
         try:
             imported = (text is not None and text.source is not None and text.target ==
-                        _checked_translation(unit, text, tag_source(text.source)[1]))
+                        _checked_translation(unit, text, _tagged_source(text)[1]))
         except TagError:
             imported = False
         if not imported:
@@ -481,6 +563,68 @@ def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, target: str) 
                 path, "", "holds translations that are not in the spec yet",
                 f"import them first: briefgen translate import {command_path(path)}  (or "
                 "write elsewhere with --out FILE)"))
+
+
+def _texts_by_key(spec: BriefSpec, document: YamlDocument, template: Template,
+                  target: str) -> dict[str, TranslationText]:
+    """Every translatable text as seen for `target`, by key; those a version in `target`
+    prints as they are printed (a chart's categories as typed)."""
+    texts = every_text_for_language(spec, target)
+    texts.update({text.field.key: text
+                  for text in texts_for_language(spec, document, template, target)})
+    # A file exported before sources and charts were named by id is still read.
+    texts.update({text.field.former_key: text for text in list(texts.values())
+                  if text.field.former_key is not None})
+    return texts
+
+
+def _check_export_mark(xliff: XliffFile, spec: BriefSpec, target: str, spec_path: Path) -> None:
+    """Refuse a file whose language was changed after the export (an `az` file relabelled
+    `fr` would write Azerbaijani over the French). A file whose tool dropped the mark is
+    read: each of its texts is still checked against the translation the export knew."""
+    mark = xliff.export_mark
+    if mark is None or mark == export_mark(spec.brief.id, target):
+        return
+    exported_for = mark.split(" ")[0]
+    name = language_name(target)
+    export = f"briefgen translate export {command_path(spec_path)} --to {target}"
+    if exported_for and not same_language(exported_for, target):
+        message = (f"was exported for {language_name(exported_for)} ({exported_for}), but its "
+                   f"target-language now says {name} ({xliff.target_language})")
+        hint = (f"set target-language back to {exported_for} if the translations are in "
+                f"{language_name(exported_for)}; for {name}, export its texts: {export}")
+    else:
+        message = (f"says it translates into {name} ({xliff.target_language}), but it was "
+                   "exported for another language or brief (its briefgen:export mark does "
+                   "not match)")
+        hint = f"import the file as it was exported, or export the texts again: {export}"
+    raise UserError(Problem(xliff.location, "", message, hint))
+
+
+def _may_replace(text: TranslationText, markup: str, unit: ImportUnit, book: RecordBook) -> bool:
+    """Whether a translation may be written: the spec has none, the same, or the one the
+    export knew (a text exported out of date, to be updated)."""
+    current = text.target
+    if current is None or text_hash(current) == text_hash(markup):
+        return True
+    if unit.known_translation is not None:
+        return unit.known_translation == text_hash(current)
+    # The tool dropped briefgen's marks: the export knew the translation when it is the
+    # recorded one and its source text has changed since, so it was exported out of date.
+    return book.is_outdated(text)
+
+
+def _conflict(document: YamlDocument, xliff_path: Path, spec_path: Path, text: TranslationText,
+              unit: ImportUnit, target: str) -> Problem:
+    path = (*text.field.path, text.target_key) if text.target_key else text.field.path
+    beside = xliff_path.resolve().parent == spec_path.resolve().parent
+    command = (f"briefgen translate import {command_path(xliff_path)} --overwrite"
+               + ("" if beside else f" --spec {command_path(spec_path)}"))
+    return Problem(
+        unit.location, unit.key,
+        f"the {language_name(target)} text in the spec ({document.locate(path)}) was written "
+        "or corrected after this file was exported: it is kept, and the file's translation "
+        "was not imported", f"to take the file's translation instead: {command}")
 
 
 def _export_again(spec_path: Path, target: str) -> str:

@@ -138,8 +138,12 @@ def content_signature(element: ET.Element) -> tuple[object, ...]:
     return tuple(item for item in collapsed if item != "")
 
 
-def markup_from_target(element: ET.Element, tags: dict[str, Tag]) -> str:
-    """The translation in `<target>` as spec markup; `TagError` when its tags are broken."""
+def markup_from_target(element: ET.Element, tags: dict[str, Tag], *,
+                       literal: bool = False) -> str:
+    """The translation in `<target>` as spec markup; `TagError` when its tags are broken.
+
+    A `literal` text (printed as typed, without markup) comes back as its words alone.
+    """
     used: Counter[str] = Counter()
 
     def convert(parent: ET.Element) -> list[Inline]:
@@ -178,6 +182,9 @@ def markup_from_target(element: ET.Element, tags: dict[str, Tag]) -> str:
     if repeated:
         raise TagError(f"has {_join(repeated)} more than once",
                        "each tag of the source must be in the translation exactly once")
+    if literal:
+        return "".join(node.text for node in _tidy(nodes, top=True)
+                       if isinstance(node, Text))
     return markup_from_nodes(nodes)
 
 

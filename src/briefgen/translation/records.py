@@ -127,7 +127,9 @@ class RecordBook:
         return self._by_file[yaml_path]
 
     def record(self, field: LocalizedField, language: str) -> Record | None:
-        return self.records(self.file_of(field)).get(field.key, {}).get(language)
+        records = self.records(self.file_of(field))
+        entry = records.get(field.key) or records.get(field.former_key or "", {})
+        return entry.get(language)
 
     def is_outdated(self, text: TranslationText) -> bool:
         """Whether the translation in `text` was made from an earlier source text."""

@@ -6,6 +6,13 @@ listed here. A plain string in such a field is written in the language of the ve
 show it (the brief's language, or its audience's) and becomes a mapping when its first
 translation comes in.
 
+Which of them a language needs is not decided here: `resolve_brief`, the step every build
+goes through, reports each text a version prints (`PrintedText`), and the versions printed in
+the language are resolved. So a text is offered, and counted missing, exactly when a build
+would print it; a mapping without the language is exactly what stops the build ("no text in
+'az'"). A few fields are printed with a fallback instead (`_USED_WITH_FALLBACK`): they are
+offered, but never stop a build.
+
 Left out on purpose:
 - single-language fields: names, sources' titles (kept as published), addresses, ids;
 - a stat's `prefix`, `unit` and `suffix`: a language without one means "none", not
@@ -20,22 +27,34 @@ import hashlib
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel
 from pydantic.types import StringConstraints
 
+from briefgen.errors import UserError
 from briefgen.inline import normalize_space
-from briefgen.spec.loader import FieldPath
-from briefgen.spec.models import Audience, BriefSpec, Quote
-from briefgen.view import pick_language
+from briefgen.spec.loader import FieldPath, YamlDocument
+from briefgen.spec.models import BriefSpec, Quote
+from briefgen.view import PrintedText, pick_language
+
+if TYPE_CHECKING:
+    from briefgen.template import Template
 
 # Per-language fields that are not handed to a translator (see the module docstring).
 _AFFIXES = frozenset({"prefix", "unit", "suffix"})
+# Fields a version prints without stopping when its language is missing: a source's short
+# name and the logo's description fall back to the first text given, a quote is printed
+# without its translation, an audience's email has no greeting. Each is offered when the
+# entry it belongs to is printed (a source, the sender, a quote, the audience).
+_USED_WITH_FALLBACK = frozenset({"short", "logo_alt", "translation", "greeting"})
 
-State = Literal["missing", "outdated", "done"]
+# missing: a version in the language stops without it ("no text in 'az'");
+# untranslated: printed in another language as written (a text written once, a fallback).
+State = Literal["missing", "untranslated", "outdated", "done"]
 
 
 @dataclass(frozen=True)
@@ -43,8 +62,9 @@ class LocalizedField:
     """A translatable field of a spec.
 
     `key` names it in XLIFF files and translation records and stays the same when entries
-    are reordered: stats and audiences are named by id (`stats[mines].label`,
-    `audiences[eu].intro`), other list entries by position (`asks[0].detail`).
+    are reordered: stats, charts, sources and audiences are named by id
+    (`stats[mines].label`, `charts[who-pays].categories[0]`, `audiences[eu].intro`), other
+    list entries by position (`asks[0].detail`).
     """
 
     key: str
@@ -52,9 +72,11 @@ class LocalizedField:
     value: str | dict[str, str] | None
     max_length: int
     audience: int | None  # the audience whose version alone shows it; None: the brief's own
-    shown: bool  # printed on some version of the page
     # A quote's translation: the words it translates, and their `language` if given.
     quote_words: tuple[str, str | None] | None = None
+    # The key of a chart's or a source's field in files and records written before they were
+    # named by id (`sources[1].short`): still read, never written.
+    former_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +87,8 @@ class TranslationText:
     none, e.g. a mapping without the brief's language. `source_key` is its key in the field's
     mapping: None for a plain string, which becomes `{<source language>: ..., <target>: ...}`,
     and for a quote, whose words are the source. `target_key` and `target` are the
-    translation already there, if any.
+    translation already there, if any. `required`: a version in the language prints it and
+    stops without it; `literal`: it is printed as typed, so it holds no markup.
     """
 
     field: LocalizedField
@@ -73,32 +96,41 @@ class TranslationText:
     source_key: str | None
     target_key: str | None
     target: str | None
+    required: bool = False
+    literal: bool = False
 
 
 def localized_fields(spec: BriefSpec) -> list[LocalizedField]:
     """Every translatable field of `spec`, in the order they are written."""
     found: list[LocalizedField] = []
-    labels_shown = _stats_shown(spec)
+
+    def add(path: FieldPath, value: str | dict[str, str] | None, limit: int,
+            audience: int | None, words: tuple[str, str | None] | None = None) -> None:
+        key = field_key(spec, path)
+        positional = _positional_key(path) if path[0] in _NAMED_SINCE else None
+        found.append(LocalizedField(key, path, value, limit, audience, words,
+                                    positional if positional != key else None))
 
     def walk(model: BaseModel, path: FieldPath, audience: int | None) -> None:
         for name, info in type(model).model_fields.items():
             key = info.alias or name
             value = getattr(model, name)
             child: FieldPath = (*path, key)
-            limit = _text_limit(type(model), name)
             if isinstance(model, Quote) and name == "speaker":
                 # A name is not translated: where readers use another script, its spelling
                 # there is typed into the spec ({en: Aytan Ismayilova, ru: Айтан Исмайылова}).
                 continue
+            limit = _text_limit(type(model), name)
             if limit is not None:
-                words = None
                 if isinstance(model, Quote) and name == "translation":
-                    words = (model.text, model.language)
-                elif value is None:
-                    continue  # an optional text left out: nothing to translate
-                shown = audience is not None or _shown_in_general(spec, child, labels_shown)
-                found.append(LocalizedField(field_key(spec, child), child, value, limit,
-                                            audience, shown, words))
+                    add(child, value, limit, audience, (model.text, model.language))
+                elif value is not None:  # an optional text left out: nothing to translate
+                    add(child, value, limit, audience)
+                continue
+            item_limit = _item_text_limit(type(model), name)
+            if item_limit is not None and isinstance(value, list):
+                for index, item in enumerate(value):  # a list of texts: a chart's categories
+                    add((*child, index), item, item_limit, audience)
             elif isinstance(value, BaseModel):
                 walk(value, child, audience)
             elif isinstance(value, list):
@@ -111,45 +143,84 @@ def localized_fields(spec: BriefSpec) -> list[LocalizedField]:
     return found
 
 
-def texts_for_language(spec: BriefSpec, fields: list[LocalizedField], target: str, *,
-                       shown_only: bool = True) -> list[TranslationText]:
-    """The fields as seen for the `target` language.
+def texts_for_language(spec: BriefSpec, document: YamlDocument, template: Template,
+                       target: str) -> list[TranslationText]:
+    """The translatable texts some version of the brief in `target` prints, as seen for
+    `target`, in the order they are written.
 
-    With `shown_only`, only the fields a version in `target` would print, or that any
-    version prints (a brief gains a language before it gains an audience in it): an
-    audience's own texts count only when the audience is in `target`; a figure's label only
-    when the figure is a callout somewhere.
+    The versions are the audiences printed in `target`; when there is none yet, the brief's
+    own version printed in `target` (what a new audience without texts of its own prints).
     """
+    printed: dict[FieldPath, PrintedText] = {}
+    required: set[FieldPath] = set()
+    entries: set[FieldPath] = set()  # the entries (a source, a quote) a version prints
+    for reads in _printed_by_versions(spec, document, template, target):
+        for reading in reads:
+            printed.setdefault(reading.origin, reading)
+            entries.add(reading.origin[:-1])
+            if isinstance(reading.value, dict):
+                required.add(reading.origin)
     texts = []
-    for field in fields:
-        if shown_only and not _wanted(spec, field, target):
-            continue
-        texts.append(_text_for(spec, field, target))
+    for field in localized_fields(spec):
+        read = printed.get(field.path)
+        if read is not None:
+            texts.append(_text_for(spec, field, target, required=field.path in required,
+                                   literal=read.literal))
+        elif field.path[-1] in _USED_WITH_FALLBACK and field.path[:-1] in entries and (
+                _quote_translation_printed(field, target)):
+            texts.append(_text_for(spec, field, target))
     return texts
 
 
+def every_text_for_language(spec: BriefSpec, target: str) -> dict[str, TranslationText]:
+    """Every translatable field as seen for `target`, by key, printed in it or not."""
+    return {field.key: _text_for(spec, field, target) for field in localized_fields(spec)}
+
+
 def state_of(text: TranslationText, outdated: bool) -> State:
-    """`missing`, `outdated` (per the record) or `done`; a text translated by hand is done."""
+    """`missing`, `untranslated`, `outdated` (per the record) or `done`; a text translated
+    by hand is done."""
     if text.target is None:
-        return "missing"
+        return "missing" if text.required else "untranslated"
     return "outdated" if outdated else "done"
 
 
+def versions_in(spec: BriefSpec, target: str) -> list[int | None]:
+    """The versions of the brief printed in `target`: audiences by index, None for the
+    brief's own version (built when it has no audiences)."""
+    if not spec.audiences:
+        return [None] if same_language(spec.brief.language, target) else []
+    return [index for index in range(len(spec.audiences))
+            if same_language(version_language(spec, index), target)]
+
+
 def field_key(spec: BriefSpec, path: FieldPath) -> str:
-    """The stable name of a field: `stats[mines].label`, `audiences[eu].asks[0].detail`."""
+    """The stable name of a field: `stats[mines].label`, `audiences[eu].asks[0].detail`,
+    `charts[who-pays].categories[1]`."""
     text = ""
     for position, part in enumerate(path):
         if isinstance(part, int):
             parent = path[position - 1] if position else None
             name: str | int = part
-            if position == 1 and parent == "stats" and part < len(spec.stats):
-                name = spec.stats[part].id
-            elif position == 1 and parent == "audiences" and part < len(spec.audiences):
-                name = spec.audiences[part].id
+            entries = _ENTRIES_WITH_IDS.get(str(parent)) if position == 1 else None
+            if entries is not None and part < len(getattr(spec, entries)):
+                name = getattr(spec, entries)[part].id
             text += f"[{name}]"
         else:
             text += f".{part}" if text else part
     return text
+
+
+# Lists whose entries a key names by id, so that reordering them keeps every key.
+_ENTRIES_WITH_IDS = {"stats": "stats", "charts": "charts", "sources": "sources",
+                     "audiences": "audiences"}
+# Those that were named by position before (`LocalizedField.former_key`).
+_NAMED_SINCE = frozenset({"charts", "sources"})
+
+
+def _positional_key(path: FieldPath) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" if index else part
+                   for index, part in enumerate(path))
 
 
 def text_hash(text: str) -> str:
@@ -183,19 +254,13 @@ def version_language(spec: BriefSpec, audience: int | None) -> str:
     return language or spec.brief.language
 
 
-def _wanted(spec: BriefSpec, field: LocalizedField, target: str) -> bool:
-    if field.audience is not None:
-        return same_language(version_language(spec, field.audience), target)
-    if field.quote_words is not None:
-        # A translation is printed under words marked with their language, on pages in
-        # another language (see `view`): words without a `language` are taken to be in the
-        # page's, so no translation of them is ever printed.
-        spoken = field.quote_words[1]
-        return spoken is not None and not same_language(spoken, target) and field.shown
-    return field.shown
+def _text_for(spec: BriefSpec, field: LocalizedField, target: str, *, required: bool = False,
+              literal: bool = False) -> TranslationText:
+    text = _found_for(spec, field, target)
+    return replace(text, required=required, literal=literal) if required or literal else text
 
 
-def _text_for(spec: BriefSpec, field: LocalizedField, target: str) -> TranslationText:
+def _found_for(spec: BriefSpec, field: LocalizedField, target: str) -> TranslationText:
     source_language = spec.brief.language
     value = field.value
     if field.quote_words is not None:
@@ -208,7 +273,8 @@ def _text_for(spec: BriefSpec, field: LocalizedField, target: str) -> Translatio
         return TranslationText(field, source, None, None, value)
     if isinstance(value, str):
         written_in = version_language(spec, field.audience)
-        if same_language(written_in, target):
+        if same_language(written_in, target) or not any(char.isalpha() for char in value):
+            # Written in the language, or without words (a year, "2024"): nothing to translate.
             return TranslationText(field, None, None, None, value)
         source = value if same_language(written_in, source_language) else None
         return TranslationText(field, source, None, None, None)
@@ -220,37 +286,34 @@ def _text_for(spec: BriefSpec, field: LocalizedField, target: str) -> Translatio
     return TranslationText(field, None, None, None, None)
 
 
-def _stats_shown(spec: BriefSpec) -> set[str]:
-    """Ids of the figures shown as callouts (with their labels) on some version."""
-    featured = [stat.id for stat in spec.stats if stat.featured]
-    if not spec.audiences:
-        return set(featured)
-    shown: set[str] = set()
-    for audience in spec.audiences:
-        shown |= set(audience.stats or featured)
-    return shown
+def _printed_by_versions(spec: BriefSpec, document: YamlDocument, template: Template,
+                         target: str) -> list[list[PrintedText]]:
+    """What each version in `target` prints, as the build resolves it."""
+    from briefgen.view import resolve_brief
+
+    versions: list[tuple[BriefSpec, int | None]] = [
+        (spec, index) for index in versions_in(spec, target)]
+    if not versions:
+        brief = spec.brief.model_copy(update={"language": target})
+        versions = [(spec.model_copy(update={"brief": brief}), None)]
+    found = []
+    for version_spec, index in versions:
+        printed: list[PrintedText] = []
+        # A missing text or a broken logo is raised after every text was read.
+        with suppress(UserError):
+            resolve_brief(version_spec, template, document, index, printed=printed)
+        found.append(printed)
+    return found
 
 
-def _shown_in_general(spec: BriefSpec, path: FieldPath, labels_shown: set[str]) -> bool:
-    """Whether a field outside the audiences is printed on some version: not when every
-    audience replaces it with its own (summary, asks, quotes, sections, from), nor a label of
-    a figure that is only cited in sentences."""
-    if path[:1] == ("stats",) and path[2:] == ("label",) and isinstance(path[1], int):
-        return spec.stats[path[1]].id in labels_shown
-    override = "from" if path[:2] == ("brief", "from") else str(path[0])
-    attribute = _audience_attribute(override)
-    if attribute is None or not spec.audiences:
+def _quote_translation_printed(field: LocalizedField, target: str) -> bool:
+    """A quote's translation is printed under words marked with their language, on pages in
+    another language (see `view`): words without a `language` are taken to be in the page's,
+    so no translation of them is ever printed."""
+    if field.quote_words is None:
         return True
-    return any(getattr(audience, attribute) is None for audience in spec.audiences)
-
-
-@lru_cache(maxsize=16)
-def _audience_attribute(alias: str) -> str | None:
-    """The `Audience` attribute that replaces the brief's field of that name, if any."""
-    for name, info in Audience.model_fields.items():
-        if (info.alias or name) == alias and alias not in {"id", "language", "page", "stats"}:
-            return name
-    return None
+    spoken = field.quote_words[1]
+    return spoken is not None and not same_language(spoken, target)
 
 
 @lru_cache(maxsize=256)
@@ -258,7 +321,21 @@ def _text_limit(model: type[BaseModel], name: str) -> int | None:
     """The longest text a field takes, when it takes one text per language; else None."""
     if name in _AFFIXES:
         return None
-    branches = _union_branches(model.model_fields[name].annotation)
+    return _limit_of(model.model_fields[name].annotation)
+
+
+@lru_cache(maxsize=256)
+def _item_text_limit(model: type[BaseModel], name: str) -> int | None:
+    """The longest text each item of a list field takes, when its items take one text per
+    language (a chart's categories); else None."""
+    for branch in _union_branches(model.model_fields[name].annotation):
+        if typing.get_origin(branch) is list:
+            return _limit_of(typing.get_args(branch)[0])
+    return None
+
+
+def _limit_of(annotation: object) -> int | None:
+    branches = _union_branches(annotation)
     if not any(typing.get_origin(branch) is dict for branch in branches):
         return None
     for branch in branches:

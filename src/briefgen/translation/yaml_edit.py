@@ -100,6 +100,9 @@ class _Editor:
     def plan(self, change: TextChange) -> None:
         parent = self._node_at(change.path[:-1], change.path)
         name = change.path[-1]
+        if isinstance(parent, yaml.SequenceNode) and isinstance(name, int):
+            self._plan_item(parent, name, change)
+            return
         if not isinstance(parent, yaml.MappingNode) or not isinstance(name, str):
             raise UnwritableChange(change.path, "its place in the file is not a mapping")
         entry = next(((key, value) for key, value in parent.value if key.value == name), None)
@@ -108,12 +111,7 @@ class _Editor:
             return
         key_node, value = entry
         if isinstance(value, yaml.MappingNode):
-            existing = next((item for key, item in value.value if key.value == change.language),
-                            None)
-            if existing is None:
-                self._add_entry(value, change.language, change.text, change)
-            else:
-                self._replace_scalar(existing, value, change)
+            self._set_language(value, change)
         elif isinstance(value, yaml.ScalarNode) and value.style is None and (
                 value.value in _NULLS):
             self._fill_null(parent, key_node, value, change)
@@ -121,6 +119,32 @@ class _Editor:
             self._convert(parent, key_node, value, change)
         else:
             raise UnwritableChange(change.path, "it holds neither a text nor texts per language")
+
+    def _plan_item(self, sequence: yaml.SequenceNode, index: int, change: TextChange) -> None:
+        """A translation of a list item that is a text (a chart's category)."""
+        if index >= len(sequence.value):
+            raise UnwritableChange(change.path, "not found in the file")
+        item = sequence.value[index]
+        if isinstance(item, yaml.MappingNode):
+            self._set_language(item, change)
+        elif (isinstance(item, yaml.ScalarNode) and change.source_key is not None
+              and item.style not in {">", "|"}):
+            # `- Kolda` or `[Kolda, Sédhiou]`: the item becomes `{fr: Kolda, en: ...}`, its
+            # text as typed.
+            start, end = item.start_mark.index, _content_end(self.text, item)
+            self._splice(start, end, f"{{{change.source_key}: {self.text[start:end]}, "
+                         f"{change.language}: {_scalar(change.text, item.style, flow=True)}}}", 0)
+        else:
+            raise UnwritableChange(change.path, "it holds neither a text nor texts per language")
+
+    def _set_language(self, texts: yaml.MappingNode, change: TextChange) -> None:
+        """The translation into a mapping of texts per language: added, or replacing one."""
+        existing = next((item for key, item in texts.value if key.value == change.language),
+                        None)
+        if existing is None:
+            self._add_entry(texts, change.language, change.text, change)
+        else:
+            self._replace_scalar(existing, texts, change)
 
     # -- the four kinds of change ----------------------------------------------------------
 
@@ -385,8 +409,8 @@ def _check_result(old_text: str, new_text: str, file: Path, changes: list[TextCh
         parent: Any = expected
         for part in change.path[:-1]:
             parent = parent[part]
-        name = change.path[-1]
-        current = parent.get(name)
+        name: Any = change.path[-1]  # a key, or a list item's index
+        current = parent[name] if isinstance(parent, list) else parent.get(name)
         if isinstance(current, dict):
             current[change.language] = change.text
         elif isinstance(current, str) and change.source_key is not None:
