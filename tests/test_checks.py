@@ -435,8 +435,12 @@ def with_affixes(*lines: str) -> str:
 
 
 @pytest.mark.parametrize(("lines", "sentence", "expected"), [
-    (['prefix: "more than "'], "more than [@+mines] mines",
+    (['qualifier: more than'], "more than [@+mines] mines",
      "spec.yaml:13:107: warning: repeated-words: summary: 'more than' would be printed twice: "
+     "the text before [@+mines] has it, and the figure's prefix prints it"),
+    # A qualifier prints in the version's words: French "jusqu’à" before [@+id] is twice too.
+    (['qualifier: up to'], "jusqu’à [@+mines] mines",
+     "spec.yaml:13:105: warning: repeated-words: summary: 'jusqu’à' would be printed twice: "
      "the text before [@+mines] has it, and the figure's prefix prints it"),
     (['prefix: {en: "up to ", fr: "jusqu’à "}'], "Up to [@+mines] mines",
      "spec.yaml:13:103: warning: repeated-words: summary: 'up to' would be printed twice: the "
@@ -456,9 +460,9 @@ def test_words_a_citation_prints_twice_are_a_warning(check: Check, lines: list[s
 
 
 @pytest.mark.parametrize(("lines", "sentence"), [
-    # Without the plus, a sentence has its own words and the prefix is left out.
-    (['prefix: "more than "'], "more than [@mines] mines"),
-    (['prefix: "up to "'], "set up [@+mines] teams"),
+    # Without the plus, a sentence has its own words and the qualifier is left out.
+    (['qualifier: more than'], "more than [@mines] mines"),
+    (['qualifier: up to'], "set up [@+mines] teams"),
     (["unit: €"], "a budget of [@mines] for"),
     (['suffix: " m²"'], "clear [@mines] of land, m² by m²"),
 ])

@@ -81,14 +81,20 @@ def test_a_figure_cited_at_a_clause_end_is_kept_apart_from_its_marker() -> None:
     document = load_spec(EXAMPLE_SPEC)
     spec = validate_spec(document)
     template = load_template(spec.brief.template, EXAMPLE_SPEC)
-    composed = prepare_brief(spec, template, document, 0).document
-    for paragraph in iter_paragraphs(composed.body):
+    composed = [prepare_brief(spec, template, document, index).document
+                for index in range(len(spec.audiences))]
+    for paragraph in (paragraph for page in composed for paragraph in iter_paragraphs(page.body)):
         spans = paragraph.spans
-        for before, after in itertools.pairwise(spans):
-            if after.reference is not None and not before.superscript:
-                assert not before.text[-1:].isdigit(), (paragraph.origin, before.text)
-                if re.search(r"\d\W*$", before.text):
-                    assert before.text.endswith(NARROW_NO_BREAK_SPACE), before.text
+        for index, (before, after) in enumerate(itertools.pairwise(spans)):
+            if after.reference is not None and after.superscript and not before.superscript:
+                # "70⁴" would read as 704; ")⁴" and ".⁴" need no space, which would let
+                # the marker float away from its clause.
+                text = "".join(span.text for span in spans[:index + 1] if not span.superscript)
+                assert not text[-1:].isdigit(), (paragraph.origin, text)
+                if re.search(r"\d$", text.rstrip(NARROW_NO_BREAK_SPACE)):
+                    assert text.endswith(NARROW_NO_BREAK_SPACE), text[-30:]
+                else:
+                    assert not text.endswith(NARROW_NO_BREAK_SPACE), text[-30:]
 
 
 # ---------------------------------------------------------------------------------------------

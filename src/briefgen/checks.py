@@ -749,11 +749,14 @@ def _prefix_as_qualifier(stat: Stat, path: FieldPath, document: YamlDocument
         return
     qualifier = figure_qualifier(stat)
     if qualifier is not None:
+        from briefgen.view import printed_figure
+
         shown = prefix if isinstance(prefix, str) else next(iter(prefix.values()))  # type: ignore[union-attr]
+        words = ", ".join(f'"{printed_figure(stat, language, with_qualifier=True)}"'
+                          for language in ("en", "fr", "ru", "az")).replace("\u00a0", " ")
         yield _problem(document, (*path, "prefix"),
                        f"the prefix {shown.strip()!r} is read as qualifier: {qualifier}, "
-                       f"printed in each version's words (\"{qualifier} 5%\", "
-                       "\"environ 5 %\", \"около 5 %\")",
+                       f"printed in each version's words ({words})",
                        f"write qualifier: {qualifier} instead of the prefix", "qualifier",
                        "warning")
 

@@ -136,7 +136,7 @@ def _cited_in(root: ElementTree.Element, view: BriefView) -> list[str]:
     cited: dict[str, None] = {}
     for part in (root.find("body"), root.find("footer")):
         for element in part.iter() if part is not None else ():
-            if element.tag in ("note", "cite"):
+            if element.tag in ("note", "cite", "ref"):
                 cited[element.get("source", "")] = None
             elif element.tag == "field":
                 try:
