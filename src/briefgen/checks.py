@@ -26,6 +26,7 @@ from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec, Chart, ChartSeries, Source, Stat
 from briefgen.spec.validate import quote_lists, text_fields
 from briefgen.template import LAYOUT_FILE, Template
+from briefgen.view import affix_has_words as has_words
 from briefgen.view import chart_points, pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
@@ -771,17 +772,6 @@ def _untranslated_affix(document: YamlDocument, path: FieldPath, value: str, lan
                     + ("; for a qualifier, write qualifier: (about, up to, more than, ...)"
                        if path[-1] == "prefix" else ""),
                     "missing-translation", "warning")
-
-
-# Letters that are symbols in every language: currency codes (US$, CHF) and SI units (m², km).
-_SYMBOL_WORD = re.compile(r"[A-Z]{2,3}|(?:k|c|m)?m|ha|kg|g|t|l|[kMG]?Wh?")
-
-
-def has_words(text: str) -> bool:
-    """Whether an affix holds words, which need translating ("more than", " d’euros", " долл.
-    США"), rather than symbols every language writes alike ("€", "US$", " m²", " km²")."""
-    return any(not _SYMBOL_WORD.fullmatch(word)
-               for word in re.findall(r"[^\W\d_]+", text))
 
 
 Shows = Callable[[Stat | Chart, str], bool]

@@ -482,6 +482,17 @@ def affix_text(value: str | dict[str, str] | None, language: str) -> str:
     return value or ""
 
 
+# Letters that are symbols in every language: currency codes (US$, CHF) and SI units (m², km).
+_SYMBOL_WORD = re.compile(r"[A-Z]{2,3}|(?:k|c|m)?m|ha|kg|g|t|l|[kMG]?Wh?")
+
+
+def affix_has_words(text: str) -> bool:
+    """Whether a prefix, unit or suffix holds words, which need translating ("more than",
+    " d’euros", " долл. США"), rather than symbols every language writes alike ("€", "US$",
+    " m²", " km²")."""
+    return any(not _SYMBOL_WORD.fullmatch(word) for word in re.findall(r"[^\W\d_]+", text))
+
+
 # A prefix typed as one of these is read as the qualifier it stands for, so specs written
 # before `qualifier` existed print words in every language ("~" was "about"); `check` asks
 # for `qualifier:` instead.

@@ -8,8 +8,9 @@ translation comes in.
 
 Left out on purpose:
 - single-language fields: names, sources' titles (kept as published), addresses, ids;
-- a stat's `prefix`, `unit` and `suffix`: a language without one means "none", not
-  "untranslated", and they are a few characters the author sets;
+- a figure's `prefix`, `unit` and `suffix` made of symbols ("€", " m²") or read as a
+  qualifier ("~"), which every language prints alike or in briefgen's own words; those in
+  words (" d’euros", "as many as ") are translated (see `_affix_fields`);
 - a quote's own words, which stay as spoken: its `translation` is translated from them, when
   they were spoken in the brief's language.
 """
@@ -29,7 +30,7 @@ from pydantic.types import StringConstraints
 
 from briefgen.inline import normalize_space
 from briefgen.spec.loader import FieldPath
-from briefgen.spec.models import Audience, BriefSpec, Quote
+from briefgen.spec.models import Audience, BriefSpec, Chart, Quote, Stat
 from briefgen.view import pick_language
 
 # Per-language fields that are not handed to a translator (see the module docstring).
@@ -108,6 +109,52 @@ def localized_fields(spec: BriefSpec) -> list[LocalizedField]:
                              index if child == ("audiences",) else audience)
 
     walk(spec, (), None)
+    return found + _affix_fields(spec)
+
+
+_AFFIX_LIMIT = 24  # characters, as the models allow
+
+
+def _affix_fields(spec: BriefSpec) -> list[LocalizedField]:
+    """A figure's prefix, unit and suffix written in words in the brief's language (" долл.
+    США", "as many as "): texts like the others, which a version in another language would
+    otherwise print in the brief's language (or, given per language, leave out). Symbols
+    ("€", " m²") and prefixes read as a qualifier ("~", "up to ") are not translated: every
+    language writes symbols alike, and briefgen words qualifiers itself."""
+    from briefgen.inline import Cite, parse_inline, walk
+    from briefgen.spec.validate import text_fields
+    from briefgen.view import affix_has_words, figure_qualifier, pick_language
+
+    cited: set[tuple[str, bool]] = set()
+    for _, text in text_fields(spec):
+        if "[@" in text:
+            cited |= {(node.stat_id, node.with_prefix) for node in walk(parse_inline(text))
+                      if isinstance(node, Cite)}
+    shown_stats = _stats_shown(spec)
+    shown_charts = {chart.id for chart in spec.charts if chart.featured}
+    for audience in spec.audiences:
+        shown_charts |= set(audience.charts or [])
+    found = []
+    figures: list[tuple[str, int, Stat | Chart]] = [
+        *(("stats", index, figure) for index, figure in enumerate(spec.stats)),
+        *(("charts", index, figure) for index, figure in enumerate(spec.charts))]
+    for kind, index, figure in figures:
+        for name in ("prefix", "unit", "suffix"):
+            value = getattr(figure, name, None)
+            if value is None or (name == "prefix" and figure_qualifier(figure) is not None):
+                continue
+            source = (value if isinstance(value, str)
+                      else value.get(pick_language(value, spec.brief.language) or "", ""))
+            if not affix_has_words(source):
+                continue
+            if kind == "charts":
+                shown = figure.id in shown_charts
+            else:
+                shown = figure.id in shown_stats or (figure.id, True) in cited or (
+                    name != "prefix" and (figure.id, False) in cited)
+            path: FieldPath = (kind, index, name)
+            found.append(LocalizedField(field_key(spec, path), path, value, _AFFIX_LIMIT, None,
+                                        shown))
     return found
 
 
