@@ -701,7 +701,7 @@ def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
                     f"version{names} prints it in English",
                     f"give the words as prefix: {{{base}: ...}}", "missing-translation",
                     "warning")
-            if (qualifier is None and isinstance(prefix, str) and has_words(prefix)
+            if (qualifier is None and isinstance(prefix, str) and has_words(prefix, language)
                     and base != written_in):
                 yield _untranslated_affix(document, (*path, "prefix"), prefix, language, names,
                                           spec.brief.language)
@@ -719,7 +719,7 @@ def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
             base = language.split("-")[0]
             for name in ("unit", "suffix"):
                 value = getattr(figure, name)
-                if isinstance(value, str) and has_words(value) and base != written_in:
+                if isinstance(value, str) and has_words(value, language) and base != written_in:
                     yield _untranslated_affix(document, (*path, name), value, language, names,
                                               spec.brief.language)
             given = [value for value in (figure.unit, figure.suffix) if isinstance(value, dict)]

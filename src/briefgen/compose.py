@@ -417,7 +417,10 @@ class _Builder:
             raise self.error(f"<p role={role!r}>: the role is one of "
                              f"{', '.join(sorted(PARAGRAPH_ROLES))}")
         origins = [span.origin for span in spans if span.origin]
-        return Paragraph(style=style_name, spans=tuple(spans), number=element.get("number"),
+        number = element.get("number")
+        if number is not None:  # a hanging « takes its narrow space in French, as text does
+            number = typeset(number, self.view.language)
+        return Paragraph(style=style_name, spans=tuple(spans), number=number,
                          origin=origins[0] if origins else f"layout:{style_name}", role=role,
                          note=element.get("note") or None)
 

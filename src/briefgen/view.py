@@ -486,11 +486,20 @@ def affix_text(value: str | dict[str, str] | None, language: str) -> str:
 _SYMBOL_WORD = re.compile(r"[A-Z]{2,3}|(?:k|c|m)?m|ha|kg|g|t|l|[kMG]?Wh?")
 
 
-def affix_has_words(text: str) -> bool:
+def affix_has_words(text: str, language: str = "") -> bool:
     """Whether a prefix, unit or suffix holds words, which need translating ("more than",
     " d’euros", " долл. США"), rather than symbols every language writes alike ("€", "US$",
-    " m²", " km²")."""
-    return any(not _SYMBOL_WORD.fullmatch(word) for word in re.findall(r"[^\W\d_]+", text))
+    " m²", " km²"). A page in Cyrillic script writes unit symbols in Cyrillic too ("м²",
+    "долл. США"), so for such a `language` any Latin letter counts as a word."""
+    words = ["".join(char for char in word if char.isalpha())
+             for word in re.findall(r"\w+", text)]
+    if language.split("-")[0] in _CYRILLIC_LANGUAGES and any(
+            "a" <= char.lower() <= "z" for word in words for char in word):
+        return True
+    return any(word and not _SYMBOL_WORD.fullmatch(word) for word in words)
+
+
+_CYRILLIC_LANGUAGES = {"ru", "uk", "be", "bg", "kk", "ky", "mk", "mn", "sr", "tg"}
 
 
 # A prefix typed as one of these is read as the qualifier it stands for, so specs written
