@@ -35,7 +35,7 @@ CHARTS = """stats:
   - id: own-share
     value: 95
     format: percent
-    prefix: "~"
+    qualifier: about
     label: of the budget from the Government
     source: agency
     as_of: 2023-11-28
@@ -43,7 +43,7 @@ CHARTS = """stats:
   - id: donor-share
     value: 5
     format: percent
-    prefix: "~"
+    qualifier: about
     label: of the budget from donors
     source: agency
     as_of: 2023-11-28
@@ -226,19 +226,45 @@ def test_a_hidden_chart_cited_by_a_delegation_is_an_error(tmp_path: Path,
 
 
 def test_values_follow_the_stats_and_the_page_language(resolve: Resolve) -> None:
+    """Each value as the page prints it, its qualifier in the page's words; the description
+    in the page's punctuation (French sets a narrow space before : and ;)."""
     text = BASE + AUDIENCE + "  - id: ru\n    name: Делегация\n    language: ru\n"
     english = resolve(text)[0].charts["who-pays"]
-    assert english.series[0].labels == ("~95%", "~5%")
+    assert english.series[0].labels == ("about 95%", "about 5%")
     assert english.description == (
         "Stacked bar chart: Who pays for mine action: Government about 95%; International "
         "donors about 5% (ANAMA, 28 November 2023)")
     french = resolve(text, 0)[0].charts["who-pays"]
-    assert french.series[0].labels == ("~95\u00a0%", "~5\u00a0%")
+    assert french.series[0].labels == ("environ 95\u00a0%", "environ 5\u00a0%")
     assert french.description == (
-        "Barre empilée: Who pays for mine action: Government environ 95 %; Bailleurs "
-        "internationaux environ 5 % (ANAMA, 28 novembre 2023)")
-    russian = resolve(text, 1)[0].charts["casualties"]
-    assert russian.description.startswith("Гистограмма: Жертвы мин: 2021 145; 2022 63;")
+        "Barre empilée\u202f: Who pays for mine action\u202f: Government environ 95\u202f%"
+        "\u202f; Bailleurs internationaux environ 5\u202f% (ANAMA, 28 novembre 2023)")
+    russian = resolve(text, 1)[0].charts
+    assert russian["who-pays"].series[0].labels == ("около 95\u00a0%", "около 5\u00a0%")
+    assert russian["casualties"].description.startswith(
+        "Гистограмма: Жертвы мин: 2021 145; 2022 63;")
+
+
+def test_a_description_names_the_measure_the_unit_and_each_source_once(resolve: Resolve
+                                                                       ) -> None:
+    """The alternative text says what is measured (the subtitle), each value with its unit
+    and qualifier, and each source once, with the dates its values refer to (it named the
+    same source once per date)."""
+    text = replace_once(BASE, "  date: 2025-03-24\n", "  date: 2025-03-24\n  language: fr\n") + (
+        "  - id: area\n    type: column\n    title: {fr: Terres dépolluées}\n"
+        "    subtitle: {fr: Surface par an}\n    qualifier: about\n    suffix: \" m²\"\n"
+        "    categories: [\"2022\", \"2023\", \"2024\"]\n    series:\n"
+        "      - points:\n"
+        "          - {value: 1200, source: ministry, as_of: 2022-12-31}\n"
+        "          - {value: 1500, source: ministry, as_of: 2023-12-31}\n"
+        "          - {value: 1800, source: ministry, as_of: 2024-12-31}\n")
+    chart = resolve(text)[0].charts["area"]
+    assert chart.series[0].labels == ("environ 1\u00a0200\u00a0m²", "environ 1\u00a0500\u00a0m²",
+                                      "environ 1\u00a0800\u00a0m²")
+    assert chart.description == (
+        "Histogramme\u202f: Terres dépolluées (Surface par an)\u202f: 2022 environ 1\u202f200 m²"
+        "\u202f; 2023 environ 1\u202f500 m²\u202f; 2024 environ 1\u202f800 m² (Ministry, 31 décembre "
+        "2022, 31 décembre 2023, 31 décembre 2024)")
 
 
 @pytest.mark.parametrize(("language", "counts", "compact"), [
@@ -350,7 +376,7 @@ EXAMPLES = {
     "line": make_chart("line", ["2020", "2021", "2022", "2023", "2024"],
                        [[10, 40, 35, 60, 58], [12, 38, 36, 20, 5]]),
     "stacked": make_chart("stacked", ["Government", "Donors"], [[95, 5]],
-                          [["~95%", "~5%"]]),
+                          [["about 95%", "about 5%"]]),
 }
 
 

@@ -435,8 +435,12 @@ def with_affixes(*lines: str) -> str:
 
 
 @pytest.mark.parametrize(("lines", "sentence", "expected"), [
-    (['prefix: "more than "'], "more than [@+mines] mines",
+    (['qualifier: more than'], "more than [@+mines] mines",
      "spec.yaml:13:107: warning: repeated-words: summary: 'more than' would be printed twice: "
+     "the text before [@+mines] has it, and the figure's prefix prints it"),
+    # A qualifier prints in the version's words: French "jusqu’à" before [@+id] is twice too.
+    (['qualifier: up to'], "jusqu’à [@+mines] mines",
+     "spec.yaml:13:105: warning: repeated-words: summary: 'jusqu’à' would be printed twice: "
      "the text before [@+mines] has it, and the figure's prefix prints it"),
     (['prefix: {en: "up to ", fr: "jusqu’à "}'], "Up to [@+mines] mines",
      "spec.yaml:13:103: warning: repeated-words: summary: 'up to' would be printed twice: the "
@@ -456,9 +460,9 @@ def test_words_a_citation_prints_twice_are_a_warning(check: Check, lines: list[s
 
 
 @pytest.mark.parametrize(("lines", "sentence"), [
-    # Without the plus, a sentence has its own words and the prefix is left out.
-    (['prefix: "more than "'], "more than [@mines] mines"),
-    (['prefix: "up to "'], "set up [@+mines] teams"),
+    # Without the plus, a sentence has its own words and the qualifier is left out.
+    (['qualifier: more than'], "more than [@mines] mines"),
+    (['qualifier: up to'], "set up [@+mines] teams"),
     (["unit: €"], "a budget of [@mines] for"),
     (['suffix: " m²"'], "clear [@mines] of land, m² by m²"),
 ])
@@ -608,3 +612,91 @@ def test_a_broken_audience_does_not_hide_the_other_warnings(check: Check) -> Non
     assert ("spec.yaml:13:15: warning: comment: summary: the rest of this line, from '#', is a "
             "YAML comment and will not be printed") in lines
     assert any(": error: invalid-value: audiences[0].page: " in line for line in lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Qualifiers and units in each version's language
+
+FRENCH_VERSION = "audiences:\n  - id: ch\n    name: Suisse\n    language: fr\n"
+
+
+def figure_lines(result: Result) -> list[str]:
+    """The problems `check` found with the figures (the rest of these specs is in English
+    only, which the French version reports too)."""
+    return [line for line in problem_lines(result) if "stats '" in line]
+
+
+def test_a_sign_written_as_a_prefix_is_read_as_a_qualifier_and_check_says_so(check: Check
+                                                                             ) -> None:
+    """Specs written with prefix: "~" keep building, in words, and are told to write
+    qualifier: about."""
+    result = check(with_affixes('prefix: "~"'))
+    assert result.exit_code == 0, result.output
+    assert figure_lines(result) == [
+        "spec.yaml:22:13: warning: qualifier: stats 'mines'.prefix: the prefix '~' is read as "
+        "qualifier: about, printed in each version's words (\"about 1,500,000\", \"environ "
+        "1 500 000\", \"около 1 500 000\", \"təxminən 1.500.000\")"]
+    assert "hint: write qualifier: about instead of the prefix" in result.stdout
+
+
+def test_an_english_only_prefix_is_named_in_every_version_that_prints_it(check: Check) -> None:
+    """"as many as " prints as it is on the French page: check names it, with its line and
+    column, for the version in French."""
+    result = check(with_affixes('prefix: "as many as "') + FRENCH_VERSION)
+    assert figure_lines(result) == [
+        "spec.yaml:22:13: warning: missing-translation: stats 'mines'.prefix: 'as many as' is "
+        "written only once, in en: the fr version (ch) prints it as it is"]
+
+
+def test_a_prefix_given_in_english_only_leaves_the_french_figure_without_it(check: Check
+                                                                            ) -> None:
+    result = check(with_affixes('prefix: {en: "as many as "}') + FRENCH_VERSION)
+    assert figure_lines(result) == [
+        "spec.yaml:22:13: warning: missing-translation: stats 'mines'.prefix: the prefix is "
+        "given in en only: the fr version (ch) prints the figure without it"]
+
+
+def test_a_unit_in_words_written_once_is_named_but_a_symbol_is_not(check: Check) -> None:
+    result = check(with_affixes('suffix: " per family"') + FRENCH_VERSION)
+    assert figure_lines(result) == [
+        "spec.yaml:22:13: warning: missing-translation: stats 'mines'.suffix: 'per family' is "
+        "written only once, in en: the fr version (ch) prints it as it is"]
+    for symbol in ('suffix: " m²"', "unit: €", "unit: US$", 'suffix: " km²"'):
+        assert figure_lines(check(with_affixes(symbol) + FRENCH_VERSION)) == [], symbol
+
+
+def test_a_unit_given_for_some_languages_only_is_named_where_it_is_missing(check: Check
+                                                                           ) -> None:
+    result = check(with_affixes('unit: {en: "€"}', 'suffix: {fr: " €"}')
+                   + FRENCH_VERSION + "  - id: kz\n    name: Казахстан\n    language: ru\n")
+    assert figure_lines(result) == [
+        "spec.yaml:22:11: warning: missing-translation: stats 'mines'.unit: the figure's unit is "
+        "given in en only: the ru version (kz) prints the number without it"]
+
+
+def test_a_plain_prefix_beside_a_qualifier_is_not_printed(check: Check) -> None:
+    result = check(with_affixes("qualifier: about", 'prefix: "some "'))
+    assert figure_lines(result) == [
+        "spec.yaml:23:13: warning: qualifier: stats 'mines'.prefix: the prefix 'some ' is not "
+        "printed: the figure has qualifier: about, which is printed in each version's words"]
+
+
+def test_a_qualifier_in_a_language_briefgen_has_no_words_for(check: Check) -> None:
+    result = check(with_affixes("qualifier: about")
+                   + "audiences:\n  - id: de\n    name: Deutschland\n    language: de\n")
+    assert ("spec.yaml:22:16: warning: missing-translation: stats 'mines'.qualifier: briefgen "
+            "has no de words for 'about': the de version (de) prints it in English"
+            in figure_lines(result))
+
+
+def test_a_label_naming_its_own_source_in_brackets_is_a_warning(check: Check) -> None:
+    """"landmines (Ministry estimate)": the line under the figure names the source; the
+    bracket's last word was left alone on a line."""
+    result = check(edit(WITH_FACTS, ("    label: landmines\n",
+                                     "    label: landmines (Ministry estimate)\n")))
+    assert figure_lines(result) == [
+        "spec.yaml:21:12: warning: label-source: stats 'mines'.label: the label names its "
+        "source in brackets ('Ministry estimate'); the source line under the figure names it "
+        "already"]
+    assert check(edit(WITH_FACTS, ("    label: landmines\n",
+                                   "    label: landmines (estimate)\n"))).stdout == ""

@@ -292,3 +292,62 @@ def test_no_translation_for_the_page_language_leaves_the_words_alone(tmp_path: P
     text = docx_text(docx)
     assert "Biz evə qayıtmaq istəyirik." in text
     assert "Original:" not in text and "Nous voulons" not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# A brief in four languages: no English qualifier or unit on another language's page
+
+FLOOD_SPEC = ROOT / "tests" / "specs" / "flood-shelters.yaml"
+# Words of English figures: qualifiers, units and the key figures' note label; French
+# writes "note", "dollars" and "million" too.
+ENGLISH_FIGURE_WORDS = ["about", "nearly", "up to", "at least", "more than", "fewer than",
+                        "less than", "per", "note", "dollars", "million"]
+ALSO_FRENCH = {"note", "dollars", "million"}
+# How each language prints the brief's figures, qualifier and unit included.
+FIGURES_IN = {
+    "en": ["up to 120,000", "more than 38%", "about 240 m²", "nearly 42,000", "US$18,500",
+           "US$1.11 million", "note 1"],
+    "fr": ["jusqu’à 120 000", "plus de 38 %", "environ 240 m²", "près de 42 000",
+           "18 500 dollars US", "1,11 million de dollars US", "note 1"],
+    "ru": ["до 120 000", "более 38 %", "около 240 м²", "почти 42 000", "18 500 долл. США",
+           "1,11 млн долл. США", "прим. 1"],
+    "az": ["120.000-ə qədər", "38%-dən çox", "təxminən 240 m²", "42.000-ə yaxın",
+           "18.500 ABŞ dolları", "1,11 milyon ABŞ dolları", "qeyd 1"],
+}
+
+
+@pytest.fixture(scope="module")
+def flood_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The text of every version of the four-language brief, read from its PDF."""
+    built = build_brief(FLOOD_SPEC, tmp_path_factory.mktemp("flood"))
+    pages = {}
+    for result in built:
+        assert result.pdf is not None
+        language = re.search(r"_([a-z]{2})(?:-[a-z]{2})?\.pdf$", result.pdf.name)
+        assert language is not None
+        pages[language.group(1)] = collapse_space(pdf_text(result.pdf))
+    assert sorted(pages) == ["az", "en", "fr", "ru"]
+    return pages
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("language", ["fr", "ru", "az"])
+def test_no_english_figure_words_on_another_language_s_page(flood_pages: dict[str, str],
+                                                           language: str) -> None:
+    """A qualifier or unit given in English ("up to", "US$") once printed as it was on every
+    page ("jusqu’à up to 60 %"). The quote's original words are English on purpose."""
+    page = flood_pages[language]
+    original = page.index({"fr": "Original", "ru": "Оригинал", "az": "Orijinal"}[language])
+    outside_quote = page[:original] + page[page.index("miles", original):]
+    words = [word for word in ENGLISH_FIGURE_WORDS if language != "fr" or word not in ALSO_FRENCH]
+    english = re.compile(rf"\b(?:{'|'.join(words)})\b|US\$", re.IGNORECASE)
+    assert not english.findall(outside_quote), outside_quote
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("language", ["en", "fr", "ru", "az"])
+def test_each_page_prints_its_figures_in_its_own_words(flood_pages: dict[str, str],
+                                                       language: str) -> None:
+    page = flood_pages[language].replace("\u202f", " ").replace("\u00a0", " ")
+    missing = [figure for figure in FIGURES_IN[language] if figure not in page]
+    assert not missing, page

@@ -9,10 +9,15 @@ import pytest
 from babel.dates import format_date
 
 from briefgen.locale_format import (
+    QUALIFIER_WORDING,
+    QUALIFIERS,
     babel_locale,
     format_date_range,
     format_long_date,
     format_number,
+    qualified,
+    qualifier_wording,
+    typeset,
 )
 
 NBSP = "\u00a0"
@@ -124,3 +129,84 @@ def test_plain_numbers_are_neither_grouped_nor_rounded(value: float, language: s
                                                        decimals: int | None,
                                                        expected: str) -> None:
     assert format_number(value, "plain", language, decimals) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding: half away from zero, decimals honoured exactly
+
+
+@pytest.mark.parametrize(("value", "style", "decimals", "expected"), [
+    (0.125, "percent", 2, "0.13%"),  # half to even (Babel's default) printed 0.12%
+    (2_500_000, "compact", 0, f"3{NBSP}million"),  # not 2 million
+    (1_050_000, "compact", 1, f"1.1{NBSP}million"),  # not 1 million
+    (1_000_000, "compact", 1, f"1.0{NBSP}million"),  # one decimal asked for, one printed
+    (1_000_000, "compact", None, f"1{NBSP}million"),
+    (999_999, "compact", None, f"1{NBSP}million"),  # rounds into the next magnitude
+    (-2_500_000, "compact", 0, f"-3{NBSP}million"),
+    (2.25, "count", None, "2.3"),
+    (2.5, "count", 0, "3"),
+    (1.005, "plain", 2, "1.01"),
+    (13.25, "percent", 1, "13.3%"),
+])
+def test_numbers_round_half_away_from_zero_with_the_decimals_asked_for(
+        value: float, style: str, decimals: int | None, expected: str) -> None:
+    assert format_number(value, style, "en", decimals) == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", f"3{NBSP}millions"), ("ru", f"3{NBSP}млн"), ("az", f"3{NBSP}milyon")])
+def test_compact_rounding_in_other_languages(language: str, expected: str) -> None:
+    assert format_number(2_500_000, "compact", language, 0) == expected
+    assert format_number(1_000, "compact", "fr", None) == "mille"  # CLDR's own word
+
+
+# ---------------------------------------------------------------------------------------------
+# Qualifiers in each language's words
+
+
+@pytest.mark.parametrize(("qualifier", "figure", "language", "expected"), [
+    ("about", f"1,5{NBSP}million", "fr", f"environ 1,5{NBSP}million"),
+    ("up to", f"60{NBSP}%", "fr", f"jusqu’à 60{NBSP}%"),
+    ("more than", f"13{NBSP}%", "fr", f"plus{NBSP}de 13{NBSP}%"),
+    ("at least", "5", "fr", f"au{NBSP}moins 5"),
+    ("nearly", "800 000", "fr", f"près{NBSP}de 800 000"),
+    ("about", f"1,5{NBSP}млн", "ru", f"около 1,5{NBSP}млн"),
+    ("at least", "5", "ru", f"не{NBSP}менее 5"),
+    ("up to", "60 %", "ru", "до 60 %"),
+    ("more than", "13%", "en", f"more{NBSP}than 13%"),
+    # Azerbaijani puts these after the figure, in the case it governs, with the vowel
+    # harmony of the figure as read aloud; a hyphen joins the ending to digits and symbols.
+    ("more than", "13%", "az", "13%-dən çox"),  # faiz
+    ("more than", f"1,5{NBSP}milyon", "az", f"1,5{NBSP}milyondan çox"),
+    ("more than", "400", "az", "400-dən çox"),  # yüz
+    ("more than", "60", "az", "60-dan çox"),  # altmış
+    ("less than", "3.429", "az", "3.429-dan az"),  # doqquz
+    ("up to", "60%", "az", "60%-ə qədər"),
+    ("up to", "6", "az", "6-ya qədər"),  # altı: a y after a vowel
+    ("nearly", "800.000", "az", "800.000-ə yaxın"),  # min
+    ("nearly", f"35{NBSP}milyon{NBSP}ABŞ{NBSP}dolları", "az",
+     f"35{NBSP}milyon{NBSP}ABŞ{NBSP}dollarına yaxın"),  # a possessive compound takes an n
+    ("about", f"1,5{NBSP}milyon", "az", f"təxminən 1,5{NBSP}milyon"),
+    ("at least", "5", "az", f"ən{NBSP}azı 5"),
+])
+def test_a_qualifier_is_printed_in_the_version_s_words(qualifier: str, figure: str,
+                                                       language: str, expected: str) -> None:
+    wording = qualifier_wording(qualifier, language)
+    assert wording is not None
+    assert qualified(figure, wording) == expected
+
+
+def test_every_language_briefgen_writes_words_every_qualifier() -> None:
+    assert set(QUALIFIER_WORDING) == {"en", "fr", "ru", "az"}
+    for wordings in QUALIFIER_WORDING.values():
+        assert set(wordings) == set(QUALIFIERS)
+    assert qualifier_wording("about", "de") is None
+
+
+def test_french_quotes_and_russian_full_stops() -> None:
+    assert typeset("«texte»", "fr") == "«\u202ftexte\u202f»"
+    assert typeset("« texte »", "fr") == "«\u202ftexte\u202f»"
+    assert typeset("https://example.org/a:b", "fr") == "https://example.org/a:b"
+    assert typeset("идти до конца.»", "ru") == "идти до конца»."
+    assert typeset("Что делать?»", "ru") == "Что делать?»"
+    assert typeset("и так далее...»", "ru") == "и так далее...»"

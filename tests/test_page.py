@@ -16,7 +16,7 @@ import pytest
 from briefgen.batch import BuildOptions, run_specs
 from briefgen.build import prepare_brief
 from briefgen.compose import iter_paragraphs
-from briefgen.document import Document, Group, Paragraph, Row, fitted_style
+from briefgen.document import Cell, Document, Fit, Group, Paragraph, Row, fitted_style
 from briefgen.inline import Cite, parse_inline, walk
 from briefgen.layout import Layout
 from briefgen.spec.includes import load_spec
@@ -81,14 +81,20 @@ def test_a_figure_cited_at_a_clause_end_is_kept_apart_from_its_marker() -> None:
     document = load_spec(EXAMPLE_SPEC)
     spec = validate_spec(document)
     template = load_template(spec.brief.template, EXAMPLE_SPEC)
-    composed = prepare_brief(spec, template, document, 0).document
-    for paragraph in iter_paragraphs(composed.body):
+    composed = [prepare_brief(spec, template, document, index).document
+                for index in range(len(spec.audiences))]
+    for paragraph in (paragraph for page in composed for paragraph in iter_paragraphs(page.body)):
         spans = paragraph.spans
-        for before, after in itertools.pairwise(spans):
-            if after.reference is not None and not before.superscript:
-                assert not before.text[-1:].isdigit(), (paragraph.origin, before.text)
-                if re.search(r"\d\W*$", before.text):
-                    assert before.text.endswith(NARROW_NO_BREAK_SPACE), before.text
+        for index, (before, after) in enumerate(itertools.pairwise(spans)):
+            if after.reference is not None and after.superscript and not before.superscript:
+                # "70⁴" would read as 704; ")⁴" and ".⁴" need no space, which would let
+                # the marker float away from its clause.
+                text = "".join(span.text for span in spans[:index + 1] if not span.superscript)
+                assert not text[-1:].isdigit(), (paragraph.origin, text)
+                if re.search(r"\d$", text.rstrip(NARROW_NO_BREAK_SPACE)):
+                    assert text.endswith(NARROW_NO_BREAK_SPACE), text[-30:]
+                else:
+                    assert not text.endswith(NARROW_NO_BREAK_SPACE), text[-30:]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,3 +333,48 @@ def test_fact_fields_are_all_checked_for_citations() -> None:
     cites = [node for _, text in text_fields(spec) for node in walk(parse_inline(text))
              if isinstance(node, Cite)]
     assert len(cites) > 10
+
+
+@pytest.mark.parametrize(("qualifier", "value", "shown"), [
+    ("more than", 13, "plus de 13 %"),
+    ("up to", 60, "jusqu’à 60 %"),
+    ("about", 95.5, "environ 95,5 %"),
+])
+def test_a_key_figure_with_its_qualifier_is_set_on_one_line(tmp_path: Path, qualifier: str,
+                                                            value: float, shown: str) -> None:
+    """"more than" / "13%" across two lines looked broken: a key figure stays on one line,
+    set smaller if need be (never below its style's floor), at its full size otherwise."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(FRENCH_FIGURE.replace("    value: 270000000\n    format: compact\n"
+                                          "    decimals: 0\n    prefix: 'plus de '\n",
+                                          f"    value: {value}\n    format: percent\n"
+                                          f"    qualifier: {qualifier}\n"), encoding="utf-8")
+    document = load_spec(spec)
+    brief = validate_spec(document)
+    template = load_template(brief.brief.template, spec)
+    prepared = prepare_brief(brief, template, document, None)
+    value_paragraph = next(paragraph for paragraph in iter_paragraphs(prepared.document.body)
+                           if paragraph.style == "stat-value")
+    width = paragraph_widths(prepared.document)[id(value_paragraph)]
+    lines = ["".join(run.text for run in line.runs) for line in
+             Layout(prepared.document, prepared.fit).laid(value_paragraph, width).lines]
+    assert [line.replace("\u00a0", " ").replace("\u202f", " ") for line in lines] == [shown]
+
+
+def test_a_key_figure_too_wide_for_one_line_breaks_after_its_qualifier() -> None:
+    """Even at its smallest size: then the qualifier's words end the first line, and the
+    figure (number and unit) stays whole on the next."""
+    from briefgen.document import Span
+    from briefgen.layout import fit_wide_words
+
+    document = load_spec(EXAMPLE_SPEC)
+    spec = validate_spec(document)
+    template = load_template(spec.brief.template, EXAMPLE_SPEC)
+    page = prepare_brief(spec, template, document, 0).document
+    figure = "environ 1\u00a0500\u00a0000\u00a0000\u00a0km²"
+    narrow = Row((Cell((Paragraph("stat-value", (Span(figure),)),), 120.0),))
+    fitted = fit_wide_words(page._replace(body=(narrow,)))
+    paragraph = next(iter_paragraphs(fitted.body))
+    lines = ["".join(run.text for run in line.runs)
+             for line in Layout(fitted, Fit()).laid(paragraph, 120.0).lines]
+    assert lines == ["environ", "1\u00a0500\u00a0000\u00a0000\u00a0km²"]

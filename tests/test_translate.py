@@ -244,7 +244,10 @@ def test_the_exported_file_gives_the_translator_context_and_locked_tags(folder: 
         source.itertext())
     notes = summary.getnotes()
     assert "At most 2,000 characters" in notes
-    assert "prints the figure 800,000 (former displaced people yet to return)" in notes
+    # Each figure as the French version prints it, qualifier and number format included, so
+    # the translator does not write "environ" again around the tag.
+    assert "prints the figure “800 000” (former displaced people yet to return)" in notes
+    assert "prints the figure “environ 5 %” (of the budget from international donors)" in notes
     assert "link to https://example.org/plan" in notes
     assert summary.xmlelement.get("maxwidth") == "2000"
     assert "Printed only on the version for the délégation française" in (
@@ -327,7 +330,10 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_example_round_trips_into_a_new_language_for_every_text(example: Path) -> None:
     spec = example / "masg-2025.yaml"
     spec.write_text(spec.read_text(encoding="utf-8") + (
-        "  - id: az\n    name: Azərbaycan nümayəndə heyəti\n    language: az\n"), encoding="utf-8")
+        "  - id: az\n    name: Azərbaycan nümayəndə heyəti\n    language: az\n"
+        # The marked translations run longer than real ones: without the sections, the
+        # page still has every other kind of text and fits.
+        "    sections: []\n"), encoding="utf-8")
     refused = invoke("build", spec.name, "-a", "az", "--out", "out")
     assert "charts 'who-pays'.categories[0]: no text in 'az'" in refused.output
 
@@ -983,3 +989,36 @@ def test_the_translate_commands_stay_off_the_start_up_path() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_unit_in_words_written_once_goes_to_the_translator_and_comes_back(
+        folder: Path) -> None:
+    """A unit in words (" per family") would print in English on the French page: the
+    export offers it, with where it is written, and the import writes it beside the English;
+    the French page then prints it. A qualifier (words briefgen has) and a symbol unit ("€")
+    are not offered."""
+    facts = folder / FACTS
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "    label: former displaced people yet to return\n",
+        "    label: former displaced people yet to return\n    suffix: \" per family\"\n"
+        "    unit: €\n"), encoding="utf-8")
+    assert invoke("translate", "export", SPEC, "--to", "fr").exit_code == 0
+    store = xliff.xlifffile.parsefile(str(folder / "brief.fr.xlf"))
+    units = {unit.getid().split("\x04")[-1]: unit for unit in store.getunits()}
+    assert "stats[displaced].suffix" in units
+    assert "stats[displaced].unit" not in units and "stats[foreign-share].prefix" not in units
+    assert units["stats[displaced].suffix"].getlocations() == [
+        f"facts/figures.yaml:{line_of(facts, 'suffix: ')}"]
+    assert "€800 000 per family" in units["summary"].getnotes().replace("\u00a0", " ")
+    translate_file(folder / "brief.fr.xlf", lambda text: {
+        " per family": " par famille", "per family": "par famille"}.get(
+            text, FRENCH.get(text, text)))
+    result = invoke("translate", "import", "brief.fr.xlf")
+    assert result.exit_code == 0, result.output
+    assert 'fr: "par famille"' in facts.read_text(encoding="utf-8")
+    from briefgen.spec.includes import load_spec
+    from briefgen.spec.validate import validate_spec
+    from briefgen.view import printed_figure
+
+    spec = validate_spec(load_spec(folder / SPEC))
+    assert printed_figure(spec.stats[0], "fr").replace("\u00a0", " ") == "€800 000 par famille"

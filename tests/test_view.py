@@ -13,7 +13,7 @@ FIGURES = """stats:
   - id: displaced
     value: 270000000
     format: compact
-    prefix: "more than "
+    qualifier: more than
     label: people displaced
     source: report
   - id: budget
@@ -140,3 +140,60 @@ def test_a_delegation_can_have_its_own_quotes_and_no_sections(resolve: Resolve) 
     assert [quote["text"].origin for quote in jp_view.context["quotes"]] == [
         ("audiences", 1, "quotes", 0, "text")]
     assert us_view.context["quotes"][0]["text"].origin == ("quotes", 0, "text")
+
+
+VERSIONS = ("audiences:\n  - id: ch\n    name: Suisse\n    language: fr\n"
+            "  - id: kz\n    name: Казахстан\n    language: ru\n"
+            "  - id: az\n    name: Azərbaycan\n    language: az\n")
+
+
+def key_figure(document: Document, stat_id_text: str) -> Paragraph:
+    return next(paragraph for paragraph in iter_paragraphs(document.body)
+                if paragraph.style == "stat-value"
+                and stat_id_text in "".join(span.text for span in paragraph.spans))
+
+
+def test_a_qualifier_is_printed_in_each_version_s_words(resolve: Resolve) -> None:
+    """"jusqu’à up to 60 %": a qualifier is the figure's data, worded by briefgen in each
+    language, in the callout and where a sentence asks for it with [@+id]."""
+    text = with_summary("Now [@+displaced] people.", VERSIONS)
+    expected = {0: "plus de 270 millions", 1: "более 270 млн", 2: "270 milyondan çox"}
+    for index, words in expected.items():
+        view, document = resolve(text, index)
+        assert view.qualified_values["displaced"].replace("\u00a0", " ") == words
+        assert f"Now {words} people." in summary_words(document).replace("\u00a0", " ")
+        # At the figure's own size, not a small raised sign.
+        callout = key_figure(document, "270")
+        assert "".join(span.text for span in callout.spans).replace("\u00a0", " ") == words
+        assert {span.scale for span in callout.spans} == {1.0}
+
+
+def test_a_sign_typed_as_a_prefix_is_printed_as_words(resolve: Resolve) -> None:
+    """Specs written before qualifiers existed ("~", ">") print words in every language."""
+    text = with_summary("Now [@+displaced] people.", VERSIONS).replace(
+        "    qualifier: more than\n", '    prefix: "~"\n')
+    assert resolve(text)[0].qualified_values["displaced"] == "about 270\u00a0million"
+    assert resolve(text, 0)[0].qualified_values["displaced"] == "environ 270\u00a0millions"
+
+
+def test_a_prefix_given_for_a_language_replaces_the_qualifier_s_words(resolve: Resolve
+                                                                       ) -> None:
+    text = with_summary("Now [@+displaced] people.", VERSIONS).replace(
+        "    qualifier: more than\n",
+        "    qualifier: more than\n    prefix: {ru: \"свыше \"}\n")
+    assert resolve(text, 1)[0].qualified_values["displaced"] == "свыше 270\u00a0млн"
+    assert resolve(text, 0)[0].qualified_values["displaced"] == "plus\u00a0de 270\u00a0millions"
+
+
+def test_a_key_figure_s_source_line_gives_its_note_number_in_the_page_s_words(
+        resolve: Resolve) -> None:
+    """"Agency, January 2025, note 1": the figure carries no marker, so its source line
+    says which note names the source; the number is a reference to that note."""
+    text = with_summary("Mines block [@displaced] people.", VERSIONS)
+    for index, word in ((None, "note"), (0, "note"), (1, "прим."), (2, "qeyd")):
+        _, document = resolve(text, index)
+        line = next(paragraph for paragraph in iter_paragraphs(document.body)
+                    if paragraph.style == "stat-source")
+        assert "".join(span.text for span in line.spans).endswith(f", {word}\u00a01")
+        number = line.spans[-1]
+        assert (number.text, number.reference, number.superscript) == ("1", "report", False)

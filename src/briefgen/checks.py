@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from briefgen.document import Block, Document, Group, Image, Paragraph, Row, iter_blocks
 from briefgen.document import Chart as ChartBlock
@@ -26,6 +26,7 @@ from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec, Chart, ChartSeries, Source, Stat
 from briefgen.spec.validate import quote_lists, text_fields
 from briefgen.template import LAYOUT_FILE, Template
+from briefgen.view import affix_has_words as has_words
 from briefgen.view import chart_points, pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
@@ -46,6 +47,8 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _cut_by_comments(spec, document)
     problems += _repeated_words(spec, document)
     problems += _untranslated(spec, document)
+    problems += _figure_words(spec, document)
+    problems += _labels_naming_their_source(spec, document)
     problems += _address_links(spec, document)
     problems += _empty_headings(spec, document)
     problems += _charts(spec, document)
@@ -130,7 +133,8 @@ def _repeated_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem
             typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
             checks = [("unit", _variants(stat.unit), before.endswith)]
             if node.with_prefix:
-                checks.insert(0, ("prefix", _variants(stat.prefix), before.endswith))
+                checks.insert(0, ("prefix", _variants(stat.prefix) + _qualifier_words(stat),
+                                  before.endswith))
             checks.append(("suffix", _variants(stat.suffix), after.startswith))
             for name, variants, found_in_text in checks:
                 twice = next((variant for variant in variants
@@ -167,6 +171,20 @@ def _variants(value: str | dict[str, str] | None) -> list[str]:
     values = value.values() if isinstance(value, dict) else [value or ""]
     return sorted({" ".join(text.split()) for text in values if text.strip()}, key=len,
                   reverse=True)
+
+
+def _qualifier_words(stat: Stat) -> list[str]:
+    """The words a stat's qualifier is printed with before the figure, in every language
+    briefgen words it in ("more than", "plus de", "более")."""
+    from briefgen.locale_format import QUALIFIER_WORDING
+    from briefgen.view import figure_qualifier
+
+    qualifier = figure_qualifier(stat)
+    if qualifier is None:
+        return []
+    words = {" ".join(wordings[qualifier].partition("{}")[0].split())
+             for wordings in QUALIFIER_WORDING.values()}
+    return sorted((word for word in words if word), key=len, reverse=True)
 
 
 def _whole_words(before: str, after: str, variant: str, name: str) -> bool:
@@ -645,3 +663,195 @@ def _quote_consent(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]
 def _first(text: str | dict[str, str]) -> str:
     """A text given once or per language, as messages name it: the first one written."""
     return text if isinstance(text, str) else next(iter(text.values()))
+
+
+def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """A figure's qualifier and its words in each version's language.
+
+    - a prefix typed as a sign or an English qualifier ("~", ">", "up to ") is read as the
+      qualifier it stands for: say so, and ask for `qualifier:`;
+    - a prefix, unit or suffix in words written in one language only, which a version in
+      another language prints as it is (or, given per language, leaves out, so the figure
+      loses its meaning or its unit there), named at its line in each version that prints it;
+    - a qualifier in a language briefgen has no words for.
+    """
+    from briefgen.locale_format import qualifier_wording
+    from briefgen.view import figure_qualifier
+
+    versions = _versions(spec)
+    written_in = spec.brief.language.split("-")[0]
+    figures: list[tuple[FieldPath, Stat | Chart]] = [
+        *((("stats", index), stat) for index, stat in enumerate(spec.stats)),
+        *((("charts", index), chart) for index, chart in enumerate(spec.charts))]
+    for path, figure in figures:
+        prefix = getattr(figure, "prefix", None)
+        qualifier = figure_qualifier(figure)
+        if isinstance(figure, Stat) and prefix is not None:
+            yield from _prefix_as_qualifier(figure, path, document)
+        printing = [(language, names) for language, names, shows in versions
+                    if shows(figure, "prefix")]
+        for language, names in printing:
+            base = language.split("-")[0]
+            own = pick_language(prefix, language) if isinstance(prefix, dict) else None
+            if qualifier is not None and own is None and qualifier_wording(
+                    qualifier, language) is None:
+                yield _problem(document, (*path, "qualifier") if getattr(
+                    figure, "qualifier", None) else (*path, "prefix"),
+                    f"briefgen has no {language} words for {qualifier!r}: the {language} "
+                    f"version{names} prints it in English",
+                    f"give the words as prefix: {{{base}: ...}}", "missing-translation",
+                    "warning")
+            if (qualifier is None and isinstance(prefix, str) and has_words(prefix, language)
+                    and base != written_in):
+                yield _untranslated_affix(document, (*path, "prefix"), prefix, language, names,
+                                          spec.brief.language)
+            elif (qualifier is None and isinstance(prefix, dict) and own is None
+                  and any(has_words(value) for value in prefix.values())):
+                yield _problem(document, (*path, "prefix"),
+                               f"the prefix is given in {', '.join(prefix)} only: the "
+                               f"{language} version{names} prints the figure without it",
+                               f"add  {base}: ...  to the prefix, or write qualifier: (about, "
+                               "up to, more than, ...), which briefgen words in every language",
+                               "missing-translation", "warning")
+        for language, names, shows in versions:
+            if not shows(figure, "unit"):
+                continue
+            base = language.split("-")[0]
+            for name in ("unit", "suffix"):
+                value = getattr(figure, name)
+                if isinstance(value, str) and has_words(value, language) and base != written_in:
+                    yield _untranslated_affix(document, (*path, name), value, language, names,
+                                              spec.brief.language)
+            given = [value for value in (figure.unit, figure.suffix) if isinstance(value, dict)]
+            if given and not any(isinstance(value, str) for value in (figure.unit, figure.suffix)
+                                 ) and all(pick_language(value, language) is None
+                                           for value in given):
+                name = "unit" if isinstance(figure.unit, dict) else "suffix"
+                yield _problem(document, (*path, name),
+                               f"the figure's unit is given in {', '.join(given[0])} only: the "
+                               f"{language} version{names} prints the number without it",
+                               f"add  {base}: ...  to its unit: or suffix:",
+                               "missing-translation", "warning")
+
+
+def _prefix_as_qualifier(stat: Stat, path: FieldPath, document: YamlDocument
+                         ) -> Iterator[Problem]:
+    from briefgen.view import figure_qualifier
+
+    prefix = stat.prefix
+    if stat.qualifier is not None:
+        if isinstance(prefix, str):
+            yield _problem(document, (*path, "prefix"),
+                           f"the prefix {prefix!r} is not printed: the figure has qualifier: "
+                           f"{stat.qualifier}, which is printed in each version's words",
+                           "delete the prefix; to word the qualifier yourself in one language, "
+                           "give it per language, e.g. prefix: {ru: 'примерно '}", "qualifier",
+                           "warning")
+        return
+    qualifier = figure_qualifier(stat)
+    if qualifier is not None:
+        from briefgen.view import printed_figure
+
+        shown = prefix if isinstance(prefix, str) else next(iter(prefix.values()))  # type: ignore[union-attr]
+        words = ", ".join(f'"{printed_figure(stat, language, with_qualifier=True)}"'
+                          for language in ("en", "fr", "ru", "az")).replace("\u00a0", " ")
+        yield _problem(document, (*path, "prefix"),
+                       f"the prefix {shown.strip()!r} is read as qualifier: {qualifier}, "
+                       f"printed in each version's words ({words})",
+                       f"write qualifier: {qualifier} instead of the prefix", "qualifier",
+                       "warning")
+
+
+def _untranslated_affix(document: YamlDocument, path: FieldPath, value: str, language: str,
+                        names: str, written_in: str) -> Problem:
+    return _problem(document, path,
+                    f"{value.strip()!r} is written only once, in {written_in}: the {language} "
+                    f"version{names} prints it as it is",
+                    f"give it per language, e.g. {path[-1]}: {{{written_in.split('-')[0]}: "
+                    f"{value!r}, {language.split('-')[0]}: ...}}"
+                    + ("; for a qualifier, write qualifier: (about, up to, more than, ...)"
+                       if path[-1] == "prefix" else ""),
+                    "missing-translation", "warning")
+
+
+Shows = Callable[[Stat | Chart, str], bool]
+
+
+def _versions(spec: BriefSpec) -> list[tuple[str, str, Shows]]:
+    """Each language the brief is printed in: (language, the versions named for messages,
+    whether a figure's prefix (or unit) is printed there)."""
+    stats_shown: dict[str, set[str]] = {}
+    charts_shown: dict[str, set[str]] = {}
+    names: dict[str, list[str]] = {}
+    featured = [stat.id for stat in spec.stats if stat.featured]
+    featured_charts = [chart.id for chart in spec.charts if chart.featured]
+    versions = ([(audience.language or spec.brief.language, audience) for audience
+                 in spec.audiences] if spec.audiences else [(spec.brief.language, None)])
+    for language, audience in versions:
+        stats_shown.setdefault(language, set()).update(
+            audience.stats if audience and audience.stats else featured)
+        charts_shown.setdefault(language, set()).update(
+            audience.charts if audience and audience.charts is not None else featured_charts)
+        names.setdefault(language, []).append(audience.id if audience else "")
+    cited: dict[str, set[tuple[str, bool]]] = {language: set() for language in names}
+    for path, text in text_fields(spec):
+        if "[@" not in text:
+            continue
+        last = path[-1]
+        written = last if isinstance(last, str) and _LANGUAGE_KEY.fullmatch(last) else None
+        for node in walk(parse_inline(text)):
+            if isinstance(node, Cite):
+                for language in names:
+                    if written is None or pick_language({written: 1}, language):
+                        cited[language].add((node.stat_id, node.with_prefix))
+
+    def shows(language: str) -> Shows:
+        def check(figure: Stat | Chart, what: str) -> bool:
+            if isinstance(figure, Chart):
+                return figure.id in charts_shown[language]
+            in_text = {(figure.id, True)} if what == "prefix" else {(figure.id, True),
+                                                                     (figure.id, False)}
+            return figure.id in stats_shown[language] or bool(in_text & cited[language])
+        return check
+
+    return [(language, _version_names(ids), shows(language)) for language, ids in names.items()]
+
+
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def _version_names(ids: list[str]) -> str:
+    named = [audience_id for audience_id in ids if audience_id]
+    return f" ({', '.join(named)})" if named else ""
+
+
+def _labels_naming_their_source(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """A figure's label that ends by naming its own source in brackets ("landmines (Government
+    of Azerbaijan estimate)"): the source line under it names the source already, and the
+    bracket's last word is left alone on a line ("estimate)")."""
+    sources = {source.id: source for source in spec.sources}
+    for index, stat in enumerate(spec.stats):
+        source = sources.get(stat.source)
+        if source is None:
+            continue
+        names = [source.publisher, *_all_texts(source.short)]
+        names += [name.split(" (")[0].split(" / ")[0] for name in list(names)]
+        labels: list[tuple[FieldPath, str]] = (
+            [(("stats", index, "label", language), text)
+             for language, text in stat.label.items()] if isinstance(stat.label, dict)
+            else [(("stats", index, "label"), stat.label)])
+        for path, label in labels:
+            bracket = re.search(r"\(([^()]*)\)\s*$", label)
+            if bracket and any(name.casefold() in bracket.group(1).casefold()
+                               for name in names if len(name) > 2):
+                yield _problem(document, path,
+                               f"the label names its source in brackets ({bracket.group(1)!r}); "
+                               "the source line under the figure names it already",
+                               "drop the bracket: say what the number counts", "label-source",
+                               "warning")
+
+
+def _all_texts(value: str | dict[str, str] | None) -> list[str]:
+    if value is None:
+        return []
+    return list(value.values()) if isinstance(value, dict) else [value]

@@ -2,8 +2,9 @@
 
 The layout is Jinja2 (sandboxed, StrictUndefined, autoescaped) producing a small XML
 vocabulary: <body>/<footer>, <row>/<cell>, <p>, <space>, <rule>, and inside paragraphs <b>, <i>,
-<sup>, <a href>, <note source> (a source marker) and <field ref> (user text, inserted by
-reference so it can never be read as markup); <chart ref> places a chart of the spec.
+<sup>, <a href>, <note source> (a source marker), <ref source> (a note's number in the text)
+and <field ref> (user text, inserted by reference so it can never be read as markup); <chart
+ref> places a chart of the spec.
 Source notes are numbered in reading order.
 """
 
@@ -39,6 +40,7 @@ from briefgen.document import (
 from briefgen.errors import BriefgenBug, Location, Problem, SpecError, TemplateError
 from briefgen.fonts import font_family, missing_characters
 from briefgen.inline import Cite, Emphasis, Inline, Link, SourceCite, Strong, Text
+from briefgen.locale_format import NARROW_NO_BREAK_SPACE, typeset
 from briefgen.sandbox import BoundedSandbox, TemplateBudgetExceeded
 from briefgen.spec.loader import FieldPath, format_field_path
 from briefgen.template import LAYOUT_FILE, Template
@@ -47,7 +49,6 @@ from briefgen.view import BriefView
 PAGE_SIZES = {"A4": (595.2756, 841.8898), "Letter": (612.0, 792.0)}
 GROUP_ROLES = {"L", "BlockQuote", "Aside", "P"}
 PARAGRAPH_ROLES = {"H1", "H2", "P"}
-SMALL_SCALE = 0.6  # <small>: a qualifier such as "~" or ">" beside a key figure
 # Layout white space only: a no-break space in a label (French "«\u00a0") is kept.
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 
@@ -135,7 +136,7 @@ def _cited_in(root: ElementTree.Element, view: BriefView) -> list[str]:
     cited: dict[str, None] = {}
     for part in (root.find("body"), root.find("footer")):
         for element in part.iter() if part is not None else ():
-            if element.tag in ("note", "cite"):
+            if element.tag in ("note", "cite", "ref"):
                 cited[element.get("source", "")] = None
             elif element.tag == "field":
                 try:
@@ -266,7 +267,6 @@ class _Format(NamedTuple):
     superscript: bool = False
     link: str | None = None
     language: str | None = None
-    scale: float = 1.0
 
 
 class _Builder:
@@ -403,7 +403,7 @@ class _Builder:
             raise self.error(f"paragraph style {style_name!r} is not defined in template.yaml")
         spans: list[Span] = []
         self.inline(element, _Format(), spans, style_name)
-        spans = _trim(_merge(_markers_at_clause_ends(spans)))
+        spans = _trim(_merge(_markers_at_clause_ends(spans, self.view.language)))
         if not spans:
             return None
         spans = [span._replace(text=typeset(span.text, span.language or self.view.language))
@@ -417,7 +417,10 @@ class _Builder:
             raise self.error(f"<p role={role!r}>: the role is one of "
                              f"{', '.join(sorted(PARAGRAPH_ROLES))}")
         origins = [span.origin for span in spans if span.origin]
-        return Paragraph(style=style_name, spans=tuple(spans), number=element.get("number"),
+        number = element.get("number")
+        if number is not None:  # a hanging « takes its narrow space in French, as text does
+            number = typeset(number, self.view.language)
+        return Paragraph(style=style_name, spans=tuple(spans), number=number,
                          origin=origins[0] if origins else f"layout:{style_name}", role=role,
                          note=element.get("note") or None)
 
@@ -433,8 +436,6 @@ class _Builder:
                 self.inline(child, fmt._replace(italic=True), spans, style_name)
             elif tag == "sup":
                 self.inline(child, fmt._replace(superscript=True), spans, style_name)
-            elif tag == "small":
-                self.inline(child, fmt._replace(scale=SMALL_SCALE), spans, style_name)
             elif tag == "a":
                 self.inline(child, fmt._replace(link=child.get("href")), spans, style_name)
             elif tag == "lang":
@@ -446,6 +447,9 @@ class _Builder:
                 spans.append(self.note(child.get("source", ""), fmt))
             elif tag == "cite":  # cited (so numbered and listed), but without a marker here
                 self.note(child.get("source", ""), fmt)
+            elif tag == "ref":  # the note's number in the text, read as a link to the note
+                spans.append(self.note(child.get("source", ""), fmt)._replace(
+                    superscript=False, italic=fmt.italic))
             elif tag == "field":
                 self.field(child.get("ref", ""), fmt, spans)
             else:
@@ -456,7 +460,7 @@ class _Builder:
     def span(self, text: str, fmt: _Format, origin: str = "") -> Span:
         return Span(text=_SPACE_RUN.sub(" ", text), bold=fmt.bold, italic=fmt.italic,
                     superscript=fmt.superscript, link=fmt.link, language=fmt.language,
-                    origin=origin, scale=fmt.scale)
+                    origin=origin)
 
     def note(self, source_id: str, fmt: _Format) -> Span:
         if source_id not in self.numbers:
@@ -495,7 +499,8 @@ class _Builder:
                                   fmt.superscript, fmt.link, None, fmt.language, origin))
             elif isinstance(node, Cite):
                 spans.append(Span(self.view.cited_value(node), fmt.bold, fmt.italic,
-                                  fmt.superscript, fmt.link, None, fmt.language, origin))
+                                  fmt.superscript, fmt.link, None, fmt.language, origin,
+                                  figure=True))
                 spans.append(self.note(self.view.stat_values[node.stat_id][1], fmt))
             elif isinstance(node, SourceCite):
                 spans.append(self.note(node.source_id, fmt))
@@ -559,8 +564,9 @@ def _merge(spans: list[Span]) -> list[Span]:
             continue
         if merged and _looks(merged[-1]) == _looks(span):
             last = merged[-1]
-            merged[-1] = Span(last.text + span.text, last.bold, last.italic, last.superscript,
-                              last.link, last.color, last.language, last.origin or span.origin)
+            merged[-1] = last._replace(text=last.text + span.text,
+                                       origin=last.origin or span.origin,
+                                       figure=last.figure and span.figure)
         else:
             merged.append(span)
     return merged
@@ -571,16 +577,25 @@ def _looks(span: Span) -> tuple[object, ...]:
             span.reference, span.scale)
 
 
-# A source marker goes where the clause that cites it ends: after the next comma, full stop,
-# closing bracket or quote, or at the end of the paragraph. Never right after the number it
-# sources, where "70⁴" reads as 704 (and copies as "704").
+# A source marker goes where the clause that cites it ends: at the next comma, full stop,
+# closing bracket or quote, or at the end of the paragraph; never inside a figure (its
+# qualifier, number and unit are one piece: the stop of "долл." ends no clause). English
+# sets it after the punctuation ("people.⁴"); French and Russian before it ("pays⁵ :",
+# "человек⁴."), after a closing bracket or quote.
 _CLAUSE_END = re.compile(r"[,;:.!?)\]»”’\"]+(?=\s|$)")
-_ENDS_WITH_DIGIT = re.compile(r"\d\W*$")
+_CLOSERS = ")]»”’\""
+_MARKER_BEFORE_PUNCTUATION = {"fr", "ru"}
+_SPACES = " \u00a0\u202f"
 
 
-def _markers_at_clause_ends(spans: list[Span]) -> list[Span]:
+def _markers_at_clause_ends(spans: list[Span], language: str) -> list[Span]:
     """Source markers moved to the end of their clause; markers meeting there are joined
-    with commas ("⁴,⁵") and the same source is marked once."""
+    with commas ("⁴,⁵") and the same source is marked once.
+
+    A marker right after a digit is set off by a narrow no-break space, where "70⁴" would
+    read (and copy) as 704; after a word, a bracket or a stop it follows without a space.
+    """
+    before_punctuation = language.split("-")[0] in _MARKER_BEFORE_PUNCTUATION
     placed: list[Span] = []
     waiting: list[Span] = []
 
@@ -589,8 +604,7 @@ def _markers_at_clause_ends(spans: list[Span]) -> list[Span]:
             return
         first = waiting[0]
         before = "".join(span.text for span in placed[-3:])
-        if _ENDS_WITH_DIGIT.search(before):
-            # "since 2020,⁴" would copy as "2020,4": keep a narrow space between them.
+        if before[-1:].isdigit():
             placed.append(first._replace(text=NARROW_NO_BREAK_SPACE, reference=None,
                                          superscript=False))
         for index, marker in enumerate(waiting):
@@ -600,7 +614,7 @@ def _markers_at_clause_ends(spans: list[Span]) -> list[Span]:
         waiting.clear()
 
     for span in spans:
-        if span.reference is not None:
+        if span.reference is not None and span.superscript:
             if all(marker.reference != span.reference for marker in waiting):
                 waiting.append(span)
             continue
@@ -613,35 +627,24 @@ def _markers_at_clause_ends(spans: list[Span]) -> list[Span]:
             release()
             if spaced:
                 placed.append(last._replace(text=" "))
-        found = _CLAUSE_END.search(span.text) if waiting else None
+        found = _CLAUSE_END.search(span.text) if waiting and not span.figure else None
         if found is None:
             placed.append(span)
             continue
-        head, tail = span.text[:found.end()], span.text[found.end():]
-        placed.append(span._replace(text=head))
+        cut = found.end()
+        if before_punctuation:
+            closers = len(found.group()) - len(found.group().lstrip(_CLOSERS))
+            cut = found.start() + closers
+            if not closers:  # "pays :" -> "pays⁵ :"
+                cut = len(span.text[:cut].rstrip(_SPACES))
+        head, tail = span.text[:cut], span.text[cut:]
+        if head:
+            placed.append(span._replace(text=head))
         release()
         if tail:
             placed.append(span._replace(text=tail))
     release()
     return placed
-
-
-NARROW_NO_BREAK_SPACE = "\u202f"
-_FRENCH_SPACING = [
-    (re.compile(r"[ \u00a0]+(?=[;:!?»])"), NARROW_NO_BREAK_SPACE),  # before ; : ! ? »
-    (re.compile(r"(?<=«)[ \u00a0]+"), NARROW_NO_BREAK_SPACE),  # after «
-    (re.compile(r"(?<=\d)\u00a0(?=\d{3}(?!\d)|%)"), NARROW_NO_BREAK_SPACE),  # 800 000, 13 %
-]
-
-
-def typeset(text: str, language: str) -> str:
-    """Typographic spaces the reader's language asks for: in French, narrow no-break spaces
-    before ; : ! ? and », after «, in 800 000 and in 13 %."""
-    if language.split("-")[0] != "fr":
-        return text
-    for pattern, replacement in _FRENCH_SPACING:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 def _trim(spans: list[Span]) -> list[Span]:

@@ -38,8 +38,9 @@ class Span(NamedTuple):
     color: Color | None = None
     language: str | None = None
     origin: str = ""  # the spec field the text came from, e.g. "asks[1].detail"
-    reference: str | None = None  # a source-note marker: the id of the source it points to
-    scale: float = 1.0  # size relative to the paragraph's (a small qualifier such as "~")
+    reference: str | None = None  # a source-note marker (or number): the source it points to
+    scale: float = 1.0  # size relative to the paragraph's (a key figure set smaller to fit)
+    figure: bool = False  # a cited figure: one piece, which no source marker goes inside
 
 
 class ParagraphStyle(NamedTuple):

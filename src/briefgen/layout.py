@@ -53,7 +53,6 @@ from briefgen.errors import BriefgenBug
 TOLERANCE = 1e-6
 NARROW_SPACE = "\u202f"  # French spacing before ; : ! ? and inside « »
 NARROW_SPACE_GLYPH = 0x200A  # drawn with the hair space: 1/8 em, as French typesetters do
-SMALL_RISE = 0.5  # of the height a smaller span lacks: it sits halfway up
 
 
 @lru_cache(maxsize=4)
@@ -164,8 +163,6 @@ def run_formats(paragraph: Paragraph, style: ParagraphStyle, document: Document
         if not span.text:
             continue
         size, rise = style.font_size * span.scale, 0.0
-        if span.scale < 1.0:  # a small qualifier ("~", ">") sits at the figure's mid-height
-            rise = style.font_size * (1.0 - span.scale) * SMALL_RISE
         if span.superscript:
             size, rise = superscript_metrics(style.font_size)
         color = span.color or (document.link_color if span.link else style.color)
@@ -307,6 +304,13 @@ def _split_long_word(word: _Word, available: float) -> list[list[Run]]:
 def widest_word(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> float:
     """Width of the paragraph's widest unbreakable word at this style."""
     return max((word.width for word in _words(paragraph, style, document)), default=0.0)
+
+
+def one_line_width(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> float:
+    """Width of the whole paragraph set on one line at this style."""
+    words = _words(paragraph, style, document)
+    return sum(word.width + (_space(word.space).width if index and word.space else 0.0)
+               for index, word in enumerate(words))
 
 
 class _LineCache:
@@ -592,8 +596,10 @@ def _scaled(block: Block, ratio: float) -> Block:
 
 
 def fit_wide_words(document: Document) -> Document:
-    """Paragraphs of `fit_width` styles whose widest word is wider than their column, set
-    smaller (never below the style's minimum size) so the word fits whole."""
+    """Paragraphs of `fit_width` styles (a key figure) set on one line, smaller if need be,
+    never below the style's minimum size: "more than 13%" does not break between "than" and
+    "13%". A figure too wide even then breaks where it may (after its qualifier), and is set
+    smaller only as far as its widest word needs."""
     def fitted(blocks: tuple[Block, ...], width: float) -> tuple[Block, ...]:
         return tuple(_fitted_block(block, width) for block in blocks)
 
@@ -603,10 +609,17 @@ def fit_wide_words(document: Document) -> Document:
             if not style.fit_width:
                 return block
             available = width - (style.indent if block.number is not None else 0.0)
-            widest = widest_word(block, style, document)
-            if widest <= available + TOLERANCE:
+            floor = style.min_font_size / style.font_size
+            whole = one_line_width(block, style, document)
+            if whole <= available + TOLERANCE:
                 return block
-            factor = max(available / widest, style.min_font_size / style.font_size)
+            if whole * floor <= available + TOLERANCE:
+                factor = available / whole
+            else:
+                widest = widest_word(block, style, document)
+                if widest <= available + TOLERANCE:
+                    return block
+                factor = max(available / widest, floor)
             return block._replace(spans=tuple(span._replace(scale=span.scale * factor)
                                               for span in block.spans))
         if isinstance(block, Group):

@@ -7,18 +7,22 @@ Formatted numbers use no-break spaces so they never wrap inside themselves.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, match_skeleton, parse_pattern
-from babel.numbers import format_compact_decimal, format_decimal
+from babel.numbers import format_decimal
+from babel.numbers import parse_pattern as parse_number_pattern
 
 # A bare language picks the convention its readers in Geneva expect: "en" is British English.
 DEFAULT_REGION = {"en": "en_GB"}
 NO_BREAK_SPACE = "\u00a0"
+NARROW_NO_BREAK_SPACE = "\u202f"
 
 
 def is_known_language(language: str) -> bool:
@@ -61,22 +65,80 @@ def babel_locale(language: str) -> Locale:
 def format_number(value: float, style: str, language: str, decimals: int | None = None) -> str:
     """`style` is `count` (3,429), `percent` (13%), `compact` (1.5 million) or `plain` (2025:
     no grouping and, unless `decimals` says otherwise, no rounding; for years and numbers
-    that name something, such as resolution 1325)."""
+    that name something, such as resolution 1325).
+
+    `decimals` is honoured exactly ("1.0 million" with one decimal); without it a number
+    shows at most one decimal, and none that is zero. Rounding is half away from zero, on
+    the number as written (0.125 -> 0.13, 2.5 million -> 3 million), as statistical offices
+    round. Why not Babel's rounding: it rounds half to even (2.5 million -> 2 million), and
+    its compact form drops the decimals `decimals` asks for.
+    """
     locale = number_locale(language)
+    number = Decimal(repr(float(value)))  # the shortest decimal that is this float: 1.05
     if style == "plain":
-        pattern = "0." + ("0" * decimals if decimals is not None else "#" * 15)
-        text = format_decimal(value, format=pattern, locale=locale, decimal_quantization=
-                              decimals is not None)
+        if decimals is None:
+            text = format_decimal(number, format="0." + "#" * 15, locale=locale,
+                                  decimal_quantization=False)
+        else:
+            text = format_decimal(_rounded(number, decimals), format=_places("0", decimals),
+                                  locale=locale)
     elif style == "compact":
-        text = format_compact_decimal(
-            value, format_type=COMPACT_FORMAT.get(locale.language, "long"), locale=locale,
-            fraction_digits=1 if decimals is None else decimals)
+        text = _compact(number, locale, decimals)
     else:
-        places = decimals if decimals is not None else (0 if float(value).is_integer() else 1)
-        pattern = "#,##0." + "0" * places if decimals is not None else "#,##0.###"
-        number = format_decimal(round(value, places), format=pattern, locale=locale)
-        text = _percent(number, locale) if style == "percent" else number
+        places = decimals if decimals is not None else (0 if number == number.to_integral()
+                                                        else 1)
+        rounded = _rounded(number, places)
+        pattern = _places("#,##0", places) if decimals is not None else "#,##0.###"
+        text = format_decimal(rounded, format=pattern, locale=locale)
+        text = _percent(text, locale) if style == "percent" else text
     return text.replace(" ", NO_BREAK_SPACE).replace("\u202f", NO_BREAK_SPACE)
+
+
+def _rounded(number: Decimal, places: int) -> Decimal:
+    """`number` to `places` decimals, half away from zero."""
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _places(integer_pattern: str, places: int) -> str:
+    return integer_pattern + ("." + "0" * places if places else "")
+
+
+def _compact(number: Decimal, locale: Locale, decimals: int | None) -> str:
+    """`1.5 million`, `1,5 млн`: CLDR's compact patterns for the locale (through Babel's
+    data), with the number rounded half up to `decimals` (default: one, shown when not 0).
+
+    Follows CLDR's algorithm as Babel does (the largest magnitude not above the number; a
+    number that rounds up into the next magnitude takes that one: 999,999 is "1 million"),
+    rounding half up instead of half to even.
+    """
+    formats = locale.compact_decimal_formats[COMPACT_FORMAT.get(locale.language, "long")]
+    magnitudes = sorted((int(magnitude) for magnitude in formats["other"]), reverse=True)
+    places = 1 if decimals is None else decimals
+    for index, magnitude in enumerate(magnitudes):
+        if abs(number) < magnitude:
+            continue
+        pattern = parse_number_pattern(formats["other"][str(magnitude)])
+        if pattern.pattern == "0":
+            break
+        divisor = magnitude // 10 ** (pattern.pattern.count("0") - 1)
+        scaled = _rounded(number / divisor, places)
+        if index and abs(scaled) * divisor >= magnitudes[index - 1]:
+            return _compact(Decimal(magnitudes[index - 1]).copy_sign(number), locale, decimals)
+        if decimals is None:
+            scaled = _rounded(scaled, 0) if scaled == scaled.to_integral() else scaled
+        plural = locale.plural_form(abs(scaled))
+        if scaled == 1 and str(magnitude) in formats.get("1", {}):
+            plural = "1"
+        chosen = formats.get(plural, formats["other"])
+        pattern = parse_number_pattern(chosen.get(str(magnitude), formats["other"][str(magnitude)]))
+        # The pattern's own rendering (its quoting, its sign, French "mille"), with exactly
+        # the decimals of the number already rounded, so Babel's rounding changes nothing.
+        pattern = copy.copy(pattern)
+        pattern.frac_prec = (max(0, -int(scaled.as_tuple().exponent)),) * 2
+        return str(pattern.apply(scaled, locale))
+    return format_decimal(_rounded(number, 0 if decimals is None else decimals),
+                          format=_places("#,##0", 0 if decimals is None else decimals),
+                          locale=locale)
 
 
 def _percent(number: str, locale: Locale) -> str:
@@ -142,3 +204,150 @@ def _unbreakable_range(text: str, *, days_only: bool) -> str:
     if days_only:
         text = re.sub(r"\u2009([–—])\u2009", r"\1", text)
     return text.replace("\u2009", " ").replace("\u202f", NO_BREAK_SPACE)
+
+
+# A figure's qualifier, in the words of each language briefgen writes. "{}" stands for the
+# figure as printed ("13%", "1,5 млн"); the words are chosen to fit any number. Russian takes
+# forms that read before any numeral, whatever its case ("около", "более", "не менее", "до"),
+# French the usual "environ", "plus de", "jusqu’à". Azerbaijani says most of them after the
+# figure, which then takes a case ending, as its press writes them: "400-dən çox", "83 milyon
+# nəfərdən çox", "2,5%-ə qədər", "1 trilyon ABŞ dollarına yaxın"; `{from}` marks the ablative
+# ("from") and `{to}` the dative ("to") ending (see `azerbaijani_case`). "About" and "at least"
+# stand before it: "təxminən", "ən azı".
+QUALIFIERS = ("about", "nearly", "up to", "at least", "more than", "fewer than", "less than")
+QUALIFIER_WORDING: dict[str, dict[str, str]] = {
+    "en": {"about": "about {}", "nearly": "nearly {}", "up to": "up to {}",
+           "at least": "at least {}", "more than": "more than {}",
+           "fewer than": "fewer than {}", "less than": "less than {}"},
+    "fr": {"about": "environ {}", "nearly": "près de {}", "up to": "jusqu’à {}",
+           "at least": "au moins {}", "more than": "plus de {}",
+           "fewer than": "moins de {}", "less than": "moins de {}"},
+    "ru": {"about": "около {}", "nearly": "почти {}", "up to": "до {}",
+           "at least": "не менее {}", "more than": "более {}",
+           "fewer than": "менее {}", "less than": "менее {}"},
+    "az": {"about": "təxminən {}", "nearly": "{}{to} yaxın", "up to": "{}{to} qədər",
+           "at least": "ən azı {}", "more than": "{}{from} çox",
+           "fewer than": "{}{from} az", "less than": "{}{from} az"},
+}
+
+
+def qualifier_wording(qualifier: str, language: str) -> str | None:
+    """The pattern for `qualifier` in `language` ("about {}"), or None when briefgen has no
+    words for it in that language."""
+    return QUALIFIER_WORDING.get(language.split("-")[0].lower(), {}).get(qualifier)
+
+
+def qualified(figure: str, wording: str) -> str:
+    """`figure` with its qualifier's words around it: "more than 13%", "13%-dən çox".
+
+    The qualifier's own words never part ("more than" stays together); a line may break
+    between them and the figure (the figure itself never breaks), which a narrow column needs.
+    """
+    before, _, after = wording.partition("{}")
+    text = figure
+    for mark, case in (("{from}", "ablative"), ("{to}", "dative")):
+        if mark in after:
+            text = azerbaijani_case(figure, case)
+            after = after.replace(mark, "")
+    if before:
+        text = before.rstrip().replace(" ", NO_BREAK_SPACE) + " " + text
+    if after.strip():
+        text = text + " " + after.strip().replace(" ", NO_BREAK_SPACE)
+    return text
+
+
+# How the end of a figure is read aloud in Azerbaijani, for its case ending: the last word
+# of the number ("1,5" is "bir tam onda beş", so "beş"), the percent sign ("faiz"), a unit
+# symbol, or the figure's last written word.
+_AZ_ONES = ("", "bir", "iki", "üç", "dörd", "beş", "altı", "yeddi", "səkkiz", "doqquz")
+_AZ_TENS = ("", "on", "iyirmi", "otuz", "qırx", "əlli", "altmış", "yetmiş", "səksən", "doxsan")
+_AZ_GROUPS = ("", "min", "milyon", "milyard", "trilyon")
+_AZ_SYMBOLS = {"%": "faiz", "€": "avro", "$": "dollar", "₼": "manat", "£": "funt",
+               "₽": "rubl", "m": "metr", "km": "kilometr", "sm": "santimetr", "kq": "kiloqram",
+               "t": "ton", "l": "litr"}
+_BACK_VOWELS = "aıou"
+_VOWELS = _BACK_VOWELS + "eəiöü"
+
+
+def azerbaijani_case(figure: str, case: str) -> str:
+    """`figure` in the `ablative` ("from": "400-dən", "13%-dən", "1,5 milyondan") or `dative`
+    ("to": "60%-ə", "800 minə", "20-yə") case.
+
+    The ending follows the vowel harmony of the last word read aloud: back vowels (a ı o u)
+    take -dan / -a, front ones -dən / -ə; after a vowel the dative takes a y ("iyirmi" ->
+    "20-yə"). It is joined with a hyphen to digits and symbols, as Azerbaijani spelling has
+    it ("2020-ci", "400-dən"), and directly to a word. A unit that is a compound of two
+    nouns ("ABŞ dolları") carries the possessive ending, after which the case ending takes
+    an n: "ABŞ dollarından", "ABŞ dollarına".
+    """
+    text = figure.rstrip()
+    last = text[-1:] if text else ""
+    possessive = False
+    if last.isdigit():
+        spoken, joiner = _azerbaijani_number_word(text), "-"
+    elif last.isalpha():
+        *before, word = re.split(r"[^\w]+", text)
+        spoken, joiner = _AZ_SYMBOLS.get(word, word), ""
+        possessive = (word[-1] in "ıiuü" and bool(before) and before[-1].isalpha()
+                      and before[-1] not in _AZ_GROUPS and word[-2:-1] not in _VOWELS)
+        if not any(vowel in word.lower() for vowel in _VOWELS):
+            joiner = "-"  # an abbreviation: "mln-dan"
+    else:
+        letters = re.search(r"([^\W\d_]+)\W*$", text)
+        symbol = letters.group(1) if letters and last in "²³" else last
+        spoken, joiner = _AZ_SYMBOLS.get(symbol, "faiz"), "-"
+    vowels = [char for char in spoken.lower() if char in _VOWELS]
+    back = bool(vowels) and vowels[-1] in _BACK_VOWELS
+    ends_in_vowel = spoken[-1:].lower() in _VOWELS
+    if case == "ablative":
+        ending = ("n" if possessive else "") + ("dan" if back else "dən")
+    else:
+        ending = ("n" if possessive else "y" if ends_in_vowel else "") + ("a" if back else "ə")
+    return f"{text}{joiner}{ending}"
+
+
+def _azerbaijani_number_word(text: str) -> str:
+    """The last word of the number at the end of `text`, as read aloud."""
+    number = re.search(r"(\d[\d.\u00a0 ]*)(?:,(\d+))?$", text)
+    if number is None:
+        return "bir"
+    fraction = (number.group(2) or "").rstrip("0")
+    digits = fraction or re.sub(r"\D", "", number.group(1))
+    value = int(digits) if digits else 0
+    if value == 0:
+        return "sıfır"
+    group = 0
+    while value % 1000 == 0:
+        value //= 1000
+        group += 1
+    if group:
+        return _AZ_GROUPS[min(group, len(_AZ_GROUPS) - 1)]
+    if value % 10:
+        return _AZ_ONES[value % 10]
+    if value % 100:
+        return _AZ_TENS[value // 10 % 10]
+    return "yüz"
+
+
+_FRENCH_SPACING = [
+    (re.compile(r"[ \u00a0]+(?=[;:!?»])"), NARROW_NO_BREAK_SPACE),  # before ; : ! ? »
+    (re.compile(r"(?<![ \u00a0\u202f])(?=»)"), NARROW_NO_BREAK_SPACE),  # "texte»" too
+    (re.compile(r"(?<=«)(?:[ \u00a0]+|(?![ \u00a0\u202f]))"), NARROW_NO_BREAK_SPACE),  # after «
+    (re.compile(r"(?<=\d)\u00a0(?=\d{3}(?!\d)|%)"), NARROW_NO_BREAK_SPACE),  # 800 000, 13 %
+]
+# Russian sets no space inside «», and a sentence's full stop after the closing one.
+_RUSSIAN_FULL_STOP = re.compile(r"(?<!\.)\.»")
+
+
+def typeset(text: str, language: str) -> str:
+    """Typographic spaces and order the reader's language asks for: in French, narrow
+    no-break spaces before ; : ! ?, inside « », in 800 000 and in 13 %; in Russian, the full
+    stop after a closing » ("до конца»."), not inside it."""
+    base = language.split("-")[0]
+    if base == "ru":
+        return _RUSSIAN_FULL_STOP.sub("».", text) if "»" in text else text
+    if base != "fr":
+        return text
+    for pattern, replacement in _FRENCH_SPACING:
+        text = pattern.sub(replacement, text)
+    return text

@@ -50,11 +50,10 @@ class UserText:
 @dataclass(frozen=True)
 class StatView:
     id: str
-    value: str  # as a callout shows it: qualifier, unit, number and suffix
+    value: str  # as a callout shows it, in the page's words: "more than 13%", "около 1,5 млн"
     label: UserText
-    source: str
-    qualifier: str = ""  # "~", ">", "up to": set small beside the figure
-    figure: str = ""  # the value without its qualifier
+    source: str  # the id of its source: the layout asks for its note's number
+    figure: str = ""  # the value without its qualifier: "13%"
     source_line: str = ""  # who says so and when, under the callout: "ANAMA, November 2023"
 
 
@@ -111,7 +110,8 @@ class BriefView:
     texts: list[UserText] = field(default_factory=list)
     # id -> (value as a sentence cites it: unit, number and suffix; source id)
     stat_values: dict[str, tuple[str, str]] = field(default_factory=dict)
-    stat_prefixes: dict[str, str] = field(default_factory=dict)  # id -> prefix, when given
+    # id -> the value with its qualifier, as the callout and [@+id] print it ("about 5%")
+    qualified_values: dict[str, str] = field(default_factory=dict)
     affixes: list[tuple[FieldPath, str]] = field(default_factory=list)  # prefixes, units, suffixes
     pictures: dict[str, Any] = field(default_factory=dict)  # name -> assets.Picture
     charts: dict[str, ChartView] = field(default_factory=dict)  # the charts this version shows
@@ -123,12 +123,13 @@ class BriefView:
     date_iso: str = ""
 
     def cited_value(self, cite: Cite) -> str:
-        """A figure as a sentence shows it: without its prefix, unless cited as `[@+id]`; a
+        """A figure as a sentence shows it: without its qualifier, unless cited as `[@+id]`; a
         chart as a pointer to it, "(see chart)"."""
         if cite.stat_id in self.charts:
             return self.chart_reference
-        value = self.stat_values[cite.stat_id][0]
-        return self.stat_prefixes.get(cite.stat_id, "") + value if cite.with_prefix else value
+        if cite.with_prefix and cite.stat_id in self.qualified_values:
+            return self.qualified_values[cite.stat_id]
+        return self.stat_values[cite.stat_id][0]
 
 
 def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
@@ -194,14 +195,13 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     hidden_charts = {chart.id for chart in spec.charts} - set(shown_charts)
 
     for index, stat in enumerate(spec.stats):
-        value = format_number(stat.value, stat.format, language, stat.decimals)
-        prefix = _affix(stat.prefix, language, qualifier=True)
-        unit, suffix = _affix(stat.unit, language), _affix(stat.suffix, language)
-        view.affixes += [(("stats", index, name), text) for name, text in
-                         (("prefix", prefix), ("unit", unit), ("suffix", suffix)) if text]
-        view.stat_values[stat.id] = (f"{unit}{value}{suffix}", stat.source)
-        if prefix:
-            view.stat_prefixes[stat.id] = prefix
+        view.affixes += [(("stats", index, name), typed) for name in ("prefix", "unit", "suffix")
+                         if (typed := affix_text(getattr(stat, name), language))]
+        figure = printed_figure(stat, language)
+        view.stat_values[stat.id] = (figure, stat.source)
+        qualified = printed_figure(stat, language, with_qualifier=True)
+        if qualified != figure:
+            view.qualified_values[stat.id] = qualified
     stat_index = {stat.id: index for index, stat in enumerate(spec.stats)}
     featured = (audience.stats if audience and audience.stats
                 else [stat.id for stat in spec.stats if stat.featured])
@@ -211,7 +211,6 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                  text(spec.stats[stat_index[stat_id]].label,  # type: ignore[arg-type]
                       ("stats", stat_index[stat_id], "label")),
                  spec.stats[stat_index[stat_id]].source,
-                 qualifier=view.stat_prefixes.get(stat_id, ""),
                  figure=view.stat_values[stat_id][0],
                  source_line=_source_line(sources.get(spec.stats[stat_index[stat_id]].source),
                                           language))
@@ -360,23 +359,16 @@ def _hidden_chart_citations(value: str, origin: FieldPath, hidden: set[str],
             if isinstance(node, Cite) and node.stat_id in hidden]
 
 
-# A qualifier as words, for the chart's description: a screen reader reads "~" as "tilde".
-_SPOKEN_QUALIFIERS = ("~", "≈")
-
-
 def _chart_view(spec: BriefSpec, index: int, view: BriefView, sources: dict[str, Any],
                 text: Any) -> ChartView:
     """One chart for this version: every value formatted as the page's figures are, with the
     source and date it comes from."""
-    from briefgen.locale_format import format_number
-
     chart = spec.charts[index]
     language = view.language
     path: FieldPath = ("charts", index)
     stats = {stat.id: stat for stat in spec.stats}
-    unit, suffix = _affix(chart.unit, language), _affix(chart.suffix, language)
-    view.affixes += [((*path, name), affix) for name, affix in (("unit", unit), ("suffix", suffix))
-                     if affix]
+    view.affixes += [((*path, name), typed) for name in ("unit", "suffix")
+                     if (typed := affix_text(getattr(chart, name), language))]
     formats = [stats[stat_id].format for series in chart.series for stat_id in series.stats or []
                if stat_id in stats]
     number_format = chart.format or (formats[0] if formats else "count")
@@ -393,8 +385,8 @@ def _chart_view(spec: BriefSpec, index: int, view: BriefView, sources: dict[str,
                 labels.append(view.cited_value(Cite(point, with_prefix=True)))
             else:
                 values.append(point)
-                labels.append(f"{unit}{format_number(point, number_format, language, chart.decimals)}"
-                              f"{suffix}")
+                labels.append(printed_figure(chart, language, with_qualifier=True, value=point,
+                                             number_format=number_format))
             if source_id in sources:
                 used_sources[source_id] = None
                 day = as_of or sources[source_id].date
@@ -404,14 +396,18 @@ def _chart_view(spec: BriefSpec, index: int, view: BriefView, sources: dict[str,
     categories = tuple(text(category, (*path, "categories", number), literal=True)
                        for number, category in enumerate(chart.categories))
     title = text(chart.title, (*path, "title"))
+    days: dict[str, list[str]] = {}  # each source once, with the dates its values refer to
+    for source_id, day in dated:
+        days.setdefault(source_id, []).append(day)
     cited = "; ".join(_source_line(sources[source_id], language,
-                                   full_date=dt.date.fromisoformat(day) if day else None)
-                      for source_id, day in dated)
+                                   full_dates=[dt.date.fromisoformat(day) for day in isos if day])
+                      for source_id, isos in days.items())
+    subtitle = text(chart.subtitle, (*path, "subtitle"))
     description = chart_description(
         view.labels.get(f"chart_{chart.type}", chart.type), str(title or ""),
         [str(category or "") for category in categories],
         [(str(series.name) if series.name else "", series.labels) for series in series_views],
-        cited, view.labels.get("about", "about"))
+        cited, language, str(subtitle or ""))
     key: tuple[dict[str, Any], ...] = ()
     if chart.type == "stacked":
         several = len(series_views) > 1
@@ -422,7 +418,7 @@ def _chart_view(spec: BriefSpec, index: int, view: BriefView, sources: dict[str,
             for part, category in enumerate(categories))
     return ChartView(
         id=chart.id, type=chart.type, title=title,
-        subtitle=text(chart.subtitle, (*path, "subtitle")), note=text(chart.note, (*path, "note")),
+        subtitle=subtitle, note=text(chart.note, (*path, "note")),
         categories=categories, series=tuple(series_views), sources=tuple(used_sources),
         source_line="; ".join(_source_line(sources[source_id], language)
                               for source_id in used_sources),
@@ -444,37 +440,41 @@ def chart_points(chart: Any, series: Any, stats: dict[str, Any]
 
 
 def chart_description(kind: str, title: str, categories: list[str],
-                      series: list[tuple[str, tuple[str, ...]]], sources: str, about: str
-                      ) -> str:
-    """The chart in one sentence, every value with its label: "Stacked bar chart: Who pays
-    for mine action: Azerbaijan about 95%; international donors about 5% (ANAMA, 28 November
-    2023)". A qualifier symbol is said in words ("about"), as a screen reader would not."""
-    def spoken(label: str) -> str:
-        for symbol in _SPOKEN_QUALIFIERS:
-            if label.startswith(symbol):
-                return f"{about} {label[len(symbol):].lstrip()}"
-        return label
+                      series: list[tuple[str, tuple[str, ...]]], sources: str, language: str,
+                      subtitle: str = "") -> str:
+    """The chart in one sentence, every value with its label, in the page's language and
+    punctuation: "Stacked bar chart: Who pays for mine action (Shares of ANAMA’s budget,
+    2023): Azerbaijan itself about 95%; International donors about 5% (ANAMA, 28 November
+    2023)". Values are printed as on the page, unit and qualifier in words included; each
+    source is named once, with the dates its values refer to."""
+    from briefgen.locale_format import typeset
 
+    # French sets a space before a colon and a semicolon (made narrow by `typeset`).
+    space = " " if language.split("-")[0] == "fr" else ""
     parts = []
     for name, labels in series:
-        values = "; ".join(f"{category} {spoken(label)}"
-                           for category, label in zip(categories, labels, strict=True))
-        parts.append(f"{name}: {values}" if name else values)
-    sentence = f"{kind}: {title.rstrip('.:')}: {'. '.join(parts)}"
+        values = f"{space}; ".join(f"{category} {label}"
+                                   for category, label in zip(categories, labels, strict=True))
+        parts.append(f"{name}{space}: {values}" if name else values)
+    heading = title.rstrip(".:")
+    if subtitle:
+        heading += f" ({subtitle.rstrip('.')})"
+    sentence = f"{kind}{space}: {heading}{space}: {'. '.join(parts)}"
     text = f"{sentence} ({sources})" if sources else sentence
-    return text.replace(NO_BREAK_SPACE, " ")
+    return typeset(text, language).replace(NO_BREAK_SPACE, " ")
 
 
-def _source_line(source: Any, language: str, full_date: dt.date | None = None) -> str:
-    """How a key figure names its source: who (the short name if given) and when."""
+def _source_line(source: Any, language: str, full_dates: list[dt.date] | None = None) -> str:
+    """How a key figure names its source: who (the short name if given) and when (the
+    month of its date; or `full_dates`, each in full)."""
     if source is None:
         return ""
     who = getattr(source, "short", None) or source.publisher
     if isinstance(who, dict):
         chosen = pick_language(who, language)
         who = who[chosen] if chosen else next(iter(who.values()))
-    if full_date is not None:
-        return f"{who}, {format_long_date(full_date, language)}"
+    if full_dates:
+        return ", ".join([str(who), *(format_long_date(day, language) for day in full_dates)])
     if source.date is None:
         return str(who)
     from babel.dates import format_skeleton
@@ -491,21 +491,107 @@ def _labels(template: Template, language: str) -> dict[str, str]:
     return dict(catalogue[chosen])
 
 
-def _affix(value: str | dict[str, str] | None, language: str, *, qualifier: bool = False
-           ) -> str:
-    """A stat's prefix, unit or suffix for the language (none when not given for it).
-
-    A figure never wraps inside itself, unit included. A qualifier ("more than ") keeps its
-    own words together but may end a line before the number, so a long one still fits a
-    narrow callout.
-    """
+def affix_text(value: str | dict[str, str] | None, language: str) -> str:
+    """A figure's prefix, unit or suffix for the language, as typed (empty when not given
+    for it)."""
     if isinstance(value, dict):
         chosen = pick_language(value, language)
-        value = value[chosen] if chosen else ""
-    text = value or ""
-    if qualifier and text.endswith(" "):
-        return text.rstrip(" ").replace(" ", NO_BREAK_SPACE) + " "
-    return text.replace(" ", NO_BREAK_SPACE)
+        return value[chosen] if chosen else ""
+    return value or ""
+
+
+# Letters that are symbols in every language: currency codes (US$, CHF) and SI units (m², km).
+_SYMBOL_WORD = re.compile(r"[A-Z]{2,3}|(?:k|c|m)?m|ha|kg|g|t|l|[kMG]?Wh?")
+
+
+def affix_has_words(text: str, language: str = "") -> bool:
+    """Whether a prefix, unit or suffix holds words, which need translating ("more than",
+    " d’euros", " долл. США"), rather than symbols every language writes alike ("€", "US$",
+    " m²", " km²"). A page in Cyrillic script writes unit symbols in Cyrillic too ("м²",
+    "долл. США"), so for such a `language` any Latin letter counts as a word."""
+    words = ["".join(char for char in word if char.isalpha())
+             for word in re.findall(r"\w+", text)]
+    if language.split("-")[0] in _CYRILLIC_LANGUAGES and any(
+            "a" <= char.lower() <= "z" for word in words for char in word):
+        return True
+    return any(word and not _SYMBOL_WORD.fullmatch(word) for word in words)
+
+
+_CYRILLIC_LANGUAGES = {"ru", "uk", "be", "bg", "kk", "ky", "mk", "mn", "sr", "tg"}
+
+
+# A prefix typed as one of these is read as the qualifier it stands for, so specs written
+# before `qualifier` existed print words in every language ("~" was "about"); `check` asks
+# for `qualifier:` instead.
+QUALIFIER_SIGNS = {
+    "~": "about", "≈": "about", "about": "about", "around": "about", "approximately": "about",
+    "nearly": "nearly", "almost": "nearly", "up to": "up to", "≤": "up to",
+    "at least": "at least", "≥": "at least", ">": "more than", "more than": "more than",
+    "over": "more than", "<": "less than", "less than": "less than", "fewer than": "fewer than",
+}
+
+
+def read_as_qualifier(prefix: str) -> str | None:
+    """The qualifier a prefix stands for ("~" -> about, "more than " -> more than), if any."""
+    return QUALIFIER_SIGNS.get(" ".join(prefix.split()).casefold())
+
+
+def figure_qualifier(figure: Any) -> str | None:
+    """A stat's (or a chart's) qualifier: `qualifier:`, else one its prefix is read as (a
+    prefix given once, or the same sign in every language)."""
+    if getattr(figure, "qualifier", None):
+        return str(figure.qualifier)
+    prefix = getattr(figure, "prefix", None)
+    values = (list(prefix.values()) if isinstance(prefix, dict) else [prefix]) if prefix else []
+    read = {read_as_qualifier(value) for value in values}
+    return read.pop() if len(read) == 1 and None not in read else None
+
+
+def printed_figure(figure: Any, language: str, *, with_qualifier: bool = False,
+                   value: float | None = None, number_format: str | None = None) -> str:
+    """A figure as a version in `language` prints it: unit, number and suffix ("€4.25
+    million", "4,25 millions d’euros"); `with_qualifier`, in the page's words ("about 5%",
+    "около 5 %", "13%-dən çox"), or with the prefix typed for that language.
+
+    `figure` is a stat, or a chart for one of its own values (`value`, `number_format`).
+    A unit that ends in a letter is set apart from the number ("CHF 250"), and so is a
+    suffix that starts with one; a figure never wraps inside itself.
+    """
+    from briefgen.locale_format import qualified, qualifier_wording
+
+    number = format_number(figure.value if value is None else value,
+                           number_format or figure.format or "count", language,
+                           figure.decimals)
+    unit = affix_text(figure.unit, language)
+    suffix = affix_text(figure.suffix, language)
+    if unit[-1:].isalpha():
+        unit += " "
+    if suffix[:1].isalpha():
+        suffix = " " + suffix
+    text = f"{unit}{number}{suffix}".replace(" ", NO_BREAK_SPACE)
+    if not with_qualifier:
+        return text
+    prefix = getattr(figure, "prefix", None)
+    own = affix_text(prefix, language) if isinstance(prefix, dict) else ""
+    if own and read_as_qualifier(own) is None:
+        return _prefixed(own, text)  # the writer's own words for this language
+    qualifier = figure_qualifier(figure)
+    if qualifier is not None:
+        wording = qualifier_wording(qualifier, language) or qualifier_wording(qualifier, "en")
+        return qualified(text, wording or "{}")
+    if isinstance(prefix, str):
+        return _prefixed(prefix, text)  # free words written once (`check` names them)
+    return text
+
+
+def _prefixed(prefix: str, figure: str) -> str:
+    """A prefix before the figure: its words kept together; a line may end after it."""
+    words = " ".join(prefix.split())
+    if not words:
+        return figure
+    joined = words.replace(" ", NO_BREAK_SPACE)
+    return f"{joined} {figure}" if words[-1:].isalnum() or prefix.endswith(" ") else (
+        joined + figure)
 
 
 def pick_language(texts: Mapping[str, object], language: str) -> str | None:

@@ -429,9 +429,26 @@ def test_every_link_is_a_link_element_with_a_description(
 
 def test_a_key_figure_is_read_as_one_statement(
         tagged: dict[tuple[str, str | None], Tagged]) -> None:
+    """Its qualifier in words, not a sign a screen reader calls "tilde"."""
     read = tagged[("example", "us")]
     statements = [" ".join(element.text().split()) for element in read.elements("P")]
-    assert "~1.5 million landmines (Government of Azerbaijan estimate)" in statements
+    assert "about 1.5 million landmines still in the ground" in statements
+    french = tagged[("example", "ch")]
+    statements = [" ".join(element.text().split()) for element in french.elements("P")]
+    assert "plus de 13 % du territoire azerbaïdjanais contaminé" in statements
+
+
+def test_a_key_figure_s_source_line_reads_its_note_number_as_a_link_to_the_note(
+        tagged: dict[tuple[str, str | None], Tagged]) -> None:
+    """"Government of Azerbaijan, January 2025, note 5": the number is a reference that
+    leads to the note, in the page's language ("прим. 4" in Russian)."""
+    for key, words in ((("example", "us"), "note"), (("example", "region"), "прим.")):
+        texts = [" ".join(element.text().split()) for element in tagged[key].elements("P")]
+        lines = [text for text in texts if re.fullmatch(rf".+, {re.escape(words)} \d", text)]
+        assert len(lines) >= 3, texts
+        references = [" ".join(element.text().split())
+                      for element in tagged[key].elements("Reference")]
+        assert all(line[-1] in references for line in lines), (lines, references)
 
 
 def test_boxes_and_quotes_are_grouped(tagged: dict[tuple[str, str | None], Tagged]) -> None:

@@ -73,7 +73,6 @@ from briefgen.errors import BriefgenBug, Problem, TemplateError
 from briefgen.layout import (
     NARROW_SPACE,
     NARROW_SPACE_GLYPH,
-    SMALL_RISE,
     Layout,
     chart_height,
     lay_out,
@@ -590,8 +589,6 @@ class _Writer:
         """The runs of one span, in the layout's sizes; a narrow no-break space is a run of
         its own, condensed to the width the PDF gives it (about 1/8 em)."""
         size, rise = style.font_size * span.scale, 0.0
-        if span.scale < 1.0:  # a small qualifier ("~", ">") sits at the figure's mid-height
-            rise = style.font_size * (1.0 - span.scale) * SMALL_RISE
         if span.superscript:
             size, rise = superscript_metrics(style.font_size)
         color = self.document.link_color if span.link else span.color

@@ -55,6 +55,12 @@ LocalShort = ShortText | dict[LanguageTag, ShortText]
 _AffixText = Annotated[str, StringConstraints(max_length=24, strip_whitespace=False)]
 Affix = _AffixText | dict[LanguageTag, _AffixText]
 LocalLong = LongText | dict[LanguageTag, LongText]
+# What a figure's number says of the real value. briefgen prints it in each version's own
+# words ("about 1.5 million", "environ 1,5 million", "около 1,5 млн", "təxminən 1,5 milyon");
+# "fewer than" is for things counted, "less than" for amounts and shares (the same words in
+# the other languages).
+Qualifier = Literal["about", "nearly", "up to", "at least", "more than", "fewer than",
+                    "less than"]
 
 
 # One address, as mail software writes it: no display name, no list, no spaces.
@@ -146,9 +152,15 @@ class Stat(SpecModel):
         "2025 (no grouping, no rounding: years, resolution numbers)")
     decimals: Annotated[int, Field(ge=0, le=3)] | None = Field(
         None, description="digits after the decimal point; default: as needed, at most one")
+    qualifier: Qualifier | None = Field(
+        None, description="what the number says of the real value: `about`, `nearly`, `up "
+        "to`, `at least`, `more than`, `fewer than` or `less than`; printed in each "
+        "version's language in the callout (\"about 1.5 million\"); a sentence citing [@id] "
+        "has its own words, [@+id] adds the qualifier")
     prefix: Affix | None = Field(
-        None, description="a qualifier shown before the number in the callout, e.g. `~`, `>`, "
-        "`more than `; a sentence citing [@id] has its own words, [@+id] adds the prefix")
+        None, description="your own words before the number where the callout shows the "
+        "qualifier, per language, e.g. {ru: 'примерно '}: they replace the qualifier's words in "
+        "that language (`~` and `>` are read as qualifier: about and more than)")
     unit: Affix | None = Field(
         None, description="a currency or unit written before the number wherever it is shown, "
         "e.g. `€`, `US$`; or one per language, e.g. {en: €, fr: ''}")
@@ -275,6 +287,9 @@ class Chart(SpecModel):
         None, description="how `values` and `points` are written, as for stats (default: the "
         "format of the series' stats, else `count`)")
     decimals: Annotated[int, Field(ge=0, le=3)] | None = None
+    qualifier: Qualifier | None = Field(
+        None, description="what the chart's own `values` and `points` say of the real values, "
+        "e.g. `about` for estimates (figures from `stats` keep their own)")
     unit: Affix | None = Field(None, description="before each number, e.g. `€`")
     suffix: Affix | None = Field(None, description="after each number, e.g. ` m²`")
     featured: bool = Field(True, description="shown on the page (false: only for audiences "

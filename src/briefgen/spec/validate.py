@@ -245,7 +245,7 @@ def _text_references(text: str, path: FieldPath, stat_ids: list[str], source_ids
 
 # Fields holding addresses, ids or codes: never read as inline markup.
 _LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "logo", "language", "page",
-                   "template", "include", "format", "prefix", "unit", "suffix"}
+                   "template", "include", "format", "qualifier", "prefix", "unit", "suffix"}
 
 
 # What a citation looks like when mistyped: `[@id`, `@[id]`, `[ @id]`, `[@ id]`, `[@]`,

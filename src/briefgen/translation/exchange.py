@@ -23,7 +23,7 @@ from briefgen.spec.loader import (
     format_field_path,
     unsafe_character,
 )
-from briefgen.spec.models import BriefSpec
+from briefgen.spec.models import BriefSpec, Stat
 from briefgen.translation import command_path
 from briefgen.translation.placeholders import (
     Tag,
@@ -353,7 +353,7 @@ def _export_unit(spec: BriefSpec, document: YamlDocument, text: TranslationText,
     elif text.target is None and not text.required:
         notes.append(f"Printed as written, in {language_name(base_language(spec.brief.language))},"
                      " until it is translated; a name that stays the same may be copied.")
-    notes += [_describe_chart_reference(spec, tag, labels) or _describe_tag(spec, tag)
+    notes += [_describe_chart_reference(spec, tag, labels) or _describe_tag(spec, tag, target)
               for tag in tags.values()]
     if outdated and text.target is not None:
         notes.append(f"Out of date: the {language_name(target)} text below was made from an "
@@ -396,10 +396,9 @@ def _tagged_source(text: TranslationText) -> tuple[str, dict[str, Tag]]:
     return (escape(text.source), {}) if text.literal else tag_source(text.source)
 
 
-def _describe_tag(spec: BriefSpec, tag: Tag) -> str:
+def _describe_tag(spec: BriefSpec, tag: Tag, target: str) -> str:
     """`Tag 2 ([@displaced]) prints the figure 800,000: former displaced people ...`."""
     from briefgen.inline import Cite, SourceCite
-    from briefgen.locale_format import format_number
 
     node = tag.node
     described = tag.describe()
@@ -407,9 +406,7 @@ def _describe_tag(spec: BriefSpec, tag: Tag) -> str:
     if isinstance(node, Cite):
         stat = next((stat for stat in spec.stats if stat.id == node.stat_id), None)
         if stat is not None:
-            value = format_number(stat.value, stat.format, spec.brief.language, stat.decimals)
-            label = _in_language(stat.label, spec.brief.language)
-            return f"{described} prints the figure {value} ({label}) and its note number."
+            return f"{described} {_printed_figure_note(stat, node.with_prefix, spec, target)}"
     if isinstance(node, SourceCite):
         source = next((source for source in spec.sources if source.id == node.source_id), None)
         if source is not None:
@@ -417,6 +414,21 @@ def _describe_tag(spec: BriefSpec, tag: Tag) -> str:
     if tag.wraps_words:
         return f"{described}: translate the words inside it."
     return f"{described}."
+
+
+def _printed_figure_note(stat: Stat, with_qualifier: bool, spec: BriefSpec, target: str
+                         ) -> str:
+    """What a figure's tag prints, as the version in `target` prints it: its qualifier (for
+    [@+id]), number format and unit in that language, so the translator does not write them
+    again: "prints the figure “plus de 13 %” (of territory contaminated) and its note
+    number"."""
+    from briefgen.view import printed_figure
+
+    shown = printed_figure(stat, target, with_qualifier=with_qualifier).replace("\u00a0", " ")
+    label = _in_language(stat.label, spec.brief.language)
+    return (f"prints the figure “{shown}” ({label}) and its note number, as the "
+            f"{language_name(target)} version prints it: its words are not to be written "
+            "again around the tag.")
 
 
 def _in_language(value: str | dict[str, str], language: str) -> str:

@@ -15,8 +15,9 @@ offered, but never stop a build.
 
 Left out on purpose:
 - single-language fields: names, sources' titles (kept as published), addresses, ids;
-- a stat's `prefix`, `unit` and `suffix`: a language without one means "none", not
-  "untranslated", and they are a few characters the author sets;
+- a figure's `prefix`, `unit` and `suffix` made of symbols ("€", " m²") or read as a
+  qualifier ("~"), which every language prints alike or in briefgen's own words; those in
+  words (" d’euros", "as many as ") are translated (see `_affix_fields`);
 - a quote's own words, which stay as spoken: its `translation` is translated from them, when
   they were spoken in the brief's language.
 """
@@ -38,7 +39,7 @@ from pydantic.types import StringConstraints
 from briefgen.errors import UserError
 from briefgen.inline import normalize_space
 from briefgen.spec.loader import FieldPath, YamlDocument
-from briefgen.spec.models import BriefSpec, Quote
+from briefgen.spec.models import BriefSpec, Chart, Quote, Stat
 from briefgen.view import PrintedText, pick_language
 
 if TYPE_CHECKING:
@@ -140,7 +141,65 @@ def localized_fields(spec: BriefSpec) -> list[LocalizedField]:
                              index if child == ("audiences",) else audience)
 
     walk(spec, (), None)
+    return found + _affix_fields(spec)
+
+
+_AFFIX_LIMIT = 24  # characters, as the models allow
+
+
+def _affix_fields(spec: BriefSpec) -> list[LocalizedField]:
+    """A figure's prefix, unit and suffix written in words in the brief's language (" долл.
+    США", "as many as "): texts like the others, which a version in another language would
+    otherwise print in the brief's language (or, given per language, leave out). Symbols
+    ("€", " m²") and prefixes read as a qualifier ("~", "up to ") are not translated: every
+    language writes symbols alike, and briefgen words qualifiers itself."""
+    from briefgen.inline import Cite, parse_inline, walk
+    from briefgen.spec.validate import text_fields
+    from briefgen.view import affix_has_words, figure_qualifier, pick_language
+
+    cited: set[tuple[str, bool]] = set()
+    for _, text in text_fields(spec):
+        if "[@" in text:
+            cited |= {(node.stat_id, node.with_prefix) for node in walk(parse_inline(text))
+                      if isinstance(node, Cite)}
+    shown_stats = _stats_shown(spec)
+    shown_charts = {chart.id for chart in spec.charts if chart.featured}
+    for audience in spec.audiences:
+        shown_charts |= set(audience.charts or [])
+    found = []
+    figures: list[tuple[str, int, Stat | Chart]] = [
+        *(("stats", index, figure) for index, figure in enumerate(spec.stats)),
+        *(("charts", index, figure) for index, figure in enumerate(spec.charts))]
+    for kind, index, figure in figures:
+        for name in ("prefix", "unit", "suffix"):
+            value = getattr(figure, name, None)
+            if value is None or (name == "prefix" and figure_qualifier(figure) is not None):
+                continue
+            source = (value if isinstance(value, str)
+                      else value.get(pick_language(value, spec.brief.language) or "", ""))
+            if not affix_has_words(source):
+                continue
+            if kind == "charts":
+                shown = figure.id in shown_charts
+            else:
+                shown = figure.id in shown_stats or (figure.id, True) in cited or (
+                    name != "prefix" and (figure.id, False) in cited)
+            if shown:
+                path: FieldPath = (kind, index, name)
+                found.append(LocalizedField(field_key(spec, path), path, value, _AFFIX_LIMIT,
+                                            None))
     return found
+
+
+def _stats_shown(spec: BriefSpec) -> set[str]:
+    """Ids of the figures shown as callouts (with their labels) on some version."""
+    featured = [stat.id for stat in spec.stats if stat.featured]
+    if not spec.audiences:
+        return set(featured)
+    shown: set[str] = set()
+    for audience in spec.audiences:
+        shown |= set(audience.stats or featured)
+    return shown
 
 
 def texts_for_language(spec: BriefSpec, document: YamlDocument, template: Template,
@@ -168,6 +227,10 @@ def texts_for_language(spec: BriefSpec, document: YamlDocument, template: Templa
                                    literal=read.literal))
         elif field.path[-1] in _USED_WITH_FALLBACK and field.path[:-1] in entries and (
                 _quote_translation_printed(field, target)):
+            texts.append(_text_for(spec, field, target))
+        elif field.path[-1] in _AFFIXES:
+            # Words around a figure some version prints: a language without them prints the
+            # brief's, so they are offered, never missing.
             texts.append(_text_for(spec, field, target))
     return texts
 
