@@ -109,6 +109,7 @@ class BriefView:
     title: str = ""
     author: str = ""
     subject: str = ""
+    keywords: str = ""
     date_iso: str = ""
 
     def cited_value(self, cite: Cite) -> str:
@@ -286,6 +287,12 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         chosen = pick_language(logo_alt, language)
         logo_alt = logo_alt[chosen] if chosen else next(iter(logo_alt.values()))
     view.context["sender"]["logo_description"] = logo_alt or sender.organization
+    keywords = header.keywords
+    if isinstance(keywords, dict):  # not drawn, so not one of the page's texts
+        chosen = pick_language(keywords, language)
+        if chosen is None:
+            text(keywords, ("brief", "keywords"))  # reports the missing language
+        keywords = keywords[chosen] if chosen else None
     if missing:
         raise SpecError(missing)
     view.audience_id = audience.id if audience else None
@@ -293,6 +300,9 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     view.context["brief"]["headline"], view.context["brief"]["deck"] = _split_title(title, view)
     view.title = str(title)
     view.author = sender.organization
+    view.keywords = keywords or "; ".join(
+        str(part) for part in (view.context["brief"]["headline"], view.context["event"]["name"],
+                               view.context["event"]["place"]))
     event_name, event_place = view.context["event"]["name"], view.context["event"]["place"]
     view.subject = (f"{event_name}, {event_place}, "
                     f"{format_date_range(event.start, event.end, language)}")

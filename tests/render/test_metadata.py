@@ -17,7 +17,14 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.errors import UserError
-from conftest import MINIMAL_SPEC, build_brief
+from conftest import (
+    MINIMAL_SPEC,
+    BuiltBriefs,
+    build_brief,
+    expected_versions,
+    localized,
+    spec_data,
+)
 
 RUNNER = CliRunner()
 # Words of each language, repeated to the length a field allows (the schema's 300 characters
@@ -26,6 +33,63 @@ WORDS = {"en": "Clearance lets families go home before the planting season",
          "ru": "Разминирование позволит семьям вернуться домой до посевной",
          "az": "Minatəmizləmə ailələrin əkin mövsümündən əvvəl evə qayıtmasına imkan verir",
          "fr": "Le déminage permet aux familles de rentrer avant les semailles"}
+
+
+def file_keywords(pdf: Path, word: Path) -> tuple[str, str, str]:
+    """Keywords as the PDF's Info dictionary, its XMP packet and the DOCX's properties say."""
+    reader = pypdf.PdfReader(pdf)
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    return (str(reader.metadata.get("/Keywords")), str(xmp.pdf_keywords),
+            docx.Document(str(word)).core_properties.keywords)
+
+
+@pytest.mark.parametrize("name", ["example", "full"])
+def test_keywords_come_from_the_spec_in_each_version_language(built_briefs: BuiltBriefs,
+                                                              name: str) -> None:
+    keywords = spec_data(name)["brief"]["keywords"]
+    for audience_id, language, _ in expected_versions(name):
+        built = built_briefs.versions[(name, audience_id)]
+        expected = localized(keywords, language)
+        assert file_keywords(built.pdf, built.docx) == (expected,) * 3, audience_id
+
+
+def test_keywords_default_to_the_headline_and_the_event(tmp_path: Path) -> None:
+    """Without `keywords`, the headline (the title before its semicolon), the event's name and
+    its place, in each version's language; nothing about mine action in a brief on schools."""
+    data: dict[str, Any] = yaml.safe_load(MINIMAL_SPEC.read_text(encoding="utf-8"))
+    brief = data["brief"]
+    brief["date"] = brief["date"].isoformat()
+    brief["event"]["start"] = brief["event"]["start"].isoformat()
+    brief["title"] = {"en": "Schools reopen; teachers need pay",
+                      "fr": "Les écoles rouvrent ; les enseignants attendent leur salaire"}
+    brief["event"]["name"] = {"en": "Education donors’ round table",
+                              "fr": "Table ronde des bailleurs de l’éducation"}
+    brief["event"]["place"] = {"en": "Geneva", "fr": "Genève"}
+    data["audiences"] = [{"id": "uk", "name": "UK delegation"},
+                         {"id": "ch", "name": "délégation suisse", "language": "fr-CH"}]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    built = {result.audience_id: result for result in build_brief(spec, tmp_path / "out")}
+    expected = {"uk": "Schools reopen; Education donors’ round table; Geneva",
+                "ch": "Les écoles rouvrent; Table ronde des bailleurs de l’éducation; Genève"}
+    for audience_id, keywords in expected.items():
+        result = built[audience_id]
+        assert result.pdf is not None and result.docx is not None
+        assert file_keywords(result.pdf, result.docx) == (keywords,) * 3
+
+
+def test_keywords_in_other_languages_need_the_version_language(tmp_path: Path) -> None:
+    text = MINIMAL_SPEC.read_text(encoding="utf-8").replace(
+        "  date: 2025-03-24\n",
+        "  keywords: {fr: mines terrestres}\n  date: 2025-03-24\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build_brief(spec, tmp_path / "out")
+    line = text.splitlines().index("  keywords: {fr: mines terrestres}") + 1
+    assert f"spec.yaml:{line}:13: brief.keywords: no text in 'en' for this version" in str(
+        caught.value)
 
 
 def words_of_length(language: str, length: int) -> str:
