@@ -152,7 +152,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             value, origin = value[chosen], (*origin, chosen)
         nodes = (Text(value),) if literal else parse_inline(value)
         if hidden_charts and "[@" in value:
-            missing.extend(_hidden_chart_citations(value, origin, hidden_charts, document))
+            missing.extend(_hidden_chart_citations(value, origin, hidden_charts, document,
+                                                   audience.id if audience else ""))
         user_text = UserText(len(view.texts), origin, nodes, text_language or language)
         view.texts.append(user_text)
         return user_text
@@ -339,13 +340,22 @@ def _split_title(title: UserText, view: BriefView) -> tuple[UserText, UserText |
 
 
 def _hidden_chart_citations(value: str, origin: FieldPath, hidden: set[str],
-                            document: YamlDocument) -> list[Problem]:
-    """`[@chart-id]` citations of charts this version does not show, located where typed."""
+                            document: YamlDocument, audience_id: str) -> list[Problem]:
+    """`[@chart-id]` citations of charts this version does not show, located where typed.
+
+    A text the audiences share is printed on every version, so rewording it changes them
+    all: an audience that hides the chart needs its own text (summary, asks, sections and
+    quotes can be given per audience)."""
     from briefgen.inline import locate_markup
 
+    version = f"the version for {audience_id}" if audience_id else "this version"
+    own = origin[0] if origin and origin[0] in ("summary", "asks", "sections", "quotes") else ""
     return [Problem(document.locate_inside(origin, position, f"[@{node.stat_id}]"),
                     document.describe(origin),
-                    f"cites the chart {node.stat_id!r}, which this version does not show",
+                    f"cites the chart {node.stat_id!r}, which {version} does not show",
+                    f"list {node.stat_id} in the charts: of audience {audience_id}, or give "
+                    f"that audience its own {own}: without the citation (a shared text is "
+                    "printed on every version)" if audience_id and own else
                     "list the chart in this audience's charts:, or reword the sentence",
                     rule="unknown-figure")
             for position, node in locate_markup(value)
