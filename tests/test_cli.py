@@ -10,7 +10,14 @@ from typer.testing import CliRunner, Result
 
 from briefgen import __version__
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, MINIMAL_TEXT, expected_stem, expected_versions
+from conftest import (
+    EXAMPLE_SPEC,
+    MINIMAL_SPEC,
+    MINIMAL_TEXT,
+    ROOT,
+    expected_stem,
+    expected_versions,
+)
 
 runner = CliRunner()
 
@@ -94,3 +101,37 @@ def test_a_bug_is_reported_as_internal_error(tmp_path: Path,
     debug = invoke("build", MINIMAL_SPEC, "--out", tmp_path / "out", "--debug")
     assert debug.exit_code == 70
     assert "Traceback" in debug.stderr and "simulated defect" in debug.stderr
+
+
+def readme_block_after(words: str) -> list[str]:
+    """The README's indented example that follows the paragraph ending in `words`."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = text[text.index(words) + len(words):].split("\n\n", 2)[1]
+    assert after.startswith("    "), after
+    return [line.removeprefix("    ") for line in after.splitlines()]
+
+
+@pytest.mark.parametrize(("words", "edits"), [
+    ("the figure names a source that is not there:",
+     [("    detail: One sentence", "    detial: One sentence"),
+      ("    source: example-source", "    source: hrw-2024")]),
+    ("`title: Azerbaijan: clearing its minefields almost alone`:",
+     [("  title: Headline that carries the message in eight to fourteen words",
+       "  title: Azerbaijan: clearing its minefields almost alone")]),
+])
+def test_the_readme_examples_of_errors_are_what_the_tool_prints(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, words: str,
+        edits: list[tuple[str, str]]) -> None:
+    """The spec the README speaks of, made as it says (`briefgen new`, then the edits), prints
+    exactly the README's lines."""
+    monkeypatch.chdir(tmp_path)
+    assert invoke("new", "my-brief").exit_code == 0
+    spec = Path("briefs", "my-brief.yaml")
+    text = spec.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    spec.write_text(text, encoding="utf-8")
+    result = invoke("build", "briefs/my-brief.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == readme_block_after(words)
