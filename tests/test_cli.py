@@ -12,11 +12,13 @@ from briefgen import __version__
 from briefgen.cli import app
 from conftest import (
     EXAMPLE_SPEC,
+    FOUR_FIGURES,
     MINIMAL_SPEC,
     MINIMAL_TEXT,
     ROOT,
     expected_stem,
     expected_versions,
+    filler_words,
 )
 
 runner = CliRunner()
@@ -135,3 +137,34 @@ def test_the_readme_examples_of_errors_are_what_the_tool_prints(
     result = invoke("build", "briefs/my-brief.yaml")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == readme_block_after(words)
+
+
+def test_check_can_check_one_audience(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While cutting one version to fit, `check -a ID` checks that version alone."""
+    monkeypatch.chdir(tmp_path)
+    asks = "".join(f"      - headline: Ask {index}\n        detail: {filler_words(52, index)}\n"
+                   for index in range(5))
+    sections = "".join(f"      - heading: Part {index}\n        body: {filler_words(80, index)}\n"
+                       for index in range(4))
+    Path("spec.yaml").write_text(MINIMAL_TEXT + FOUR_FIGURES + (
+        "audiences:\n  - id: us\n    name: US delegation\n  - id: long\n"
+        f"    name: Long delegation\n    asks:\n{asks}    sections:\n{sections}"),
+        encoding="utf-8")
+    assert invoke("check", "spec.yaml", "-a", "us").exit_code == 0
+    long = invoke("check", "spec.yaml", "-a", "long")
+    assert long.exit_code == 1
+    assert "error: fit: the brief does not fit on one page (version for long)" in long.stdout
+    typo = invoke("check", "spec.yaml", "-a", "lnog")
+    assert typo.exit_code == 1
+    assert "error: unknown-audience: audiences: no audience with id lnog" in typo.stdout
+    assert "hint: did you mean long? known: us, long" in typo.stdout
+
+
+def test_check_help_names_every_rule_the_readme_lists() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| rule | severity | what it catches |"):].split("\n\n", 1)[0]
+    rules = {rule for line in table.splitlines()[2:]
+             for rule in re.findall(r"`([a-z-]+)`", line.split("|")[1])}
+    assert len(rules) > 30, rules
+    shown = " ".join(invoke("check", "--help").output.split())
+    assert sorted(rule for rule in rules if not re.search(rf"\b{rule}\b", shown)) == []

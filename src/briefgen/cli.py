@@ -169,6 +169,7 @@ def check(
         "--format", metavar="text|json",
         help="text (one problem per line) or json (for scripts and editors).")
     ] = "text",
+    audience: AudienceIds = None,
     jobs: Jobs = None,
     debug: Debug = False,
 ) -> None:
@@ -178,13 +179,19 @@ def check(
     Each problem prints as  file:line:col: severity: rule-id: field: message
     Errors (the brief would not be built): yaml, text, unknown-key, missing-field,
       invalid-value, unknown-source, unknown-figure, duplicate-id, unsafe-link,
-      event-dates, anachronism, include, asset, language, missing-translation,
-      font-coverage, contrast, fit, word-count (above the template's hard limit).
+      event-dates, unknown-audience, anachronism, chart-source, chart-points, chart-units,
+      chart-negative, chart-total, include, asset, language, missing-translation,
+      font-coverage, contrast, alt-text, fit, word-count (above the template's hard limit).
     Warnings: stale-figure, source-incomplete, unused-source, word-count, quote-consent,
       figure (a number that would print misleadingly, a year as a count, a currency as a
-      prefix), repeated-words (a sentence repeats a figure's prefix or unit), comment (text
-      cut by a #), language (no labels for it: headings in English), translation-outdated
-      (a translation made from an earlier text).
+      prefix), repeated-words (a sentence repeats a figure's prefix or unit), link-text (a
+      link that reads out its address), empty-heading, comment (text cut by a #), language
+      (no labels for it: headings in English), translation-outdated (a translation made
+      from an earlier text).
+
+    \b
+    Example, while cutting one delegation's version to fit:
+      briefgen check briefs/masg-2025.yaml -a ch
 
     Exit code 1 when any spec has an error, 0 otherwise (warnings alone pass).
     """
@@ -197,7 +204,8 @@ def check(
         raise typer.Exit(2)
     specs = _specs(paths)
     with _reporting_bugs(debug):
-        report = _run(specs, BuildOptions(mode="check", jobs=jobs))
+        report = _run(specs, BuildOptions(mode="check", jobs=jobs,
+                                          audiences=frozenset(audience) if audience else None))
     problems = report.problems()
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
@@ -280,7 +288,8 @@ def schema() -> None:
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="Brief id, e.g. masg-2026.", show_default=False)],
+    name: Annotated[str, typer.Argument(help="Brief id, e.g. masg-2026.", metavar="NAME",
+                                        show_default=False)],
     folder: Annotated[Path, typer.Option("--folder", metavar="FOLDER",
                                          help="Where to write the spec.")] = Path("briefs"),
 ) -> None:
