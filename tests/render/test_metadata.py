@@ -36,11 +36,14 @@ WORDS = {"en": "Clearance lets families go home before the planting season",
 
 
 def file_keywords(pdf: Path, word: Path) -> tuple[str, str, str]:
-    """Keywords as the PDF's Info dictionary, its XMP packet and the DOCX's properties say."""
+    """Keywords as the PDF's Info dictionary, its XMP packet and the DOCX's properties say;
+    the XMP also lists them one by one (dc:subject)."""
     reader = pypdf.PdfReader(pdf)
     xmp = reader.xmp_metadata
     assert xmp is not None
-    return (str(reader.metadata.get("/Keywords")), str(xmp.pdf_keywords),
+    keywords = str(xmp.pdf_keywords)
+    assert xmp.dc_subject == [part.strip() for part in keywords.split(";")], xmp.dc_subject
+    return (str(reader.metadata.get("/Keywords")), keywords,
             docx.Document(str(word)).core_properties.keywords)
 
 
