@@ -50,11 +50,12 @@ class SubjectHeader(UniqueUnstructuredHeader, BaseHeader):  # type: ignore[misc]
     """The subject, folded by `email.header.Header`: the spaces between words are inside the
     encoded words, so every mail program shows exactly the words of the subject.
 
-    Why not the policy's own folding (Python 3.11 to 3.14; CPython gh-144156): at a fold
-    it leaves the space between two words outside the encoded words. Between two encoded
-    words, mail programs must ignore white space (RFC 2047, section 6.2), so "üzrə yüksək"
-    folded as `=?utf-8?b?...üzrə?=` CRLF ` =?utf-8?b?yüksək...?=` reads "üzrəyüksək"; before
-    plain text, the space and the fold both count, and "Fund Azerbaijan's" gets two spaces.
+    Why not the policy's own folding: until CPython gh-144156 (fixed in 2026; the Python
+    3.11 briefgen supports has it), at a fold it leaves the space between two words outside
+    the encoded words. Between two encoded words, mail programs must ignore white space (RFC
+    2047, section 6.2), so "üzrə yüksək" folded as `=?utf-8?b?...üzrə?=` CRLF
+    ` =?utf-8?b?yüksək...?=` reads "üzrəyüksək"; before plain text, the space and the fold
+    both count, and "Fund Azerbaijan's" gets two spaces.
     """
 
     def fold(self, *, policy: Policy) -> str:
