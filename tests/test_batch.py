@@ -642,3 +642,41 @@ def test_check_names_each_long_part_with_its_line() -> None:
     assert named, result.stdout
     for index, line in named:
         assert int(line) == body_lines[int(index)], result.stdout
+
+
+def test_a_brief_id_without_yaml_finds_its_spec_in_briefs() -> None:
+    write("briefs/brief-a.yaml", spec_text())
+    result = build("brief-a", "-a", "us")
+    assert result.exit_code == 0, result.output
+    assert written("brief-a") == stems("brief-a", "us")
+    assert runner.invoke(app, ["check", "brief-a"]).exit_code == 0
+    missing = build("brief-b")
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == (
+        "brief-b: no such spec or folder (looked for brief-b and brief-b.yaml here and in "
+        "briefs/)")
+
+
+FRENCH = "  - id: fr\n    name: délégation française\n    language: fr\n"
+
+
+@pytest.mark.parametrize(("audiences", "suggestion"), [
+    (AUDIENCES + FRENCH, "did you mean fr?"),
+    # No id is close to "fra", but a version is in French: its id is suggested.
+    (AUDIENCES + FRENCH.replace("id: fr", "id: ch").replace("fr\n", "fr-CH\n"),
+     "did you mean ch (fr-CH)?")])
+def test_a_mistyped_audience_builds_nothing_and_the_summary_says_so(audiences: str,
+                                                                    suggestion: str) -> None:
+    write("spec.yaml", spec_text(audiences=audiences))
+    result = build("spec.yaml", "-a", "fra")
+    assert result.exit_code == 1
+    assert f"    hint: {suggestion} known: us, eu, " in result.stderr, result.stderr
+    assert re.fullmatch(r"0 briefs built, 0 unchanged, 0 failed in [\d.]+ s; nothing built for "
+                        r"-a fra: no such audience \(see above\)", summary_line(result))
+    assert not Path("out").exists()
+    # With a known audience beside it, that one is built, and the typo still named.
+    both = build("spec.yaml", "-a", "us", "-a", "fra")
+    assert both.exit_code == 1
+    assert summary_line(both).startswith("1 brief built, 0 unchanged, 0 failed in ")
+    assert summary_line(both).endswith("; nothing built for -a fra: no such audience (see above)")
+    assert written("brief-a") == stems("brief-a", "us")

@@ -218,7 +218,10 @@ def test_a_hidden_chart_cited_by_a_delegation_is_an_error(tmp_path: Path,
     column = 1 + len("summary: Landmines still block the way home for many families. Donors pay "
                      "little ")
     assert (f"spec.yaml:{line_of(text, 'summary:')}:{column}: summary: cites the chart "
-            "'who-pays', which this version does not show") in built.output
+            "'who-pays', which the version for us does not show\n"
+            "    hint: list who-pays in the charts: of audience us, or give that audience its own "
+            "summary: without the citation (a shared text is printed on every version)"
+            ) in built.output
 
 
 # ---------------------------------------------------------------------------------------------

@@ -291,7 +291,9 @@ def test_fit(check: Check) -> None:
     result = check(overlong_text())
     assert re.fullmatch(
         r"spec\.yaml: error: fit: the brief does not fit on one page: \d+ pt too long \(about "
-        r"\d+ lines? of body text\) even with the tightest spacing and smallest type allowed",
+        r"\d+ lines? of body text\) even with the tightest spacing and smallest type allowed; "
+        r"the left column is \d+ pt too long: asks \(5\), sections 'Section 1', 'Section 2', "
+        r"'Section 3', 'Section 4'",
         first_line(result)), result.stdout
     assert [line for line in problem_lines(result) if ": word-count: " in line] == []
     assert "hint: shorten the longest parts: sections[" in result.stdout

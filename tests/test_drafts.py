@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.header
 import itertools
 import re
 import zipfile
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from briefgen import drafts
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, run_tool
+from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, ROOT, run_tool
 
 RUNNER = CliRunner()
 
@@ -291,3 +292,121 @@ def test_the_french_cover_note_of_the_example(example_drafts: Path) -> None:
                            "page en vue de la réunion suivante\u00a0:\n\n"
                            "Réunion du GSAM en marge de NDM-UN28\nGenève, 9–11 avril 2025\n")
     assert "« Réunion" not in body and "délégation de la Suisse" not in body
+
+
+# Subjects long enough to be folded, with letters that need encoding on both sides of the
+# fold points: the words of each language's subject shift by one character per audience.
+SUBJECT_EVENTS = {"en": "MASG meeting alongside NDM-UN28",
+                  "fr": "Réunion du GSAM en marge de NDM-UN28",
+                  "ru": "Заседание MASG в рамках NDM-UN28",
+                  "az": "MASG iclası NDM-UN28 çərçivəsində"}
+SUBJECT_ASKS = {
+    "en": "Fund Azerbaijan’s clearance of Füzuli, Ağdam and Şuşa before families return",
+    "fr": "Financer le déminage à Füzuli et à Ağdam avant le retour des familles déplacées",
+    "ru": "Поддержать разминирование в Физули и Агдаме до возвращения семей домой",
+    "az": "Azərbaycanı mina təmizlənməsi üzrə yüksək prioritetlər sırasına daxil edin",
+}
+SUBJECT_SHIFTS = range(0, 24, 2)
+
+
+def subject_spec() -> str:
+    """One audience per language and shift; each asks for its own (long) first ask."""
+    event = "".join(f"\n      {language}: {name}" for language, name in SUBJECT_EVENTS.items())
+    text = MINIMAL_SPEC.read_text(encoding="utf-8").replace(
+        "    name: MASG meeting\n", f"    name:{event}\n")
+    text += "audiences:\n"
+    for language, ask in SUBJECT_ASKS.items():
+        for shift in SUBJECT_SHIFTS:
+            headline = "N" * shift + " " + ask if shift else ask
+            text += (f"  - id: {language}-{shift}\n    name: Delegation\n"
+                     f"    language: {language}\n"
+                     "    contacts: [{name: A. Delegate, email: a@delegation.example}]\n"
+                     f"    asks:\n      - headline: {headline}\n"
+                     "        detail: Support survey and clearance teams.\n")
+    return text
+
+
+def intended_subject(language: str, message: EmailMessage, headline: str) -> str:
+    """The template's subject line with the values filled in; the dates as the body has them
+    (under the event's name), so the expectation does not come from the code under test."""
+    template = (ROOT / "templates" / "one-pager" / "email" / f"{language}.txt.j2").read_text(
+        encoding="utf-8")
+    line = next(line for line in template.splitlines() if line.startswith("Subject: "))
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n").split("\n")
+    event = SUBJECT_EVENTS[language]
+    dates = body[body.index(event) + 1].partition(", ")[2]
+    return (line.removeprefix("Subject: ").replace("{{ event.name }}", event)
+            .replace("{{ event.dates }}", dates).replace("{{ asks[0].headline }}", headline))
+
+
+def unfolded_subject(data: bytes) -> str:
+    """The raw Subject field with its folds removed (RFC 5322, 2.2.3), still encoded."""
+    header = data.split(b"\r\n\r\n", 1)[0].decode("ascii") + "\r\n"
+    raw = re.search(r"^Subject: (.*?)\r\n(?![ \t])", header, re.MULTILINE | re.DOTALL)
+    assert raw is not None, header
+    return re.sub(r"\r\n(?=[ \t])", "", raw.group(1))
+
+
+@pytest.fixture(scope="module")
+def subject_drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("subjects")
+    (folder / "spec.yaml").write_text(subject_spec(), encoding="utf-8")
+    result = RUNNER.invoke(app, ["email", "-q", "-o", str(folder / "out"),
+                                 str(folder / "spec.yaml")])
+    assert result.exit_code == 0, result.output + result.stderr
+    return folder / "out" / "minimal-brief"
+
+
+def test_every_subject_decodes_to_exactly_its_words(subject_drafts: Path) -> None:
+    """No two words fused ("üzrəyüksək"), no space added or doubled and no encoded word left
+    undecoded at a fold, in any language: read by the email package and, independently, by
+    its older RFC 2047 decoder."""
+    drafts_found = sorted((subject_drafts / "email").glob("*.eml"))
+    assert len(drafts_found) == len(SUBJECT_ASKS) * len(SUBJECT_SHIFTS)
+    wrong = []
+    for draft in drafts_found:
+        data = draft.read_bytes()
+        message = parse(draft)
+        found = re.search(r"_([a-z]+)-(\d+)_", draft.name)
+        assert found is not None
+        language, shift = found.group(1), int(found.group(2))
+        ask = SUBJECT_ASKS[language]
+        intended = intended_subject(language, message, f"{'N' * shift} {ask}" if shift else ask)
+        legacy = email.header.make_header(email.header.decode_header(unfolded_subject(data)))
+        if message["Subject"] != intended or str(legacy) != intended:
+            wrong.append((draft.name, message["Subject"]))
+        header = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        assert max(len(line) for line in header.split("\r\n")) <= 78, header
+        encoded_words = re.findall(r"=\?[^?]+\?[bq]\?[^?]*\?=", header, re.IGNORECASE)
+        assert all(len(word) <= 75 for word in encoded_words), header  # RFC 2047, 2
+    assert wrong == []
+
+
+@pytest.mark.tools
+def test_munpack_unpacks_drafts_with_long_encoded_subjects(subject_drafts: Path,
+                                                            tmp_path: Path) -> None:
+    for draft in sorted((subject_drafts / "email").glob("*_az-*.eml")):
+        target = tmp_path / draft.stem
+        target.mkdir()
+        result = run_tool("munpack", "-q", "-C", target, draft)
+        assert result.returncode == 0, result.stderr
+        pdf = draft.stem + ".pdf"  # the attachment comes out whole after the long subject
+        assert (target / pdf).read_bytes() == (subject_drafts / pdf).read_bytes()
+
+
+SUBJECT_WORDS = [*SUBJECT_EVENTS.values(), *SUBJECT_ASKS.values(),
+                 "averyveryveryveryveryverylongwordthatnomailprogramcouldfoldatanyspace, fine"]
+
+
+@pytest.mark.parametrize("words", SUBJECT_WORDS)
+def test_a_subject_survives_every_fold_point(words: str) -> None:
+    """The draft's policy, with the words moved through every position of a folded line."""
+    for shift in range(80):
+        subject = f"{'x' * shift} {words} {words}".strip()
+        message = EmailMessage(policy=drafts.MAIL_POLICY)
+        message["Subject"] = subject
+        data = bytes(message)
+        assert email.message_from_bytes(data, policy=policy.default)["Subject"] == subject
+        legacy = email.header.make_header(email.header.decode_header(unfolded_subject(data)))
+        assert str(legacy) == subject
+        assert max(len(line) for line in data.decode("ascii").split("\r\n")) <= 78

@@ -158,11 +158,18 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def locate_spec(path: Path) -> Path:
-    """`path` itself if it exists, else the same name in `briefs/` if that exists."""
-    if path.exists() or path.is_absolute():
+    """`path` itself if it exists, else the same name in `briefs/`; a name without `.yaml`
+    (a brief's id: `briefgen build masg-2025`) is tried with it, here and in `briefs/`."""
+    if path.exists():
         return path
-    candidate = Path(BRIEFS_FOLDER) / path
-    return candidate if candidate.exists() else path
+    folders = [Path()] if path.is_absolute() else [Path(), Path(BRIEFS_FOLDER)]
+    names = [path] if path.suffix in SPEC_SUFFIXES else [
+        path, *(path.with_name(path.name + suffix) for suffix in SPEC_SUFFIXES)]
+    for folder in folders:
+        for name in names:
+            if (folder / name).exists():
+                return folder / name
+    return path
 
 
 def _is_brief(path: Path) -> bool:
@@ -227,7 +234,8 @@ def run_specs(spec_paths: Sequence[Path], options: BuildOptions,
         units += plan.units
     unknown = sorted((options.audiences or set()) - audiences_seen)
     if unknown and len(spec_paths) > 1:
-        report.results.append(UnitResult(Path("."), "", None, scope="command", problems=[Problem(
+        report.results.append(UnitResult(Path("."), "", ", ".join(unknown), scope="command",
+                                         problems=[Problem(
             Path("."), "--audience", f"no audience with id {', '.join(unknown)} in any spec "
             "of this build", "check the spelling of the audience id", rule="unknown-audience")]))
     report.results += build_units(units, options, on_result)
@@ -358,9 +366,11 @@ def plan_spec(spec_path: Path, options: BuildOptions, *, single_spec: bool = Tru
     if wanted_ids is not None:
         unknown = sorted(wanted_ids - plan.audiences_seen)
         if unknown and single_spec:
-            plan.results.append(UnitResult(spec_path, spec.brief.id, None, scope="command",
-                                           problems=[_unknown_audiences(unknown, known,
-                                                                        spec_path)]))
+            # The unknown ids stand as the result's audience: the summary says they were
+            # not built, and why.
+            plan.results.append(UnitResult(
+                spec_path, spec.brief.id, ", ".join(unknown), scope="command",
+                problems=[_unknown_audiences(unknown, spec, known, spec_path)]))
         wanted = [audience_id for audience_id in wanted if audience_id in wanted_ids]
     digest = inputs_digest(spec_path, document, spec, template)
     _remember(spec_path, digest, (spec, document, template))
@@ -376,9 +386,20 @@ def plan_spec(spec_path: Path, options: BuildOptions, *, single_spec: bool = Tru
     return plan
 
 
-def _unknown_audiences(unknown: list[str], known: list[str], spec_path: Path) -> Problem:
-    suggestions = [match for name in unknown
-                   for match in difflib.get_close_matches(name, known, n=1, cutoff=0.6)]
+def _unknown_audiences(unknown: list[str], spec: BriefSpec, known: list[str],
+                       spec_path: Path) -> Problem:
+    """No audience has these ids: suggest a close id, or the audiences in a language whose
+    code is close (`-a fra` suggests the French version's id)."""
+    languages = {audience.id: audience.language or spec.brief.language
+                 for audience in spec.audiences if audience.id in known}
+    suggestions: list[str] = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        if not close:
+            close = [f"{audience_id} ({language})" for audience_id, language in languages.items()
+                     if difflib.get_close_matches(name.lower(), [language.lower().split("-")[0],
+                                                                 language.lower()], cutoff=0.6)]
+        suggestions += [match for match in close if match not in suggestions]
     hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + (
         f"known: {', '.join(known) or 'none (the spec has no audiences)'}")
     return Problem(spec_path, "audiences", f"no audience with id {', '.join(unknown)}", hint,

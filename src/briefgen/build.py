@@ -13,7 +13,7 @@ from briefgen.compose import compose_document
 from briefgen.document import Document, Fit
 from briefgen.errors import FitError, TemplateError
 from briefgen.fit import find_fit
-from briefgen.spec.loader import YamlDocument, format_field_path
+from briefgen.spec.loader import YamlDocument, format_field_path, value_at
 from briefgen.spec.models import BriefSpec
 from briefgen.template import Template
 from briefgen.view import BriefView, resolve_brief
@@ -77,15 +77,23 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                 return f"{document.describe(path)} (line {location.line})"
         return origin
 
+    def typed(origin: str) -> str:
+        """The text of a field as the spec has it (a heading the page sets in capitals)."""
+        for path in document.value_marks:
+            if format_field_path(path) == origin:
+                return str(value_at(document.data, path))
+        return ""
+
     try:
         fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
                        docx_reserve(template, composed.page), describe, document.path,
-                       design_fit.max_spacing)
+                       design_fit.max_spacing, typed_text=typed)
     except FitError as error:
         if audience_index is None:
             raise
-        version = spec.audiences[audience_index].id
-        raise FitError([replace(problem, message=f"{problem.message} (version for {version})")
+        # "the brief does not fit on one page (version for ch): ...", before what follows.
+        version = f" (version for {spec.audiences[audience_index].id})"
+        raise FitError([replace(problem, message=problem.message.replace(":", version + ":", 1))
                         for problem in error.problems]) from None
     return PreparedBrief(view, composed, fit)
 

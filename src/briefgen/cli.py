@@ -38,7 +38,8 @@ app = typer.Typer(
 # Arguments and options that several commands share.
 SpecPaths = Annotated[list[Path], typer.Argument(
     help="Brief specs (.yaml), or folders of them. A name not found here is looked for in "
-    "briefs/.", metavar="SPEC_OR_FOLDER", show_default=False)]
+    "briefs/, and with .yaml added: `masg-2025` finds briefs/masg-2025.yaml.",
+    metavar="SPEC_OR_FOLDER", show_default=False)]
 OutFolder = Annotated[Path | None, typer.Option(
     "--out", "-o", metavar="FOLDER", show_default=False,
     help="Folder for the outputs; each brief gets FOLDER/<brief id>/. [default: out/ in the "
@@ -105,7 +106,7 @@ def build(
     \b
     Examples:
       briefgen build briefs/masg-2025.yaml           every delegation of one brief
-      briefgen build masg-2025.yaml                  the same, from the project folder
+      briefgen build masg-2025                       the same, from the project folder
       briefgen build briefs/masg-2025.yaml -a us     only the US delegation's version
       briefgen build briefs/                         every spec in the folder, on all cores
       briefgen build briefs/ --watch                 rebuild on every save
@@ -168,6 +169,7 @@ def check(
         "--format", metavar="text|json",
         help="text (one problem per line) or json (for scripts and editors).")
     ] = "text",
+    audience: AudienceIds = None,
     jobs: Jobs = None,
     debug: Debug = False,
 ) -> None:
@@ -177,13 +179,19 @@ def check(
     Each problem prints as  file:line:col: severity: rule-id: field: message
     Errors (the brief would not be built): yaml, text, unknown-key, missing-field,
       invalid-value, unknown-source, unknown-figure, duplicate-id, unsafe-link,
-      event-dates, anachronism, include, asset, language, missing-translation,
-      font-coverage, contrast, fit, word-count (above the template's hard limit).
+      event-dates, unknown-audience, anachronism, chart-source, chart-points, chart-units,
+      chart-negative, chart-total, include, asset, language, missing-translation,
+      font-coverage, contrast, alt-text, fit, word-count (above the template's hard limit).
     Warnings: stale-figure, source-incomplete, unused-source, word-count, quote-consent,
       figure (a number that would print misleadingly, a year as a count, a currency as a
-      prefix), repeated-words (a sentence repeats a figure's prefix or unit), comment (text
-      cut by a #), language (no labels for it: headings in English), translation-outdated
-      (a translation made from an earlier text).
+      prefix), repeated-words (a sentence repeats a figure's prefix or unit), link-text (a
+      link that reads out its address), empty-heading, comment (text cut by a #), language
+      (no labels for it: headings in English), translation-outdated (a translation made
+      from an earlier text).
+
+    \b
+    Example, while cutting one delegation's version to fit:
+      briefgen check briefs/masg-2025.yaml -a ch
 
     Exit code 1 when any spec has an error, 0 otherwise (warnings alone pass).
     """
@@ -196,7 +204,8 @@ def check(
         raise typer.Exit(2)
     specs = _specs(paths)
     with _reporting_bugs(debug):
-        report = _run(specs, BuildOptions(mode="check", jobs=jobs))
+        report = _run(specs, BuildOptions(mode="check", jobs=jobs,
+                                          audiences=frozenset(audience) if audience else None))
     problems = report.problems()
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
@@ -215,7 +224,8 @@ def check(
 @app.command()
 def preview(
     path: Annotated[Path, typer.Argument(
-        help="The brief spec (.yaml). A name not found here is looked for in briefs/.",
+        help="The brief spec (.yaml). A name not found here is looked for in briefs/, and "
+        "with .yaml added.",
         metavar="SPEC", show_default=False)],
     port: Annotated[int | None, typer.Option(
         "--port", "-p", min=1, max=65535, metavar="N", show_default=False,
@@ -278,7 +288,8 @@ def schema() -> None:
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="Brief id, e.g. masg-2026.", show_default=False)],
+    name: Annotated[str, typer.Argument(help="Brief id, e.g. masg-2026.", metavar="NAME",
+                                        show_default=False)],
     folder: Annotated[Path, typer.Option("--folder", metavar="FOLDER",
                                          help="Where to write the spec.")] = Path("briefs"),
 ) -> None:
@@ -308,11 +319,13 @@ def new(
 
 def _specs(paths: list[Path]) -> list[Path]:
     """The specs named, or exit with a message saying which name matched nothing."""
-    from briefgen.batch import expand_paths, locate_spec
+    from briefgen.batch import SPEC_SUFFIXES, expand_paths, locate_spec
 
     missing = [path for path in paths if not locate_spec(path).exists()]
     for path in missing:
-        typer.echo(f"{path}: no such spec or folder (looked here and in briefs/)", err=True)
+        tried = "" if path.suffix in SPEC_SUFFIXES else f" for {path} and {path}.yaml"
+        typer.echo(f"{path}: no such spec or folder (looked{tried} here and in briefs/)",
+                   err=True)
     specs = expand_paths(path for path in paths if path not in missing)
     if not specs and not missing:
         typer.echo(f"{', '.join(map(str, paths))}: no brief specs (.yaml) in this folder",
@@ -445,8 +458,13 @@ def _print_summary(report: Report, seconds: float) -> None:
                                                                             strict=True))
                                  ).rstrip())
     failed = [result for result in report.failed if result.scope != "command"]
+    # An audience asked for with -a that no spec has (a typo): say that it was not built.
+    unknown = [result.audience_id for result in report.failed
+               if result.scope == "command" and result.audience_id]
     typer.echo(f"{_count(len(report.built), 'brief')} built, {len(report.skipped)} unchanged, "
-               f"{len(failed)} failed in {seconds:.2f} s")
+               f"{len(failed)} failed in {seconds:.2f} s" + "".join(
+                   f"; nothing built for -a {ids}: no such audience (see above)"
+                   for ids in unknown))
 
 
 def _echo_once(problems: list[Problem]) -> None:

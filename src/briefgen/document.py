@@ -291,6 +291,8 @@ class Measurement:
     footer: float
     available: float
     block_heights: list[tuple[str, float]] = field(default_factory=list)
+    # Each grid row measured, with the height of each of its cells: which column runs long.
+    row_heights: list[tuple[Row, tuple[float, ...]]] = field(default_factory=list)
 
     @property
     def overflow(self) -> float:

@@ -8,9 +8,22 @@ style's own minimum size). The smallest `t` that fits is searched by false posit
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
-from briefgen.document import Document, Fit, Measurement
+from briefgen.document import (
+    Block,
+    Cell,
+    Chart,
+    Document,
+    Fit,
+    Measurement,
+    Paragraph,
+    Row,
+    fitted_style,
+    iter_blocks,
+)
 from briefgen.errors import FitError, Problem
 
 # The search stops when the page is filled to within half a point, or when `t` is known to
@@ -29,9 +42,13 @@ def fit_for(t: float, min_spacing: float, min_type_scale: float) -> Fit:
 def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement],
              min_spacing: float, min_type_scale: float, reserve: float,
              describe_origin: Callable[[str], str], spec_path: object,
-             max_spacing: float = 1.0) -> Fit:
+             max_spacing: float = 1.0, typed_text: Callable[[str], str] = str) -> Fit:
     """The loosest fit at which the page holds everything with `reserve` points to spare;
-    a page with room to spare opens its gaps, up to `max_spacing`, to fill it."""
+    a page with room to spare opens its gaps, up to `max_spacing`, to fill it.
+
+    A page that does not fit raises `FitError`, naming its fields with `describe_origin`
+    (`sections[1].body (line 88)`) and its section headings as `typed_text` gives them.
+    """
     passes = 0
 
     def excess(t: float) -> tuple[float, Fit, Measurement]:
@@ -57,7 +74,8 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
         low, over_low, high = 0.5, over_high, 1.0
         over_high, best, best_measurement = excess(high)
         if over_high > 0:
-            raise _overflow_error(best_measurement, reserve, describe_origin, spec_path)
+            raise _overflow_error(document, best, best_measurement, reserve, describe_origin,
+                                  typed_text, spec_path)
     # False position (Illinois variant): `weight_*` start as the ends' excesses; an end kept
     # twice running has its weight halved so the estimate moves off it.
     weight_low, weight_high = over_low, over_high
@@ -109,24 +127,142 @@ def _done(fit: Fit, measurement: Measurement, passes: int) -> Fit:
                slack=-measurement.overflow, passes=passes)
 
 
-def _overflow_error(measurement: Measurement, reserve: float,
-                    describe_origin: Callable[[str], str], spec_path: object) -> FitError:
+def _overflow_error(document: Document, fit: Fit, measurement: Measurement, reserve: float,
+                    describe_origin: Callable[[str], str], typed_text: Callable[[str], str],
+                    spec_path: object) -> FitError:
+    """How much is too long, in which column and with what in it, and what to shorten."""
     excess = math.ceil(measurement.overflow + reserve)  # "0 pt too long" would puzzle
     lines = max(1, round(excess / 13))
-    parts = [f"{describe_origin(origin)} ({height:.0f} pt)"
-             for origin, height in longest_parts(measurement)]
     message = (f"the brief does not fit on one page: {excess:.0f} pt too long (about {lines} "
                f"line{'s' if lines != 1 else ''} of body text) even with the tightest spacing "
                f"and smallest type allowed")
-    hint = "shorten the longest parts: " + "; ".join(parts) if parts else "shorten the text"
-    return FitError(Problem(spec_path, "", message, hint, rule="fit"))  # type: ignore[arg-type]
+    columns = columns_too_long(document, measurement, excess)
+    message += "".join(f"; the {column} is {overrun:.0f} pt too long: "
+                       f"{contents(cell, typed_text)}" for column, overrun, cell in columns.too_long)
+    # Shortening a column that is not the longer one of its row saves nothing.
+    parts = [f"{describe_origin(origin)} ({height:.0f} pt)"
+             for origin, height in longest_parts(measurement, skip=columns.short_origins)]
+    hints = ["shorten the longest parts: " + "; ".join(parts) if parts else "shorten the text"]
+    quote = translated_quote_lines(document, fit, measurement, columns.short_origins)
+    if quote:
+        hints.append(f"the quote prints its original under the translation, {quote} lines in "
+                     f"all: a quote half as long saves about {quote // 2}")
+    return FitError(Problem(spec_path, "", message, "; ".join(hints),  # type: ignore[arg-type]
+                            rule="fit"))
 
 
+@dataclass
+class Columns:
+    """The columns of the page's tallest row that must lose height for the page to fit (what
+    to call each, by how much, and its cell), and the spec fields in its other columns."""
 
-def longest_parts(measurement: Measurement, count: int = 3) -> Iterator[tuple[str, float]]:
-    """The spec fields whose paragraphs take the most height, tallest first."""
+    too_long: list[tuple[str, float, Cell]] = field(default_factory=list)
+    short_origins: set[str] = field(default_factory=set)
+
+
+def columns_too_long(document: Document, measurement: Measurement, excess: float) -> Columns:
+    """Which columns of the tallest row of the body run `excess` points over: a column of
+    height h in a row of height H must lose `excess - (H - h)` points."""
+    columns = Columns()
+    if document is None:  # a measurement made up for a test of the search alone
+        return columns
+    measured = {id(row): heights for row, heights in measurement.row_heights}
+    rows = [block for block in document.body if isinstance(block, Row) and id(block) in measured]
+    if not rows:
+        return columns
+    row = max(rows, key=lambda row: max(measured[id(row)], default=0.0))
+    filled = [(cell, height) for cell, height in zip(row.cells, measured[id(row)], strict=True)
+              if _origins(cell.blocks)]
+    if len(filled) < 2:
+        return columns
+    tallest = max(height for _, height in filled)
+    names = (["left column", "right column"] if len(filled) == 2 else
+             ["left column", "middle column", "right column"] if len(filled) == 3 else
+             [f"column {index + 1}" for index in range(len(filled))])
+    for name, (cell, height) in zip(names, filled, strict=True):
+        overrun = math.ceil(excess - (tallest - height))
+        if overrun > 0:
+            columns.too_long.append((name, overrun, cell))
+        else:
+            columns.short_origins |= _origins(cell.blocks)
+    return columns
+
+
+_ORIGIN = re.compile(r"^(?:audiences\[\d+\]\.)?(asks|sections|stats|quotes|charts)\[(\d+)\]")
+_NAMES = {"asks": "asks", "stats": "key figures", "quotes": "quotes", "charts": "charts"}
+_NAMED_BY = {"sections": "heading", "charts": "title"}  # what names a section, a chart
+
+
+def contents(cell: Cell, typed_text: Callable[[str], str]) -> str:
+    """What a column holds, in the spec's words: `asks (3), sections 'Why now', 'What
+    funding achieves'` or `key figures (3), chart 'Who pays', the quote`."""
+    entries: dict[str, dict[int, str]] = {}
+    others: list[str] = []
+    for block in iter_blocks(cell.blocks):
+        origin = block.origin if isinstance(block, Paragraph | Chart) else ""
+        if not origin or origin.startswith("layout:"):
+            continue
+        found = _ORIGIN.match(origin)
+        if found is None:
+            if origin not in others:
+                others.append(origin)
+            continue
+        kind, index = found.group(1), int(found.group(2))
+        names = entries.setdefault(kind, {})
+        if f"{kind}[{index}].{_NAMED_BY.get(kind)}" in origin:
+            names[index] = typed_text(origin).strip()
+        else:
+            names.setdefault(index, "")
+    described = []
+    for kind, names in entries.items():
+        if kind in _NAMED_BY and all(names.values()):
+            noun = kind if len(names) > 1 else kind.removesuffix("s")
+            described.append(f"{noun} " + ", ".join(f"'{name}'" for name in names.values()))
+        elif kind == "quotes" and len(names) == 1:
+            described.append("the quote")
+        else:
+            described.append(f"{_NAMES.get(kind, kind)} ({len(names)})")
+    return ", ".join(described + others)
+
+
+def _origins(blocks: tuple[Block, ...]) -> set[str]:
+    """The spec fields whose text or chart the blocks show."""
+    return {block.origin for block in iter_blocks(blocks)
+            if isinstance(block, Paragraph | Chart) and block.origin
+            and not block.origin.startswith("layout:")}
+
+
+def translated_quote_lines(document: Document, fit: Fit, measurement: Measurement,
+                           skip: set[str]) -> int:
+    """Lines a quote printed with its translation takes, translation and original together
+    (0 when no such quote is on the page, or it is in a column that is not too long)."""
+    if document is None:
+        return 0
+    heights = dict(measurement.block_heights)
+    lines: dict[str, int] = {}  # quote ("quotes[0]", "audiences[2].quotes[0]") -> lines
+    translated: set[str] = set()
+    for block in iter_blocks(document.body):
+        if not isinstance(block, Paragraph) or block.origin in skip:
+            continue
+        found = _QUOTE_WORDS.match(block.origin)
+        if found and block.origin in heights:
+            leading = fitted_style(document.styles[block.style], fit).leading
+            quote = found.group(1)
+            lines[quote] = lines.get(quote, 0) + round(heights[block.origin] / leading)
+            if found.group(2) == "translation":
+                translated.add(quote)
+    return max((lines[quote] for quote in translated), default=0)
+
+
+_QUOTE_WORDS = re.compile(r"^((?:audiences\[\d+\]\.)?quotes\[\d+\])\.(translation|text)\b")
+
+
+def longest_parts(measurement: Measurement, count: int = 3, skip: set[str] | None = None
+                  ) -> Iterator[tuple[str, float]]:
+    """The spec fields whose paragraphs take the most height, tallest first (leaving out
+    those in `skip`)."""
     totals: dict[str, float] = {}
     for origin, height in measurement.block_heights:
-        if origin and not origin.startswith("layout:"):
+        if origin and not origin.startswith("layout:") and origin not in (skip or ()):
             totals[origin] = totals.get(origin, 0.0) + height
     yield from sorted(totals.items(), key=lambda item: -item[1])[:count]

@@ -369,6 +369,7 @@ class Layout:
     styles: dict[str, ParagraphStyle] = field(init=False)
     heights: list[tuple[str, float]] = field(default_factory=list)
     spreads: dict[int, float] = field(default_factory=dict)  # id(cell) -> spare height
+    rows: list[tuple[Row, tuple[float, ...]]] = field(default_factory=list)  # cells' heights
 
     def __post_init__(self) -> None:
         self.styles = {name: fitted_style(style, self.fit)
@@ -417,6 +418,7 @@ class Layout:
 
     def row_height(self, row: Row) -> float:
         heights = [self.cell_height(cell) for cell in row.cells]
+        self.rows.append((row, tuple(heights)))
         height = max(heights, default=0.0)
         for cell, own in zip(row.cells, heights, strict=True):
             if cell.valign == "spread" and _spacers(cell.blocks):
@@ -483,7 +485,7 @@ def measure(document: Document, fit: Fit) -> Measurement:
     body = layout.blocks_height(document.body, document.page.content_width)
     footer = layout.footer_height()
     return Measurement(body=body, footer=footer, available=document.page.content_height,
-                       block_heights=layout.heights)
+                       block_heights=layout.heights, row_heights=layout.rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ class BriefView:
     title: str = ""
     author: str = ""
     subject: str = ""
+    keywords: str = ""
     date_iso: str = ""
 
     def cited_value(self, cite: Cite) -> str:
@@ -170,7 +171,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             value, origin = value[chosen], (*origin, chosen)
         nodes = (Text(value),) if literal else parse_inline(value)
         if hidden_charts and "[@" in value:
-            missing.extend(_hidden_chart_citations(value, origin, hidden_charts, document))
+            missing.extend(_hidden_chart_citations(value, origin, hidden_charts, document,
+                                                   audience.id if audience else ""))
         user_text = UserText(len(view.texts), origin, nodes, text_language or language)
         view.texts.append(user_text)
         return user_text
@@ -303,6 +305,12 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         chosen = pick_language(logo_alt, language)
         logo_alt = logo_alt[chosen] if chosen else next(iter(logo_alt.values()))
     view.context["sender"]["logo_description"] = logo_alt or sender.organization
+    keywords = header.keywords
+    if isinstance(keywords, dict):  # not drawn, so not one of the page's texts
+        chosen = pick_language(keywords, language)
+        if chosen is None:
+            text(keywords, ("brief", "keywords"))  # reports the missing language
+        keywords = keywords[chosen] if chosen else None
     if missing:
         raise SpecError(missing)
     view.audience_id = audience.id if audience else None
@@ -310,6 +318,9 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     view.context["brief"]["headline"], view.context["brief"]["deck"] = _split_title(title, view)
     view.title = str(title)
     view.author = sender.organization
+    view.keywords = keywords or "; ".join(
+        str(part) for part in (view.context["brief"]["headline"], view.context["event"]["name"],
+                               view.context["event"]["place"]))
     event_name, event_place = view.context["event"]["name"], view.context["event"]["place"]
     view.subject = (f"{event_name}, {event_place}, "
                     f"{format_date_range(event.start, event.end, language)}")
@@ -346,13 +357,22 @@ def _split_title(title: UserText, view: BriefView) -> tuple[UserText, UserText |
 
 
 def _hidden_chart_citations(value: str, origin: FieldPath, hidden: set[str],
-                            document: YamlDocument) -> list[Problem]:
-    """`[@chart-id]` citations of charts this version does not show, located where typed."""
+                            document: YamlDocument, audience_id: str) -> list[Problem]:
+    """`[@chart-id]` citations of charts this version does not show, located where typed.
+
+    A text the audiences share is printed on every version, so rewording it changes them
+    all: an audience that hides the chart needs its own text (summary, asks, sections and
+    quotes can be given per audience)."""
     from briefgen.inline import locate_markup
 
+    version = f"the version for {audience_id}" if audience_id else "this version"
+    own = origin[0] if origin and origin[0] in ("summary", "asks", "sections", "quotes") else ""
     return [Problem(document.locate_inside(origin, position, f"[@{node.stat_id}]"),
                     document.describe(origin),
-                    f"cites the chart {node.stat_id!r}, which this version does not show",
+                    f"cites the chart {node.stat_id!r}, which {version} does not show",
+                    f"list {node.stat_id} in the charts: of audience {audience_id}, or give "
+                    f"that audience its own {own}: without the citation (a shared text is "
+                    "printed on every version)" if audience_id and own else
                     "list the chart in this audience's charts:, or reword the sentence",
                     rule="unknown-figure")
             for position, node in locate_markup(value)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
@@ -151,6 +152,25 @@ def render_docx(document: Document, fit: Fit, reserve: float, base: Path | None 
         writer.blocks(document.footer, body, None)
     writer.finish()
     return _package(word, document.metadata.date)
+
+
+# python-docx refuses a core property (title, subject, keywords ...) longer than this many
+# characters (code points, not bytes: 255 Cyrillic letters are fine), as Word's dialogs do.
+CORE_PROPERTY_CHARACTERS = 255
+
+
+def core_property(text: str) -> str:
+    """`text` as a core property: whole when it fits, else cut at its last whole word within
+    the limit, with "…" (a spec may hold a 300-character title, and the subject joins the
+    event's name, place and dates with the audience's name)."""
+    if len(text) <= CORE_PROPERTY_CHARACTERS:
+        return text
+    kept = text[:CORE_PROPERTY_CHARACTERS - 1]  # room for "…"
+    if not text[len(kept)].isspace():  # the last word is cut short: leave it out
+        shorter = re.sub(r"\S+$", "", kept)
+        if len(shorter) >= len(kept) // 2:  # unless it is half the text (a long address)
+            kept = shorter
+    return kept.rstrip().rstrip(",;:–—-·").rstrip() + "…"
 
 
 class _Container:
@@ -392,11 +412,11 @@ class _Writer:
         """Properties, fonts and settings, once every block is written."""
         metadata = self.document.metadata
         properties = self.word.core_properties
-        properties.title = metadata.title
-        properties.subject = metadata.subject
-        properties.author = metadata.author
-        properties.last_modified_by = metadata.author
-        properties.keywords = metadata.keywords
+        properties.title = core_property(metadata.title)
+        properties.subject = core_property(metadata.subject)
+        properties.author = core_property(metadata.author)
+        properties.last_modified_by = core_property(metadata.author)
+        properties.keywords = core_property(metadata.keywords)
         properties.language = metadata.language
         properties.category = "Briefing note"
         properties.comments = ""

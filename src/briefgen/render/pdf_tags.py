@@ -391,6 +391,11 @@ def xmp_metadata(metadata: Metadata) -> bytes:
     moment = f"{metadata.date}T00:00:00Z"
     title, author, subject, keywords = (escape(text) for text in (
         metadata.title, metadata.author, metadata.subject, metadata.keywords))
+    # dc:subject holds the keywords one by one, as photo and document libraries read them.
+    separator = ";" if ";" in metadata.keywords else ","
+    tags = "".join(f"<rdf:li>{escape(tag.strip())}</rdf:li>"
+                   for tag in metadata.keywords.split(separator) if tag.strip())
+    keyword_bag = f"<dc:subject><rdf:Bag>{tags}</rdf:Bag></dc:subject>\n" if tags else ""
     language = escape(metadata.language)
     packet = (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -406,6 +411,7 @@ def xmp_metadata(metadata: Metadata) -> bytes:
         f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt>'
         '</dc:description>\n'
         f'<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>\n'
+        f'{keyword_bag}'
         f'<pdf:Keywords>{keywords}</pdf:Keywords>\n'
         '<pdf:Producer>briefgen (reportlab)</pdf:Producer>\n'
         '<xmp:CreatorTool>briefgen</xmp:CreatorTool>\n'

@@ -121,6 +121,11 @@ class BriefHeader(SpecModel):
     id: Slug = Field(description="used in output file names, e.g. `masg-2025`")
     title: LocalShort = Field(description="the headline: the message, not the topic (8-14 words)")
     subtitle: LocalShort | None = Field(None, description="document type, e.g. `Briefing note`")
+    keywords: LocalShort | None = Field(
+        None, description="what a search should find the PDF and DOCX by, in their "
+        "properties, e.g. `landmines; Azerbaijan; mine action funding` (Word and Windows show "
+        "each part between semicolons as a tag); default: the headline, the event's name and "
+        "its place")
     date: dt.date = Field(description="date of the brief, YYYY-MM-DD; also used in file names")
     language: LanguageTag = "en"
     page: PageSize = Field("A4", description="`A4` or `Letter`")
