@@ -187,7 +187,9 @@ def check(
       prefix), repeated-words (a sentence repeats a figure's prefix or unit), link-text (a
       link that reads out its address), empty-heading, comment (text cut by a #), language
       (no labels for it: headings in English), translation-outdated (a translation made
-      from an earlier text).
+      from an earlier text), qualifier (a prefix typed as a sign or English words: write
+      qualifier: about, more than ...), label-source (a figure's label names its own
+      source).
 
     \b
     Example, while cutting one delegation's version to fit:
