@@ -9,6 +9,7 @@ too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -335,6 +336,96 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path: Path, platform: st
     assert any("stopped watching" in line for line in lines), lines
     assert not any("Traceback" in line for line in lines), lines
     assert leftover_processes() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Stopping a build: SIGTERM (a task manager, a CI runner, `timeout`), and a killed command
+
+
+BATCH_SPECS = 60  # two audiences each: long enough on two workers to be stopped half-way
+
+
+def start_batch(folder: Path, platform: str) -> subprocess.Popen[bytes]:
+    """`briefgen build` of a large batch on two workers, started as a user starts it; returns
+    once it has written its first brief (its workers are busy)."""
+    specs = folder / "specs"
+    specs.mkdir(parents=True)
+    for number in range(BATCH_SPECS):
+        (specs / f"{number:03}.yaml").write_text(
+            replace_once(MINIMAL_TEXT, "id: minimal-brief", f"id: brief-{number:03}")
+            + AUDIENCES, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env["BRIEFGEN_TEST_RUN"] = MARK
+    if platform == "spawn-only":
+        env["PYTHONPATH"] = str(SPAWN_ONLY)
+    # Errors go to a file, not a pipe: workers left behind would hold a pipe open.
+    with (folder / "stderr.txt").open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "build", str(specs), "--jobs", "2", "-q",
+             "--out", str(folder / "out")], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+            stderr=errors)
+    deadline = time.monotonic() + 120
+    while not list((folder / "out").glob("*/*.pdf")):
+        assert process.poll() is None, (folder / "stderr.txt").read_text(encoding="utf-8")
+        assert time.monotonic() < deadline, "no brief written in 120 s"
+        time.sleep(0.02)
+    return process
+
+
+def kill_leftovers() -> list[int]:
+    """End the processes a test's command left behind (so that one failure does not leave
+    them running); the ids of those found."""
+    found = leftover_processes()
+    for pid in found:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return found
+
+
+def temporary_files(folder: Path) -> list[str]:
+    return [path.name for path in folder.rglob("*") if path.name.endswith((".tmp", ".old"))]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is TerminateProcess on Windows")
+@pytest.mark.parametrize("platform", ["usual", "spawn-only"])
+def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_no_process_or_temporary_file(
+        tmp_path: Path, platform: str) -> None:
+    process = start_batch(tmp_path, platform)
+    try:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        left = kill_leftovers()
+    message = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert process.returncode == 130, message
+    assert "Traceback" not in message
+    assert "interrupted; briefs that were being built were finished, the rest not started" in (
+        message)
+    assert left == [], "workers outlived the command"
+    assert temporary_files(tmp_path / "out") == []
+    pdfs = {path.stem for path in (tmp_path / "out").glob("*/*.pdf")}
+    docx = {path.stem for path in (tmp_path / "out").glob("*/*.docx")}
+    assert pdfs == docx, "a version was written in part"
+    assert len(pdfs) < 2 * BATCH_SPECS, "the briefs not yet started were built anyway"
+
+
+@pytest.mark.parametrize("platform", ["usual", "spawn-only"])
+def test_workers_end_by_themselves_when_the_command_is_killed(tmp_path: Path,
+                                                              platform: str) -> None:
+    """SIGKILL (or Windows' TerminateProcess) gives the command no chance to stop its
+    workers: each sees its parent gone, finishes the brief it is writing, and ends."""
+    process = start_batch(tmp_path, platform)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 5
+    while leftover_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = kill_leftovers()
+    assert left == [], "workers outlived the killed command by 5 s"
+    assert temporary_files(tmp_path / "out") == []
 
 
 # ---------------------------------------------------------------------------------------------
