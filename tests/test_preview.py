@@ -424,6 +424,31 @@ def test_problems_open_from_the_keyboard(page: Any) -> None:
     assert excerpt.is_displayed()
 
 
+def test_a_page_beyond_the_open_pages_allowed_says_so_and_shows_the_pages_once(
+        chromium: Any, preview: Preview) -> None:
+    chromium.get("about:blank")  # the page of an earlier test lets go of its stream
+    streams: list[socket.socket] = []
+
+    def fill_every_place() -> None:
+        while True:
+            stream = open_event_stream(preview.port)
+            streams.append(stream)
+            if first_answer(stream).startswith(b"HTTP/1.0 503"):
+                return
+
+    try:
+        fill_every_place()
+        time.sleep(1.5)  # a place the browser let go of is free by now: take it too
+        fill_every_place()
+        chromium.get(preview.url)
+        wait_until(lambda: "Too many preview pages are open" in status_text(chromium), 10,
+                   "the page to say why it does not update")
+        wait_for_pages(chromium, len(expected_versions("example")))
+    finally:
+        for stream in streams:
+            stream.close()
+
+
 @pytest.mark.skipif(not SCREENSHOT, reason="set BRIEFGEN_PREVIEW_SCREENSHOT=docs/preview.png "
                     "to redraw the README's picture")
 def test_screenshot_for_the_readme(chromium: Any, tmp_path: Path) -> None:
@@ -521,6 +546,16 @@ def open_event_stream(port: int) -> socket.socket:
     return connection
 
 
+def first_answer(stream: socket.socket) -> bytes:
+    """The head of an event stream's answer; all of it when it is a refusal."""
+    data = b""
+    while b"\r\n\r\n" not in data and (chunk := stream.recv(4096)):
+        data += chunk
+    while data.startswith(b"HTTP/1.0 503") and (chunk := stream.recv(4096)):
+        data += chunk
+    return data
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, as Ctrl-C does on POSIX")
 def test_ctrl_c_stops_the_preview_within_2_s_whatever_the_clients_do(tmp_path: Path) -> None:
     project = tmp_path / PROJECT_NAME
@@ -578,7 +613,7 @@ def test_event_streams_are_capped_and_the_page_is_still_served(server: PreviewSe
     threads_before = threading.active_count()
     streams = [open_event_stream(server.port) for _ in range(MAX_EVENT_STREAMS + 20)]
     try:
-        answers = [stream.recv(4096) for stream in streams]
+        answers = [first_answer(stream) for stream in streams]
         accepted = [answer for answer in answers if answer.startswith(b"HTTP/1.0 200")]
         refused = [answer for answer in answers if answer.startswith(b"HTTP/1.0 503")]
         assert len(accepted) == MAX_EVENT_STREAMS and len(refused) == 20, answers[-1]
@@ -594,7 +629,7 @@ def test_event_streams_are_capped_and_the_page_is_still_served(server: PreviewSe
     wait_until(lambda: server.open_connections == 0, 5, "closed streams to be let go")
     again = open_event_stream(server.port)
     try:
-        assert again.recv(4096).startswith(b"HTTP/1.0 200")
+        assert first_answer(again).startswith(b"HTTP/1.0 200")
     finally:
         again.close()
 
