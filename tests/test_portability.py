@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -260,21 +260,49 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, list[set[Path]]]]:
     (tmp_path / "out").mkdir()
     seen: list[set[Path]] = []
     stop = threading.Event()
+    ready = threading.Event()
     watcher = threading.Thread(target=watch_inputs, args=([spec], seen.append),
-                               kwargs={"outputs": [tmp_path / "out"], "stop": stop},
-                               daemon=True)
+                               kwargs={"outputs": [tmp_path / "out"], "stop": stop,
+                                       "on_ready": ready.set}, daemon=True)
     watcher.start()
-    time.sleep(0.5)  # the system's notifications are set up
+    assert ready.wait(30), "the watcher never said it was ready"
     yield tmp_path, seen
     stop.set()
     watcher.join(10)
     assert not watcher.is_alive()
 
 
-def wait_until(condition: object, seconds: float = 10) -> None:
+def wait_until(condition: Callable[[], object], seconds: float, what: str) -> None:
+    """Return once `condition()` holds; fail, saying `what` was waited for, after `seconds`."""
     deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-        time.sleep(0.05)
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds} s for {what}", pytrace=False)
+        time.sleep(0.02)
+
+
+def test_a_save_made_as_soon_as_the_watcher_is_ready_is_reported(tmp_path: Path) -> None:
+    """`on_ready` comes once the system's notifications are set up (`--watch` prints
+    "Watching for changes" then): a save made at that very moment is not missed."""
+    from briefgen.watch import watch_inputs
+
+    spec = copy_example(tmp_path / "briefs")
+    seen: list[set[Path]] = []
+    stop = threading.Event()
+
+    def save() -> None:
+        spec.write_text(spec.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+
+    watcher = threading.Thread(target=watch_inputs, args=([spec], seen.append),
+                               kwargs={"stop": stop, "on_ready": save}, daemon=True)
+    watcher.start()
+    try:
+        wait_until(lambda: seen, 10, "the save to be reported")
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert [{changed.resolve() for changed in changes} for changes in seen] == [
+        {spec.resolve()}]
 
 
 @pytest.mark.parametrize("edited", ["briefs/masg-2025.yaml", "briefs/facts/azerbaijan.yaml",
@@ -285,7 +313,7 @@ def test_each_save_of_an_input_is_reported_once(watched: tuple[Path, list[set[Pa
     folder, seen = watched
     path = folder / edited
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    wait_until(lambda: seen)
+    wait_until(lambda: seen, 10, "the save to be reported")
     time.sleep(2)  # a second report would arrive by now
     assert [{changed.resolve() for changed in changes} for changes in seen] == [
         {path.resolve()}]
@@ -298,8 +326,12 @@ def test_outputs_and_tool_folders_are_not_inputs(watched: tuple[Path, list[set[P
     (folder / "briefs" / ".venv").mkdir()
     (folder / "briefs" / ".venv" / "settings.yaml").write_text("x: 1", encoding="utf-8")
     (folder / "briefs" / "notes.txt").write_text("not read by a brief", encoding="utf-8")
-    time.sleep(2.5)
-    assert seen == []
+    time.sleep(0.2)  # so that a report of them would come apart from the input's
+    spec = folder / "briefs" / "masg-2025.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    wait_until(lambda: seen, 10, "the input's save to be reported")
+    assert [{changed.resolve() for changed in changes} for changes in seen] == [
+        {spec.resolve()}]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, as Ctrl-C does on POSIX")
@@ -317,15 +349,22 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path: Path, platform: st
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")),
                               daemon=True)  # type: ignore[union-attr]
     reader.start()
+
+    def builds() -> int:
+        return sum("built in" in line for line in lines)
+
     try:
-        wait_until(lambda: any("Watching for changes" in line for line in lines), 60)
-        assert any("built in" in line for line in lines), lines
+        # Printed once the system's notifications are set up: a save from then on is seen.
+        wait_until(lambda: any("Watching for changes" in line for line in lines)
+                   or process.poll() is not None, 120, "the watcher to be ready")
+        assert builds() == 1, lines
         pdf = tmp_path / "out" / "masg-2025" / "2025-03-24_masg-2025_eu_en-gb.pdf"
         first = pdf.read_bytes()
         text = spec.read_text(encoding="utf-8")
         spec.write_text(text.replace("almost alone;", "largely alone;"), encoding="utf-8")
-        wait_until(lambda: sum("built in" in line for line in lines) >= 2, 30)
-        assert sum("built in" in line for line in lines) == 2, lines
+        wait_until(lambda: builds() >= 2 or process.poll() is not None, 60,
+                   "the build after the save")
+        assert builds() == 2, lines
         assert pdf.read_bytes() != first
     finally:
         process.send_signal(signal.SIGINT)
