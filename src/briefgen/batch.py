@@ -13,9 +13,9 @@ and all joined before `run_specs` returns. The first spec to use a brief id owns
 spec with the same id is an error that names both files.
 
 Stopping: Ctrl-C, SIGTERM (a task manager, a CI runner, `timeout`) and, on Windows, SIGBREAK
-(Ctrl-Break, or the console window closing) stop a run the same way: the briefs being built
-are finished, the rest are not started, and `KeyboardInterrupt` (`Terminated` for the others)
-ends the run. A worker ends by itself when the command is gone, however it was killed.
+(Ctrl-Break) stop a run the same way: the briefs being built are finished, the rest are not
+started, and `KeyboardInterrupt` (`Terminated` for the others) ends the run. A worker ends by
+itself when the command is gone, however it was killed.
 """
 
 from __future__ import annotations
@@ -302,17 +302,19 @@ def build_units(units: list[Unit], options: BuildOptions,
 
 
 # ---------------------------------------------------------------------------------------------
-# Stopping: Ctrl-C, SIGTERM, the console closing; workers whose command is gone
+# Stopping: Ctrl-C, SIGTERM, Ctrl-Break; workers whose command is gone
 
 
 class Terminated(KeyboardInterrupt):
     """The command was asked to stop by SIGTERM (a task manager, a CI runner, `timeout`), or on
-    Windows by SIGBREAK (Ctrl-Break, or the console window closing). It stops a run as Ctrl-C
-    does, and the command reports it as an interruption."""
+    Windows by SIGBREAK (Ctrl-Break). It stops a run as Ctrl-C does, and the command reports
+    it as an interruption."""
 
 
-# Signals that stop a run as Ctrl-C does. SIGBREAK exists on Windows only, where Python
-# delivers the console window closing (CTRL_CLOSE_EVENT) as SIGBREAK.
+# Signals that stop a run as Ctrl-C does. SIGBREAK exists on Windows only. Windows also
+# delivers the console window closing as SIGBREAK, but ends the process as soon as the C
+# runtime has noted the signal, before Python can act on it: then every process of the build
+# ends at once, and the temporary files left are removed by a later build.
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGBREAK")
                      if hasattr(signal, name))
 
