@@ -66,6 +66,20 @@ def leftover_processes() -> list[int]:
     return marked_processes(MARK)
 
 
+def processes_left(within: float = 5) -> list[int]:
+    """The processes our commands started that are still running after `within` seconds (a
+    worker, or multiprocessing's resource tracker, may take a moment to see its parent gone);
+    they are then ended, so that one failure does not leave them running."""
+    deadline = time.monotonic() + within
+    while leftover_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    found = leftover_processes()
+    for pid in found:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return found
+
+
 def files_in(folder: Path) -> dict[str, bytes]:
     """The files a user gets (not the hidden build state, which names this folder)."""
     return {str(path.relative_to(folder)): path.read_bytes()
@@ -111,7 +125,7 @@ def test_without_fork_the_commands_write_the_same_bytes_and_leave_no_process(
             arguments = arguments[:-2]
         run = briefgen(*arguments, cwd=folder, spawn_only=platform == "spawn-only")
         assert b"Traceback" not in run.stderr, run.stderr.decode()
-        assert leftover_processes() == [], f"{platform}: processes outlived the command"
+        assert processes_left() == [], f"{platform}: processes outlived the command"
         results[platform] = (run.returncode, without_timing(run.stdout),
                              files_in(folder / "out") if (folder / "out").exists() else {})
     (code, output, files), spawned = results["usual"], results["spawn-only"]
@@ -374,7 +388,7 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path: Path, platform: st
     assert process.returncode == 0, lines
     assert any("stopped watching" in line for line in lines), lines
     assert not any("Traceback" in line for line in lines), lines
-    assert leftover_processes() == []
+    assert processes_left() == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,16 +425,6 @@ def start_batch(folder: Path, platform: str) -> subprocess.Popen[bytes]:
     return process
 
 
-def kill_leftovers() -> list[int]:
-    """End the processes a test's command left behind (so that one failure does not leave
-    them running); the ids of those found."""
-    found = leftover_processes()
-    for pid in found:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-    return found
-
-
 def temporary_files(folder: Path) -> list[str]:
     return [path.name for path in folder.rglob("*") if path.name.endswith((".tmp", ".old"))]
 
@@ -437,7 +441,7 @@ def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_no_process_or_temporary_fi
         if process.poll() is None:
             process.kill()
             process.wait()
-        left = kill_leftovers()
+        left = processes_left()
     message = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
     assert process.returncode == 130, message
     assert "Traceback" not in message
@@ -459,11 +463,7 @@ def test_workers_end_by_themselves_when_the_command_is_killed(tmp_path: Path,
     process = start_batch(tmp_path, platform)
     process.kill()
     process.wait()
-    deadline = time.monotonic() + 5
-    while leftover_processes() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = kill_leftovers()
-    assert left == [], "workers outlived the killed command by 5 s"
+    assert processes_left() == [], "workers outlived the killed command by 5 s"
     assert temporary_files(tmp_path / "out") == []
 
 
