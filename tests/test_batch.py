@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from briefgen.batch import BuildOptions, UnitResult, expand_paths, run_specs, units_per_worker
+from briefgen.batch import (
+    BuildOptions,
+    Terminated,
+    UnitResult,
+    expand_paths,
+    run_specs,
+    units_per_worker,
+)
 from briefgen.cli import app
 from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, expected_stem, expected_versions, replace_once
 
@@ -527,6 +535,44 @@ def test_an_interrupted_build_leaves_no_workers_behind() -> None:
         run_specs(expand_paths([Path("specs")]), BuildOptions(out=Path("out"), jobs=2),
                   interrupt)
     assert multiprocessing.active_children() == []
+
+
+def refuse_to_die(signal_number: int, _: object) -> None:
+    raise AssertionError(f"{signal.Signals(signal_number).name} reached the test, not the build")
+
+
+@pytest.mark.parametrize(("stop_signal", "raised"), [
+    ("SIGINT", KeyboardInterrupt), ("SIGTERM", Terminated),
+    *([("SIGBREAK", Terminated)] if hasattr(signal, "SIGBREAK") else [])])
+def test_a_stop_during_a_build_in_this_process_finishes_the_brief_being_written(
+        monkeypatch: pytest.MonkeyPatch, stop_signal: str, raised: type[BaseException]) -> None:
+    """Ctrl-C, SIGTERM (`timeout`, a CI runner) or the console closing on Windows, while a
+    brief is written in this process: that version is written whole, no other is started."""
+    import briefgen.build
+
+    for number in range(2):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+    render_brief = briefgen.build.render_brief
+    number = getattr(signal, stop_signal)
+
+    def render_and_be_stopped(*arguments: Any) -> Any:
+        signal.raise_signal(number)  # in the middle of a brief
+        return render_brief(*arguments)
+
+    monkeypatch.setattr(briefgen.build, "render_brief", render_and_be_stopped)
+    finished: list[UnitResult] = []
+    previous = signal.signal(number, refuse_to_die)
+    try:
+        with pytest.raises(raised):
+            run_specs(expand_paths([Path("specs")]), BuildOptions(out=Path("out"), jobs=1),
+                      finished.append)
+        assert signal.getsignal(number) is refuse_to_die  # the handler before the run
+    finally:
+        signal.signal(number, previous)
+    assert [result.audience_id for result in finished] == ["us"]
+    assert written("brief-0") == stems("brief-0", "us")
+    assert written("brief-1") == []
+    assert not [path for path in Path("out").rglob("*") if path.suffix in (".tmp", ".old")]
 
 
 @pytest.mark.parametrize(("specs", "jobs", "arguments"), [

@@ -16,7 +16,7 @@ from lxml import etree
 from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner, Result
 
-from briefgen.charts import Box, Dot, chart_heights, draw_chart
+from briefgen.charts import Box, ChartShapes, Dot, Label, Stroke, chart_heights, draw_chart
 from briefgen.cli import app
 from briefgen.compose import iter_paragraphs
 from briefgen.document import Chart, ChartSeries, Fit, ParagraphStyle
@@ -383,18 +383,36 @@ EXAMPLES = {
 }
 
 
-def assert_legible(shapes: object, width: float, height: float) -> None:
-    labels = shapes.labels()  # type: ignore[attr-defined]
+def apart(first: tuple[float, float, float, float], second: tuple[float, float, float, float]
+          ) -> bool:
+    """Whether two boxes (left, top, right, bottom) do not overlap (touching is apart)."""
+    return (first[2] <= second[0] + 0.01 or second[2] <= first[0] + 0.01
+            or first[3] <= second[1] + 0.01 or second[3] <= first[1] + 0.01)
+
+
+def box_of(shape: Label | Box) -> tuple[float, float, float, float]:
+    if isinstance(shape, Label):
+        return (shape.x, shape.top, shape.x + shape.width, shape.bottom)
+    return (shape.x, shape.y, shape.x + shape.width, shape.y + shape.height)
+
+
+def assert_legible(shapes: ChartShapes, width: float, height: float) -> None:
+    """Every label at 8 pt or more, inside the chart's box, clear of every other label and of
+    every bar or column."""
+    labels = shapes.labels()
+    bars = [shape for shape in shapes.shapes
+            if isinstance(shape, Box) and shape.width > 0.01 and shape.height > 0.01]
+    for shape in [*labels, *bars]:
+        left, top, right, bottom = box_of(shape)
+        assert left >= -0.01 and right <= width + 0.01, (shape, width)
+        assert top >= -0.01 and bottom <= height + 0.01, (shape, height)
     for label in labels:
         assert label.size >= 8, label
-        assert label.x >= -0.01 and label.x + label.width <= width + 0.01, label
-        assert label.top >= -0.01 and label.bottom <= height + 0.01, (label, height)
     for index, first in enumerate(labels):
         for second in labels[index + 1:]:
-            apart = (first.x + first.width <= second.x + 0.01
-                     or second.x + second.width <= first.x + 0.01
-                     or first.bottom <= second.top + 0.01 or second.bottom <= first.top + 0.01)
-            assert apart, (first, second)
+            assert apart(box_of(first), box_of(second)), (first, second)
+        for bar in bars:
+            assert apart(box_of(first), box_of(bar)), (first, bar)
 
 
 @pytest.mark.parametrize("kind", EXAMPLES)
@@ -444,6 +462,71 @@ def test_no_labels_collide_whatever_the_values(kind: str, values: list[list[int]
     preferred, minimum = chart_heights(chart, width, STYLE, FONTS)
     for height in (minimum, preferred):
         assert_legible(draw_chart(chart, width, height, STYLE, FONTS), width, height)
+
+
+# Values a spec may hold (within ±1e15), the hostile ones drawn often: huge, tiny, negative,
+# zero, and mixtures of them.
+HOSTILE_VALUES = st.one_of(
+    st.sampled_from([1e15, -1e15, 0.0, 1e-9, -1e-9, 999_999_999_999_999.0, -0.5, 123_456.789,
+                     5e-324, -2.2250738585072014e-308]),
+    st.floats(-1e15, 1e15, allow_nan=False, allow_infinity=False))
+# What a label may carry around its number: a unit, a suffix (24 characters at most each).
+AFFIXES = [("", ""), ("€", ""), ("", " m²"), ("US$", " million"),
+           ("", " square kilometres of land"), ("~", " hectares cleared per year ±")]
+
+
+def value_label(value: float, unit: str, suffix: str) -> str:
+    return f"{unit}{value + 0.0:,.3f}{suffix}".replace("-", "−")  # -0.0 as 0.000
+
+
+def zero_line(shapes: ChartShapes, kind: str) -> float | None:
+    """Where the zero line is: its `y` in a column chart, its `x` in a bar chart (None: a bar
+    chart without negative values has none)."""
+    axis = 1 if kind == "column" else 0
+    found = {shape.points[0][axis] for shape in shapes.shapes if isinstance(shape, Stroke)
+             and len(shape.points) == 2 and shape.points[0][axis] == shape.points[1][axis]}
+    assert len(found) <= 1, found
+    return found.pop() if found else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(["bar", "column", "line"]),
+       values=st.integers(1, 4).flatmap(lambda series: st.integers(2, 6).flatmap(
+           lambda count: st.lists(st.lists(HOSTILE_VALUES, min_size=count, max_size=count),
+                                  min_size=series, max_size=series))),
+       affixes=st.sampled_from(AFFIXES),
+       width=st.floats(140, 340))
+def test_labels_stay_inside_and_apart_whatever_the_values(
+        kind: str, values: list[list[float]], affixes: tuple[str, str], width: float) -> None:
+    """Huge, tiny, negative, zero and mixed values, with long units and suffixes: every label
+    inside the chart, none over another or over a bar; a negative column's label under the
+    zero line, a negative bar's to the left of it."""
+    labels = [[value_label(value, *affixes) for value in series] for series in values]
+    categories = ["Alpha", "Beta district", "Gamma", "Delta", "Epsilon", "Zeta"][:len(values[0])]
+    chart = make_chart(kind, categories, values, labels)
+    preferred, minimum = chart_heights(chart, width, STYLE, FONTS)
+    for height in (minimum, preferred):
+        shapes = draw_chart(chart, width, height, STYLE, FONTS)
+        assert_legible(shapes, width, height)
+        if kind == "line":
+            continue
+        texts = [label.text for label in shapes.labels()]
+        negative = {text for series, row in zip(values, labels, strict=True)
+                    for value, text in zip(series, row, strict=True) if value < 0}
+        zero = zero_line(shapes, kind)
+        bars = [shape for shape in shapes.shapes if isinstance(shape, Box)]
+        for label in shapes.labels():
+            if label.text not in negative:
+                continue
+            assert zero is not None
+            if kind == "column":
+                assert label.top >= zero, (label, zero)
+            elif any(bar.y < label.bottom - 0.01 and label.top < bar.y + bar.height - 0.01
+                     for bar in bars):
+                assert label.x + label.width <= zero, (label, zero)  # beside its bar
+        for series in labels:  # every value is shown, whole (a long one on several lines)
+            for text in series:
+                assert text.replace(" ", "") in "".join(texts).replace(" ", ""), text
 
 
 def test_a_line_keeps_its_end_labels_and_its_dots() -> None:

@@ -9,6 +9,7 @@ too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,7 +19,7 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,20 @@ MARK = uuid.uuid4().hex
 def leftover_processes() -> list[int]:
     """Processes still running that one of our commands started."""
     return marked_processes(MARK)
+
+
+def processes_left(within: float = 5) -> list[int]:
+    """The processes our commands started that are still running after `within` seconds (a
+    worker, or multiprocessing's resource tracker, may take a moment to see its parent gone);
+    they are then ended, so that one failure does not leave them running."""
+    deadline = time.monotonic() + within
+    while leftover_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    found = leftover_processes()
+    for pid in found:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return found
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
@@ -110,7 +125,7 @@ def test_without_fork_the_commands_write_the_same_bytes_and_leave_no_process(
             arguments = arguments[:-2]
         run = briefgen(*arguments, cwd=folder, spawn_only=platform == "spawn-only")
         assert b"Traceback" not in run.stderr, run.stderr.decode()
-        assert leftover_processes() == [], f"{platform}: processes outlived the command"
+        assert processes_left() == [], f"{platform}: processes outlived the command"
         results[platform] = (run.returncode, without_timing(run.stdout),
                              files_in(folder / "out") if (folder / "out").exists() else {})
     (code, output, files), spawned = results["usual"], results["spawn-only"]
@@ -259,21 +274,49 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, list[set[Path]]]]:
     (tmp_path / "out").mkdir()
     seen: list[set[Path]] = []
     stop = threading.Event()
+    ready = threading.Event()
     watcher = threading.Thread(target=watch_inputs, args=([spec], seen.append),
-                               kwargs={"outputs": [tmp_path / "out"], "stop": stop},
-                               daemon=True)
+                               kwargs={"outputs": [tmp_path / "out"], "stop": stop,
+                                       "on_ready": ready.set}, daemon=True)
     watcher.start()
-    time.sleep(0.5)  # the system's notifications are set up
+    assert ready.wait(30), "the watcher never said it was ready"
     yield tmp_path, seen
     stop.set()
     watcher.join(10)
     assert not watcher.is_alive()
 
 
-def wait_until(condition: object, seconds: float = 10) -> None:
+def wait_until(condition: Callable[[], object], seconds: float, what: str) -> None:
+    """Return once `condition()` holds; fail, saying `what` was waited for, after `seconds`."""
     deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-        time.sleep(0.05)
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds} s for {what}", pytrace=False)
+        time.sleep(0.02)
+
+
+def test_a_save_made_as_soon_as_the_watcher_is_ready_is_reported(tmp_path: Path) -> None:
+    """`on_ready` comes once the system's notifications are set up (`--watch` prints
+    "Watching for changes" then): a save made at that very moment is not missed."""
+    from briefgen.watch import watch_inputs
+
+    spec = copy_example(tmp_path / "briefs")
+    seen: list[set[Path]] = []
+    stop = threading.Event()
+
+    def save() -> None:
+        spec.write_text(spec.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+
+    watcher = threading.Thread(target=watch_inputs, args=([spec], seen.append),
+                               kwargs={"stop": stop, "on_ready": save}, daemon=True)
+    watcher.start()
+    try:
+        wait_until(lambda: seen, 10, "the save to be reported")
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert [{changed.resolve() for changed in changes} for changes in seen] == [
+        {spec.resolve()}]
 
 
 @pytest.mark.parametrize("edited", ["briefs/masg-2025.yaml", "briefs/facts/azerbaijan.yaml",
@@ -284,7 +327,7 @@ def test_each_save_of_an_input_is_reported_once(watched: tuple[Path, list[set[Pa
     folder, seen = watched
     path = folder / edited
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    wait_until(lambda: seen)
+    wait_until(lambda: seen, 10, "the save to be reported")
     time.sleep(2)  # a second report would arrive by now
     assert [{changed.resolve() for changed in changes} for changes in seen] == [
         {path.resolve()}]
@@ -297,8 +340,12 @@ def test_outputs_and_tool_folders_are_not_inputs(watched: tuple[Path, list[set[P
     (folder / "briefs" / ".venv").mkdir()
     (folder / "briefs" / ".venv" / "settings.yaml").write_text("x: 1", encoding="utf-8")
     (folder / "briefs" / "notes.txt").write_text("not read by a brief", encoding="utf-8")
-    time.sleep(2.5)
-    assert seen == []
+    time.sleep(0.2)  # so that a report of them would come apart from the input's
+    spec = folder / "briefs" / "masg-2025.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    wait_until(lambda: seen, 10, "the input's save to be reported")
+    assert [{changed.resolve() for changed in changes} for changes in seen] == [
+        {spec.resolve()}]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, as Ctrl-C does on POSIX")
@@ -316,15 +363,22 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path: Path, platform: st
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")),
                               daemon=True)  # type: ignore[union-attr]
     reader.start()
+
+    def builds() -> int:
+        return sum("built in" in line for line in lines)
+
     try:
-        wait_until(lambda: any("Watching for changes" in line for line in lines), 60)
-        assert any("built in" in line for line in lines), lines
+        # Printed once the system's notifications are set up: a save from then on is seen.
+        wait_until(lambda: any("Watching for changes" in line for line in lines)
+                   or process.poll() is not None, 120, "the watcher to be ready")
+        assert builds() == 1, lines
         pdf = tmp_path / "out" / "masg-2025" / "2025-03-24_masg-2025_eu_en-gb.pdf"
         first = pdf.read_bytes()
         text = spec.read_text(encoding="utf-8")
         spec.write_text(text.replace("almost alone;", "largely alone;"), encoding="utf-8")
-        wait_until(lambda: sum("built in" in line for line in lines) >= 2, 30)
-        assert sum("built in" in line for line in lines) == 2, lines
+        wait_until(lambda: builds() >= 2 or process.poll() is not None, 60,
+                   "the build after the save")
+        assert builds() == 2, lines
         assert pdf.read_bytes() != first
     finally:
         process.send_signal(signal.SIGINT)
@@ -334,7 +388,83 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path: Path, platform: st
     assert process.returncode == 0, lines
     assert any("stopped watching" in line for line in lines), lines
     assert not any("Traceback" in line for line in lines), lines
-    assert leftover_processes() == []
+    assert processes_left() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Stopping a build: SIGTERM (a task manager, a CI runner, `timeout`), and a killed command
+
+
+BATCH_SPECS = 60  # two audiences each: long enough on two workers to be stopped half-way
+
+
+def start_batch(folder: Path, platform: str) -> subprocess.Popen[bytes]:
+    """`briefgen build` of a large batch on two workers, started as a user starts it; returns
+    once it has written its first brief (its workers are busy)."""
+    specs = folder / "specs"
+    specs.mkdir(parents=True)
+    for number in range(BATCH_SPECS):
+        (specs / f"{number:03}.yaml").write_text(
+            replace_once(MINIMAL_TEXT, "id: minimal-brief", f"id: brief-{number:03}")
+            + AUDIENCES, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env["BRIEFGEN_TEST_RUN"] = MARK
+    if platform == "spawn-only":
+        env["PYTHONPATH"] = str(SPAWN_ONLY)
+    # Errors go to a file, not a pipe: workers left behind would hold a pipe open.
+    with (folder / "stderr.txt").open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "build", str(specs), "--jobs", "2", "-q",
+             "--out", str(folder / "out")], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+            stderr=errors)
+    deadline = time.monotonic() + 120
+    while not list((folder / "out").glob("*/*.pdf")):
+        assert process.poll() is None, (folder / "stderr.txt").read_text(encoding="utf-8")
+        assert time.monotonic() < deadline, "no brief written in 120 s"
+        time.sleep(0.02)
+    return process
+
+
+def temporary_files(folder: Path) -> list[str]:
+    return [path.name for path in folder.rglob("*") if path.name.endswith((".tmp", ".old"))]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is TerminateProcess on Windows")
+@pytest.mark.parametrize("platform", ["usual", "spawn-only"])
+def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_no_process_or_temporary_file(
+        tmp_path: Path, platform: str) -> None:
+    process = start_batch(tmp_path, platform)
+    try:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        left = processes_left()
+    message = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert process.returncode == 130, message
+    assert "Traceback" not in message
+    assert "interrupted; briefs that were being built were finished, the rest not started" in (
+        message)
+    assert left == [], "workers outlived the command"
+    assert temporary_files(tmp_path / "out") == []
+    pdfs = {path.stem for path in (tmp_path / "out").glob("*/*.pdf")}
+    docx = {path.stem for path in (tmp_path / "out").glob("*/*.docx")}
+    assert pdfs == docx, "a version was written in part"
+    assert len(pdfs) < 2 * BATCH_SPECS, "the briefs not yet started were built anyway"
+
+
+@pytest.mark.parametrize("platform", ["usual", "spawn-only"])
+def test_workers_end_by_themselves_when_the_command_is_killed(tmp_path: Path,
+                                                              platform: str) -> None:
+    """SIGKILL (or Windows' TerminateProcess) gives the command no chance to stop its
+    workers: each sees its parent gone, finishes the brief it is writing, and ends."""
+    process = start_batch(tmp_path, platform)
+    process.kill()
+    process.wait()
+    assert processes_left() == [], "workers outlived the killed command by 5 s"
+    assert temporary_files(tmp_path / "out") == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -34,10 +35,16 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import briefgen.preview.server
 from briefgen.batch import BuildOptions
 from briefgen.cli import app
 from briefgen.errors import Location
-from briefgen.preview.server import STATIC_FOLDER, PreviewServer
+from briefgen.preview.server import (
+    MAX_CONNECTIONS,
+    MAX_EVENT_STREAMS,
+    STATIC_FOLDER,
+    PreviewServer,
+)
 from briefgen.preview.session import PreviewSession, read_excerpt
 from conftest import (
     EXAMPLE_SPEC,
@@ -417,6 +424,31 @@ def test_problems_open_from_the_keyboard(page: Any) -> None:
     assert excerpt.is_displayed()
 
 
+def test_a_page_beyond_the_open_pages_allowed_says_so_and_shows_the_pages_once(
+        chromium: Any, preview: Preview) -> None:
+    chromium.get("about:blank")  # the page of an earlier test lets go of its stream
+    streams: list[socket.socket] = []
+
+    def fill_every_place() -> None:
+        while True:
+            stream = open_event_stream(preview.port)
+            streams.append(stream)
+            if first_answer(stream).startswith(b"HTTP/1.0 503"):
+                return
+
+    try:
+        fill_every_place()
+        time.sleep(1.5)  # a place the browser let go of is free by now: take it too
+        fill_every_place()
+        chromium.get(preview.url)
+        wait_until(lambda: "Too many preview pages are open" in status_text(chromium), 10,
+                   "the page to say why it does not update")
+        wait_for_pages(chromium, len(expected_versions("example")))
+    finally:
+        for stream in streams:
+            stream.close()
+
+
 @pytest.mark.skipif(not SCREENSHOT, reason="set BRIEFGEN_PREVIEW_SCREENSHOT=docs/preview.png "
                     "to redraw the README's picture")
 def test_screenshot_for_the_readme(chromium: Any, tmp_path: Path) -> None:
@@ -472,6 +504,152 @@ def test_ctrl_c_stops_the_server_and_every_process_it_started(tmp_path: Path) ->
     assert leftover_processes(running.mark) == []
     # The port is free again: a new preview can have it at once.
     PreviewServer(PreviewSession(project / SPEC_NAME, BuildOptions()), running.port).server_close()
+
+
+class SlowLoris:
+    """A client that sends its request's header one byte at a time, `pause` seconds apart,
+    for as long as the server listens: it would hold a connection (and its thread) forever
+    where each byte renews the time a server gives it."""
+
+    def __init__(self, port: int, pause: float) -> None:
+        self.connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.pause = pause
+        self.closed_by_server = threading.Event()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._send, daemon=True)
+        self.thread.start()
+
+    def _send(self) -> None:
+        header = f"GET /state HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: {'x' * 10_000}".encode()
+        try:
+            for byte in header:
+                if self.done.wait(self.pause):
+                    return
+                self.connection.send(bytes([byte]))
+                readable, _, _ = select.select([self.connection], [], [], 0)
+                if readable and not self.connection.recv(1024):
+                    break
+        except OSError:
+            pass
+        self.closed_by_server.set()
+
+    def close(self) -> None:
+        self.done.set()
+        self.thread.join(10)
+        self.connection.close()
+
+
+def open_event_stream(port: int) -> socket.socket:
+    """A client that asks for the event stream and then reads nothing."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+    connection.sendall(f"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    return connection
+
+
+def first_answer(stream: socket.socket) -> bytes:
+    """The head of an event stream's answer; all of it when it is a refusal."""
+    data = b""
+    while b"\r\n\r\n" not in data and (chunk := stream.recv(4096)):
+        data += chunk
+    while data.startswith(b"HTTP/1.0 503") and (chunk := stream.recv(4096)):
+        data += chunk
+    return data
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, as Ctrl-C does on POSIX")
+def test_ctrl_c_stops_the_preview_within_2_s_whatever_the_clients_do(tmp_path: Path) -> None:
+    project = tmp_path / PROJECT_NAME
+    copy_example(project)
+    running = Preview(project)
+    loris = SlowLoris(running.port, pause=0.5)
+    streams = [open_event_stream(running.port) for _ in range(40)]
+    try:
+        time.sleep(1.5)  # the slow client is well into its header
+        assert not loris.closed_by_server.is_set()
+        started = time.monotonic()
+        code = running.stop()
+        seconds = time.monotonic() - started
+    finally:
+        loris.close()
+        for stream in streams:
+            stream.close()
+    assert code == 0, running.output
+    assert seconds < 2, f"took {seconds:.1f} s to stop"
+    assert running.stderr[-1] == "stopped", running.output
+    assert "Traceback" not in running.output
+    assert leftover_processes(running.mark) == []
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[PreviewServer]:
+    """A preview server in this process, of a spec it never builds (its page is empty)."""
+    session = PreviewSession(copy_example(tmp_path / "project"), BuildOptions())
+    server = PreviewServer(session, 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server
+    finally:
+        session.close()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_request_must_arrive_whole_within_its_time(server: PreviewServer,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each byte of a slow client's header arrives in time, but not the whole of it: the
+    server lets it go once the time a request may take is over."""
+    monkeypatch.setattr(briefgen.preview.server, "REQUEST_SECONDS", 1.0)
+    loris = SlowLoris(server.port, pause=0.2)
+    try:
+        assert loris.closed_by_server.wait(4), "a client that never ends its header was kept"
+    finally:
+        loris.close()
+    wait_until(lambda: server.open_connections == 0, 2, "the connection to be let go")
+
+
+def test_event_streams_are_capped_and_the_page_is_still_served(server: PreviewServer) -> None:
+    threads_before = threading.active_count()
+    streams = [open_event_stream(server.port) for _ in range(MAX_EVENT_STREAMS + 20)]
+    try:
+        answers = [first_answer(stream) for stream in streams]
+        accepted = [answer for answer in answers if answer.startswith(b"HTTP/1.0 200")]
+        refused = [answer for answer in answers if answer.startswith(b"HTTP/1.0 503")]
+        assert len(accepted) == MAX_EVENT_STREAMS and len(refused) == 20, answers[-1]
+        assert b"too many preview pages are open" in refused[0]
+        assert threading.active_count() - threads_before <= MAX_EVENT_STREAMS + 2
+        status, _, _ = raw_request(server.port, "GET /state HTTP/1.1")
+        assert status == 200
+    finally:
+        for stream in streams:
+            stream.close()
+    # A closed tab's stream is let go soon (not only at the next keep-alive): a page opened
+    # again gets its stream.
+    wait_until(lambda: server.open_connections == 0, 5, "closed streams to be let go")
+    again = open_event_stream(server.port)
+    try:
+        assert first_answer(again).startswith(b"HTTP/1.0 200")
+    finally:
+        again.close()
+
+
+def test_connections_are_capped_and_a_refused_one_is_told_why(
+        server: PreviewServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads_before = threading.active_count()
+    idle = [socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            for _ in range(MAX_CONNECTIONS)]
+    try:
+        wait_until(lambda: server.open_connections == MAX_CONNECTIONS, 5, "every connection")
+        status, headers, body = raw_request(server.port, "GET /state HTTP/1.1")
+        assert status == 503 and headers["retry-after"] == "1"
+        assert b"busy" in body
+        assert threading.active_count() - threads_before <= MAX_CONNECTIONS + 1
+    finally:
+        for connection in idle:
+            connection.close()
+    wait_until(lambda: server.open_connections == 0, 5, "idle connections to be let go")
+    assert raw_request(server.port, "GET /state HTTP/1.1")[0] == 200
 
 
 def test_a_second_preview_on_the_same_port_says_so_in_one_line(tmp_path: Path) -> None:

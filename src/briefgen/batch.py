@@ -11,6 +11,11 @@ writing its PDF and DOCX together or not at all; on several cores they are built
 process pool, whose workers are started the platform's usual way (spawn on Windows and macOS)
 and all joined before `run_specs` returns. The first spec to use a brief id owns it: a later
 spec with the same id is an error that names both files.
+
+Stopping: Ctrl-C, SIGTERM (a task manager, a CI runner, `timeout`) and, on Windows, SIGBREAK
+(Ctrl-Break) stop a run the same way: the briefs being built are finished, the rest are not
+started, and `KeyboardInterrupt` (`Terminated` for the others) ends the run. A worker ends by
+itself when the command is gone, however it was killed.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ import hashlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -33,6 +40,8 @@ from briefgen.errors import BriefgenBug, Location, Problem, UserError
 from briefgen.fonts import FONT_FOLDER
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from briefgen.spec.loader import YamlDocument
     from briefgen.spec.models import BriefSpec
     from briefgen.template import Template
@@ -214,6 +223,12 @@ def available_cores() -> int:
 def run_specs(spec_paths: Sequence[Path], options: BuildOptions,
               on_result: Callable[[UnitResult], None] | None = None) -> Report:
     """Plan every spec, then build its units; `on_result` is called as each unit finishes."""
+    with _stopping_on_request():
+        return _run_specs(spec_paths, options, on_result)
+
+
+def _run_specs(spec_paths: Sequence[Path], options: BuildOptions,
+               on_result: Callable[[UnitResult], None] | None) -> Report:
     report = Report()
     owners: dict[str, Path] = {}
     audiences_seen: set[str] = set()
@@ -260,8 +275,9 @@ def build_units(units: list[Unit], options: BuildOptions,
     """Build every unit: in this process, or on a pool of processes when it pays (or when
     `options.jobs` asks for it). Results come in the order of `units`.
 
-    Every worker has ended when this returns. On an error or Ctrl-C, units not yet started are
-    cancelled and those being built finish first (each is written whole or not at all).
+    Every worker has ended when this returns. On an error or a request to stop (see
+    `_stopping_on_request`), units not yet started are cancelled and those being built finish
+    first (each is written whole or not at all).
     """
     def finished(result: UnitResult) -> UnitResult:
         if on_result is not None:
@@ -271,10 +287,13 @@ def build_units(units: list[Unit], options: BuildOptions,
     workers = min(options.jobs if options.jobs is not None
                   else min(available_cores(), len(units) // units_per_worker()), len(units))
     if workers <= 1:
-        return [finished(build_unit(unit, options)) for unit in units]
-    with ProcessPoolExecutor(max_workers=workers,
-                             initializer=_ignore_interrupts) as pool:
-        futures = [pool.submit(build_unit, unit, options) for unit in units]
+        results_here = []
+        for unit in units:
+            with _STOP.deferred():  # a unit being written here is finished first
+                results_here.append(finished(build_unit(unit, options)))
+        return results_here
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        futures = [pool.submit(_build_in_worker, unit, options) for unit in units]
         results: dict[int, UnitResult] = {}
         try:
             for future in as_completed(futures):
@@ -290,9 +309,123 @@ def build_units(units: list[Unit], options: BuildOptions,
     return [results[index] for index in range(len(units))]
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches every process of the console; the main process decides what to stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+# ---------------------------------------------------------------------------------------------
+# Stopping: Ctrl-C, SIGTERM, Ctrl-Break; workers whose command is gone
+
+
+class Terminated(KeyboardInterrupt):
+    """The command was asked to stop by SIGTERM (a task manager, a CI runner, `timeout`), or on
+    Windows by SIGBREAK (Ctrl-Break). It stops a run as Ctrl-C does, and the command reports
+    it as an interruption."""
+
+
+# Signals that stop a run as Ctrl-C does. SIGBREAK exists on Windows only. Windows also
+# delivers the console window closing as SIGBREAK, but ends the process as soon as the C
+# runtime has noted the signal, before Python can act on it: then every process of the build
+# ends at once, and the temporary files left are removed by a later build.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGBREAK")
+                     if hasattr(signal, name))
+
+
+class _StopRequest:
+    """Stop requests seen during a run, in the main process.
+
+    A request ends the run at once (by raising in the main thread) unless a unit is being
+    built in this process: that unit is finished and written first, then the run ends. A
+    second request does not wait: the user means it.
+    """
+
+    def __init__(self) -> None:
+        self.signal_number: int | None = None
+        self.building = 0  # units being built in this process now
+
+    def handle(self, signal_number: int, _: FrameType | None) -> None:
+        first = self.signal_number is None
+        self.signal_number = signal_number
+        if not self.building or not first:
+            self.stop()
+
+    def stop(self) -> None:
+        number, self.signal_number = self.signal_number, None
+        if number == signal.SIGINT:
+            raise KeyboardInterrupt
+        if number is not None:
+            raise Terminated(signal.Signals(number).name)
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        self.building += 1
+        try:
+            yield
+        finally:
+            self.building -= 1
+        self.stop()
+
+
+_STOP = _StopRequest()
+
+
+@contextmanager
+def _stopping_on_request() -> Iterator[None]:
+    """Within: Ctrl-C and the stop signals end the run as `_StopRequest` says; the previous
+    handlers are put back after. Only the main thread can take signals (the preview also
+    builds in a watch thread: there, nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    numbers = (signal.SIGINT, *STOP_SIGNALS)
+    previous = {number: signal.getsignal(number) for number in numbers}
+    _STOP.signal_number = None
+    for number in numbers:
+        signal.signal(number, _STOP.handle)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+# How often a worker checks that the command is still there, and how long it gives the brief
+# it is writing when the command is gone (a brief takes tens of milliseconds).
+PARENT_CHECK_SECONDS = 0.5
+FINISH_SECONDS = 10.0
+_WRITING = threading.Lock()  # held by a worker while it builds a unit
+
+
+def _start_worker() -> None:
+    """In each worker: leave stopping to the main process, and end when it is gone."""
+    # Ctrl-C, and `timeout` or a CI runner's SIGTERM, reach every process of the console or
+    # the process group; the main process decides what to stop.
+    for number in (signal.SIGINT, *STOP_SIGNALS):
+        signal.signal(number, signal.SIG_IGN)
+    threading.Thread(target=_end_with_parent, name="briefgen-parent-watch",
+                     daemon=True).start()
+
+
+def _build_in_worker(unit: Unit, options: BuildOptions) -> UnitResult:
+    with _WRITING:
+        return build_unit(unit, options)
+
+
+def _end_with_parent() -> None:
+    """Wait until the main process is gone, however it ended (SIGKILL, Task Manager's End
+    task): finish the unit being written, then end this worker. Without this a worker
+    waits for work forever, since the pool's queue is held open by the workers themselves.
+
+    Why both checks: the parent's sentinel (a pipe that closes, or on Windows the parent's
+    process handle) is portable, but a worker forked (Linux) after another also holds that
+    other's pipe open; `os.getppid()` changes on POSIX as soon as the parent is gone.
+    """
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    parent_id = os.getppid()
+    while not wait([parent.sentinel], PARENT_CHECK_SECONDS) and os.getppid() == parent_id:
+        pass
+    _WRITING.acquire(timeout=FINISH_SECONDS)
+    os._exit(1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,12 +5,17 @@ and its label style; `render/pdf_chart.py` draws them on the PDF's canvas. Posit
 measured from the chart's top-left corner, `y` growing downwards as the layout's do.
 
 What a delegate should grasp at a glance, so every chart type labels its values directly
-(no value axis to read across) and no label is ever smaller than the label style or overlaps
-another:
+(no value axis to read across), and every label stays inside the chart, never smaller than
+the label style and never over another label or a bar, whatever the values (within the spec's
+±10^15, with units and suffixes):
 
-- `bar`: one row per category, its name above its bars, each value at the end of its bar;
-- `column`: columns over a baseline, values above, category names under them (wrapped, and
-  cut inside a word only when a word is wider than its column);
+- `bar`: one row per category, its name above its bars, each value at the end of its bar (to
+  the left of the zero line for a negative one); when the values are too wide to leave the
+  bars room beside them, each value is set on a line of its own above its bar;
+- `column`: columns over a baseline, values above them (a negative one under its column,
+  below the zero line), category names under them (wrapped, and cut inside a word only when a
+  word is wider than its column); values too wide for their columns are set in rows over the
+  plot (under it for negative ones), each over its column as far as the chart's edges allow;
 - `line`: a line per series over the categories, values beside the points; where two would
   overlap, points inside the line lose theirs before its first and last do (the chart's
   description still says every value);
@@ -25,8 +30,8 @@ and plot area change; labels keep their size.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import NamedTuple
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -162,21 +167,26 @@ def _parts(chart: Chart, width: float, text: _Text) -> tuple[float, float, float
     legend = _legend_height(chart, width, text)
     bars = len(chart.series)
     if chart.kind == "stacked":
-        names = text.leading if bars > 1 else 0.0
-        fixed = legend + bars * names + (bars - 1) * GAP
+        names = sum(len(text.wrap(series.name, width)) for series in chart.series
+                    ) * text.leading if bars > 1 else 0.0
+        fixed = legend + names + (bars - 1) * GAP
         return fixed, bars * STACKED_BAR[0], bars * STACKED_BAR[1]
     if chart.kind == "bar":
         lines = sum(len(text.wrap(category, width)) for category in chart.categories)
         gaps = len(chart.categories) - 1
+        bar_count = len(chart.categories) * bars
         fixed = (legend + lines * text.leading + len(chart.categories) * (bars - 1)
                  + len(chart.categories) * _overhang(text))
-        bar_count = len(chart.categories) * bars
+        if not _values_beside_bars(chart, width, text):
+            value_lines = sum(len(text.wrap(label, width, bold=True))
+                              for series in chart.series for label in series.labels)
+            fixed += value_lines * text.leading + bar_count * _overhang(text)
         low, high = _bar_thickness(chart, text)
         return (fixed, bar_count * low + gaps * CATEGORY_GAP[0],
                 bar_count * high + gaps * CATEGORY_GAP[1])
     slot = width / len(chart.categories)
     lines = max(len(text.wrap(category, slot - 2)) for category in chart.categories)
-    fixed = (legend + _headroom(chart, slot, text) + _footroom(chart, slot, text) + GAP
+    fixed = (legend + _headroom(chart, width, text) + _footroom(chart, width, text) + GAP
              + lines * text.leading + _overhang(text))
     return fixed, PLOT[0], PLOT[1]
 
@@ -193,18 +203,25 @@ def _bar_thickness(chart: Chart, text: _Text) -> tuple[float, float]:
     return least, max(least, BAR[1])
 
 
-def _headroom(chart: Chart, slot: float, text: _Text) -> float:
-    """Room above the plot for the labels over the highest column or point."""
-    room = text.leading + GAP / 2 + (DOT if chart.kind == "line" else 0.0)
-    return room + text.leading * (_stagger_rows(chart, slot, text) - 1)
+def _headroom(chart: Chart, width: float, text: _Text) -> float:
+    """Room above the plot for the labels over the highest column or point (or for the rows
+    of a column chart's labels)."""
+    if chart.kind == "column":
+        labels = _column_labels(chart, width, text)
+        if not labels.at_ends:
+            return GAP / 2 + labels.rows_above * labels.row_height
+    return text.leading + GAP / 2 + (DOT if chart.kind == "line" else 0.0)
 
 
-def _footroom(chart: Chart, slot: float, text: _Text) -> float:
-    """Room under the plot for labels under negative columns, or under the points of the
-    lower lines."""
+def _footroom(chart: Chart, width: float, text: _Text) -> float:
+    """Room under the plot for labels under negative columns (or their rows), or under the
+    points of the lower lines."""
     values = [value for series in chart.series for value in series.values]
     if chart.kind == "column":
-        below = min(values) < 0 and _stagger_rows(chart, slot, text) == 1
+        labels = _column_labels(chart, width, text)
+        if not labels.at_ends:
+            return GAP / 2 + labels.rows_below * labels.row_height if labels.rows_below else 0.0
+        below = min(values) < 0
     else:
         below = min(values) < 0 or len(chart.series) > 1
     return text.leading + GAP / 2 + DOT if below else 0.0
@@ -292,77 +309,156 @@ def _fitted(name: str, width: float, text: _Text) -> str:
 # Horizontal bars
 
 
-def _scale(values: Iterable[float], room: float) -> tuple[float, float]:
-    """Points per unit and where zero is, for values drawn in `room` points."""
+def _scale(values: Iterable[float], room: float) -> tuple[Callable[[float], float], float]:
+    """How long a value is drawn, and where zero is, for values drawn in `room` points.
+
+    Each value is divided by the span before it is scaled: points per unit would overflow
+    for values as small as 1e-308.
+    """
     values = list(values)
     low, high = min(0.0, *values), max(0.0, *values)
     span = high - low or 1.0
-    return room / span, -low * room / span
+    return (lambda value: value / span * room), -low / span * room
+
+
+# Values are set beside their bars only when that leaves the bars this share of the width.
+BESIDE_BARS_LEAVE = 0.4
+
+
+def _value_room(chart: Chart, text: _Text) -> float:
+    """The width a value takes beside its bar: the widest value and the gap before it."""
+    return max(text.width(label, bold=True) for series in chart.series
+               for label in series.labels) + GAP
+
+
+def _values_beside_bars(chart: Chart, width: float, text: _Text) -> bool:
+    """Whether each value fits at the end of its bar (on both sides of the zero line when some
+    are negative) and leaves the bars enough room; else each goes on a line above its bar."""
+    negative = any(value < 0 for series in chart.series for value in series.values)
+    room = width - _value_room(chart, text) * (2 if negative else 1)
+    return room >= BESIDE_BARS_LEAVE * width
 
 
 def _bars(chart: Chart, width: float, top: float, share: float, text: _Text,
           shapes: list[Shape]) -> None:
     thickness = _between(_bar_thickness(chart, text), share)
     gap = _between(CATEGORY_GAP, share)
-    labels = [label for series in chart.series for label in series.labels]
-    label_room = max(text.width(label, bold=True) for label in labels) + GAP
     values = [value for series in chart.series for value in series.values]
     negative = any(value < 0 for value in values)
-    room = width - label_room * (2 if negative else 1)
-    per_unit, zero = _scale(values, room)
-    zero += label_room if negative else 0.0
+    beside = _values_beside_bars(chart, width, text)
+    value_room = _value_room(chart, text) if beside else 0.0
+    room = width - value_room * (2 if negative else 1)
+    length_of, zero = _scale(values, room)
+    zero += value_room if negative else 0.0
     y = top
     for index, category in enumerate(chart.categories):
         for line in text.wrap(category, width):
             shapes.append(text.label(0.0, y + text.size, line))
             y += text.leading
         y += _overhang(text)
+        bars_from = y
         for number, series in enumerate(chart.series):
             value, label = series.values[index], series.labels[index]
-            length = abs(value) * per_unit
+            length = abs(length_of(value))
             left = zero - length if value < 0 else zero
+            if not beside:
+                # On lines of its own above the bar, from the zero line: rightwards for a
+                # positive value, leftwards for a negative one, as far as the edges allow.
+                for line in text.wrap(label, width, bold=True):
+                    placed = text.label(zero, y + text.size, line, bold=True,
+                                        align="right" if value < 0 else "left")
+                    shapes.append(_inside(placed, width))
+                    y += text.leading
+                y += _overhang(text)
+                bars_from = y
             shapes.append(Box(left, y, length, thickness,
                               chart.colors[number % len(chart.colors)]))
             baseline = y + thickness / 2 + text.size * (ASCENT - DESCENT) / 2
-            if value < 0:
+            if beside and value < 0:
                 shapes.append(text.label(left - GAP, baseline, label, bold=True, align="right"))
-            else:
+            elif beside:
                 shapes.append(text.label(left + length + GAP, baseline, label, bold=True))
+            if negative and (not beside or number == len(chart.series) - 1):
+                # Along the bars only (those of a category together, when nothing is set
+                # between them), never through a name or a value.
+                shapes.append(Stroke(((zero, bars_from), (zero, y + thickness)), text.color,
+                                     BASELINE))
             y += thickness + (1.0 if number < len(chart.series) - 1 else 0.0)
         y += gap
-    if negative:
-        shapes.append(Stroke(((zero, top), (zero, y - gap)), text.color, BASELINE))
 
 
 # ---------------------------------------------------------------------------------------------
 # Columns and lines
 
 
-def _stagger_rows(chart: Chart, slot: float, text: _Text) -> int:
-    """In how many rows the value labels of a column chart are set, so that neighbours never
-    touch: one, at the columns' ends, when each fits over its column's share of the width;
-    else two or three rows over the plot, each label above its column, every other (or
-    third) one a line higher."""
-    if chart.kind != "column":
-        return 1
-    widest = max(text.width(label, bold=True) for series in chart.series
-                 for label in series.labels)
-    pitch = slot * SLOT_FILL / len(chart.series) if len(chart.series) > 1 else slot
-    return max(1, min(3, math.ceil((widest + 1) / pitch)))
+class _ColumnLabels(NamedTuple):
+    """Where a column chart's values go (see `_column_labels`)."""
+
+    at_ends: bool  # each at its column's end; else in rows over (and under) the plot
+    x: dict[tuple[int, int], float]  # left edge of each value, by (category, series)
+    lines: dict[tuple[int, int], list[str]]  # each value's lines
+    row: dict[tuple[int, int], int]  # in rows: the row of each value, from the plot outwards
+    rows_above: int
+    rows_below: int
+    row_height: float
+
+
+def _column_labels(chart: Chart, width: float, text: _Text) -> _ColumnLabels:
+    """Where the values of a column chart go, so that none touches another.
+
+    Each is centred over its column, moved in from the chart's edges, and wrapped at spaces
+    when wider than the chart. When they are all one line and apart side by side, each is set
+    at its column's end (above it, or under it when negative). Otherwise they are set in rows:
+    the values of zero or more over the plot, negative ones under it, each in the row nearest
+    the plot where it touches no other.
+    """
+    slot = width / len(chart.categories)
+    column = slot * SLOT_FILL / len(chart.series)
+    x: dict[tuple[int, int], float] = {}
+    lines: dict[tuple[int, int], list[str]] = {}
+    widths: dict[tuple[int, int], float] = {}
+    for index in range(len(chart.categories)):
+        left = slot * index + slot * (1 - SLOT_FILL) / 2
+        for number, series in enumerate(chart.series):
+            key = (index, number)
+            lines[key] = text.wrap(series.labels[index], width, bold=True)
+            widths[key] = max(text.width(line, bold=True) for line in lines[key])
+            centre = left + column * (number + 0.5)
+            x[key] = min(max(centre - widths[key] / 2, 0.0), width - widths[key])
+    ordered = sorted(x, key=lambda key: x[key])
+    at_ends = all(len(lines[key]) == 1 for key in ordered) and all(
+        x[first] + widths[first] + 1 <= x[second]
+        for first, second in pairwise(ordered))
+    row: dict[tuple[int, int], int] = {}
+    counts = []
+    for below in (False, True):
+        ends: list[float] = []  # the right edge of the last value set in each row
+        for key in ordered:
+            if (chart.series[key[1]].values[key[0]] < 0) != below:
+                continue
+            free = next((number for number, end in enumerate(ends) if end + 1 <= x[key]),
+                        len(ends))
+            if free == len(ends):
+                ends.append(0.0)
+            ends[free] = x[key] + widths[key]
+            row[key] = free
+        counts.append(len(ends))
+    row_height = max(len(value_lines) for value_lines in lines.values()) * text.leading
+    return _ColumnLabels(at_ends, x, lines, row, counts[0], counts[1], row_height)
 
 
 def _columns_or_lines(chart: Chart, width: float, top: float, plot: float, text: _Text,
                       shapes: list[Shape]) -> None:
     count = len(chart.categories)
     slot = width / count
-    headroom, footroom = _headroom(chart, slot, text), _footroom(chart, slot, text)
+    headroom, footroom = _headroom(chart, width, text), _footroom(chart, width, text)
     values = [value for series in chart.series for value in series.values]
-    per_unit, zero_from_bottom = _scale(values, plot)
+    length_of, zero_from_bottom = _scale(values, plot)
     plot_top = top + headroom
     zero = plot_top + plot - zero_from_bottom
 
     def y_of(value: float) -> float:
-        return zero - value * per_unit
+        return zero - length_of(value)
 
     names: list[Label] = []
     base = plot_top + plot + footroom + GAP
@@ -372,35 +468,42 @@ def _columns_or_lines(chart: Chart, width: float, top: float, plot: float, text:
             names.append(text.label(centre, base + text.size + line_number * text.leading,
                                     line, align="center"))
     if chart.kind == "column":
-        _columns(chart, slot, y_of, zero, plot_top, text, shapes)
+        _columns(chart, width, y_of, zero, (plot_top, plot_top + plot), text, shapes)
     else:
         _lines(chart, slot, (top, base), y_of, text, shapes, names)
     shapes.append(Stroke(((0.0, zero), (width, zero)), text.color, BASELINE))
     shapes.extend(names)
 
 
-def _columns(chart: Chart, slot: float, y_of: Callable[[float], float], zero: float,
-             plot_top: float, text: _Text, shapes: list[Shape]) -> None:
-    series_count = len(chart.series)
-    column = slot * SLOT_FILL / series_count
-    rows = _stagger_rows(chart, slot, text)
+def _columns(chart: Chart, width: float, y_of: Callable[[float], float], zero: float,
+             plot: tuple[float, float], text: _Text, shapes: list[Shape]) -> None:
+    """Columns and their values; `plot` is the plot area's top and bottom."""
+    slot = width / len(chart.categories)
+    column = slot * SLOT_FILL / len(chart.series)
+    labels = _column_labels(chart, width, text)
     for index in range(len(chart.categories)):
         left = slot * index + slot * (1 - SLOT_FILL) / 2
         for number, series in enumerate(chart.series):
-            value, label = series.values[index], series.labels[index]
+            value = series.values[index]
             end = y_of(value)
             shapes.append(Box(left, min(end, zero), column, abs(zero - end),
                               chart.colors[number % len(chart.colors)]))
-            if rows > 1:  # in rows over the plot, level with each other
-                row = (index * series_count + number) % rows
-                baseline = plot_top - GAP / 2 - DESCENT * text.size - row * text.leading
-            elif value >= 0:
-                baseline = end - GAP / 2 - DESCENT * text.size
-            else:
-                baseline = end + GAP / 2 + ASCENT * text.size
-            shapes.append(text.label(left + column / 2, baseline, label, bold=True,
-                                     align="center"))
             left += column
+            key = (index, number)
+            value_lines = labels.lines[key]
+            if labels.at_ends and value >= 0:
+                first = end - GAP / 2 - DESCENT * text.size
+            elif labels.at_ends:
+                first = end + GAP / 2 + ASCENT * text.size
+            elif value >= 0:  # in rows over the plot, the last line nearest it
+                first = (plot[0] - GAP / 2 - labels.row[key] * labels.row_height
+                         - DESCENT * text.size - (len(value_lines) - 1) * text.leading)
+            else:  # in rows under the plot
+                first = (plot[1] + GAP / 2 + labels.row[key] * labels.row_height
+                         + ASCENT * text.size)
+            for line_number, line in enumerate(value_lines):
+                shapes.append(text.label(labels.x[key], first + line_number * text.leading,
+                                         line, bold=True))
 
 
 def _lines(chart: Chart, slot: float, limits: tuple[float, float],
@@ -434,7 +537,7 @@ def _lines(chart: Chart, slot: float, limits: tuple[float, float],
             above, below)
         for candidate in tries:
             candidate = _inside(candidate, width)
-            if (limits[0] <= candidate.top and candidate.bottom <= limits[1]
+            if (candidate.x >= 0 and limits[0] <= candidate.top and candidate.bottom <= limits[1]
                     and not any(_overlap(candidate, other) for other in placed)
                     and not any(_covers(candidate, dot) for dot in dots)):
                 placed.append(candidate)
@@ -471,8 +574,9 @@ def _stacked(chart: Chart, width: float, top: float, share: float, text: _Text,
     y = top
     for series in chart.series:
         if len(chart.series) > 1:
-            shapes.append(text.label(0.0, y + text.size, series.name))
-            y += text.leading
+            for line in text.wrap(series.name, width):
+                shapes.append(text.label(0.0, y + text.size, line))
+                y += text.leading
         total = sum(max(value, 0.0) for value in series.values) or 1.0
         whole = max(total, 100.0) if chart.number_format == "percent" else total
         x = 0.0

@@ -401,12 +401,12 @@ def _watch(paths: list[Path], options: BuildOptions, *, quiet: bool, debug: bool
                        f"{f'; {failures} failed' if failures else ''}; watching", err=True)
 
     build_now()
-    typer.echo("Watching for changes; press Ctrl-C to stop.", err=True)
     outputs = {output_root(spec, options) for spec in expand_paths(
         path for path in located if path.exists())}
     with suppress(KeyboardInterrupt):
         watch_inputs([path if path.exists() else path.parent for path in located], build_now,
-                     outputs=outputs)
+                     outputs=outputs, on_ready=lambda: typer.echo(
+                         "Watching for changes; press Ctrl-C to stop.", err=True))
     typer.echo("stopped watching", err=True)
 
 

@@ -40,10 +40,20 @@ def is_input(path: Path, outputs: Iterable[Path] = ()) -> bool:
     return not any(path.is_relative_to(output.resolve()) for output in outputs)
 
 
+# How long watchfiles waits for a change before handing back an empty set: the first one
+# tells that the system's notifications are set up (see `on_ready`).
+READY_WITHIN_MS = 100
+
+
 def watch_inputs(paths: Iterable[Path], on_change: Callable[[set[Path]], None], *,
-                 outputs: Iterable[Path] = (), stop: threading.Event | None = None) -> None:
+                 outputs: Iterable[Path] = (), stop: threading.Event | None = None,
+                 on_ready: Callable[[], None] | None = None) -> None:
     """Call `on_change` with the changed files after each save, until `stop` is set or
-    Ctrl-C. Saves that come together (an editor writing several files) are reported once."""
+    Ctrl-C. Saves that come together (an editor writing several files) are reported once.
+
+    `on_ready` is called once every save from then on will be seen: a save made before that
+    (while the system's notifications are being set up) may be missed.
+    """
     import watchfiles
 
     outputs = [output.resolve() for output in outputs]
@@ -54,6 +64,12 @@ def watch_inputs(paths: Iterable[Path], on_change: Callable[[set[Path]], None], 
     def wanted(_: object, name: str) -> bool:
         return is_input(Path(name), outputs)
 
+    ready = on_ready is None
     for changes in watchfiles.watch(*folders, watch_filter=wanted, stop_event=stop,
-                                    debounce=1600, step=50, raise_interrupt=True):
-        on_change({Path(name) for _, name in changes})
+                                    debounce=1600, step=50, raise_interrupt=True,
+                                    rust_timeout=READY_WITHIN_MS, yield_on_timeout=True):
+        if not ready and on_ready is not None:
+            ready = True
+            on_ready()
+        if changes:
+            on_change({Path(name) for _, name in changes})

@@ -1,9 +1,11 @@
 """`briefgen preview SPEC`: build, serve the preview, rebuild on every save, stop on Ctrl-C.
 
 Three threads and no other process: this one builds first and then waits for Ctrl-C; a
-server thread answers the browser; a watch thread builds again after each save. Ctrl-C (or
-the console closing the command on Windows) stops the watcher, ends the open event streams,
-closes the server and joins every thread before the command returns.
+server thread answers the browser (each connection on a short-lived thread of its own); a
+watch thread builds again after each save. Ctrl-C (or the console closing the command on
+Windows) stops the watcher, ends the open event streams and every other connection, whatever
+its client is doing, closes the server and joins the server and watch threads before the
+command returns.
 """
 
 from __future__ import annotations

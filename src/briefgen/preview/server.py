@@ -9,13 +9,22 @@
   No part of a requested path is ever joined to a folder.
 - A Content-Security-Policy lets the page load nothing from other sites: it works offline and
   tells no one what it shows.
+- No client can hold it: a request must arrive whole within `REQUEST_SECONDS` (however it
+  trickles in), at most `MAX_CONNECTIONS` are answered at once and `MAX_EVENT_STREAMS` of them
+  may be event streams (the others get 503), and closing the server ends every connection
+  at once: Ctrl-C never waits for a client.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+import select
 import socket
 import sys
+import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -43,7 +52,21 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 PAGE_IMAGE = re.compile(r"/pages/([0-9a-f]{24})/(thumbnail|full)\.jpg")
 FILE_NAME = re.compile(r"/files/([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
-KEEPALIVE_SECONDS = 15.0  # a comment on an idle event stream shows a closed tab soon enough
+KEEPALIVE_SECONDS = 15.0  # a comment on an idle event stream keeps proxies and browsers on
+STREAM_CHECK_SECONDS = 1.0  # how soon an event stream sees that its tab was closed
+# A browser sends a request at once; a client that trickles its header byte by byte is let go
+# after this long, however often a byte comes.
+REQUEST_SECONDS = 10.0
+# One tab loads at most a dozen files at once and keeps one event stream open. Each connection
+# has its own thread, so these also bound the threads.
+MAX_CONNECTIONS = 64
+MAX_EVENT_STREAMS = 16
+CLOSE_SECONDS = 1.0  # how long closing the server waits for its connections' threads
+BUSY_TEXT = b"the preview is busy with too many connections; try again\n"
+BUSY_RESPONSE = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: %d\r\nRetry-After: 1\r\nX-Content-Type-Options: nosniff\r\n"
+    b"Cache-Control: no-store\r\nConnection: close\r\n\r\n%s" % (len(BUSY_TEXT), BUSY_TEXT))
 
 
 def static_files() -> dict[str, Path]:
@@ -58,10 +81,10 @@ class PreviewServer(ThreadingMixIn, TCPServer):
     Raises OSError when the port cannot be had (in use, or not allowed).
     """
 
-    # Request threads are joined on close: each ends within its socket's timeout, and event
-    # streams end as soon as the session is closed.
-    daemon_threads = False
-    block_on_close = True
+    # Request threads are not joined one by one on close: `server_close` ends every open
+    # connection and waits for their threads at most CLOSE_SECONDS.
+    daemon_threads = True
+    block_on_close = False
     request_queue_size = 32
     # On Windows SO_REUSEADDR would let a second server take a port that is in use; there,
     # SO_EXCLUSIVEADDRUSE makes the second bind fail instead (see `server_bind`).
@@ -70,6 +93,10 @@ class PreviewServer(ThreadingMixIn, TCPServer):
     def __init__(self, session: PreviewSession, port: int = 0) -> None:
         self.session = session
         self.static = static_files()
+        self._connections: set[socket.socket] = set()
+        self._event_streams = 0
+        self._closing = False
+        self._connections_changed = threading.Condition()
         super().__init__((HOST, port), PreviewRequestHandler)
         self.port = int(self.server_address[1])
         self.allowed_hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
@@ -85,6 +112,60 @@ class PreviewServer(ThreadingMixIn, TCPServer):
     def url(self) -> str:
         return f"http://{HOST}:{self.port}/"
 
+    @property
+    def open_connections(self) -> int:
+        with self._connections_changed:
+            return len(self._connections)
+
+    def process_request(self, request: socket.socket,  # type: ignore[override]
+                        client_address: object) -> None:
+        """Answer on a thread of its own, unless MAX_CONNECTIONS are open already: then say
+        so at once, from this thread, and close."""
+        with self._connections_changed:
+            busy = self._closing or len(self._connections) >= MAX_CONNECTIONS
+            if not busy:
+                self._connections.add(request)
+        if not busy:
+            super().process_request(request, client_address)
+            return
+        with contextlib.suppress(OSError):
+            request.setblocking(False)  # never wait for this client
+            request.send(BUSY_RESPONSE)
+        self.shutdown_request(request)
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        super().shutdown_request(request)
+        with self._connections_changed:
+            self._connections.discard(request)
+            self._connections_changed.notify_all()
+
+    def claim_event_stream(self) -> bool:
+        """Whether one more event stream may be opened (then it must be released)."""
+        with self._connections_changed:
+            if self._event_streams >= MAX_EVENT_STREAMS:
+                return False
+            self._event_streams += 1
+            return True
+
+    def release_event_stream(self) -> None:
+        with self._connections_changed:
+            self._event_streams -= 1
+
+    def server_close(self) -> None:
+        """Stop listening and end every open connection, whatever its client is doing;
+        wait for their threads at most CLOSE_SECONDS (they are daemon threads)."""
+        super().server_close()
+        with self._connections_changed:
+            self._closing = True
+            open_now = list(self._connections)
+        for connection in open_now:
+            # Wakes the thread blocked reading from or writing to this client (OSError: the
+            # client closed it already).
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        with self._connections_changed:
+            self._connections_changed.wait_for(lambda: not self._connections, CLOSE_SECONDS)
+
     def handle_error(self, request: object, client_address: object) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)):
@@ -98,8 +179,19 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "briefgen-preview"
     sys_version = ""
-    timeout = 5  # seconds; a client that stops reading is let go, so stopping never waits long
+    timeout = 5  # seconds a write may take: a client that stops reading is let go
     page_policy = True  # send the Content-Security-Policy (not with PDF and DOCX files)
+
+    def setup(self) -> None:
+        super().setup()
+        # The request is read within one deadline, not a timeout renewed by each byte.
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_RequestReader(self.connection, REQUEST_SECONDS))
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the header
+        self.connection.settimeout(self.timeout)  # what is left of the deadline no longer counts
+        return parsed
 
     def do_GET(self) -> None:
         self.answer(send_body=True)
@@ -177,26 +269,57 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
             "Content-Disposition": f'{disposition}; filename="{path.name}"'})
 
     def send_events(self, send_body: bool) -> None:
-        """Server-sent events: the snapshot now, then each new one as it is published."""
+        """Server-sent events: the snapshot now, then each new one as it is published; at
+        most MAX_EVENT_STREAMS at once (a browser does not retry after a 503)."""
+        if not send_body:
+            self.send_event_headers()
+            return
+        if not self.server.claim_event_stream():
+            self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, f"too many preview pages are open "
+                           f"({MAX_EVENT_STREAMS}); close some, then reload this one",
+                           send_body=True)
+            return
+        try:
+            self.send_event_headers()
+            self.stream_events()
+        finally:
+            self.server.release_event_stream()
+
+    def send_event_headers(self) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        if not send_body:
-            return
+
+    def stream_events(self) -> None:
         session = self.server.session
         self.wfile.write(b"retry: 1000\n\n")  # reconnect soon after the preview restarts
         seen = -1
+        written = time.monotonic()
         while not session.closed:
-            change = session.wait_for_change(seen, KEEPALIVE_SECONDS)
+            change = session.wait_for_change(seen, STREAM_CHECK_SECONDS)
             if session.closed:
                 return
-            if change is None:
-                self.wfile.write(b": waiting for a save\n\n")
-            else:
+            if change is not None:
                 seen, state = change
                 self.wfile.write(b"event: state\nid: %d\ndata: %s\n\n" % (seen, state))
+            elif self.client_gone():
+                return
+            elif time.monotonic() - written >= KEEPALIVE_SECONDS:
+                self.wfile.write(b": waiting for a save\n\n")
+            else:
+                continue
             self.wfile.flush()
+            written = time.monotonic()
+
+    def client_gone(self) -> bool:
+        """Whether the client closed its end (its tab was closed or reloaded): the stream's
+        place is then free without waiting for a write to fail."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+        except (OSError, ValueError):
+            return True
 
     # -- responses -----------------------------------------------------------------------
 
@@ -229,3 +352,25 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the terminal shows builds, not requests
+
+
+class _RequestReader(io.RawIOBase):
+    """Reads a request from its socket within one deadline, however slowly it arrives.
+
+    Why: a socket's timeout is renewed by every byte received, so a client sending a byte
+    every few seconds would hold its connection (and keep Ctrl-C waiting) as long as it likes.
+    """
+
+    def __init__(self, connection: socket.socket, seconds: float) -> None:
+        self.connection = connection
+        self.deadline = time.monotonic() + seconds
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)

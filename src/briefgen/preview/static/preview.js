@@ -260,7 +260,11 @@ function connect() {
   events = new EventSource("/events");
   events.addEventListener("state", (event) => show(JSON.parse(event.data)));
   events.addEventListener("error", () => {
-    if (events && events.readyState !== EventSource.OPEN) {
+    if (events && events.readyState === EventSource.CLOSED) {
+      // Answered, but refused: the preview serves as many pages as it allows.
+      events = null;
+      showRefused();
+    } else if (events && events.readyState !== EventSource.OPEN) {
       const status = byId("status");
       status.textContent = "Disconnected: the preview has stopped. Run briefgen preview again.";
       status.dataset.kind = "error";
@@ -268,6 +272,21 @@ function connect() {
     }
   });
   events.addEventListener("open", () => document.body.classList.remove("offline"));
+}
+
+// The pages as they are now, once, and why they will not update.
+async function showRefused() {
+  try {
+    const reply = await fetch("/state", { cache: "no-store" });
+    if (reply.ok) await show(await reply.json());
+  } catch {
+    // stopped meanwhile: the status below says enough
+  }
+  const status = byId("status");
+  status.textContent = "Too many preview pages are open: this one will not update. "
+    + "Close some, then reload this one.";
+  status.dataset.kind = "error";
+  document.body.classList.add("offline");
 }
 
 // A hidden tab lets go of its connection (browsers allow only a few per site), and catches
