@@ -575,6 +575,67 @@ def test_a_stop_during_a_build_in_this_process_finishes_the_brief_being_written(
     assert not [path for path in Path("out").rglob("*") if path.suffix in (".tmp", ".old")]
 
 
+def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulated Windows: the system calls the console handler on a thread of its own when the
+    window closes, and ends the process as soon as the handler returns. The handler must
+    return only once the brief being written is whole and the run has stopped."""
+    import ctypes
+    import threading
+
+    import briefgen.batch
+    import briefgen.build
+
+    handlers: list[Any] = []
+
+    class Kernel32:
+        def SetConsoleCtrlHandler(self, routine: Any, add: bool) -> int:
+            (handlers.append if add else handlers.remove)(routine)
+            return 1
+
+    monkeypatch.setattr(briefgen.batch, "ON_WINDOWS", True)
+    monkeypatch.setattr(ctypes, "WinDLL", lambda *_, **__: Kernel32(), raising=False)
+    monkeypatch.setattr(ctypes, "WINFUNCTYPE", lambda *_: lambda handle: handle, raising=False)
+    for number in range(2):
+        write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
+    render_brief = briefgen.build.render_brief
+    when_handler_returned: list[tuple[bool, list[str]]] = []
+
+    def render_while_the_console_closes(*arguments: Any) -> Any:
+        [handler] = handlers
+        threading.Thread(target=lambda: when_handler_returned.append(
+            (handler(2), written("brief-0")))).start()  # 2: CTRL_CLOSE_EVENT
+        deadline = time.monotonic() + 10
+        while briefgen.batch._STOP.signal_number is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # the stop reaches this thread as a signal would
+        assert not when_handler_returned, "the handler let Windows end the process mid-brief"
+        return render_brief(*arguments)
+
+    monkeypatch.setattr(briefgen.build, "render_brief", render_while_the_console_closes)
+    with pytest.raises(Terminated):
+        run_specs(expand_paths([Path("specs")]), BuildOptions(out=Path("out"), jobs=1))
+    deadline = time.monotonic() + 10
+    while not when_handler_returned and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert when_handler_returned == [(True, stems("brief-0", "us"))]
+    assert handlers == []  # the run put the console back as it found it
+    assert written("brief-1") == []
+    assert not [path for path in Path("out").rglob("*") if path.suffix in (".tmp", ".old")]
+
+
+def test_a_worker_on_a_closing_console_finishes_the_brief_it_is_writing() -> None:
+    import threading
+
+    from briefgen.batch import _WRITING, _finish_writing
+
+    finished = threading.Event()
+    with _WRITING:
+        waiting = threading.Thread(target=lambda: (_finish_writing(), finished.set()))
+        waiting.start()
+        assert not finished.wait(0.3), "the worker let Windows end it mid-brief"
+    assert finished.wait(5)
+
+
 @pytest.mark.parametrize(("specs", "jobs", "arguments"), [
     (3, ["--jobs", "1"], []), (1, ["--jobs", "2"], ["--audience", "eu"]), (1, [], [])],
     ids=["one-job", "one-brief", "few-briefs-by-default"])

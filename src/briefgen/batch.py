@@ -13,18 +13,20 @@ and all joined before `run_specs` returns. The first spec to use a brief id owns
 spec with the same id is an error that names both files.
 
 Stopping: Ctrl-C, SIGTERM (a task manager, a CI runner, `timeout`) and, on Windows, SIGBREAK
-(Ctrl-Break) stop a run the same way: the briefs being built are finished, the rest are not
-started, and `KeyboardInterrupt` (`Terminated` for the others) ends the run. A worker ends by
-itself when the command is gone, however it was killed.
+(Ctrl-Break) and the console window closing stop a run the same way: the briefs being built
+are finished, the rest are not started, and `KeyboardInterrupt` (`Terminated` for the
+others) ends the run. A worker ends by itself when the command is gone, however it was killed.
 """
 
 from __future__ import annotations
 
+import _thread
 import difflib
 import hashlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -319,12 +321,12 @@ class Terminated(KeyboardInterrupt):
     it as an interruption."""
 
 
-# Signals that stop a run as Ctrl-C does. SIGBREAK exists on Windows only. Windows also
-# delivers the console window closing as SIGBREAK, but ends the process as soon as the C
-# runtime has noted the signal, before Python can act on it: then every process of the build
-# ends at once, and the temporary files left are removed by a later build.
+# Signals that stop a run as Ctrl-C does. SIGBREAK exists on Windows only.
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGBREAK")
                      if hasattr(signal, name))
+# The signal a closed console window stops a run with (SIGTERM where there is no SIGBREAK:
+# the tests simulate Windows there).
+CONSOLE_CLOSED_SIGNAL = getattr(signal, "SIGBREAK", signal.SIGTERM)
 
 
 class _StopRequest:
@@ -378,11 +380,53 @@ def _stopping_on_request() -> Iterator[None]:
     _STOP.signal_number = None
     for number in numbers:
         signal.signal(number, _STOP.handle)
+    run_ended = threading.Event()
+
+    def on_console_closed() -> None:
+        _thread.interrupt_main(CONSOLE_CLOSED_SIGNAL)  # stops the run as SIGBREAK does
+        run_ended.wait(CONSOLE_CLOSE_GRACE_SECONDS)
+
+    unregister = register_console_close_handler(on_console_closed)
     try:
         yield
     finally:
+        run_ended.set()
+        unregister()
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+# Windows: closing the console window, logging off or shutting down ends every process of the
+# console once its console handlers return, and after 5 s at the latest. The C runtime's own
+# handler turns the event into SIGBREAK and returns at once, before Python runs its handler,
+# so a handler of briefgen's, called first, holds the process while the run stops as for
+# Ctrl-C: the brief being written is finished, temporary files are removed.
+CONSOLE_CLOSE_EVENTS = frozenset({2, 5, 6})  # CTRL_CLOSE_EVENT, _LOGOFF_EVENT, _SHUTDOWN_EVENT
+CONSOLE_CLOSE_GRACE_SECONDS = 4.0
+ON_WINDOWS = sys.platform == "win32"
+
+
+def register_console_close_handler(on_close: Callable[[], None]) -> Callable[[], None]:
+    """On Windows, call `on_close` (in a thread of the system's) when the console closes, and
+    let the process end only when it returns; returns what unregisters it. Elsewhere, and
+    when the process has no console, nothing is registered."""
+    if not ON_WINDOWS:
+        return lambda: None
+    import ctypes
+    from ctypes import wintypes
+
+    def handle(event: int) -> bool:
+        if event not in CONSOLE_CLOSE_EVENTS:
+            return False  # Ctrl-C and Ctrl-Break: the C runtime's signals, as usual
+        on_close()
+        return True
+
+    # Windows-only names: mypy checks this module for the platform it runs on.
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
+    routine = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.DWORD)(handle)  # type: ignore[attr-defined,unused-ignore]
+    if not kernel32.SetConsoleCtrlHandler(routine, True):
+        return lambda: None
+    return lambda: kernel32.SetConsoleCtrlHandler(routine, False)
 
 
 # How often a worker checks that the command is still there, and how long it gives the brief
@@ -398,8 +442,16 @@ def _start_worker() -> None:
     # the process group; the main process decides what to stop.
     for number in (signal.SIGINT, *STOP_SIGNALS):
         signal.signal(number, signal.SIG_IGN)
+    # A closed console ends the workers too: the brief being written is finished first.
+    register_console_close_handler(_finish_writing)
     threading.Thread(target=_end_with_parent, name="briefgen-parent-watch",
                      daemon=True).start()
+
+
+def _finish_writing() -> None:
+    """Wait (within Windows' grace time) for the unit this worker is writing, if any."""
+    if _WRITING.acquire(timeout=CONSOLE_CLOSE_GRACE_SECONDS):
+        _WRITING.release()
 
 
 def _build_in_worker(unit: Unit, options: BuildOptions) -> UnitResult:
