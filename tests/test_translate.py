@@ -1008,6 +1008,11 @@ def test_a_text_written_once_is_copied_for_the_languages_that_printed_it() -> No
         "  ru: >-\n"
         "    Мины.\n"
         "categories: [{en: Kolda, fr: Kolda, ru: Колда}]\n")
+    # Line breaks that are part of the text are kept in the copy, as typed.
+    assert written("note: |\n  Line one\n  line two.\n",
+                   TextChange(("note",), "ru", "Строка.", "en", ("fr",))) == (
+        "note:\n  en: |\n    Line one\n    line two.\n  fr: |\n    Line one\n    line two.\n"
+        "  ru: >-\n    Строка.\n")
 
 
 def test_a_replaced_translation_keeps_its_folded_style() -> None:

@@ -208,10 +208,13 @@ class _Editor:
                                              for line in typed_lines[1:])])
         child = key_node.start_mark.column + self.step
         # The typed text moves one step right: the translation wraps where it now does.
-        copies = "".join(
-            f"{self.newline}{' ' * child}{language}:"
-            f"{self._block_value(scalar.value, child, scalar.style, change, self.step)}"
-            for language in change.copies)
+        # A copy is written like the translation, unless line breaks are part of the text
+        # (a literal block, paragraphs): then exactly as typed.
+        as_typed = scalar.style == "|" or "\n" in scalar.value.rstrip("\n")
+        copy = (f" {typed}" if as_typed else
+                self._block_value(scalar.value, child, scalar.style, change, self.step))
+        copies = "".join(f"{self.newline}{' ' * child}{language}:{copy}"
+                         for language in change.copies)
         replacement = (f"{lead}{self.newline}{' ' * child}{change.source_key}: {typed}{copies}"
                        f"{self.newline}{' ' * child}{change.language}:"
                        f"{self._block_value(change.text, child, scalar.style, change, self.step)}")
