@@ -101,12 +101,15 @@ def import_command(
     Example:
       briefgen translate import briefs/masg-2025.fr.xlf
     Each translation is added beside its source text (summary: {en: ..., fr: ...});
-    comments, layout and everything else in the files stay as they are. Nothing is written
-    when a text changed since the export, a tag is broken, or the file belongs to another
-    brief or language. A translation corrected in the spec after the export is kept, and
-    reported (--overwrite takes the file's instead). What each translation was made from is
-    recorded beside the spec (masg-2025.translations.yaml): commit it, so `briefgen check`
-    can tell when a translation is out of date.
+    comments, layout and everything else in the files stay as they are. A text written
+    once that comes back as it is (a name) stays written once; one translated otherwise
+    keeps its text for the languages that printed it (place: {en: Paris, fr: Paris,
+    ru: Париж}). Nothing is written when a text changed since the export, a tag is
+    broken, or the file belongs to another brief or language. A translation corrected in
+    the spec after the export is kept, and reported (--overwrite takes the file's
+    instead). What each translation was made from is recorded beside the spec
+    (masg-2025.translations.yaml): commit it, so `briefgen check` can tell when a
+    translation is out of date.
     """
     from briefgen.errors import display_path
     from briefgen.translation import command_path
@@ -180,7 +183,8 @@ def status_command(
     \b
     Missing: a version in the language stops without it (`build` says "no text in 'az'").
     Untranslated: printed as written, in the brief's language (a text written once, such
-    as a name), or left out (a quote's translation).
+    as a name), or left out (a quote's translation); each is named with its line. A name a
+    translator gives back as it is counts as done.
     Out of date: its source text changed after it was translated (as recorded by
     `briefgen translate import`). A text translated by hand counts as done.
     """
