@@ -74,6 +74,8 @@ def snapshot(brief_id: str) -> dict[str, tuple[int, int, bytes]]:
     files = {}
     for name in written(brief_id):
         path = Path("out", brief_id, name)
+        if path.is_dir():  # email/
+            continue
         status = path.stat()
         files[name] = (status.st_ino, status.st_mtime_ns, path.read_bytes())
     return files
@@ -447,6 +449,53 @@ def test_a_rebuild_keeps_the_drafts_whose_attachments_did_not_change() -> None:
     assert result.stderr.count("removed the email draft") == 1, result.stderr
     left = sorted(path.name for path in Path("out/brief-a/email").glob("*.eml"))
     assert left == [f"{DATE}_brief-a_eu_en.eml"]
+
+
+def attachments(draft: Path) -> dict[str, bytes]:
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(draft.read_bytes(), policy=policy.default)
+    return {str(part.get_filename()): part.get_payload(decode=True)
+            for part in message.iter_attachments()}  # type: ignore[attr-defined]
+
+
+def test_email_after_an_unchanged_build_attaches_the_built_files_as_they_are() -> None:
+    """`email` right after `build` builds nothing again: the drafts attach, byte for byte,
+    the files in out/, which are left as they were."""
+    write("spec.yaml", spec_text(audiences=AUDIENCES + "    attach_docx: true\n"))
+    assert build("spec.yaml").exit_code == 0
+    before = snapshot("brief-a")
+    result = runner.invoke(app, ["email", "spec.yaml", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert summary_line(result).startswith(
+        "0 briefs built, 2 unchanged, 0 failed, 2 email drafts written in "), result.stdout
+    assert "unchanged, draft written" in result.stdout
+    assert snapshot("brief-a") == before
+    for audience, files in (("us", [".pdf"]), ("eu", [".pdf", ".docx"])):
+        draft = Path("out/brief-a/email", f"{DATE}_brief-a_{audience}_en.eml")
+        stem = f"{DATE}_brief-a_{audience}_en"
+        assert attachments(draft) == {stem + suffix: before[stem + suffix][2]
+                                      for suffix in files}
+    # Built and drafted: a build now skips everything, and so does the next email.
+    assert summary_line(build("spec.yaml")).startswith("0 briefs built, 2 unchanged, 0 failed in")
+    again = runner.invoke(app, ["email", "spec.yaml", "--out", "out"])
+    assert summary_line(again).startswith("0 briefs built, 2 unchanged, 0 failed, 2 email")
+
+
+def test_email_builds_again_a_file_changed_since_the_build() -> None:
+    """A draft never attaches a file that is not the one briefgen built."""
+    write("spec.yaml", spec_text())
+    assert build("spec.yaml").exit_code == 0
+    pdf = Path("out/brief-a", f"{DATE}_brief-a_us_en.pdf")
+    built = pdf.read_bytes()
+    pdf.write_bytes(built + b"%% edited\n")
+    result = runner.invoke(app, ["email", "spec.yaml", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert summary_line(result).startswith("1 brief built, 1 unchanged, 0 failed, 2 email")
+    assert pdf.read_bytes() == built
+    assert attachments(Path("out/brief-a/email", f"{DATE}_brief-a_us_en.eml")) == {
+        pdf.name: built}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -426,6 +426,43 @@ def test_a_version_in_another_language_with_untranslated_text_warns(check: Check
         "spec.yaml:21:15: warning: missing-translation: audiences[0].language: ")
 
 
+FRENCH_QUOTE = ("quotes:\n  - text: Un enfant qui a faim n’apprend pas.\n    language: fr\n"
+                "    speaker: A head teacher\n    consent: true\n")
+VERSIONS = ("audiences:\n  - id: us\n    name: United States\n  - id: fr\n    name: France\n"
+            "    language: fr\n  - id: az\n    name: Azərbaycan\n    language: az\n")
+
+
+@pytest.mark.parametrize(("translation", "expected"), [
+    ("    translation: {en: A hungry child does not learn.}\n",
+     ["spec.yaml:19:18: warning: missing-translation: quotes[0].translation: the Azerbaijani "
+      "version (az) prints the quote by A head teacher in French with no translation in "
+      "Azerbaijani (given: en): the page would mix languages"]),
+    ("    translation: A hungry child does not learn.\n",
+     ["spec.yaml:19:18: warning: missing-translation: quotes[0].translation: the Azerbaijani "
+      "version (az) prints the quote by A head teacher in French with only its English "
+      "translation: the page would mix languages"]),
+    ("", ["spec.yaml:18:15: warning: missing-translation: quotes[0].language: the English "
+          "version (us) prints the quote by A head teacher in French with no translation in "
+          "English: the page would mix languages",
+          "spec.yaml:18:15: warning: missing-translation: quotes[0].language: the Azerbaijani "
+          "version (az) prints the quote by A head teacher in French with no translation in "
+          "Azerbaijani: the page would mix languages"]),
+    ("    translation: {en: A hungry child does not learn., az: Ac uşaq öyrənmir.}\n", []),
+])
+def test_a_quote_without_a_translation_in_the_page_s_language_warns(
+        check: Check, translation: str, expected: list[str]) -> None:
+    """A quote spoken in French on the Azerbaijani page needs its Azerbaijani translation;
+    the French page needs none."""
+    text = edit(MINIMAL_TEXT, ("  title: Clearance", "  language: en\n  title: Clearance"))
+    result = check(text.replace("\nasks:", "\n" + FRENCH_QUOTE.replace(
+        "    speaker:", translation + "    speaker:") + "\nasks:", 1) + VERSIONS)
+    quotes = [line for line in problem_lines(result) if "quote by" in line]
+    assert quotes == expected, result.output
+    if expected:
+        assert "add  az: ...  under quotes[0].translation (or send it to a translator: " \
+            "briefgen translate export spec.yaml --to az)" in result.output
+
+
 # ---------------------------------------------------------------------------------------------
 # Figures in sentences: prefixes, units and suffixes printed once
 

@@ -294,6 +294,22 @@ def test_the_french_cover_note_of_the_example(example_drafts: Path) -> None:
     assert "« Réunion" not in body and "délégation de la Suisse" not in body
 
 
+def test_the_cover_note_points_to_no_chart(example_drafts: Path) -> None:
+    """The summary cites the chart, which the page points to ("(see chart)"); the email has
+    no chart, so its sentence ends where the pointer stood."""
+    labels = yaml.safe_load((ROOT / "templates" / "one-pager" / "template.yaml").read_text(
+        encoding="utf-8"))["labels"]
+    pointers = [catalogue["see_chart"] for catalogue in labels.values()]
+    endings = {"eu": "only 5% of its mine action agency’s budget. We ask delegations",
+               "ch": "du budget de son agence nationale. Nous demandons",
+               "region": "лишь 5 % бюджета ANAMA. Просим делегации"}
+    for audience, ending in endings.items():
+        message = parse(next((example_drafts / "email").glob(f"*_{audience}_*.eml")))
+        body = message.get_body(("plain",)).get_content().replace("\u00a0", " ")
+        assert not [pointer for pointer in pointers if pointer in body]
+        assert ending in body
+
+
 # Subjects long enough to be folded, with letters that need encoding on both sides of the
 # fold points: the words of each language's subject shift by one character per audience.
 SUBJECT_EVENTS = {"en": "MASG meeting alongside NDM-UN28",

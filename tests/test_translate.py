@@ -372,10 +372,10 @@ def test_a_file_exported_before_sources_were_named_by_id_is_read(example: Path) 
         "sources[undp-2024]", "sources[4]"), encoding="utf-8")
     result = invoke("translate", "import", xlf.name)
     assert result.exit_code == 0, result.output
-    assert "Imported 2 French texts: 2 into facts/azerbaijan.yaml." in result.stdout
+    assert "2 texts came back as written (“ANAMA”, “UNDP Azerbaijan”)" in result.stdout
     sources = yaml.safe_load((example / "facts" / "azerbaijan.yaml").read_text(
         encoding="utf-8"))["sources"]
-    assert sources[1]["short"] == {"en": "ANAMA", "fr": "ANAMA"}
+    assert sources[1]["short"] == "ANAMA"  # a name stays written once
     records = (example / "facts" / "azerbaijan.translations.yaml").read_text(encoding="utf-8")
     assert "sources[newsaz-2023].short:" in records and "sources[1]" not in records
 
@@ -976,6 +976,45 @@ def test_a_chart_s_categories_get_their_translation_in_place() -> None:
         "    categories: [Kolda, {fr: 'Sédhiou', ru: 'Седиу'}]\n")
 
 
+def test_a_text_written_once_is_copied_for_the_languages_that_printed_it() -> None:
+    """A plain text that becomes a mapping keeps serving the languages that printed it as
+    written, each under its own key, in the text's style: block, flow, folded, list item."""
+    text = ("event:\n"
+            "  place: 'Paris'   # the venue\n"
+            "  name: {short: MASG}\n"
+            "summary: >-\n"
+            "  Landmines still block the way home for many families, and donors fund only\n"
+            "  a small share.\n"
+            "categories: [Kolda]\n")
+    assert written(text,
+                   TextChange(("event", "place"), "ru", "Париж", "en", ("fr", "az")),
+                   TextChange(("event", "name", "short"), "ru", "ГСАМ", "en", ("fr",)),
+                   TextChange(("summary",), "ru", "Мины.", "en", ("fr",)),
+                   TextChange(("categories", 0), "ru", "Колда", "en", ("fr",))) == (
+        "event:\n"
+        "  place:\n"
+        "    en: 'Paris'   # the venue\n"
+        "    fr: 'Paris'\n"
+        "    az: 'Paris'\n"
+        "    ru: 'Париж'\n"
+        "  name: {short: {en: MASG, fr: MASG, ru: ГСАМ}}\n"
+        "summary:\n"
+        "  en: >-\n"
+        "    Landmines still block the way home for many families, and donors fund only\n"
+        "    a small share.\n"
+        "  fr: >-\n"
+        "    Landmines still block the way home for many families, and donors fund only\n"
+        "    a small share.\n"
+        "  ru: >-\n"
+        "    Мины.\n"
+        "categories: [{en: Kolda, fr: Kolda, ru: Колда}]\n")
+    # Line breaks that are part of the text are kept in the copy, as typed.
+    assert written("note: |\n  Line one\n  line two.\n",
+                   TextChange(("note",), "ru", "Строка.", "en", ("fr",))) == (
+        "note:\n  en: |\n    Line one\n    line two.\n  fr: |\n    Line one\n    line two.\n"
+        "  ru: >-\n    Строка.\n")
+
+
 def test_a_replaced_translation_keeps_its_folded_style() -> None:
     text = "summary:\n  en: Short.\n  fr: >-\n    Ancien\n    texte.\n  ru: Коротко.\n"
     assert written(text, TextChange(("summary",), "fr", "Nouveau texte.")) == (
@@ -1022,3 +1061,128 @@ def test_a_unit_in_words_written_once_goes_to_the_translator_and_comes_back(
 
     spec = validate_spec(load_spec(folder / SPEC))
     assert printed_figure(spec.stats[0], "fr").replace("\u00a0", " ") == "€800 000 par famille"
+
+
+# ---------------------------------------------------------------------------------------------
+# Texts written once: the same in every language unless translated
+
+SCHOOLS = SPECS / "school-meals"
+SCHOOL_SPEC = "school-meals-2027.yaml"
+# What the Azerbaijani translator of the school brief keeps as it is: names.
+NAMES = {"Paris", "Full Plates Initiative", "IPC", "WFP"}
+
+
+@pytest.fixture
+def schools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The school meals brief (en-US and fr versions, a fact file, a quote spoken in French)
+    in a folder with spaces and non-ASCII letters, as the working folder."""
+    target = tmp_path / "Məktəb yeməkləri"
+    shutil.copytree(SCHOOLS, target)
+    monkeypatch.chdir(target)
+    return target
+
+
+def into_azerbaijani(names: set[str] = NAMES) -> Callable[[str], str]:
+    """The Azerbaijani translator: names as they are, a word of the language before the rest."""
+    return lambda text: text if text.strip() in names or not text.strip() else (
+        f"Tərcümə: {text.strip()}")
+
+
+def school_round_trip(translate: Callable[[str], str]) -> Result:
+    exported = invoke("translate", "export", SCHOOL_SPEC, "--to", "az")
+    assert exported.exit_code == 0, exported.output
+    translate_file(Path("school-meals-2027.az.xlf"), translate)
+    imported = invoke("translate", "import", "school-meals-2027.az.xlf")
+    assert imported.exit_code == 0, imported.output
+    return imported
+
+
+def test_a_name_given_back_as_it_is_stays_written_once_for_every_language(
+        schools: Path) -> None:
+    """`place: Paris` served the English and the French versions; the Azerbaijani translator
+    keeps "Paris". The French version must still build and print it."""
+    before = (schools / SCHOOL_SPEC).read_text(encoding="utf-8")
+    imported = school_round_trip(into_azerbaijani())
+    assert "“Paris”" in imported.stdout and "written once" in imported.stdout
+    after = (schools / SCHOOL_SPEC).read_text(encoding="utf-8")
+    assert "    place: Paris\n" in after and "    short: Full Plates Initiative\n" in after
+    assert after.count("Tərcümə") > 10 and before.count("Paris") == after.count("Paris")
+    checked = invoke("check", SCHOOL_SPEC)
+    assert checked.exit_code == 0, checked.output
+    assert "no text in 'fr'" not in checked.output
+    assert "Paris" in built_docx("fr", SCHOOL_SPEC)
+
+
+def test_a_text_written_once_and_translated_keeps_serving_the_other_languages(
+        schools: Path) -> None:
+    """The translator writes the place in their own way: the text becomes a mapping, and the
+    French version, which printed it as written, keeps it."""
+    names = NAMES - {"Paris"}
+    imported = school_round_trip(into_azerbaijani(names))
+    assert ("brief.event.place was written once and now has a text per language: French "
+            "keeps the one written, as before (under fr:).") in imported.stdout
+    spec = yaml.safe_load((schools / SCHOOL_SPEC).read_text(encoding="utf-8"))
+    assert spec["brief"]["event"]["place"] == {"en": "Paris", "fr": "Paris",
+                                               "az": "Tərcümə: Paris"}
+    checked = invoke("check", SCHOOL_SPEC)
+    assert checked.exit_code == 0, checked.output
+    assert "Paris" in built_docx("fr", SCHOOL_SPEC)
+    # The copy is recorded like a translation: a new English text makes it out of date.
+    spec_path = schools / SCHOOL_SPEC
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace(
+        "      en: Paris\n", "      en: Paris (OECD)\n"), encoding="utf-8")
+    checked = invoke("check", SCHOOL_SPEC)
+    assert "fr text of brief.event.place was translated from an earlier English text" in (
+        checked.output)
+
+
+def test_a_finished_translation_reaches_a_clean_status(schools: Path) -> None:
+    """Names given back as they are count as done, until the text changes."""
+    exported = invoke("translate", "export", SCHOOL_SPEC, "--to", "az")
+    assert exported.exit_code == 0
+    # Sent out, not back yet: Azerbaijani is followed though no version is printed in it.
+    status = invoke("translate", "status", SCHOOL_SPEC)
+    rows = {line.split()[0]: line.split() for line in status.stdout.splitlines()[1:3]}
+    assert rows["az"][:2] == ["az", "Azerbaijani"] and rows["az"][3] != "0", status.stdout
+    translate_file(Path("school-meals-2027.az.xlf"), into_azerbaijani())
+    assert invoke("translate", "import", "school-meals-2027.az.xlf").exit_code == 0
+    status = invoke("translate", "status", SCHOOL_SPEC, "--to", "az")
+    assert status.stdout.splitlines()[1].split()[:-1] == ["az", "Azerbaijani", "0", "0", "0"]
+    assert "Untranslated" not in status.stdout
+    # The French version still prints the names as written: listed, by text and line.
+    status = invoke("translate", "status", SCHOOL_SPEC, "--to", "fr")
+    assert status.stdout.splitlines()[1].split()[3] == "3"
+    assert "“Paris” (brief.event.place, line " in status.stdout
+    spec_path = schools / SCHOOL_SPEC
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace(
+        "place: Paris", "place: Lyon"), encoding="utf-8")
+    status = invoke("translate", "status", SCHOOL_SPEC, "--to", "az")
+    assert status.stdout.splitlines()[1].split()[3] == "1"
+    assert "az: “Lyon” (brief.event.place" in status.stdout
+
+
+def test_a_quote_spoken_in_another_language_is_translated_from_its_translation(
+        schools: Path) -> None:
+    """The quote is French, with an English translation: the Azerbaijani translator gets the
+    English, and the Azerbaijani page prints their translation under the French words."""
+    exported = invoke("translate", "export", SCHOOL_SPEC, "--to", "az")
+    assert exported.exit_code == 0
+    assert "to translate from" not in exported.output
+    store = xliff.xlifffile.parsefile(str(schools / "school-meals-2027.az.xlf"))
+    units = {unit.getid().split("\x04")[-1]: unit for unit in store.getunits()}
+    assert units["quotes[0].translation"].source == (
+        "A hungry child does not learn; the canteen is the first classroom.")
+    assert "spoken in French: “Un enfant qui a faim" in units["quotes[0].translation"].getnotes()
+    translate_file(schools / "school-meals-2027.az.xlf", into_azerbaijani())
+    assert invoke("translate", "import", "school-meals-2027.az.xlf").exit_code == 0
+    spec_path = schools / SCHOOL_SPEC
+    quote = yaml.safe_load(spec_path.read_text(encoding="utf-8"))["quotes"][0]
+    assert quote["translation"] == {
+        "en": "A hungry child does not learn; the canteen is the first classroom.",
+        "az": "Tərcümə: A hungry child does not learn; the canteen is the first classroom."}
+    spec_path.write_text(spec_path.read_text(encoding="utf-8") + (
+        "  - id: az\n    name: Azərbaycan nümayəndə heyəti\n    language: az\n    page: A4\n"
+        "    stats: [food-insecure, canteen-share]\n"), encoding="utf-8")
+    page = built_docx("az", SCHOOL_SPEC)
+    assert "Tərcümə: A hungry child does not learn" in page
+    assert "Un enfant qui a faim" in page

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -78,6 +78,9 @@ class Unit:
     audience_id: str | None
     spec_digest: str  # of every input of the spec: see `inputs_digest`
     out_root: Path
+    # The files of its last build when its inputs did not change since: an email draft
+    # attaches them as they are, instead of building them again.
+    built: tuple[tuple[Path, int], ...] = ()
 
 
 @dataclass
@@ -91,7 +94,8 @@ class UnitResult:
     files: list[tuple[Path, int]] = field(default_factory=list)  # written, with sizes
     page: str = ""
     fit: Fit | None = None
-    skipped: bool = False
+    skipped: bool = False  # its inputs did not change: its files were not built again
+    reused: bool = False  # skipped, and an email draft was written with its files
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     scope: Scope = "audience"  # what a failure stopped: the command, a spec or one audience
@@ -562,12 +566,13 @@ def plan_spec(spec_path: Path, options: BuildOptions, *, single_spec: bool = Tru
     out_root = output_root(spec_path, options)
     for audience_id in wanted:
         unit = Unit(spec_path, spec.brief.id, audience_id, digest, out_root)
-        previous = _previous_files(unit) if options.mode == "build" else None
-        if previous is not None and not options.force:
+        previous = (_previous_files(unit) if options.mode != "check" and not options.force
+                    else None)
+        if previous is not None and options.mode == "build":
             plan.results.append(UnitResult(spec_path, spec.brief.id, audience_id,
                                            files=previous, skipped=True))
         else:
-            plan.units.append(unit)
+            plan.units.append(replace(unit, built=tuple(previous or ())))
     return plan
 
 
@@ -664,6 +669,10 @@ def build_unit(unit: Unit, options: BuildOptions) -> UnitResult:
             prepared = prepare_brief(spec, template, document, index)
             result.fit = prepared.fit
             return result
+        if options.mode == "email" and unit.built:
+            drafted = _draft_with_built_files(unit, spec, document, template, index, result)
+            if drafted is not None:
+                return drafted
         rendered = render_brief(spec, template, document, index, unit.out_root)
         files = [rendered.pdf, rendered.docx]
         attach_docx = index is not None and spec.audiences[index].attach_docx
@@ -698,6 +707,44 @@ def build_unit(unit: Unit, options: BuildOptions) -> UnitResult:
     result.files = [(file.path, len(file.data)) for file in files]
     result.page = rendered.page
     result.fit = rendered.fit
+    return result
+
+
+def _draft_with_built_files(unit: Unit, spec: BriefSpec, document: YamlDocument,
+                            template: Template, index: int | None, result: UnitResult
+                            ) -> UnitResult | None:
+    """The email draft of a unit whose inputs did not change, attaching its PDF and DOCX
+    as they are in the output folder; None when they are not there as last built (then the
+    unit is built again)."""
+    from briefgen.build import output_name
+    from briefgen.drafts import compose_draft
+    from briefgen.view import resolve_brief
+    from briefgen.write import OutputFile, write_atomically
+
+    view = resolve_brief(spec, template, document, index)
+    folder = unit.out_root / spec.brief.id
+    built = dict(unit.built)
+    files = []
+    for suffix in (".pdf", ".docx"):
+        path = folder / output_name(spec, view.audience_id, view.language, suffix)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if built.get(path) != len(data):
+            return None
+        files.append(OutputFile(path, data))
+    pdf, docx = files
+    composed = compose_draft(spec, document, template, index, view, pdf, docx)
+    files.append(composed.file)
+    state = OutputFile(_state_path(unit),
+                       _state_text(unit, files).encode("utf-8", "surrogateescape"))
+    write_atomically([composed.file, state], protected={unit.spec_path, *document.included})
+    result.warnings = composed.warnings
+    result.audience_name = spec.audiences[index].name if index is not None else None
+    result.files = [(file.path, len(file.data)) for file in files]
+    result.page = view.page
+    result.skipped = result.reused = True
     return result
 
 

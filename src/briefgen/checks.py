@@ -22,8 +22,16 @@ from briefgen.inline import (
     plain_text,
     walk,
 )
-from briefgen.spec.loader import FieldPath, YamlDocument
-from briefgen.spec.models import BriefSpec, Chart, ChartSeries, Source, Stat
+from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
+from briefgen.spec.models import (
+    Audience,
+    BriefSpec,
+    Chart,
+    ChartSeries,
+    Quote,
+    Source,
+    Stat,
+)
 from briefgen.spec.validate import quote_lists, text_fields
 from briefgen.template import LAYOUT_FILE, Template
 from briefgen.view import affix_has_words as has_words
@@ -47,6 +55,7 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _cut_by_comments(spec, document)
     problems += _repeated_words(spec, document)
     problems += _untranslated(spec, document)
+    problems += _untranslated_quotes(spec, document)
     problems += _figure_words(spec, document)
     problems += _labels_naming_their_source(spec, document)
     problems += _address_links(spec, document)
@@ -90,6 +99,53 @@ def _untranslated(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
                            f"give them per language, e.g. summary: {{{base}: ..., "
                            f"{audience.language.split('-')[0]}: ...}}",
                            "missing-translation", "warning")
+
+
+def _untranslated_quotes(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """A version that prints a quote spoken in another language with no translation in its
+    own: the page would mix languages (a French quote alone on an Azerbaijani page, or with
+    only its English translation, which is how a translation written once is read)."""
+    from briefgen.translation import command_path
+    from briefgen.translation.texts import language_name
+
+    def base(tag: str) -> str:
+        return tag.split("-")[0].lower()
+
+    found: dict[tuple[FieldPath, str], tuple[Quote, list[str]]] = {}
+    versions: list[Audience | None] = [*spec.audiences] or [None]
+    for index, audience in enumerate(versions):
+        language = (audience.language if audience else None) or spec.brief.language
+        path: FieldPath = ("quotes",)
+        quotes = spec.quotes
+        if audience is not None and audience.quotes is not None:
+            quotes, path = audience.quotes, ("audiences", index, "quotes")
+        for number, quote in enumerate(quotes):
+            translation = quote.translation
+            if not quote.language or base(quote.language) == base(language) or (
+                    isinstance(translation, dict) and pick_language(translation, language)) or (
+                    isinstance(translation, str)
+                    and base(spec.brief.language) == base(language)):
+                continue
+            entry = found.setdefault(((*path, number), base(language)), (quote, []))
+            entry[1].append(audience.id if audience else "")
+    command = f"briefgen translate export {command_path(document.path)}"
+    for (path, language), (quote, ids) in found.items():
+        spoken = language_name(base(quote.language or ""))
+        name = language_name(language)
+        translation = quote.translation
+        given = (f"with only its {language_name(base(spec.brief.language))} translation"
+                 if isinstance(translation, str) else
+                 f"with no translation in {name} (given: {', '.join(translation)})"
+                 if translation else f"with no translation in {name}")
+        where = (*path, "translation") if translation else (*path, "language")
+        yield _problem(document, where,
+                       f"the {name} version{_version_names(ids)} prints the quote by "
+                       f"{_first(quote.speaker)} in {spoken} {given}: the page would mix "
+                       "languages",
+                       f"add  {language}: ...  under {format_field_path((*path, 'translation'))}"
+                       + ("" if language == base(spec.brief.language) else
+                          f" (or send it to a translator: {command} --to {language})"),
+                       "missing-translation", "warning")
 
 
 _NAMED_AT_MOST = 6

@@ -151,7 +151,8 @@ def email(
     attach_docx: true). Drafts go to out/<brief id>/email/. Open one in Outlook or
     Thunderbird: it opens as an unsent draft. Nothing is sent. Attachments are checked
     first: no scripts, embedded files, encryption, macros or unsafe links; a warning above
-    1 MB, an error above 10 MB.
+    1 MB, an error above 10 MB. A brief unchanged since its last build is not built again:
+    its draft attaches the files in out/ as they are.
     """
     from briefgen.batch import BuildOptions
 
@@ -445,7 +446,8 @@ def _print_summary(report: Report, seconds: float) -> None:
     for result in report.results:
         if result.failed:
             continue
-        fit = "unchanged, skipped" if result.skipped else (
+        fit = "unchanged, draft written" if result.reused else "unchanged, skipped" if (
+            result.skipped) else (
             f"{result.page}, {result.fit.describe()}" if result.fit else result.page)
         for number, (path, size) in enumerate(result.files):
             first = number == 0
@@ -463,8 +465,12 @@ def _print_summary(report: Report, seconds: float) -> None:
     # An audience asked for with -a that no spec has (a typo): say that it was not built.
     unknown = [result.audience_id for result in report.failed
                if result.scope == "command" and result.audience_id]
+    drafts = sum(path.suffix == ".eml" for result in report.results
+                 if not result.failed and (result.reused or not result.skipped)
+                 for path, _ in result.files)
     typer.echo(f"{_count(len(report.built), 'brief')} built, {len(report.skipped)} unchanged, "
-               f"{len(failed)} failed in {seconds:.2f} s" + "".join(
+               f"{len(failed)} failed" + (f", {_count(drafts, 'email draft')} written"
+                                          if drafts else "") + f" in {seconds:.2f} s" + "".join(
                    f"; nothing built for -a {ids}: no such audience (see above)"
                    for ids in unknown))
 

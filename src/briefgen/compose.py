@@ -584,8 +584,19 @@ def _looks(span: Span) -> tuple[object, ...]:
 # "человек⁴."), after a closing bracket or quote.
 _CLAUSE_END = re.compile(r"[,;:.!?)\]»”’\"]+(?=\s|$)")
 _CLOSERS = ")]»”’\""
+_CLAUSE_END_CHARACTERS = frozenset(",;:.!?)]»”’\"")
 _MARKER_BEFORE_PUNCTUATION = {"fr", "ru"}
 _SPACES = " \u00a0\u202f"
+# Words that join the last item of a list ("Androy, Anosy and Atsimo-Andrefana"), and words
+# that open a clause after a comma (", and births remain", ", although costs rise"): a comma
+# followed by a clause ends one; a comma between list items does not (see `_joins_items`).
+_LIST_WORDS = frozenset({"and", "or", "et", "ou", "ni", "и", "или", "либо", "və", "yaxud"})
+_CLAUSE_WORDS = _LIST_WORDS | frozenset({
+    "but", "so", "yet", "while", "although", "though", "because", "which", "who", "whose",
+    "where", "when", "as", "since", "whereas", "including", "mais", "donc", "car", "qui",
+    "que", "dont", "où", "lorsque", "tandis", "alors", "puisque", "но", "а", "что", "который",
+    "которые", "где", "когда", "хотя", "поскольку", "amma", "lakin", "ancaq", "çünki", "ki"})
+_LIST_ITEM_WORDS = 4  # a list item before its "and" is a name or a few words
 
 
 def _markers_at_clause_ends(spans: list[Span], language: str) -> list[Span]:
@@ -598,10 +609,14 @@ def _markers_at_clause_ends(spans: list[Span], language: str) -> list[Span]:
     before_punctuation = language.split("-")[0] in _MARKER_BEFORE_PUNCTUATION
     placed: list[Span] = []
     waiting: list[Span] = []
+    in_list = False  # a comma between list items was passed since the markers were cited
 
     def release() -> None:
+        nonlocal in_list
+        in_list = False
         if not waiting:
             return
+        waiting.sort(key=lambda marker: int(marker.text) if marker.text.isdigit() else 0)
         first = waiting[0]
         before = "".join(span.text for span in placed[-3:])
         if before[-1:].isdigit():
@@ -613,21 +628,34 @@ def _markers_at_clause_ends(spans: list[Span], language: str) -> list[Span]:
             placed.append(marker)
         waiting.clear()
 
-    for span in spans:
+    for position, span in enumerate(spans):
         if span.reference is not None and span.superscript:
             if all(marker.reference != span.reference for marker in waiting):
                 waiting.append(span)
             continue
-        if waiting and span.text.startswith("(") and placed:
+        if waiting and span.text.startswith("(") and placed and not _ends_in_typed_number(
+                placed):
             # A parenthesis that starts a span (a chart's "(see chart)") opens an aside: the
-            # clause before it is done, and its markers go before the aside, not after it.
+            # clause before it is done, and its markers go before the aside, not after it;
+            # unless the clause ends in a number ("below their 2021 level" does not, "sous
+            # leur niveau de 2021" does), where a marker would read as a note on the number
+            # (a year): there they go after the aside, where the clause ends.
             last = placed[-1]
             spaced = last.text.endswith(" ")
             placed[-1] = last._replace(text=last.text.rstrip(" "))
             release()
             if spaced:
                 placed.append(last._replace(text=" "))
-        found = _CLAUSE_END.search(span.text) if waiting and not span.figure else None
+        found = None
+        for match in _CLAUSE_END.finditer(span.text) if waiting and not span.figure else ():
+            after = span.text[match.end():] + _text_after(spans, position)
+            if match.end() == len(span.text) and after[:1] in _CLAUSE_END_CHARACTERS:
+                continue  # "(see chart)" + ".": the clause ends after the stop
+            if match.group() == "," and _joins_items(after, in_list):
+                in_list = True  # "in Androy, Anosy and …": the clause goes on
+                continue
+            found = match
+            break
         if found is None:
             placed.append(span)
             continue
@@ -645,6 +673,36 @@ def _markers_at_clause_ends(spans: list[Span], language: str) -> list[Span]:
             placed.append(span._replace(text=tail))
     release()
     return placed
+
+
+def _ends_in_typed_number(placed: list[Span]) -> bool:
+    """Whether the text so far ends in a number typed as words are (a year), not a figure."""
+    last = next((span for span in reversed(placed) if span.text.strip(_SPACES)), None)
+    return last is not None and not last.figure and last.text.rstrip(_SPACES)[-1:].isdigit()
+
+
+def _text_after(spans: list[Span], position: int) -> str:
+    """The words of the paragraph after `spans[position]`, without source markers."""
+    return "".join(span.text for span in spans[position + 1:]
+                   if span.reference is None or not span.superscript)
+
+
+def _joins_items(rest: str, in_list: bool) -> bool:
+    """Whether a comma followed by `rest` separates the items of a list rather than ending a
+    clause: the words up to the next punctuation are a short item and "and" ("Androy, Anosy
+    and Atsimo-Andrefana get"), or one item before the serial comma ("Anosy, and"), or, after
+    list items, the last one (", and Atsimo-Andrefana")."""
+    end = _CLAUSE_END.search(rest)
+    words = [word.lower() for word in (rest[:end.start()] if end else rest).split()]
+    if not words:
+        return False
+    if words[0] in _CLAUSE_WORDS:
+        return in_list and words[0] in _LIST_WORDS
+    if any(word in _LIST_WORDS for word in words[1:_LIST_ITEM_WORDS + 1]):
+        return True
+    following = rest[end.end():].split()[:1] if end is not None else []
+    return (end is not None and end.group() == "," and len(words) <= _LIST_ITEM_WORDS
+            and bool(following) and following[0].lower() in _LIST_WORDS)
 
 
 def _trim(spans: list[Span]) -> list[Span]:

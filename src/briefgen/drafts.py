@@ -168,24 +168,39 @@ def _context(spec: BriefSpec, view: BriefView, audience: Any, attachments: list[
 
 
 def plain(value: Any, view: BriefView) -> str:
-    """User text as plain words, figures written out (no markup, no note markers)."""
+    """User text as plain words, figures written out: no markup, no source markers, and no
+    pointer to a chart ("(see chart)"), which the email does not carry."""
     if value is None:
         return ""
     if isinstance(value, UserText):
-        return _plain_nodes(value.nodes, view).replace("\u00a0", " ")
+        return _without_pointers(_plain_nodes(value.nodes, view).replace("\u00a0", " "))
     return str(value)
+
+
+# Where a chart's pointer stood, until the spaces around it are settled.
+_POINTER = "\x00"
+_SPACE = "[ \u202f]*"
 
 
 def _plain_nodes(nodes: tuple[Inline, ...], view: BriefView) -> str:
     parts = []
     for node in nodes:
         if isinstance(node, Text):
-            parts.append(node.text)
+            parts.append(node.text.replace(_POINTER, ""))
         elif isinstance(node, Cite):
-            parts.append(view.cited_value(node))
+            parts.append(_POINTER if node.stat_id in view.charts else view.cited_value(node))
         elif isinstance(node, Strong | Emphasis | Link):
             parts.append(_plain_nodes(node.children, view))
     return "".join(parts)
+
+
+def _without_pointers(text: str) -> str:
+    """The text with each chart pointer taken out, and the space before it too where
+    punctuation or the end follows: "below their 2021 level (see chart)." reads "below their
+    2021 level."."""
+    text = re.sub(f"^{_SPACE}{_POINTER}{_SPACE}", "", text)
+    text = re.sub(f"{_SPACE}{_POINTER}(?=[.,;:!?…)\\]»”’\"]|$)", "", text)
+    return re.sub(f"{_SPACE}{_POINTER}{_SPACE}", " ", text)
 
 
 def _render(template: Template, language: str, context: dict[str, Any]) -> tuple[str, str]:

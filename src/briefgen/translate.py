@@ -17,7 +17,9 @@ from briefgen import __version__
 
 if TYPE_CHECKING:
     from briefgen.errors import Problem
+    from briefgen.spec.loader import YamlDocument
     from briefgen.translation.exchange import ExportResult, ImportResult
+    from briefgen.translation.texts import TranslationText
 
 translate_app = typer.Typer(
     name="translate", no_args_is_help=True, rich_markup_mode=None, add_completion=False,
@@ -99,12 +101,15 @@ def import_command(
     Example:
       briefgen translate import briefs/masg-2025.fr.xlf
     Each translation is added beside its source text (summary: {en: ..., fr: ...});
-    comments, layout and everything else in the files stay as they are. Nothing is written
-    when a text changed since the export, a tag is broken, or the file belongs to another
-    brief or language. A translation corrected in the spec after the export is kept, and
-    reported (--overwrite takes the file's instead). What each translation was made from is
-    recorded beside the spec (masg-2025.translations.yaml): commit it, so `briefgen check`
-    can tell when a translation is out of date.
+    comments, layout and everything else in the files stay as they are. A text written
+    once that comes back as it is (a name) stays written once; one translated otherwise
+    keeps its text for the languages that printed it (place: {en: Paris, fr: Paris,
+    ru: Париж}). Nothing is written when a text changed since the export, a tag is
+    broken, or the file belongs to another brief or language. A translation corrected in
+    the spec after the export is kept, and reported (--overwrite takes the file's
+    instead). What each translation was made from is recorded beside the spec
+    (masg-2025.translations.yaml): commit it, so `briefgen check` can tell when a
+    translation is out of date.
     """
     from briefgen.errors import display_path
     from briefgen.translation import command_path
@@ -120,12 +125,26 @@ def import_command(
         places = ", ".join(f"{number} into {display_path(path)}"
                            for path, number in result.imported.items())
         typer.echo(f"Imported {count} {name} text{_s(count)}: {places}.")
+    if result.kept:
+        kept = len(result.kept)
+        shown = ", ".join(f"“{text}”" for text in result.kept[:LISTED_AT_MOST // 4])
+        more = f" and {kept - LISTED_AT_MOST // 4} more" if kept > LISTED_AT_MOST // 4 else ""
+        typer.echo(f"{kept} text{_s(kept)} came back as written ({shown}{more}): "
+                   f"{'it stays' if kept == 1 else 'they stay'} written once, the same in every "
+                   f"language, and {'counts' if kept == 1 else 'count'} as translated into "
+                   f"{name}.")
+    for described, languages in result.copied:
+        names = " and ".join(language_name(language) for language in languages)
+        keys = ", ".join(f"{language}:" for language in languages)
+        typer.echo(f"{described} was written once and now has a text per language: {names} "
+                   f"{'keeps' if len(languages) == 1 else 'keep'} the one written, as "
+                   f"before (under {keys}).")
     if result.unchanged:
         typer.echo(f"{result.unchanged} {name} text{_s(result.unchanged)} "
                    f"{'was' if result.unchanged == 1 else 'were'} in the spec already, word "
                    "for word" + ("; recorded as translated from the current text."
                                  if result.records else "."))
-    if not count and not result.unchanged and not result.conflicts:
+    if not count and not result.unchanged and not result.conflicts and not result.kept:
         typer.echo(f"No {name} translations in {display_path(file)}: nothing was imported.")
     if result.untranslated:
         typer.echo(f"{result.untranslated} text{_s(result.untranslated)} had no translation "
@@ -164,7 +183,8 @@ def status_command(
     \b
     Missing: a version in the language stops without it (`build` says "no text in 'az'").
     Untranslated: printed as written, in the brief's language (a text written once, such
-    as a name), or left out (a quote's translation).
+    as a name), or left out (a quote's translation); each is named with its line. A name a
+    translator gives back as it is counts as done.
     Out of date: its source text changed after it was translated (as recorded by
     `briefgen translate import`). A text translated by hand counts as done.
     """
@@ -192,8 +212,12 @@ def status_command(
                                                                         strict=True))).rstrip())
     source_name = language_name(source.split("-")[0])
     if any(status.untranslated for status in statuses):
-        typer.echo(f"(untranslated: printed as written, in {source_name}, until translated; "
-                   "fine for a name that stays the same. The export includes them.)")
+        typer.echo(f"Untranslated: printed as written, in {source_name}, until translated. "
+                   "The export includes them; a name that stays the same (\"Paris\") is given "
+                   "back as it is, and then counts as done:")
+        for status in statuses:
+            if status.untranslated:
+                typer.echo(f"  {status.language}: " + _named_texts(document, status.untranslated))
     for status in statuses:
         for text in status.outdated:
             path = (*text.field.path, text.target_key or status.language)
@@ -204,6 +228,26 @@ def status_command(
     if pending:
         typer.echo("Next: " + "; ".join(f"briefgen translate export {command_path(spec)} "
                                         f"--to {language}" for language in pending))
+
+
+UNTRANSLATED_NAMED = 6  # texts named per language by `status`; the rest are counted
+QUOTED_AT_MOST = 40  # characters of a text shown in a list
+
+
+def _named_texts(document: YamlDocument, texts: list[TranslationText]) -> str:
+    """`“IPC” (sources 'ipc-2026'.short, line 83), ...`: what each text says and where."""
+    named = []
+    for text in texts[:UNTRANSLATED_NAMED]:
+        words = " ".join((text.source or "").split())
+        if len(words) > QUOTED_AT_MOST:
+            words = words[:QUOTED_AT_MOST - 1].rstrip() + "…"
+        location = document.locate(text.field.path)
+        where = ("" if location.file.resolve() == document.path.resolve()
+                 else f"{location.file.name} ") + f"line {location.line}"
+        named.append(f"“{words}” ({document.describe(text.field.path)}, {where})")
+    if len(texts) > UNTRANSLATED_NAMED:
+        named.append(f"and {len(texts) - UNTRANSLATED_NAMED} more")
+    return ", ".join(named)
 
 
 def _reporting_errors(action: Callable[[], _Result], consequence: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import unicodedata
 import xml.etree.ElementTree as ET
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,10 +42,12 @@ from briefgen.translation.records import (
 )
 from briefgen.translation.texts import (
     LocalizedField,
+    State,
     TranslationText,
     base_language,
     every_text_for_language,
     language_name,
+    languages_printing,
     localized_fields,
     same_language,
     state_of,
@@ -99,6 +102,11 @@ class ImportResult:
     has_version: bool  # some audience (or the brief) is printed in the language
     # Translations not imported because the spec's text was changed after the export.
     conflicts: list[Problem] = field(default_factory=list)
+    # Texts written once that came back as they are (names): left written once, recorded.
+    kept: list[str] = field(default_factory=list)
+    # Texts written once that became mappings, each with the languages that keep printing
+    # the text as written (given it word for word under their own key).
+    copied: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -134,7 +142,7 @@ def export_translation(spec_path: Path, language: str, out: Path | None = None) 
                                               document.describe(text.field.path)))
             continue
         outdated = book.is_outdated(text)
-        state = state_of(text, outdated)
+        state = _state(book, text, target)
         if state != "done":
             wanted.append((text, outdated))
             result.missing += state == "missing"
@@ -143,7 +151,7 @@ def export_translation(spec_path: Path, language: str, out: Path | None = None) 
     if not wanted:
         return result
     path = out if out is not None else default_export_path(spec_path, target)
-    _refuse_to_overwrite_translations(path, spec, document, template, target)
+    _refuse_to_overwrite_translations(path, spec, document, template, target, book)
     labels = _labels_in(template, target)
     units = [_export_unit(spec, document, text, outdated, target, labels)
              for text, outdated in wanted]
@@ -242,14 +250,19 @@ def import_translation(xliff_path: Path, spec_path: Path | None = None, *,
             taken.append((text, markup))
         else:
             conflicts.append(_conflict(document, xliff_path, spec_path, text, unit, target))
+    copies = _languages_keeping(spec, document, template, book, taken, target)
     outputs, imported, records = _written_files(spec, document, book, localized_fields(spec),
-                                                taken, target)
+                                                taken, target, copies)
     if outputs:
         write_atomically(outputs)
     has_version = bool(versions_in(spec, target))
-    unchanged = len(taken) - sum(imported.values())
+    kept = [text.source for text, markup in taken
+            if text.source is not None and _keeps_as_written(text, markup)]
+    unchanged = len(taken) - sum(imported.values()) - len(kept)
+    copied = [(document.describe(path), languages) for path, languages in copies.items()
+              if languages]
     return ImportResult(spec_path, target, imported, records, untranslated, unchanged,
-                        has_version, conflicts)
+                        has_version, conflicts, kept, copied)
 
 
 def translation_status(spec_path: Path, languages: list[str] | None = None
@@ -264,7 +277,8 @@ def translation_status(spec_path: Path, languages: list[str] | None = None
         wanted = [checked_language(language, spec, Location(spec_path, 1, 1))
                   for language in languages]
     else:
-        wanted = _languages_in_use(spec, localized_fields(spec))
+        wanted = _languages_in_use(spec, localized_fields(spec), spec_path,
+                                   RecordBook(document))
     template = load_brief_template(spec, spec_path) if wanted else None
     book = RecordBook(document)
     statuses = []
@@ -272,7 +286,7 @@ def translation_status(spec_path: Path, languages: list[str] | None = None
         assert template is not None
         status = LanguageStatus(language, [], [], [], 0)
         for text in texts_for_language(spec, document, template, language):
-            state = state_of(text, book.is_outdated(text))
+            state = _state(book, text, language)
             if state == "missing":
                 status.missing.append(text)
             elif state == "untranslated":
@@ -350,6 +364,12 @@ def _export_unit(spec: BriefSpec, document: YamlDocument, text: TranslationText,
                      f"{spec.audiences[text.field.audience].name}.")
     if text.field.quote_words is not None:
         notes.append("The translation printed under a quote, which keeps its own words.")
+        words, spoken = text.field.quote_words
+        if spoken is not None and not same_language(spoken, spec.brief.language):
+            notes.append(f"The quote was spoken in {language_name(base_language(spoken))}: "
+                         f"“{words}”. Translate its "
+                         f"{language_name(base_language(spec.brief.language))} translation, "
+                         "below, checking it against those words where you can.")
     elif text.target is None and not text.required:
         notes.append(f"Printed as written, in {language_name(base_language(spec.brief.language))},"
                      " until it is translated; a name that stays the same may be copied.")
@@ -455,8 +475,13 @@ def _checked_translation(unit: ImportUnit, text: TranslationText, tags: dict[str
 
 def _written_files(spec: BriefSpec, document: YamlDocument, book: RecordBook,
                    fields: list[LocalizedField], accepted: list[tuple[TranslationText, str]],
-                   target: str) -> tuple[list[OutputFile], dict[Path, int], list[Path]]:
-    """The new contents of every YAML file and record the translations change."""
+                   target: str, copies: dict[FieldPath, tuple[str, ...]]
+                   ) -> tuple[list[OutputFile], dict[Path, int], list[Path]]:
+    """The new contents of every YAML file and record the translations change.
+
+    A text written once that comes back as it is stays written once (only its record says
+    it is translated); one that becomes a mapping keeps its text, word for word, for each
+    language of `copies`."""
     changes: dict[Path, list[TextChange]] = {}
     recorded: dict[Path, dict[tuple[str, str], Record]] = {}
     source_key = base_language(spec.brief.language)
@@ -464,12 +489,17 @@ def _written_files(spec: BriefSpec, document: YamlDocument, book: RecordBook,
         assert text.source is not None
         file = book.file_of(text.field)
         language = text.target_key or target
-        recorded.setdefault(file, {})[(text.field.key, language)] = Record(
-            text_hash(text.source), text_hash(markup))
-        if markup != text.target:
-            changes.setdefault(file, []).append(TextChange(
-                _local_path(document, text.field.path), language, markup,
-                source_key if isinstance(text.field.value, str) else None))
+        entries = recorded.setdefault(file, {})
+        entries[(text.field.key, language)] = Record(text_hash(text.source), text_hash(markup))
+        if _keeps_as_written(text, markup) or markup == text.target:
+            continue
+        kept_by = copies.get(text.field.path, ())
+        for other in kept_by:
+            entries[(text.field.key, other)] = Record(text_hash(text.source),
+                                                      text_hash(text.source))
+        changes.setdefault(file, []).append(TextChange(
+            _local_path(document, text.field.path), language, markup,
+            source_key if isinstance(text.field.value, str) else None, kept_by))
     outputs: list[OutputFile] = []
     imported: dict[Path, int] = {}
     for file, file_changes in changes.items():
@@ -513,13 +543,56 @@ def _updated_records(old: Records, entries: dict[tuple[str, str], Record], book:
         languages = set(item.value) if isinstance(item.value, dict) else set()
         languages |= {language for key, language in entries if key == item.key}
         earlier = old.get(item.key) or old.get(item.former_key or "", {})
+        # A text written once keeps the records of the languages it was given back
+        # unchanged for, while it reads the same.
         merged = {language: record for language, record in earlier.items()
-                  if language in languages}
+                  if language in languages or (isinstance(item.value, str)
+                                               and record.keeps_as_written(item.value))}
         merged.update({language: record for (key, language), record in entries.items()
                        if key == item.key})
         if merged:
             records[item.key] = dict(sorted(merged.items()))
     return records
+
+
+def _state(book: RecordBook, text: TranslationText, language: str) -> State:
+    """A text's state for `language`, a text written once and given back unchanged (a name)
+    being translated."""
+    if book.keeps_as_written(text, language):
+        return "done"
+    return state_of(text, book.is_outdated(text))
+
+
+def _keeps_as_written(text: TranslationText, markup: str) -> bool:
+    """A text written once, translated as it is: "Paris" stays "Paris"."""
+    return (isinstance(text.field.value, str) and text.target is None
+            and text.source is not None and text_hash(markup) == text_hash(text.source))
+
+
+def _languages_keeping(spec: BriefSpec, document: YamlDocument, template: Template,
+                       book: RecordBook, taken: list[tuple[TranslationText, str]], target: str
+                       ) -> dict[FieldPath, tuple[str, ...]]:
+    """For each text written once that a translation turns into a mapping, the languages
+    that printed it as written and must go on printing it: those of the versions that print
+    it, and those it was given back unchanged for. Not the brief's language (the mapping's
+    first key) nor the target."""
+    converted = [text for text, markup in taken if isinstance(text.field.value, str)
+                 and text.source is not None and not _keeps_as_written(text, markup)]
+    if not converted:
+        return {}
+    printing = languages_printing(spec, document, template)
+    found: dict[FieldPath, tuple[str, ...]] = {}
+    for text in converted:
+        assert text.source is not None
+        languages = list(printing.get(text.field.path, []))
+        records = book.records(book.file_of(text.field))
+        entry = records.get(text.field.key) or records.get(text.field.former_key or "", {})
+        languages += [language for language, record in entry.items()
+                      if record.keeps_as_written(text.source)]
+        found[text.field.path] = tuple(dict.fromkeys(
+            language for language in languages if not same_language(language, target)
+            and not same_language(language, spec.brief.language)))
+    return found
 
 
 def _local_path(document: YamlDocument, path: FieldPath) -> FieldPath:
@@ -549,7 +622,8 @@ def _source_element(source_xml: str) -> ET.Element:
 
 
 def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, document: YamlDocument,
-                                      template: Template, target: str) -> None:
+                                      template: Template, target: str, book: RecordBook
+                                      ) -> None:
     """An earlier export may have come back translated: never write over a translation that
     is not in the spec yet."""
     if not path.exists():
@@ -566,8 +640,9 @@ def _refuse_to_overwrite_translations(path: Path, spec: BriefSpec, document: Yam
         if not unit.has_translation:
             continue
         try:
-            imported = (text is not None and text.source is not None and text.target ==
-                        _checked_translation(unit, text, _tagged_source(text)[1]))
+            imported = text is not None and text.source is not None and (
+                text.source if book.keeps_as_written(text, target) else text.target
+            ) == _checked_translation(unit, text, _tagged_source(text)[1])
         except TagError:
             imported = False
         if not imported:
@@ -639,19 +714,41 @@ def _conflict(document: YamlDocument, xliff_path: Path, spec_path: Path, text: T
         "was not imported", f"to take the file's translation instead: {command}")
 
 
+def _exported_languages(spec: BriefSpec, spec_path: Path) -> list[str]:
+    """The languages of the translation files exported beside the spec under their usual
+    names (`masg-2025.az.xlf`), in the order of their names."""
+    found = []
+    prefix = f"{spec_path.stem}."
+    for path in sorted(spec_path.parent.glob(f"*{XLIFF_SUFFIX}")):
+        language = path.name[len(prefix):-len(XLIFF_SUFFIX)]
+        if not path.name.startswith(prefix) or not language:
+            continue
+        with suppress(UserError):
+            found.append(checked_language(language, spec, Location(path, 1, 1)))
+    return found
+
+
 def _export_again(spec_path: Path, target: str) -> str:
     return (f"export again (briefgen translate export {command_path(spec_path)} --to "
             f"{target}) and have the new file translated; the tool's memory reuses what is "
             "unchanged")
 
 
-def _languages_in_use(spec: BriefSpec, fields: list[LocalizedField]) -> list[str]:
-    """Languages of the brief's versions, then of its texts, without the brief's own."""
+def _languages_in_use(spec: BriefSpec, fields: list[LocalizedField], spec_path: Path,
+                      book: RecordBook) -> list[str]:
+    """Languages of the brief's versions, of its texts, of its translation records and of the
+    files exported beside it (`masg-2025.az.xlf`), without the brief's own: a translation
+    sent out is followed before any version is printed in its language."""
     found: list[str] = []
     candidates = [audience.language for audience in spec.audiences if audience.language]
     for item in fields:
         if isinstance(item.value, dict):
             candidates += list(item.value)
+    for item in fields:
+        with suppress(SpecError):  # a broken record is `check`'s to report
+            records = book.records(book.file_of(item))
+            candidates += list(records.get(item.key, {}))
+    candidates += _exported_languages(spec, spec_path)
     for language in candidates:
         base = base_language(language)
         if not same_language(base, spec.brief.language) and base not in found:

@@ -8,7 +8,9 @@ text the translation was made from, and of the translation itself.
 
 A translation is out of date when its source text has changed since. A translation edited
 after it was recorded no longer matches its record: like any translation made by hand, it
-counts as done, because the person who edited it has seen the source.
+counts as done, because the person who edited it has seen the source. A text written once
+that came back unchanged (a name) is recorded with both fingerprints equal, and no entry in
+the spec: it stays written once, and counts as translated while it reads the same.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from briefgen.translation.texts import (
     TranslationText,
     language_name,
     localized_fields,
-    same_language,
+    quote_translation_source,
     text_hash,
 )
 from briefgen.view import pick_language
@@ -46,6 +48,10 @@ class Record:
     def is_outdated(self, source: str, translation: str) -> bool:
         """The recorded translation is still there, but its source text has changed."""
         return self.translation == text_hash(translation) and self.source != text_hash(source)
+
+    def keeps_as_written(self, source: str) -> bool:
+        """The translator gave back `source` as it is (a name: "Paris", "UNFPA")."""
+        return self.source == self.translation == text_hash(source)
 
 
 # field key -> language -> record
@@ -131,6 +137,15 @@ class RecordBook:
         entry = records.get(field.key) or records.get(field.former_key or "", {})
         return entry.get(language)
 
+    def keeps_as_written(self, text: TranslationText, language: str) -> bool:
+        """Whether a text written once was given back unchanged for `language`: it stays
+        written once, and counts as translated until the text changes."""
+        if text.target is not None or text.source is None or not isinstance(
+                text.field.value, str):
+            return False
+        record = self.record(text.field, language)
+        return record is not None and record.keeps_as_written(text.source)
+
     def is_outdated(self, text: TranslationText) -> bool:
         """Whether the translation in `text` was made from an earlier source text."""
         if text.source is None or text.target is None or text.target_key is None:
@@ -168,9 +183,7 @@ def outdated_translations(spec: BriefSpec, document: YamlDocument) -> list[Probl
         if not isinstance(value, dict) or book.file_of(field) not in readable:
             continue
         if field.quote_words is not None:
-            words, spoken = field.quote_words
-            source_key = None
-            source = words if same_language(spoken or source_language, source_language) else None
+            source, source_key = quote_translation_source(field, source_language)
         else:
             source_key = pick_language(value, source_language)
             source = value[source_key] if source_key else None

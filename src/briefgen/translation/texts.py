@@ -87,7 +87,8 @@ class TranslationText:
     `source` is the text to translate from (in the brief's language); None when the field has
     none, e.g. a mapping without the brief's language. `source_key` is its key in the field's
     mapping: None for a plain string, which becomes `{<source language>: ..., <target>: ...}`,
-    and for a quote, whose words are the source. `target_key` and `target` are the
+    and for the translation of a quote spoken in the brief's language, whose words are the
+    source (see `quote_translation_source`). `target_key` and `target` are the
     translation already there, if any. `required`: a version in the language prints it and
     stops without it; `literal`: it is printed as typed, so it holds no markup.
     """
@@ -327,12 +328,17 @@ def _found_for(spec: BriefSpec, field: LocalizedField, target: str) -> Translati
     source_language = spec.brief.language
     value = field.value
     if field.quote_words is not None:
-        words, spoken = field.quote_words
-        source = words if same_language(spoken or source_language, source_language) else None
+        source, source_key = quote_translation_source(field, source_language)
         if isinstance(value, dict):
             chosen = pick_language(value, target)
-            return TranslationText(field, source, None, chosen, value[chosen] if chosen else None)
-        # A plain translation is shown on every page in another language.
+            return TranslationText(field, source, source_key, chosen,
+                                   value[chosen] if chosen else None)
+        if not same_language(field.quote_words[1] or source_language, source_language):
+            # Words spoken in another language, translated once: into the brief's language,
+            # as every text written once is, and the source of the other translations.
+            return TranslationText(field, source, None, None, None)
+        # A plain translation of words spoken in the brief's language is shown on every page
+        # in another language.
         return TranslationText(field, source, None, None, value)
     if isinstance(value, str):
         written_in = version_language(spec, field.audience)
@@ -349,16 +355,56 @@ def _found_for(spec: BriefSpec, field: LocalizedField, target: str) -> Translati
     return TranslationText(field, None, None, None, None)
 
 
+def quote_translation_source(field: LocalizedField, source_language: str
+                             ) -> tuple[str | None, str | None]:
+    """What a quote's translation is translated from, and its key in the translation: the
+    quote's own words when they were spoken in the brief's language; else the translation
+    into the brief's language (`translation: {en: ...}`, or written once), so words spoken in
+    French reach an Azerbaijani reader through the English translation."""
+    assert field.quote_words is not None
+    words, spoken = field.quote_words
+    if same_language(spoken or source_language, source_language):
+        return words, None
+    value = field.value
+    if isinstance(value, dict):
+        key = pick_language(value, source_language)
+        return (value[key], key) if key else (None, None)
+    return value, None
+
+
+def languages_printing(spec: BriefSpec, document: YamlDocument, template: Template
+                       ) -> dict[FieldPath, list[str]]:
+    """For each text some version prints as written once, the languages of those versions
+    (`fr` for `fr-CH`), in the order of the audiences: the languages that keep it when a
+    translation turns it into a mapping."""
+    indexes: list[int | None] = list(range(len(spec.audiences))) or [None]
+    found: dict[FieldPath, list[str]] = {}
+    for index, printed in zip(indexes, _printed(document, template,
+                                                [(spec, index) for index in indexes]),
+                              strict=True):
+        language = base_language(version_language(spec, index))
+        for reading in printed:
+            languages = found.setdefault(reading.origin, [])
+            if isinstance(reading.value, str) and language not in languages:
+                languages.append(language)
+    return found
+
+
 def _printed_by_versions(spec: BriefSpec, document: YamlDocument, template: Template,
                          target: str) -> list[list[PrintedText]]:
     """What each version in `target` prints, as the build resolves it."""
-    from briefgen.view import resolve_brief
-
     versions: list[tuple[BriefSpec, int | None]] = [
         (spec, index) for index in versions_in(spec, target)]
     if not versions:
         brief = spec.brief.model_copy(update={"language": target})
         versions = [(spec.model_copy(update={"brief": brief}), None)]
+    return _printed(document, template, versions)
+
+
+def _printed(document: YamlDocument, template: Template,
+             versions: list[tuple[BriefSpec, int | None]]) -> list[list[PrintedText]]:
+    from briefgen.view import resolve_brief
+
     found = []
     for version_spec, index in versions:
         printed: list[PrintedText] = []

@@ -4,7 +4,8 @@ Each translation is spliced into the file's text at the place YAML's own parser 
 the style of its neighbours: a new line `fr: ...` under `en: ...` in a block mapping, `, fr:
 ...` in a flow mapping `{en: ..., ru: ...}`, a folded block (`>-`) where the source text is
 one, wrapped at the source's width. A plain string becomes a mapping: its text moves, exactly
-as typed (quotes, folding, trailing comment), under the source language's key. Every other
+as typed (quotes, folding, trailing comment), under the source language's key, and a copy of
+it goes under each language whose version printed it as written. Every other
 byte stays as it was: comments, blank lines, key order, quoting, indentation, CRLF line
 endings, a byte-order mark. The result is then read back with briefgen's strict loader and
 must hold exactly the old data plus the translations, or nothing is written.
@@ -38,12 +39,14 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 class TextChange:
     """A translation to write: `path` is the field within its file, `language` the key for
     the translation. A field holding a plain string becomes a mapping whose `source_key`
-    holds the string."""
+    holds the string, as do the `copies` keys: the languages that printed it as written, and
+    go on printing it."""
 
     path: FieldPath
     language: str
     text: str
     source_key: str | None = None
+    copies: tuple[str, ...] = ()
 
 
 class UnwritableChange(Exception):
@@ -133,6 +136,7 @@ class _Editor:
             # text as typed.
             start, end = item.start_mark.index, _content_end(self.text, item)
             self._splice(start, end, f"{{{change.source_key}: {self.text[start:end]}, "
+                         f"{_flow_copies(item, change)}"
                          f"{change.language}: {_scalar(change.text, item.style, flow=True)}}}", 0)
         else:
             raise UnwritableChange(change.path, "it holds neither a text nor texts per language")
@@ -187,11 +191,13 @@ class _Editor:
 
     def _convert(self, parent: yaml.MappingNode, key_node: yaml.Node, scalar: yaml.ScalarNode,
                  change: TextChange) -> None:
-        """A plain string becomes `{source: <the string as typed>, language: translation}`."""
+        """A plain string becomes `{source: <the string as typed>, language: translation}`,
+        with a copy of the string under each of `change.copies`."""
         start, end = scalar.start_mark.index, _content_end(self.text, scalar)
         if parent.flow_style:
             typed = self.text[start:end]
-            self._splice(start, end, f"{{{change.source_key}: {typed}, {change.language}: "
+            self._splice(start, end, f"{{{change.source_key}: {typed}, "
+                         f"{_flow_copies(scalar, change)}{change.language}: "
                          f"{_scalar(change.text, scalar.style, flow=True)}}}", 0)
             return
         key_end = key_node.end_mark.index
@@ -202,7 +208,14 @@ class _Editor:
                                              for line in typed_lines[1:])])
         child = key_node.start_mark.column + self.step
         # The typed text moves one step right: the translation wraps where it now does.
-        replacement = (f"{lead}{self.newline}{' ' * child}{change.source_key}: {typed}"
+        # A copy is written like the translation, unless line breaks are part of the text
+        # (a literal block, paragraphs): then exactly as typed.
+        as_typed = scalar.style == "|" or "\n" in scalar.value.rstrip("\n")
+        copy = (f" {typed}" if as_typed else
+                self._block_value(scalar.value, child, scalar.style, change, self.step))
+        copies = "".join(f"{self.newline}{' ' * child}{language}:{copy}"
+                         for language in change.copies)
+        replacement = (f"{lead}{self.newline}{' ' * child}{change.source_key}: {typed}{copies}"
                        f"{self.newline}{' ' * child}{change.language}:"
                        f"{self._block_value(change.text, child, scalar.style, change, self.step)}")
         self._splice(key_end, line_end, replacement, 0)
@@ -397,6 +410,13 @@ def _scalar(text: str, style: str | None, *, flow: bool) -> str:
     return scalar if "\n" not in scalar else json.dumps(text, ensure_ascii=False)
 
 
+def _flow_copies(scalar: yaml.ScalarNode, change: TextChange) -> str:
+    """`fr: Paris, ` for each language that keeps a text as written, in a flow mapping."""
+    style = scalar.style if scalar.style in {"'", '"'} else None
+    return "".join(f"{language}: {_scalar(scalar.value, style, flow=True)}, "
+                   for language in change.copies)
+
+
 def _is_multiline(text: str, scalar: yaml.ScalarNode) -> bool:
     typed = text[scalar.start_mark.index : _content_end(text, scalar)]
     return sum(1 for line in typed.split("\n")[1:] if line.strip()) > 1
@@ -414,7 +434,9 @@ def _check_result(old_text: str, new_text: str, file: Path, changes: list[TextCh
         if isinstance(current, dict):
             current[change.language] = change.text
         elif isinstance(current, str) and change.source_key is not None:
-            parent[name] = {change.source_key: current, change.language: change.text}
+            parent[name] = {change.source_key: current,
+                            **dict.fromkeys(change.copies, current),
+                            change.language: change.text}
         else:
             parent[name] = {change.language: change.text}
     try:
