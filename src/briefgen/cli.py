@@ -139,6 +139,10 @@ def email(
     out: OutFolder = None,
     audience: AudienceIds = None,
     jobs: Jobs = None,
+    allow_draft: Annotated[bool, typer.Option(
+        "--allow-draft", help="Attach versions that are marked as drafts too (a quote "
+        "without consent, an amount without a source); by default they get no email.")
+    ] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -151,13 +155,14 @@ def email(
     attach_docx: true). Drafts go to out/<brief id>/email/. Open one in Outlook or
     Thunderbird: it opens as an unsent draft. Nothing is sent. Attachments are checked
     first: no scripts, embedded files, encryption, macros or unsafe links; a warning above
-    1 MB, an error above 10 MB.
+    1 MB, an error above 10 MB. A version whose page is marked as a draft gets no email,
+    and the message says what keeps it a draft, unless --allow-draft.
     """
     from briefgen.batch import BuildOptions
 
     options = BuildOptions(mode="email", out=out,
                            audiences=frozenset(audience) if audience else None,
-                           jobs=jobs)
+                           jobs=jobs, allow_draft=allow_draft)
     if _build(_specs(paths), options, quiet=quiet, debug=debug):
         raise typer.Exit(EXIT_USER_ERROR)
 
