@@ -475,7 +475,7 @@ def check_document(composed: Document, template: Template) -> list[Problem]:
                 if template.design_document else template.folder / "template.yaml")
             problems.append(Problem(
                 where, f"styles.{style_name}.{key_name}" if key_name != "<color>"
-                else f"<color> in a {style_name} paragraph",
+                else f"<color> in the {style_name} style",
                 f"text colour {color} on {background} has a contrast of "
                 # Rounded down: 4.48 must not print as the 4.5 it fails to reach.
                 f"{int(ratio * 10) / 10:.1f}:1; readers need at least {MINIMUM_CONTRAST}:1",

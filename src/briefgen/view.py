@@ -766,10 +766,15 @@ def amount_figure(amount: Any, language: str) -> _AmountFigure:
     """A typed amount as a figure in `language`: compact from a million up unless its
     `format` says otherwise, its currency written as the language writes it."""
     number_format = amount.format or ("compact" if amount.value >= 1_000_000 else "count")
-    unit, suffix = currency_affixes(amount.currency, language,
-                                    number_format == "compact" and amount.value >= 1_000_000,
-                                    amount.value)
-    return _AmountFigure(amount.value, number_format, amount.decimals, amount.qualifier, unit,
+    in_millions = number_format == "compact" and amount.value >= 1_000_000
+    unit, suffix = currency_affixes(amount.currency, language, in_millions, amount.value)
+    decimals = amount.decimals
+    if decimals is None and in_millions:
+        # Money is not rounded away: €4.25 million stays 4.25 (figures keep one decimal).
+        scaled = amount.value / (1e9 if amount.value >= 1e9 else 1e6)
+        decimals = next(places for places in (0, 1, 2) if round(scaled, places) == round(
+            scaled, 2))
+    return _AmountFigure(amount.value, number_format, decimals, amount.qualifier, unit,
                          suffix)
 
 

@@ -175,7 +175,8 @@ class AskAmount(SpecModel):
         None, description="`compact` €4.25 million, `count` €250,000 (default: compact from a "
         "million up)")
     decimals: Annotated[int, Field(ge=0, le=3)] | None = Field(
-        None, description="digits after the decimal point; default: as needed, at most one")
+        None, description="digits after the decimal point; default: as needed, at most two "
+        "(€4.25 million)")
     qualifier: Qualifier | None = Field(
         None, description="what the amount says of the real one, e.g. `at least`, `up to`")
     period: LocalShort | None = Field(None, description="when, e.g. `2026–2028`")

@@ -500,9 +500,11 @@ def _number(value: Any) -> str:
 
 def _pattern_hint(loc: FieldPath) -> str:
     last = str(loc[-1]) if loc else ""
-    if last in {"id", "source", "template"}:
+    if last in {"id", "source", "template", "stat"}:
         return "use lower-case letters, digits and hyphens, e.g. masg-2025"
-    if last in {"url", "website"}:
+    if last == "currency":
+        return "write the currency's three-letter code in capitals, e.g. EUR, USD, CHF"
+    if last in {"url", "website", "sources_url"}:
         return "write a full address starting with https://"
     if last == "email":
         return "write one address such as name@example.org"
