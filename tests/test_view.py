@@ -352,7 +352,7 @@ def test_a_quote_without_consent_makes_the_version_a_draft(resolve: Resolve, quo
 def test_the_draft_line_is_in_the_version_s_language_beside_the_audience(
         resolve: Resolve) -> None:
     text = MINIMAL_TEXT + FIGURES + QUOTE.format("") + IN_FRENCH
-    view, document = resolve(text, 0)
+    _, document = resolve(text, 0)
     audience_line = next(paragraph for paragraph in iter_paragraphs(document.body)
                          if paragraph.style == "audience")
     assert "".join(span.text for span in audience_line.spans).replace("\u202f", " ").replace(

@@ -149,7 +149,8 @@ CATALOGUE: list[tuple[str, str, list[str]]] = [
       "(known: gov-2025, news-2023)",
       "    hint: add an entry with id: hrw-2024 to sources, or correct the id"]),
     ("amount-given-twice",
-     edit(WITH_STATS, (ASK_DETAIL, ASK_DETAIL + "    amount: {stat: mines, value: 5, currency: EUR}\n")),
+     edit(WITH_STATS, (ASK_DETAIL,
+                       ASK_DETAIL + "    amount: {stat: mines, value: 5, currency: EUR}\n")),
      ["spec.yaml:18:13: asks[0].amount: give the amount as stat: (the id of a figure in stats) "
       "or as value: with currency:, not both"]),
     ("amount-without-currency",
