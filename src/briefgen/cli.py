@@ -194,7 +194,11 @@ def check(
       (no labels for it: headings in English), translation-outdated (a translation made
       from an earlier text), qualifier (a prefix typed as a sign or English words: write
       qualifier: about, more than ...), label-source (a figure's label names its own
-      source).
+      source), repeated-figure (one version states a figure in two texts), amount-source
+      (an ask's amount with no source, not marked as your request: a draft), sources-url
+      (an address too long to type from paper).
+    quote-consent and amount-source mark the versions concerned as drafts: their page
+      says so, and briefgen email does not attach them.
 
     \b
     Example, while cutting one delegation's version to fit:

@@ -83,5 +83,5 @@ def _png(modules: tuple[tuple[bool, ...], ...]) -> bytes:
         draw.rectangle((left, top, left + length * PIXELS_PER_MODULE - 1,
                         top + PIXELS_PER_MODULE - 1), fill=0)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
