@@ -803,7 +803,7 @@ def test_a_sources_address_too_long_to_type_is_a_warning(check: Check) -> None:
     assert problem_lines(check(text)) == [
         "spec.yaml:6:16: warning: sources-url: brief.sources_url: the address prints as "
         "'example.org/reports/2025/landmines/full-sources', 47 characters: hard to type from "
-        "paper"]
+        "paper, and its QR code's squares get too small for some phones to read"]
     short = edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  sources_url: "
                                 "https://example.org/masg-2025\n"))
     assert problem_lines(check(short)) == []
@@ -824,4 +824,17 @@ def test_words_the_layout_colours_itself_are_held_to_the_same_contrast(check: Ch
     assert [line for line in problem_lines(result) if "contrast" in line] == [
         "templates/pale-draft/page.xml.j2: error: contrast: <color> in the audience style: "
         "text colour #FF9999 on #FFFFFF has a contrast of 2.0:1; readers need at least 4.5:1"]
+    assert result.exit_code == 1
+
+
+def test_a_currency_symbol_the_font_lacks_is_named_at_the_amount(check: Check) -> None:
+    """Turkish writes the lira as ₺, which Carlito does not draw: an error, not an empty box."""
+    text = edit(MINIMAL_TEXT, (
+        "detail: Support survey and clearance teams where families plan to return.\n",
+        "detail: Support survey and clearance teams where families plan to return.\n"
+        "    amount: {value: 2500000, currency: TRY, requested: true}\n"))
+    result = check(text + "audiences:\n  - id: tr\n    name: Türkiye\n    language: tr\n")
+    assert [line for line in problem_lines(result) if "font-coverage" in line] == [
+        "spec.yaml:18:13: error: font-coverage: asks[0].amount: the font Carlito cannot draw "
+        "'₺' (U+20BA)"]
     assert result.exit_code == 1

@@ -108,3 +108,13 @@ def test_the_code_is_the_address_and_nothing_else() -> None:
     for address in ("https://example.org/a?b=1&c=ä", "https://x.example/" + "long-path/" * 12):
         image = Image.open(io.BytesIO(qr_picture(address).png))
         assert [code.text for code in zxingcpp.read_barcodes(image)] == [address]
+
+
+def test_an_address_short_enough_to_type_keeps_the_squares_large_enough_to_scan() -> None:
+    """`check` warns above 40 printed characters (see `sources-url`): up to there the code
+    has at most 33 modules a side, 0.34 mm each at the one-pager's 40 pt."""
+    address = "https://" + "a" * 30 + ".example/x"  # prints as 40 characters
+    assert len(address.removeprefix("https://")) == 40
+    modules = len(qr_picture(address).modules)
+    assert modules <= 33
+    assert 40 / (modules + 2 * QUIET_ZONE) * 25.4 / 72 >= 0.34

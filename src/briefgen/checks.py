@@ -82,7 +82,9 @@ def _unsourced_amounts(spec: BriefSpec, document: YamlDocument) -> Iterator[Prob
                                "amount-source", "warning")
 
 
-SHORT_ADDRESS = 40  # characters a reader types from paper without losing their place
+# Characters a reader types from paper without losing their place; up to this, the QR code
+# beside the address keeps squares of 0.34 mm or more (version 4 at most), which phones read.
+SHORT_ADDRESS = 40
 
 
 def _sources_address(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
@@ -93,9 +95,10 @@ def _sources_address(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
     if len(printed) > SHORT_ADDRESS:
         yield _problem(document, ("brief", "sources_url"),
                        f"the address prints as {printed!r}, {len(printed)} characters: "
-                       "hard to type from paper",
-                       f"use a short link of at most {SHORT_ADDRESS} characters (the QR code "
-                       "beside it holds any address)", "sources-url", "warning")
+                       "hard to type from paper, and its QR code's squares get too small for "
+                       "some phones to read",
+                       f"use a short link of at most {SHORT_ADDRESS} characters",
+                       "sources-url", "warning")
 
 
 def _repeated_figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:

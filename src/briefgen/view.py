@@ -719,10 +719,10 @@ def _amount_view(amount: Any, path: FieldPath, spec: BriefSpec, view: BriefView,
     else:
         figure = amount_figure(amount, language)
         printed = printed_figure(figure, language, with_qualifier=True)
-        view.affixes.append(((*path, "currency"), printed))
         if amount.source is None:
             nodes = (Text(printed),)
         else:  # cited as a figure is: one piece, its source's marker at the clause's end
+            view.affixes.append(((*path, "currency"), printed))  # for the font's coverage
             key = format_field_path(path)
             view.stat_values[key] = (printed_figure(figure, language), amount.source)
             view.qualified_values[key] = printed
