@@ -33,7 +33,7 @@ from briefgen.spec.models import AskAmount, BriefSpec, Chart, ChartSeries, Sourc
 from briefgen.spec.validate import ask_lists, quote_lists, text_fields
 from briefgen.template import LAYOUT_FILE, Template
 from briefgen.view import affix_has_words as has_words
-from briefgen.view import amount_sourced, chart_points, pick_language
+from briefgen.view import chart_points, draft_reasons, pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
 _WORD = re.compile(r"\w[\w'’\-]*")
@@ -47,7 +47,7 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _incomplete_sources(spec, document)
     problems += _unused_sources(spec, document)
     problems += _word_count(spec, document, template)
-    problems += _quote_consent(spec, document)
+    problems += _drafting(spec, document)
     problems += _languages(spec, document, template)
     problems += _figures(spec, document)
     problems += _cut_by_comments(spec, document)
@@ -58,28 +58,12 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _address_links(spec, document)
     problems += _empty_headings(spec, document)
     problems += _charts(spec, document)
-    problems += _unsourced_amounts(spec, document)
     problems += _repeated_figures(spec, document)
     problems += _sources_address(spec, document)
     from briefgen.translation.records import outdated_translations
 
     problems += outdated_translations(spec, document)
     return problems
-
-
-def _unsourced_amounts(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
-    """An ask's amount that names no source and is not marked as the writer's own request:
-    nothing tells a reader where the number comes from. The versions that print it are
-    drafts (see `view.draft_reasons`)."""
-    for base, asks in ask_lists(spec):
-        for index, ask in enumerate(asks):
-            if ask.amount is not None and not amount_sourced(ask.amount):
-                yield _problem(document, (*base, index, "amount"),
-                               "the ask's amount names no source and is not marked as your "
-                               "own request, so the versions that print it are drafts",
-                               "add source: (or give the amount as stat: with a figure's id); "
-                               "for an amount you ask for yourself, add requested: true",
-                               "amount-source", "warning")
 
 
 # Characters a reader types from paper without losing their place; up to this, the QR code
@@ -868,35 +852,20 @@ def _languages(spec: BriefSpec, document: YamlDocument, template: Template
                            "language", "warning")
 
 
-def _quote_consent(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
-    """A quote needs the speaker's consent, unless it is on the public record and names the
-    source it was said or published in.
-
-    A quote marked public without a source is still a warning, not an error: it is no worse
-    than a quote with neither consent nor `public`, but nothing backs the claim yet.
-    """
-    for base, quotes in quote_lists(spec):
-        for index, quote in enumerate(quotes):
-            if quote.consent or (quote.public and quote.source):
-                continue
-            if quote.public:
-                yield _problem(document, (*base, index, "public"),
-                               f"the quote by {_first(quote.speaker)} is marked public but "
-                               "names no "
-                               "source", "add source: with the id of the speech or "
-                               "publication it comes from, or record consent: true",
-                               "quote-consent", "warning")
-            else:
-                yield _problem(document, (*base, index),
-                               f"no consent recorded for the quote by {_first(quote.speaker)}",
-                               "confirm the speaker agrees to be quoted, then add consent: "
-                               "true; for words on the public record add public: true and "
-                               "their source", "quote-consent", "warning")
-
-
-def _first(text: str | dict[str, str]) -> str:
-    """A text given once or per language, as messages name it: the first one written."""
-    return text if isinstance(text, str) else next(iter(text.values()))
+def _drafting(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """What makes the versions that print it drafts (see `view.draft_reasons`), in every list
+    of quotes and asks: a quote without consent that is not on the public record with its
+    source (`quote-consent`), an ask's amount with no source that is not your own request
+    (`amount-source`). Warnings: a draft is built, and says so on its page."""
+    reasons = [reason for base, quotes in quote_lists(spec)
+               for reason in draft_reasons(quotes, base, [], ())]
+    reasons += [reason for base, asks in ask_lists(spec)
+                for reason in draft_reasons([], (), asks, base)]
+    for reason in reasons:
+        message = reason.message + (", so the versions that print it are drafts"
+                                    if reason.rule == "amount-source" else "")
+        yield Problem(document.locate(reason.origin), document.describe(reason.origin),
+                      message, reason.hint, rule=reason.rule, severity="warning")
 
 
 def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:

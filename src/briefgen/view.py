@@ -274,8 +274,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         "asks": [
             {"headline": text(ask.headline, (*asks_path, index, "headline")),
              "detail": text(ask.detail, (*asks_path, index, "detail")),
-             "amount": _amount_view(ask.amount, (*asks_path, index, "amount"), spec, view,
-                                    text) if ask.amount else None}
+             "amount": _amount_view(ask.amount, (*asks_path, index, "amount"), view, text)
+             if ask.amount else None}
             for index, ask in enumerate(asks)
         ],
         "stats": stats,
@@ -709,8 +709,7 @@ def draft_reasons(quotes: list[Any], quotes_path: FieldPath, asks: list[Any],
     return reasons
 
 
-def _amount_view(amount: Any, path: FieldPath, spec: BriefSpec, view: BriefView,
-                 text: Any) -> dict[str, Any]:
+def _amount_view(amount: Any, path: FieldPath, view: BriefView, text: Any) -> dict[str, Any]:
     """An ask's amount as the page prints it: the figure (with "We ask" when it is your own
     request, and its source marker), the period, and the channel ("via ...")."""
     language = view.language
