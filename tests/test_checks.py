@@ -146,7 +146,7 @@ CASES: list[tuple[str, str, str, int]] = [
     ("quote-consent",
      MINIMAL_TEXT + "quotes:\n  - text: We want to go home.\n    speaker: A resident\n",
      "spec.yaml:19:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
-     "A resident", 0),
+     "A resident, so the versions that print it are drafts", 0),
     ("font-coverage",
      edit(MINIMAL_TEXT, ("We ask donors", "We ask 你 donors")),
      "spec.yaml:13:10: error: font-coverage: summary: the font Carlito cannot draw '你' (U+4F60)",
@@ -310,7 +310,7 @@ def test_every_problem_is_reported_at_once_in_file_order(check: Check) -> None:
         "event (limit: 24)",
         "spec.yaml:25:5: warning: source-incomplete: sources 'gov-2024': source 'gov-2024' has no url",
         "spec.yaml:30:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
-        "A resident",
+        "A resident, so the versions that print it are drafts",
     ]
     assert result.stderr == "1 spec checked: 0 errors, 3 warnings\n"
     assert result.exit_code == 0
@@ -533,9 +533,9 @@ PUBLIC_QUOTE = "quotes:\n  - text: Every mine cleared is a life saved.\n    spea
     ("    consent: true\n", None),
     ("    public: true\n",
      "spec.yaml:27:13: warning: quote-consent: quotes[0].public: the quote by A minister is "
-     "marked public but names no source"),
+     "marked public but names no source, so the versions that print it are drafts"),
     ("", "spec.yaml:25:5: warning: quote-consent: quotes[0]: no consent recorded for the quote "
-         "by A minister"),
+         "by A minister, so the versions that print it are drafts"),
 ])
 def test_a_quote_on_the_public_record_needs_its_source_not_consent(
         check: Check, lines: str, expected: str | None) -> None:
@@ -575,9 +575,9 @@ def test_consent_is_checked_for_an_audience_quote_too(check: Check) -> None:
     result = check(MINIMAL_TEXT + US_QUOTE + JAPAN)
     assert [line for line in problem_lines(result) if "quote-consent" in line] == [
         "spec.yaml:19:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
-        "A US president",
+        "A US president, so the versions that print it are drafts",
         "spec.yaml:27:9: warning: quote-consent: audiences[1].quotes[0]: no consent recorded for "
-        "the quote by A Japanese engineer"]
+        "the quote by A Japanese engineer, so the versions that print it are drafts"]
 
 
 def test_the_word_count_of_a_version_counts_its_own_quotes_and_sections(check: Check) -> None:

@@ -862,10 +862,9 @@ def _drafting(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
     reasons += [reason for base, asks in ask_lists(spec)
                 for reason in draft_reasons([], (), asks, base)]
     for reason in reasons:
-        message = reason.message + (", so the versions that print it are drafts"
-                                    if reason.rule == "amount-source" else "")
         yield Problem(document.locate(reason.origin), document.describe(reason.origin),
-                      message, reason.hint, rule=reason.rule, severity="warning")
+                      f"{reason.message}, so the versions that print it are drafts",
+                      reason.hint, rule=reason.rule, severity="warning")
 
 
 def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
