@@ -740,6 +740,7 @@ def test_a_warning_from_a_fact_file_shared_by_several_specs_is_printed_once() ->
     shutil.copytree(EXAMPLE_SPEC.parent / "facts", "specs/facts")
     shutil.copy(EXAMPLE_SPEC.parent / "clear-ground-logo.png", "specs/")
     head = EXAMPLE_SPEC.read_text(encoding="utf-8").partition("\naudiences:\n")[0] + "\n"
+    head = replace_once(head, "    public: true\n", "")  # each spec's quote lacks consent
     for number in range(2):
         write(f"specs/{number}.yaml", replace_once(head, "id: masg-2025", f"id: copy-{number}"))
     result = build("specs")

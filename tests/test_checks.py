@@ -146,7 +146,7 @@ CASES: list[tuple[str, str, str, int]] = [
     ("quote-consent",
      MINIMAL_TEXT + "quotes:\n  - text: We want to go home.\n    speaker: A resident\n",
      "spec.yaml:19:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
-     "A resident", 0),
+     "A resident, so the versions that print it are drafts", 0),
     ("font-coverage",
      edit(MINIMAL_TEXT, ("We ask donors", "We ask 你 donors")),
      "spec.yaml:13:10: error: font-coverage: summary: the font Carlito cannot draw '你' (U+4F60)",
@@ -310,7 +310,7 @@ def test_every_problem_is_reported_at_once_in_file_order(check: Check) -> None:
         "event (limit: 24)",
         "spec.yaml:25:5: warning: source-incomplete: sources 'gov-2024': source 'gov-2024' has no url",
         "spec.yaml:30:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
-        "A resident",
+        "A resident, so the versions that print it are drafts",
     ]
     assert result.stderr == "1 spec checked: 0 errors, 3 warnings\n"
     assert result.exit_code == 0
@@ -570,9 +570,9 @@ PUBLIC_QUOTE = "quotes:\n  - text: Every mine cleared is a life saved.\n    spea
     ("    consent: true\n", None),
     ("    public: true\n",
      "spec.yaml:27:13: warning: quote-consent: quotes[0].public: the quote by A minister is "
-     "marked public but names no source"),
+     "marked public but names no source, so the versions that print it are drafts"),
     ("", "spec.yaml:25:5: warning: quote-consent: quotes[0]: no consent recorded for the quote "
-         "by A minister"),
+         "by A minister, so the versions that print it are drafts"),
 ])
 def test_a_quote_on_the_public_record_needs_its_source_not_consent(
         check: Check, lines: str, expected: str | None) -> None:
@@ -612,9 +612,9 @@ def test_consent_is_checked_for_an_audience_quote_too(check: Check) -> None:
     result = check(MINIMAL_TEXT + US_QUOTE + JAPAN)
     assert [line for line in problem_lines(result) if "quote-consent" in line] == [
         "spec.yaml:19:5: warning: quote-consent: quotes[0]: no consent recorded for the quote by "
-        "A US president",
+        "A US president, so the versions that print it are drafts",
         "spec.yaml:27:9: warning: quote-consent: audiences[1].quotes[0]: no consent recorded for "
-        "the quote by A Japanese engineer"]
+        "the quote by A Japanese engineer, so the versions that print it are drafts"]
 
 
 def test_the_word_count_of_a_version_counts_its_own_quotes_and_sections(check: Check) -> None:
@@ -739,3 +739,139 @@ def test_a_label_naming_its_own_source_in_brackets_is_a_warning(check: Check) ->
         "already"]
     assert check(edit(WITH_FACTS, ("    label: landmines\n",
                                    "    label: landmines (estimate)\n"))).stdout == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The same figure twice on one version; an ask's amount without a source; a long address
+
+TWO_TEXTS = edit(WITH_FACTS, (
+    "summary: Landmines still block the way home for many families.",
+    "summary: About [@mines] landmines still block the way home for many families."))
+
+
+@pytest.mark.parametrize(("detail", "expected"), [
+    # the same stat cited in two texts
+    ("Clear [@mines] mines.",
+     "spec.yaml:17:34: warning: repeated-figure: asks[0].detail: 1,500,000 is stated twice: "
+     "here, and in summary at spec.yaml:13:16"),
+    # typed in one text and cited in the other, written the way the page prints it or not
+    ("Clear 1,500,000 mines.",
+     "spec.yaml:17:34: warning: repeated-figure: asks[0].detail: 1,500,000 is stated twice: "
+     "here, and in summary at spec.yaml:13:16"),
+    ("Clear 1.5 million mines.",
+     "spec.yaml:17:34: warning: repeated-figure: asks[0].detail: 1.5 million is stated twice: "
+     "here, and in summary at spec.yaml:13:16"),
+])
+def test_a_figure_stated_in_two_texts_is_named_at_both_places(check: Check, detail: str,
+                                                              expected: str) -> None:
+    text = edit(TWO_TEXTS, ("detail: Support survey and clearance teams where families plan to "
+                            "return.", f"detail: Support teams. {detail}"))
+    result = check(text)
+    assert [line for line in problem_lines(result) if "repeated-figure" in line] == [expected]
+    assert result.exit_code == 0
+
+
+def test_a_number_typed_twice_is_a_repeated_figure_but_years_and_small_counts_are_not(
+        check: Check) -> None:
+    text = edit(MINIMAL_TEXT, (
+        "summary: Landmines still block the way home for many families.",
+        "summary: Since 2020, 12 teams cleared 250 000 m² for many families."), (
+        "detail: Support survey and clearance teams where families plan to return.",
+        "detail: Fund 12 more teams in 2026-2027 to clear another 250,000 m²."))
+    result = check(text)
+    assert [line for line in problem_lines(result) if "repeated-figure" in line] == [
+        "spec.yaml:17:62: warning: repeated-figure: asks[0].detail: 250,000 is stated twice: "
+        "here, and in summary at spec.yaml:13:39"]
+
+
+def test_a_figure_repeated_on_some_versions_names_them(check: Check) -> None:
+    text = TWO_TEXTS + (
+        "audiences:\n"
+        "  - id: eu\n    name: EU\n    intro: Thank you for clearing [@mines] mines.\n"
+        "  - id: us\n    name: US\n    intro: Thank you.\n"
+        "  - id: uk\n    name: UK\n    intro: We thank you for [@mines] mines cleared.\n")
+    result = check(text)
+    assert [line for line in problem_lines(result) if "repeated-figure" in line] == [
+        "spec.yaml:33:35: warning: repeated-figure: audiences[0].intro: 1,500,000 is stated "
+        "twice on the version for eu: here, and in summary at spec.yaml:13:16",
+        "spec.yaml:39:29: warning: repeated-figure: audiences[2].intro: 1,500,000 is stated "
+        "twice on the version for uk: here, and in summary at spec.yaml:13:16"]
+
+
+def test_an_ask_s_amount_counts_as_a_place_the_figure_is_stated(check: Check) -> None:
+    text = edit(TWO_TEXTS, (
+        "detail: Support survey and clearance teams where families plan to return.\n",
+        "detail: Support survey and clearance teams where families plan to return.\n"
+        "    amount: {stat: mines, requested: true}\n"))
+    result = check(text)
+    assert [line for line in problem_lines(result) if "repeated-figure" in line] == [
+        "spec.yaml:18:20: warning: repeated-figure: asks[0].amount.stat: 1,500,000 is stated "
+        "twice: here, and in summary at spec.yaml:13:16"]
+
+
+def test_the_example_states_each_figure_once_on_every_version() -> None:
+    result = runner.invoke(app, ["check", str(EXAMPLE_SPEC)])
+    assert "repeated-figure" not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(("amount", "expected"), [
+    ("{value: 2000000, currency: EUR}",
+     ["spec.yaml:18:13: warning: amount-source: asks[0].amount: the ask's amount names no "
+      "source and is not marked as your own request, so the versions that print it are "
+      "drafts"]),
+    ("{value: 2000000, currency: EUR, requested: true}", []),
+    ("{value: 2000000, currency: EUR, source: gov-2024}", []),
+    ("{stat: mines}", []),
+])
+def test_an_ask_s_amount_names_its_source_or_says_it_is_the_ask(check: Check, amount: str,
+                                                               expected: list[str]) -> None:
+    text = edit(WITH_FACTS, (
+        "detail: Support survey and clearance teams where families plan to return.\n",
+        "detail: Support survey and clearance teams where families plan to return.\n"
+        f"    amount: {amount}\n"))
+    result = check(text)
+    assert [line for line in problem_lines(result) if "amount" in line] == expected
+    assert "unused-source" not in result.stdout  # an amount's source is printed
+
+
+def test_a_sources_address_too_long_to_type_is_a_warning(check: Check) -> None:
+    text = edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  sources_url: "
+                               "https://www.example.org/reports/2025/landmines/full-sources\n"))
+    assert problem_lines(check(text)) == [
+        "spec.yaml:6:16: warning: sources-url: brief.sources_url: the address prints as "
+        "'example.org/reports/2025/landmines/full-sources', 47 characters: hard to type from "
+        "paper, and its QR code's squares get too small for some phones to read"]
+    short = edit(MINIMAL_TEXT, ("  date: 2025-03-24\n", "  date: 2025-03-24\n  sources_url: "
+                                "https://example.org/masg-2025\n"))
+    assert problem_lines(check(short)) == []
+
+
+def test_words_the_layout_colours_itself_are_held_to_the_same_contrast(check: Check,
+                                                                       tmp_path: Path) -> None:
+    """The draft line is set in the template's `draft` colour with <color>: a pale one is
+    refused as a style's colour is. #FF9999 on white: 1.05 / 0.513 = 2.04:1."""
+    copy = tmp_path / "templates" / "pale-draft"
+    shutil.copytree(ROOT / "templates" / "one-pager", copy)
+    design = copy / "template.yaml"
+    design.write_text(replace_once(design.read_text(encoding="utf-8"), 'draft: "#B3261E"',
+                                   'draft: "#FF9999"'), encoding="utf-8")
+    text = edit(MINIMAL_TEXT, ("  date: 2025-03-24\n",
+                               "  date: 2025-03-24\n  template: pale-draft\n"))
+    result = check(text + "quotes:\n  - text: We want to go home.\n    speaker: A resident\n")
+    assert [line for line in problem_lines(result) if "contrast" in line] == [
+        "templates/pale-draft/page.xml.j2: error: contrast: <color> in the audience style: "
+        "text colour #FF9999 on #FFFFFF has a contrast of 2.0:1; readers need at least 4.5:1"]
+    assert result.exit_code == 1
+
+
+def test_a_currency_symbol_the_font_lacks_is_named_at_the_amount(check: Check) -> None:
+    """Turkish writes the lira as ₺, which Carlito does not draw: an error, not an empty box."""
+    text = edit(MINIMAL_TEXT, (
+        "detail: Support survey and clearance teams where families plan to return.\n",
+        "detail: Support survey and clearance teams where families plan to return.\n"
+        "    amount: {value: 2500000, currency: TRY, requested: true}\n"))
+    result = check(text + "audiences:\n  - id: tr\n    name: Türkiye\n    language: tr\n")
+    assert [line for line in problem_lines(result) if "font-coverage" in line] == [
+        "spec.yaml:18:13: error: font-coverage: asks[0].amount: the font Carlito cannot draw "
+        "'₺' (U+20BA)"]
+    assert result.exit_code == 1

@@ -153,6 +153,44 @@ def test_an_audience_without_contacts_gets_an_empty_to_and_a_warning(
     assert message["X-Unsent"] == "1"
 
 
+DRAFT_SPEC = MINIMAL_SPEC.read_text(encoding="utf-8") + (
+    "quotes:\n  - text: We want to go home.\n    speaker: A resident\n"
+    "audiences:\n  - id: x\n    name: X delegation\n"
+    "  - id: y\n    name: Y delegation\n    quotes: []\n")
+
+
+def test_a_version_marked_as_a_draft_gets_no_email_and_the_message_says_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quote has no recorded consent: the version printing it is a draft. The one
+    without the quote is not, and gets its email."""
+    monkeypatch.chdir(tmp_path)
+    Path("spec.yaml").write_text(DRAFT_SPEC, encoding="utf-8")
+    result = RUNNER.invoke(app, ["email", "spec.yaml"])
+    assert result.exit_code == 1
+    assert ("spec.yaml:19:5: quotes[0]: the version for x is a draft, so no email is written "
+            "for it: no consent recorded for the quote by A resident") in result.stderr
+    assert "or run briefgen email --allow-draft to attach it" in result.stderr
+    assert [path.name for path in Path("out").rglob("*.eml")] == [
+        "2025-03-24_minimal-brief_y_en.eml"]
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_allow_draft_attaches_a_draft_which_says_so_on_its_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("spec.yaml").write_text(DRAFT_SPEC, encoding="utf-8")
+    result = RUNNER.invoke(app, ["email", "-a", "x", "--allow-draft", "spec.yaml"])
+    assert result.exit_code == 0, result.stderr
+    message = parse(next(Path("out").rglob("*_x_en.eml")))
+    (attachment,) = message.iter_attachments()
+    pdf = attachment.get_content()
+    assert pdf == next(Path("out").rglob("*_x_en.pdf")).read_bytes()
+    from pypdf import PdfReader
+
+    title = PdfReader(BytesIO(pdf)).metadata.title  # what a viewer's title bar shows
+    assert title == "Draft – not for circulation: Clearance lets families go home"
+
+
 def minimal_pdf(extra: bytes) -> bytes:
     return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog " + extra + b" >>\nendobj\n%%EOF\n"
 

@@ -378,3 +378,55 @@ def test_a_key_figure_too_wide_for_one_line_breaks_after_its_qualifier() -> None
     lines = ["".join(run.text for run in line.runs)
              for line in Layout(fitted, Fit()).laid(paragraph, 120.0).lines]
     assert lines == ["environ", "1\u00a0500\u00a0000\u00a0000\u00a0km²"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Draft and version lines, and the ask's amount, in both files
+
+
+def docx_text(path: Path) -> str:
+    from docx import Document as WordDocument
+
+    word = WordDocument(str(path))
+    paragraphs = [paragraph.text for paragraph in word.paragraphs]
+    for table in word.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs += [paragraph.text for paragraph in cell.paragraphs]
+                for inner in cell.tables:
+                    for inner_row in inner.rows:
+                        for inner_cell in inner_row.cells:
+                            paragraphs += [paragraph.text for paragraph in inner_cell.paragraphs]
+    return collapse_space(" ".join(paragraphs))
+
+
+@pytest.mark.tools
+def test_a_draft_says_so_at_the_top_of_both_files_and_in_the_pdf_title(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(replace_once(MINIMAL_TEXT, "  date: 2025-03-24\n",
+                                 "  date: 2025-03-24\n  version: 4\n")
+                    + "quotes:\n  - text: We want to go home.\n    speaker: A resident\n"
+                    "audiences:\n  - id: ru\n    name: Делегация\n    language: ru\n",
+                    encoding="utf-8")
+    report = run_specs([spec], BuildOptions(out=tmp_path / "out", force=True))
+    (built,) = report.built
+    assert built.pdf is not None and built.docx is not None
+    pdf_words = collapse_space(pdf_text(built.pdf))
+    assert "Проект – не для распространения · Адресат: Делегация" in pdf_words
+    assert "Дата: 24 марта 2025 г. · версия 4" in pdf_words.replace("\u202f", " ")
+    docx_words = docx_text(built.docx)
+    assert "Проект – не для распространения · Адресат: Делегация" in docx_words
+    assert "версия 4" in docx_words
+    info = run_tool("pdfinfo", built.pdf).stdout
+    assert re.search(r"^Title:\s+Проект – не для распространения: Clearance lets", info,
+                     re.MULTILINE), info
+
+
+@pytest.mark.tools
+def test_the_example_s_ask_amount_is_on_both_files_of_the_eu_version(
+        built_briefs: BuiltBriefs) -> None:
+    built = built_briefs.versions[("example", "eu")]
+    line = "We ask €4.25 million · 2026–2028 · via the UNDP/ANAMA project"
+    assert line in collapse_space(pdf_text(built.pdf))
+    assert line in docx_text(built.docx)
+    assert "Draft" not in pdf_text(built.pdf)  # the example is ready to circulate

@@ -67,6 +67,7 @@ class BuildOptions:
     jobs: int | None = 1  # None: as many processes as cores and work warrant
     force: bool = False  # build even units whose inputs did not change
     strict: bool = False  # a spec with a broken audience builds nothing
+    allow_draft: bool = False  # email: attach versions marked as drafts too
 
 
 @dataclass(frozen=True)
@@ -682,7 +683,8 @@ def build_unit(unit: Unit, options: BuildOptions) -> UnitResult:
             from briefgen.drafts import compose_draft
 
             composed = compose_draft(spec, document, template, index, rendered.view,
-                                     rendered.pdf, rendered.docx)
+                                     rendered.pdf, rendered.docx,
+                                     allow_draft=options.allow_draft)
             files.append(composed.file)
             result.warnings = composed.warnings
             outdated = False

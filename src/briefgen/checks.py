@@ -7,8 +7,12 @@ Each rule yields `Problem`s with a rule id and a severity. `briefgen check` prin
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from briefgen.document import Block, Document, Group, Image, Paragraph, Row, iter_blocks
 from briefgen.document import Chart as ChartBlock
@@ -17,13 +21,16 @@ from briefgen.inline import (
     Cite,
     Link,
     SourceCite,
+    count_nonspace,
     locate_markup,
+    normalize_space,
     parse_inline,
     plain_text,
     walk,
 )
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import (
+    AskAmount,
     Audience,
     BriefSpec,
     Chart,
@@ -32,10 +39,10 @@ from briefgen.spec.models import (
     Source,
     Stat,
 )
-from briefgen.spec.validate import quote_lists, text_fields
+from briefgen.spec.validate import ask_lists, quote_lists, text_fields
 from briefgen.template import LAYOUT_FILE, Template
 from briefgen.view import affix_has_words as has_words
-from briefgen.view import chart_points, pick_language
+from briefgen.view import chart_points, draft_reasons, pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
 _WORD = re.compile(r"\w[\w'’\-]*")
@@ -49,7 +56,7 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _incomplete_sources(spec, document)
     problems += _unused_sources(spec, document)
     problems += _word_count(spec, document, template)
-    problems += _quote_consent(spec, document)
+    problems += _drafting(spec, document)
     problems += _languages(spec, document, template)
     problems += _figures(spec, document)
     problems += _cut_by_comments(spec, document)
@@ -61,10 +68,208 @@ def check_spec(spec: BriefSpec, document: YamlDocument, template: Template) -> l
     problems += _address_links(spec, document)
     problems += _empty_headings(spec, document)
     problems += _charts(spec, document)
+    problems += _repeated_figures(spec, document)
+    problems += _sources_address(spec, document)
     from briefgen.translation.records import outdated_translations
 
     problems += outdated_translations(spec, document)
     return problems
+
+
+# Characters a reader types from paper without losing their place; up to this, the QR code
+# beside the address keeps squares of 0.34 mm or more (version 4 at most), which phones read.
+SHORT_ADDRESS = 40
+
+
+def _sources_address(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """The full sources' address is printed for typing in: a long one is a chore."""
+    from briefgen.view import short_address
+
+    printed = short_address(spec.brief.sources_url) or ""
+    if len(printed) > SHORT_ADDRESS:
+        yield _problem(document, ("brief", "sources_url"),
+                       f"the address prints as {printed!r}, {len(printed)} characters: "
+                       "hard to type from paper, and its QR code's squares get too small for "
+                       "some phones to read",
+                       f"use a short link of at most {SHORT_ADDRESS} characters",
+                       "sources-url", "warning")
+
+
+def _repeated_figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """Two texts of one version that state the same figure: the same stat cited in both, or
+    the same number typed (or typed in one and cited in the other). A reader meets it twice
+    and wonders whether it is two things. Reported once per pair of places, at the second,
+    naming the first and the versions that print both."""
+    stats = {stat.id: stat for stat in spec.stats}
+    pairs: dict[tuple[_Mention, _Mention], list[str]] = {}
+    versions: list[int | None] = list(range(len(spec.audiences))) or [None]
+    for audience_index in versions:
+        language = _version_language(spec, audience_index)
+        seen: list[_Mention] = []
+        for mention in _figure_mentions(spec, document, audience_index, language, stats):
+            first = next((earlier for earlier in seen if earlier.path != mention.path
+                          and earlier.same_figure(mention)), None)
+            if first is not None:
+                audience_id = (spec.audiences[audience_index].id
+                               if audience_index is not None else "")
+                pairs.setdefault((first, mention), []).append(audience_id)
+            else:
+                seen.append(mention)
+    for (first, second), audience_ids in pairs.items():
+        named = [audience_id for audience_id in audience_ids if audience_id]
+        version = f" on the version{'s' if len(named) > 1 else ''} for {', '.join(named)}" \
+            if named else ""
+        where = first.location
+        yield Problem(second.location, document.describe(second.path),
+                      f"{second.shown} is stated twice{version}: here, and in "
+                      f"{document.describe(first.path)} at {display_path(where.file)}:"
+                      f"{where.line}:{where.column}",
+                      "say it once: cut the figure from one of the two texts (an audience can "
+                      "have its own intro, summary, asks or sections)",
+                      rule="repeated-figure", severity="warning")
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A figure stated in a text: the stat it cites (if any), its value and whether it is a
+    percentage, what it prints as, and where it was written."""
+
+    path: FieldPath
+    location: Location
+    stat_id: str | None
+    value: float
+    percent: bool
+    shown: str
+
+    def same_figure(self, other: _Mention) -> bool:
+        if self.stat_id is not None and self.stat_id == other.stat_id:
+            return True
+        return self.percent == other.percent and math.isclose(self.value, other.value,
+                                                               rel_tol=1e-9)
+
+
+def _version_language(spec: BriefSpec, audience_index: int | None) -> str:
+    audience = spec.audiences[audience_index] if audience_index is not None else None
+    return audience.language if audience and audience.language else spec.brief.language
+
+
+def _version_texts(spec: BriefSpec, audience_index: int | None, language: str
+                   ) -> Iterator[tuple[FieldPath, str | AskAmount]]:
+    """The running texts one version prints, in reading order and in its language, with
+    each ask's amount after its sentence."""
+    audience = spec.audiences[audience_index] if audience_index is not None else None
+    own: FieldPath = ("audiences", audience_index) if audience_index is not None else ()
+
+    def chosen(name: str) -> tuple[FieldPath, Any]:
+        if audience is not None and getattr(audience, name) is not None:
+            return (*own, name), getattr(audience, name)
+        return (name,), getattr(spec, name)
+
+    def local(path: FieldPath, value: object) -> Iterator[tuple[FieldPath, str]]:
+        if isinstance(value, dict):
+            key = pick_language(value, language)
+            if key is not None:
+                yield (*path, key), value[key]
+        elif isinstance(value, str):
+            yield path, value
+
+    for name in ("summary_ask", "summary"):
+        yield from local(*chosen(name))
+    if audience is not None and audience.intro is not None:
+        yield from local((*own, "intro"), audience.intro)
+    asks_path, asks = chosen("asks")
+    for index, ask in enumerate(asks or []):
+        yield from local((*asks_path, index, "headline"), ask.headline)
+        yield from local((*asks_path, index, "detail"), ask.detail)
+        if ask.amount is not None:
+            yield (*asks_path, index, "amount"), ask.amount
+    sections_path, sections = chosen("sections")
+    for index, section in enumerate(sections or []):
+        yield from local((*sections_path, index, "heading"), section.heading)
+        yield from local((*sections_path, index, "body"), section.body)
+    quotes_path, quotes = chosen("quotes")
+    for index, quote in enumerate(quotes or []):
+        yield from local((*quotes_path, index, "text"), quote.text)
+        yield from local((*quotes_path, index, "translation"), quote.translation)
+
+
+def _figure_mentions(spec: BriefSpec, document: YamlDocument, audience_index: int | None,
+                     language: str, stats: dict[str, Stat]) -> Iterator[_Mention]:
+    """The figures one version's texts and asks' amounts state, in reading order."""
+    from briefgen.view import amount_figure, printed_figure
+
+    def cited(path: FieldPath, where: Location, stat: Stat) -> _Mention:
+        return _Mention(path, where, stat.id, stat.value, stat.format == "percent",
+                        printed_figure(stat, language).replace("\u00a0", " "))
+
+    for path, text in _version_texts(spec, audience_index, language):
+        if isinstance(text, AskAmount):
+            if text.stat is not None and text.stat in stats:
+                where: FieldPath = (*path, "stat")
+                yield cited(where, document.locate(where), stats[text.stat])
+            elif text.value is not None:
+                where = (*path, "value")
+                shown = printed_figure(amount_figure(text, language), language)
+                yield _Mention(where, document.locate(where), None, text.value, False,
+                               shown.replace("\u00a0", " "))
+            continue
+        for position, node in locate_markup(text):
+            if isinstance(node, Cite) and node.stat_id in stats:
+                typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
+                yield cited(path, document.locate_inside(path, position, typed),
+                            stats[node.stat_id])
+        yield from _typed_numbers(path, text, document)
+
+
+# A number as typed in a text: digits with grouping or decimal separators, then perhaps a
+# percent sign or a scale word ("4.25 million", "250 000", "13 %", "1,5 млн").
+_TYPED_NUMBER = re.compile(
+    r"(?<![\w.,])(\d+(?:[ \u00a0\u202f.,]\d+)*)(?![\w])"
+    r"(?:[ \u00a0\u202f]?(%|million|millions|milliards?|billions?|thousand|mille|млн|млрд|"
+    r"тыс\.|milyon|milyard)(?!\w))?", re.IGNORECASE)
+_SCALES = {"million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "billion": 1e9,
+           "billions": 1e9, "thousand": 1e3, "mille": 1e3, "млн": 1e6, "млрд": 1e9,
+           "тыс.": 1e3, "milyon": 1e6, "milyard": 1e9}
+# Citations and link addresses hold digits that are not figures stated to the reader.
+_MARKUP = re.compile(r"\[[@^][^\]]*\]|\]\([^)]*\)")
+
+
+def _typed_numbers(path: FieldPath, text: str, document: YamlDocument) -> Iterator[_Mention]:
+    """Figures typed as digits in a text. Years (1900-2100) and small whole numbers (below
+    100, without a percent sign or scale word) say nothing a reader would take for a
+    repeated figure, and are passed over."""
+    normalized = normalize_space(text)
+    hidden = [(match.start(), match.end()) for match in _MARKUP.finditer(normalized)]
+    for match in _TYPED_NUMBER.finditer(normalized):
+        if any(start <= match.start() < end for start, end in hidden):
+            continue
+        digits, scale = match.group(1), (match.group(2) or "").lower()
+        value = _number_value(digits)
+        if value is None:
+            continue
+        whole = value.is_integer() and not re.search(r"[ \u00a0\u202f.,]", digits)
+        if not scale and whole and (value < 100 or 1900 <= value <= 2100):
+            continue
+        percent = scale == "%"
+        value *= _SCALES.get(scale, 1.0)
+        where = document.locate_inside(path, count_nonspace(normalized[:match.start()]),
+                                       match.group(1))
+        yield _Mention(path, where, None, value, percent, match.group().strip())
+
+
+def _number_value(digits: str) -> float | None:
+    """The value of a number typed with grouping or decimal separators: "250,000",
+    "250 000" and "1.130.000" group thousands; "4.25" and "4,25" have decimals."""
+    parts = re.split(r"[ \u00a0\u202f.,]", digits)
+    separators = re.findall(r"[ \u00a0\u202f.,]", digits)
+    try:
+        if all(len(part) == 3 for part in parts[1:]):
+            return float("".join(parts))
+        if separators[-1] in " \u00a0\u202f":
+            return None  # two numbers side by side, not one
+        return float("".join(parts[:-1]) + "." + parts[-1])
+    except (ValueError, IndexError):
+        return None
 
 
 def _untranslated(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
@@ -308,10 +513,13 @@ def check_document(composed: Document, template: Template) -> list[Problem]:
         seen.add(key)
         ratio = contrast_ratio(color, background)
         if ratio < MINIMUM_CONTRAST:
-            where = (template.design_document.locate(("styles", style_name, key_name))
-                     if template.design_document else template.folder / "template.yaml")
+            where: Location | Path = (
+                template.folder / LAYOUT_FILE if key_name == "<color>"
+                else template.design_document.locate(("styles", style_name, key_name))
+                if template.design_document else template.folder / "template.yaml")
             problems.append(Problem(
-                where, f"styles.{style_name}.{key_name}",
+                where, f"styles.{style_name}.{key_name}" if key_name != "<color>"
+                else f"<color> in the {style_name} style",
                 f"text colour {color} on {background} has a contrast of "
                 # Rounded down: 4.48 must not print as the 4.5 it fails to reach.
                 f"{int(ratio * 10) / 10:.1f}:1; readers need at least {MINIMUM_CONTRAST}:1",
@@ -413,6 +621,9 @@ def _text_colors(blocks: tuple[Block, ...], background: str, composed: Document
             yield block.style, "color", style.color, background
             if isinstance(block, Paragraph) and block.number is not None and style.label_color:
                 yield block.style, "label_color", style.label_color, background
+            if isinstance(block, Paragraph):  # words the layout colours itself (<color>)
+                for color in {span.color for span in block.spans if span.color}:
+                    yield block.style, "<color>", color, background
         elif isinstance(block, Group):
             yield from _text_colors(block.blocks, background, composed)
         elif isinstance(block, Row):
@@ -598,6 +809,12 @@ def cited_source_ids(spec: BriefSpec) -> set[str]:
             sources |= {source for series in chart.series
                         for _, source, _ in chart_points(chart, series, stats) if source}
     stat_sources = {stat.id: stat.source for stat in spec.stats}
+    for _, asks in ask_lists(spec):
+        for ask in asks:
+            if ask.amount is not None and ask.amount.source:
+                sources.add(ask.amount.source)
+            elif ask.amount is not None and ask.amount.stat in stat_sources:
+                sources.add(stat_sources[ask.amount.stat])
     for _, text in text_fields(spec):
         for node in walk(parse_inline(text)):
             if isinstance(node, Cite) and node.stat_id in stat_sources:
@@ -628,7 +845,9 @@ def running_words(spec: BriefSpec, audience_index: int | None = None) -> int:
             return value[chosen] if chosen else ""
         return value or ""
 
-    texts = [local(audience.summary if audience and audience.summary else spec.summary)]
+    texts = [local(audience.summary if audience and audience.summary else spec.summary),
+             local(audience.summary_ask if audience and audience.summary_ask
+                   else spec.summary_ask)]
     asks = audience.asks if audience and audience.asks else spec.asks
     texts += [f"{local(ask.headline)} {local(ask.detail)}" for ask in asks]
     sections = (audience.sections if audience and audience.sections is not None
@@ -690,30 +909,19 @@ def _languages(spec: BriefSpec, document: YamlDocument, template: Template
                            "language", "warning")
 
 
-def _quote_consent(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
-    """A quote needs the speaker's consent, unless it is on the public record and names the
-    source it was said or published in.
-
-    A quote marked public without a source is still a warning, not an error: it is no worse
-    than a quote with neither consent nor `public`, but nothing backs the claim yet.
-    """
-    for base, quotes in quote_lists(spec):
-        for index, quote in enumerate(quotes):
-            if quote.consent or (quote.public and quote.source):
-                continue
-            if quote.public:
-                yield _problem(document, (*base, index, "public"),
-                               f"the quote by {_first(quote.speaker)} is marked public but "
-                               "names no "
-                               "source", "add source: with the id of the speech or "
-                               "publication it comes from, or record consent: true",
-                               "quote-consent", "warning")
-            else:
-                yield _problem(document, (*base, index),
-                               f"no consent recorded for the quote by {_first(quote.speaker)}",
-                               "confirm the speaker agrees to be quoted, then add consent: "
-                               "true; for words on the public record add public: true and "
-                               "their source", "quote-consent", "warning")
+def _drafting(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
+    """What makes the versions that print it drafts (see `view.draft_reasons`), in every list
+    of quotes and asks: a quote without consent that is not on the public record with its
+    source (`quote-consent`), an ask's amount with no source that is not your own request
+    (`amount-source`). Warnings: a draft is built, and says so on its page."""
+    reasons = [reason for base, quotes in quote_lists(spec)
+               for reason in draft_reasons(quotes, base, [], ())]
+    reasons += [reason for base, asks in ask_lists(spec)
+                for reason in draft_reasons([], (), asks, base)]
+    for reason in reasons:
+        yield Problem(document.locate(reason.origin), document.describe(reason.origin),
+                      f"{reason.message}, so the versions that print it are drafts",
+                      reason.hint, rule=reason.rule, severity="warning")
 
 
 def _first(text: str | dict[str, str]) -> str:

@@ -139,6 +139,10 @@ def email(
     out: OutFolder = None,
     audience: AudienceIds = None,
     jobs: Jobs = None,
+    allow_draft: Annotated[bool, typer.Option(
+        "--allow-draft", help="Attach versions that are marked as drafts too (a quote "
+        "without consent, an amount without a source); by default they get no email.")
+    ] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -152,13 +156,14 @@ def email(
     Thunderbird: it opens as an unsent draft. Nothing is sent. Attachments are checked
     first: no scripts, embedded files, encryption, macros or unsafe links; a warning above
     1 MB, an error above 10 MB. A brief unchanged since its last build is not built again:
-    its draft attaches the files in out/ as they are.
+    its draft attaches the files in out/ as they are. A version whose page is marked as a
+    draft gets no email, and the message says what keeps it a draft, unless --allow-draft.
     """
     from briefgen.batch import BuildOptions
 
     options = BuildOptions(mode="email", out=out,
                            audiences=frozenset(audience) if audience else None,
-                           jobs=jobs)
+                           jobs=jobs, allow_draft=allow_draft)
     if _build(_specs(paths), options, quiet=quiet, debug=debug):
         raise typer.Exit(EXIT_USER_ERROR)
 
@@ -190,7 +195,11 @@ def check(
       (no labels for it: headings in English), translation-outdated (a translation made
       from an earlier text), qualifier (a prefix typed as a sign or English words: write
       qualifier: about, more than ...), label-source (a figure's label names its own
-      source).
+      source), repeated-figure (one version states a figure in two texts), amount-source
+      (an ask's amount with no source, not marked as your request: a draft), sources-url
+      (an address too long to type from paper).
+    quote-consent and amount-source mark the versions concerned as drafts: their page
+      says so, and briefgen email does not attach them.
 
     \b
     Example, while cutting one delegation's version to fit:

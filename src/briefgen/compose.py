@@ -267,6 +267,7 @@ class _Format(NamedTuple):
     superscript: bool = False
     link: str | None = None
     language: str | None = None
+    color: str | None = None  # the layout's <color value>, as #RRGGBB
 
 
 class _Builder:
@@ -324,7 +325,8 @@ class _Builder:
             return Image(png=picture.png, width=min(width, height * picture.aspect),
                          height=min(height, width / picture.aspect),
                          description=element.get("description", ""),
-                         space_after=self.length(element, "space-after", 0.0))
+                         space_after=self.length(element, "space-after", 0.0),
+                         code=getattr(picture, "modules", ()))
         if tag == "chart":
             return self.chart(element, width)
         raise self.error(f"unknown layout element <{tag}> (use p, space, rule, row, group, "
@@ -438,6 +440,9 @@ class _Builder:
                 self.inline(child, fmt._replace(superscript=True), spans, style_name)
             elif tag == "a":
                 self.inline(child, fmt._replace(link=child.get("href")), spans, style_name)
+            elif tag == "color":  # words the layout sets in another of its colours
+                self.inline(child, fmt._replace(color=self.color(child.get("value", "ink"))),
+                            spans, style_name)
             elif tag == "lang":
                 code = child.get("code") or None
                 if code and code.split("-")[0] == self.view.language.split("-")[0]:
@@ -459,8 +464,8 @@ class _Builder:
 
     def span(self, text: str, fmt: _Format, origin: str = "") -> Span:
         return Span(text=_SPACE_RUN.sub(" ", text), bold=fmt.bold, italic=fmt.italic,
-                    superscript=fmt.superscript, link=fmt.link, language=fmt.language,
-                    origin=origin)
+                    superscript=fmt.superscript, link=fmt.link, color=fmt.color,
+                    language=fmt.language, origin=origin)
 
     def note(self, source_id: str, fmt: _Format) -> Span:
         if source_id not in self.numbers:
@@ -468,8 +473,8 @@ class _Builder:
         if source_id not in self.cited:
             self.cited.append(source_id)
         return Span(text=str(self.numbers[source_id]), bold=fmt.bold, italic=False,
-                    superscript=True, link=None, language=fmt.language, origin="",
-                    reference=source_id)
+                    superscript=True, link=None, color=fmt.color, language=fmt.language,
+                    origin="", reference=source_id)
 
     def field(self, ref: str, fmt: _Format, spans: list[Span]) -> None:
         try:
@@ -486,7 +491,7 @@ class _Builder:
         for node in nodes:
             if isinstance(node, Text):
                 spans.append(Span(node.text, fmt.bold, fmt.italic, fmt.superscript, fmt.link,
-                                  None, fmt.language, origin))
+                                  fmt.color, fmt.language, origin))
             elif isinstance(node, Strong):
                 self.nodes(node.children, fmt._replace(bold=True), spans, origin)
             elif isinstance(node, Emphasis):
@@ -496,10 +501,10 @@ class _Builder:
             elif isinstance(node, Cite) and node.stat_id in self.view.charts:
                 # A chart is cited by pointing at it; its sources are marked at its title.
                 spans.append(Span(self.view.chart_reference, fmt.bold, fmt.italic,
-                                  fmt.superscript, fmt.link, None, fmt.language, origin))
+                                  fmt.superscript, fmt.link, fmt.color, fmt.language, origin))
             elif isinstance(node, Cite):
                 spans.append(Span(self.view.cited_value(node), fmt.bold, fmt.italic,
-                                  fmt.superscript, fmt.link, None, fmt.language, origin,
+                                  fmt.superscript, fmt.link, fmt.color, fmt.language, origin,
                                   figure=True))
                 spans.append(self.note(self.view.stat_values[node.stat_id][1], fmt))
             elif isinstance(node, SourceCite):

@@ -116,13 +116,17 @@ class Row(NamedTuple):
 
 
 class Image(NamedTuple):
-    """A picture (the logo) at a fixed height; its width follows its proportions."""
+    """A picture (the logo, a QR code) at a fixed height; its width follows its proportions.
+
+    A QR code carries its modules in `code` (rows of dark and light, without the quiet zone
+    that `png` has around them): the PDF draws them as vectors, the DOCX shows `png`."""
 
     png: bytes
     width: float
     height: float
     description: str  # alternative text; empty: decoration
     space_after: float = 0.0
+    code: tuple[tuple[bool, ...], ...] = ()
 
 
 class ChartSeries(NamedTuple):

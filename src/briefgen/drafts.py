@@ -26,7 +26,7 @@ from typing import Any
 import jinja2
 
 from briefgen.build import draft_path
-from briefgen.errors import Problem, TemplateError
+from briefgen.errors import Problem, TemplateError, UserError
 from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
 from briefgen.sandbox import BoundedSandbox, TemplateBudgetExceeded
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
@@ -74,6 +74,10 @@ _HEADERS.map_to_type("subject", SubjectHeader)
 MAIL_POLICY = SMTP.clone(header_factory=_HEADERS)
 
 
+class DraftRefused(UserError):
+    """A version marked as a draft was to be attached to an email."""
+
+
 @dataclass(frozen=True)
 class Draft:
     file: OutputFile
@@ -82,10 +86,22 @@ class Draft:
 
 def compose_draft(spec: BriefSpec, document: YamlDocument, template: Template,
                   audience_index: int | None, view: BriefView, pdf: OutputFile,
-                  docx: OutputFile) -> Draft:
-    """The draft for one audience; attachments are checked before anything is written."""
+                  docx: OutputFile, *, allow_draft: bool = False) -> Draft:
+    """The draft for one audience; attachments are checked before anything is written.
+
+    A version that is itself a draft (`view.draft`: a quote without consent, an unsourced
+    amount) is not attached unless `allow_draft`: `DraftRefused` names each reason where
+    it was written."""
     audience = spec.audiences[audience_index] if audience_index is not None else None
     where: FieldPath = ("audiences", audience_index) if audience_index is not None else ()
+    if view.draft and not allow_draft:
+        version = f"the version for {audience.id}" if audience else "this brief"
+        raise DraftRefused([
+            Problem(document.locate(reason.origin), document.describe(reason.origin),
+                    f"{version} is a draft, so no email is written for it: {reason.message}",
+                    f"{reason.hint}; or run briefgen email --allow-draft to attach it as it "
+                    "is, marked as a draft", rule="draft")
+            for reason in view.draft])
     warnings: list[Problem] = []
     attach_docx = audience.attach_docx if audience else False
     attachments = [pdf] + ([docx] if attach_docx else [])

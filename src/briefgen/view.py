@@ -99,6 +99,17 @@ class PrintedText:
     literal: bool
 
 
+@dataclass(frozen=True)
+class DraftReason:
+    """Something a version prints that must be settled before it circulates: the page then
+    says it is a draft, and `briefgen email` does not attach it (see `draft_reasons`)."""
+
+    origin: FieldPath
+    message: str
+    hint: str
+    rule: str
+
+
 @dataclass
 class BriefView:
     """Everything the layout may use, already resolved for one audience and language."""
@@ -122,6 +133,7 @@ class BriefView:
     subject: str = ""
     keywords: str = ""
     date_iso: str = ""
+    draft: list[DraftReason] = field(default_factory=list)  # empty: ready to circulate
 
     def cited_value(self, cite: Cite) -> str:
         """A figure as a sentence shows it: without its qualifier, unless cited as `[@+id]`; a
@@ -182,6 +194,9 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                               else ("brief", "from"))
     summary_path: FieldPath = ((*audience_path, "summary") if audience and audience.summary
                                else ("summary",))
+    summary_ask, summary_ask_path = ((audience.summary_ask, (*audience_path, "summary_ask"))
+                                     if audience and audience.summary_ask
+                                     else (spec.summary_ask, ("summary_ask",)))
     asks = audience.asks if audience and audience.asks else spec.asks
     asks_path: FieldPath = (*audience_path, "asks") if audience and audience.asks else ("asks",)
     # An audience's own quotes and sections replace the brief's; `[]` means none at all.
@@ -232,6 +247,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             "subtitle": text(header.subtitle, ("brief", "subtitle")),
             "date": format_long_date(header.date, language),
             "language": language,
+            "version": header.version,
         },
         "event": {
             "name": text(event.name, ("brief", "event", "name")),
@@ -252,11 +268,14 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
             "name": text(audience.name, (*audience_path, "name")),
             "intro": text(audience.intro, (*audience_path, "intro")),
         },
+        "summary_ask": text(summary_ask, summary_ask_path),
         "summary": text(audience.summary if audience and audience.summary else spec.summary,
                         summary_path),
         "asks": [
             {"headline": text(ask.headline, (*asks_path, index, "headline")),
-             "detail": text(ask.detail, (*asks_path, index, "detail"))}
+             "detail": text(ask.detail, (*asks_path, index, "detail")),
+             "amount": _amount_view(ask.amount, (*asks_path, index, "amount"), view, text)
+             if ask.amount else None}
             for index, ask in enumerate(asks)
         ],
         "stats": stats,
@@ -311,12 +330,25 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         if chosen is None:
             text(keywords, ("brief", "keywords"))  # reports the missing language
         keywords = keywords[chosen] if chosen else None
+    sources_url = header.sources_url
+    view.context["brief"]["sources_url"] = sources_url
+    view.context["brief"]["sources_address"] = text(
+        short_address(sources_url), ("brief", "sources_url"), literal=True)
+    view.context["brief"]["sources_address_text"] = short_address(sources_url) or ""
+    if sources_url:
+        from briefgen.qr import qr_picture
+
+        view.pictures["sources-qr"] = qr_picture(sources_url)
+    view.draft = draft_reasons(quotes, quotes_path, asks, asks_path)
+    view.context["draft"] = bool(view.draft)
     if missing:
         raise SpecError(missing)
     view.audience_id = audience.id if audience else None
     title = view.context["brief"]["title"]
     view.context["brief"]["headline"], view.context["brief"]["deck"] = _split_title(title, view)
     view.title = str(title)
+    if view.draft:  # what a viewer's title bar and a file's properties show
+        view.title = f"{labels.get('draft', 'Draft – not for circulation')}: {view.title}"
     view.author = sender.organization
     view.keywords = keywords or "; ".join(
         str(part) for part in (view.context["brief"]["headline"], view.context["event"]["name"],
@@ -631,6 +663,159 @@ def _translation(quote: Any, language: str, path: FieldPath, text: Any) -> UserT
     if isinstance(quote.translation, dict) and pick_language(quote.translation, language) is None:
         return None  # no translation for this page's language: the words stand alone
     return text(quote.translation, (*path, "translation"))  # type: ignore[no-any-return]
+
+
+def quote_cleared(quote: Any) -> bool:
+    """Whether a quote may circulate: its speaker agreed, or its words are on the public
+    record and it names where."""
+    return bool(quote.consent or (quote.public and quote.source))
+
+
+def amount_sourced(amount: Any) -> bool:
+    """Whether an ask's amount says where it comes from: a stat, a source, or your own
+    request (`requested: true`)."""
+    return amount.stat is not None or amount.source is not None or amount.requested
+
+
+def draft_reasons(quotes: list[Any], quotes_path: FieldPath, asks: list[Any],
+                  asks_path: FieldPath) -> list[DraftReason]:
+    """What keeps a version from circulating, among what it prints: a quote without the
+    speaker's consent (unless it is on the public record and names its source), and an
+    ask's amount that names no source and is not marked as your own request."""
+    reasons = []
+    for index, quote in enumerate(quotes):
+        if quote_cleared(quote):
+            continue
+        speaker = (quote.speaker if isinstance(quote.speaker, str)
+                   else next(iter(quote.speaker.values())))
+        if quote.public:
+            reasons.append(DraftReason(
+                (*quotes_path, index, "public"),
+                f"the quote by {speaker} is marked public but names no source",
+                "add source: with the id of the speech or publication it comes from, or "
+                "record consent: true", "quote-consent"))
+        else:
+            reasons.append(DraftReason(
+                (*quotes_path, index), f"no consent recorded for the quote by {speaker}",
+                "confirm the speaker agrees to be quoted, then add consent: true; for words "
+                "on the public record add public: true and their source", "quote-consent"))
+    for index, ask in enumerate(asks):
+        if ask.amount is not None and not amount_sourced(ask.amount):
+            reasons.append(DraftReason(
+                (*asks_path, index, "amount"),
+                "the ask's amount names no source and is not marked as your own request",
+                "add source: (or give the amount as stat: with a figure's id); for an amount "
+                "you ask for yourself, add requested: true", "amount-source"))
+    return reasons
+
+
+def _amount_view(amount: Any, path: FieldPath, view: BriefView, text: Any) -> dict[str, Any]:
+    """An ask's amount as the page prints it: the figure (with "We ask" when it is your own
+    request, and its source marker), the period, and the channel ("via ...")."""
+    language = view.language
+    if amount.stat is not None:
+        nodes: tuple[Inline, ...] = (Cite(amount.stat, with_prefix=True),)
+    else:
+        figure = amount_figure(amount, language)
+        printed = printed_figure(figure, language, with_qualifier=True)
+        if amount.source is None:
+            nodes = (Text(printed),)
+        else:  # cited as a figure is: one piece, its source's marker at the clause's end
+            view.affixes.append(((*path, "currency"), printed))  # for the font's coverage
+            key = format_field_path(path)
+            view.stat_values[key] = (printed_figure(figure, language), amount.source)
+            view.qualified_values[key] = printed
+            nodes = (Cite(key, with_prefix=True),)
+    if amount.requested:
+        nodes = _worded(view.labels.get("amount_requested", "We ask {}"), nodes)
+    figure_text = UserText(len(view.texts), path, nodes, language)
+    view.texts.append(figure_text)
+    channel = text(amount.channel, (*path, "channel"))
+    if channel is not None:
+        channel = UserText(len(view.texts), channel.origin,
+                           _worded(view.labels.get("amount_channel", "via {}"), channel.nodes),
+                           channel.language)
+        view.texts.append(channel)
+    return {"figure": figure_text, "period": text(amount.period, (*path, "period")),
+            "channel": channel, "requested": amount.requested}
+
+
+def _worded(pattern: str, nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """`nodes` set into a label with a `{}` where they go ("We ask {}", "{} vasitəsilə")."""
+    before, found, after = pattern.partition("{}")
+    if not found:
+        before, after = pattern + " ", ""
+    return (*((Text(before),) if before else ()), *nodes, *((Text(after),) if after else ()))
+
+
+@dataclass(frozen=True)
+class _AmountFigure:
+    """A typed amount as a figure `printed_figure` can print."""
+
+    value: float
+    format: str
+    decimals: int | None
+    qualifier: str | None
+    unit: str
+    suffix: str
+    prefix: None = None
+
+
+def amount_figure(amount: Any, language: str) -> _AmountFigure:
+    """A typed amount as a figure in `language`: compact from a million up unless its
+    `format` says otherwise, its currency written as the language writes it."""
+    number_format = amount.format or ("compact" if amount.value >= 1_000_000 else "count")
+    in_millions = number_format == "compact" and amount.value >= 1_000_000
+    unit, suffix = currency_affixes(amount.currency, language, in_millions, amount.value)
+    decimals = amount.decimals
+    if decimals is None and in_millions:
+        # Money is not rounded away: €4.25 million stays 4.25 (figures keep one decimal).
+        scaled = amount.value / (1e9 if amount.value >= 1e9 else 1e6)
+        decimals = next(places for places in (0, 1, 2) if round(scaled, places) == round(
+            scaled, 2))
+    return _AmountFigure(amount.value, number_format, decimals, amount.qualifier, unit,
+                         suffix)
+
+
+def currency_affixes(code: str, language: str, in_millions: bool, value: float
+                     ) -> tuple[str, str]:
+    """A currency as a figure's unit (before) and suffix (after), in `language`, from
+    Babel's CLDR data: English puts the symbol first ("€4.25 million", "US$35 million", "$35
+    million" in American English); French writes the name after millions ("4,25 millions
+    d’euros") and the symbol after other amounts ("250 000 €"); Russian and Azerbaijani
+    write the name ("4,25 млн евро", "250 000 долларов США", "4,25 milyon avro"); other
+    languages the symbol where their currency pattern puts it."""
+    from babel.numbers import get_currency_name, get_currency_symbol
+
+    locale = babel_locale(language)
+    base = language.split("-")[0]
+    symbol = get_currency_symbol(code, locale=locale)
+    if base == "en":
+        return symbol, ""
+    if base == "fr":
+        if not in_millions:
+            return "", " " + symbol
+        name = get_currency_name(code, count=value, locale=locale)
+        return "", (" d’" if re.match(r"[aeiouyhéèêàâîôû]", name, re.IGNORECASE) else " de ") + name
+    if base in ("ru", "az"):
+        # After a scale word ("млн") Russian takes the genitive plural, as after 5.
+        name = get_currency_name(code, count=5 if in_millions else value, locale=locale)
+        if base == "az" and " " not in name:
+            name = name.lower()  # CLDR capitalises a one-word name ("Avro") as a heading does
+        return "", " " + name
+    pattern = locale.currency_formats["standard"].pattern
+    if pattern.index("¤") < pattern.index("#" if "#" in pattern else "0"):
+        return symbol, ""
+    return "", " " + symbol
+
+
+def short_address(url: str | None) -> str | None:
+    """An address as printed for typing in: without `https://` and `www.`, never cut."""
+    if url is None:
+        return None
+    for prefix in ("https://", "http://"):
+        url = url.removeprefix(prefix)
+    return url.removeprefix("www.").rstrip("/")
 
 
 DISPLAY_URL_LENGTH = 48

@@ -479,6 +479,17 @@ def test_the_logo_is_a_figure_with_alternative_text_and_decoration_is_not_read(
     assert content.count(b"/Artifact BMC") >= 4  # rules, the panel, the box, the left rule
 
 
+def test_the_sources_qr_code_is_a_figure_described_in_the_page_s_language(
+        tagged: dict[tuple[str, str | None], Tagged]) -> None:
+    address = spec_data("example")["brief"]["sources_url"].removeprefix("https://")
+    described = {"en": "QR code:", "fr": "Code QR :", "ru": "QR-код:"}
+    for audience_id, language, _ in expected_versions("example"):
+        code = tagged[("example", audience_id)].elements("Figure")[-1]  # the footer's
+        assert code.get("/Alt") == f"{described[language.split('-')[0]]} {address}"
+        box = [float(value) for value in code.attributes["/A"]["/BBox"]]
+        assert box[2] - box[0] == pytest.approx(box[3] - box[1]) and box[2] - box[0] >= 36
+
+
 def test_words_in_another_language_are_marked_with_it(
         tagged: dict[tuple[str, str | None], Tagged]) -> None:
     """On the Swiss French page the English original of the quote is marked /Lang (en), and

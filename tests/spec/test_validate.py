@@ -41,6 +41,7 @@ sources:
     publisher: News
 """
 WITH_STATS = MINIMAL_TEXT + STATS
+ASK_DETAIL = "    detail: Support survey and clearance teams where families plan to return.\n"
 
 
 def keys_of(model: type[BaseModel]) -> list[str]:
@@ -146,6 +147,33 @@ CATALOGUE: list[tuple[str, str, list[str]]] = [
       "    hint: write it as YYYY-MM-DD, e.g. 2025-04-09 (and check the day exists)",
       "spec.yaml:23:13: stats 'mines'.source: no source with id 'hrw-2024' in sources "
       "(known: gov-2025, news-2023)",
+      "    hint: add an entry with id: hrw-2024 to sources, or correct the id"]),
+    ("amount-given-twice",
+     edit(WITH_STATS, (ASK_DETAIL,
+                       ASK_DETAIL + "    amount: {stat: mines, value: 5, currency: EUR}\n")),
+     ["spec.yaml:18:13: asks[0].amount: give the amount as stat: (the id of a figure in stats) "
+      "or as value: with currency:, not both"]),
+    ("amount-without-currency",
+     edit(WITH_STATS, (ASK_DETAIL, ASK_DETAIL + "    amount: {value: 5000000}\n")),
+     ["spec.yaml:18:13: asks[0].amount: a typed amount needs its currency:, e.g. currency: EUR"]),
+    ("amount-from-a-stat-with-its-own-currency",
+     edit(WITH_STATS, (ASK_DETAIL, ASK_DETAIL + "    amount: {stat: mines, currency: EUR}\n")),
+     ["spec.yaml:18:13: asks[0].amount: currency: comes from the stat 'mines'; give it there, "
+      "or type the amount as value:"]),
+    ("amount-currency-in-words",
+     edit(WITH_STATS, (ASK_DETAIL, ASK_DETAIL + "    amount: {value: 5, currency: euro}\n")),
+     ["spec.yaml:18:34: asks[0].amount.currency: has the wrong form",
+      "    hint: write the currency's three-letter code in capitals, e.g. EUR, USD, CHF"]),
+    ("amount-of-an-unknown-stat",
+     edit(WITH_STATS, (ASK_DETAIL, ASK_DETAIL + "    amount: {stat: mine, requested: true}\n")),
+     ["spec.yaml:18:20: asks[0].amount.stat: no figure with id 'mine' in stats (known: mines, "
+      "share)",
+      "    hint: did you mean 'mines'?"]),
+    ("amount-from-an-unknown-source",
+     edit(WITH_STATS, (ASK_DETAIL, ASK_DETAIL + "    amount: {value: 5, currency: EUR, "
+                       "source: hrw-2024}\n")),
+     ["spec.yaml:18:47: asks[0].amount.source: no source with id 'hrw-2024' in sources (known: "
+      "gov-2025, news-2023)",
       "    hint: add an entry with id: hrw-2024 to sources, or correct the id"]),
     ("not-a-mapping",
      "- brief\n- summary\n",

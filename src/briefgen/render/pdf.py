@@ -102,7 +102,10 @@ class _Painter:
         elif isinstance(block, Image):
             bottom = top - block.height
             self.begin_figure(block.description, (x, bottom, x + block.width, top))
-            _draw_picture(canvas, block.png, x, bottom, block.width, block.height)
+            if block.code:
+                _draw_code(canvas, block.code, x, bottom, block.width)
+            else:
+                _draw_picture(canvas, block.png, x, bottom, block.width, block.height)
             canvas._code.append(END)
         elif isinstance(block, Chart):
             self.begin_figure(block.description, (x, top - height, x + width, top))
@@ -313,6 +316,21 @@ def _draw_picture(canvas: Canvas, png: bytes, x: float, y: float, width: float,
     canvas.scale(width, height)
     canvas._code.append(f"/{name} Do")
     canvas.restoreState()
+
+
+def _draw_code(canvas: Canvas, modules: tuple[tuple[bool, ...], ...], x: float, y: float,
+               side: float) -> None:
+    """A QR code as vectors: one filled path of its dark modules' rows, in black, inside a
+    square of `side` that keeps the quiet zone around them white."""
+    from briefgen.qr import QUIET_ZONE, dark_runs
+
+    module = side / (len(modules) + 2 * QUIET_ZONE)
+    path = canvas.beginPath()
+    for row, column, length in dark_runs(modules):
+        path.rect(x + (column + QUIET_ZONE) * module,
+                  y + side - (row + QUIET_ZONE + 1) * module, length * module, module)
+    canvas.setFillColor(_color("#000000"))
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 @lru_cache(maxsize=8)

@@ -127,6 +127,12 @@ class BriefHeader(SpecModel):
         "each part between semicolons as a tag); default: the headline, the event's name and "
         "its place")
     date: dt.date = Field(description="date of the brief, YYYY-MM-DD; also used in file names")
+    version: Annotated[int, Field(ge=1, le=999)] | None = Field(
+        None, description="the brief's version number, printed beside its date (\"Issued 24 "
+        "March 2025 · version 3\")")
+    sources_url: Url | None = Field(
+        None, description="the full sources page or report online, printed in the footer as "
+        "a short address and a QR code a phone can scan")
     language: LanguageTag = "en"
     page: PageSize = Field("A4", description="`A4` or `Letter`")
     template: Slug = Field("one-pager", description="template folder name")
@@ -139,11 +145,75 @@ class BriefHeader(SpecModel):
     from_: Sender = Field(alias="from")
 
 
+# ISO 4217 code, e.g. `EUR`, `USD`, `CHF`: Babel writes each version's symbol or name for it
+# ("€4.25 million", "4,25 millions d’euros", "4,25 млн евро").
+CurrencyCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{3}$"),
+    Field(description="ISO 4217 currency code, e.g. `EUR`, `USD`, `CHF`")]
+
+
+class AskAmount(SpecModel):
+    """How much an ask is for, through whom and over what period: the line a delegate
+    reports home, printed after the ask's sentence ("We ask €4.25 million · 2026–2028 · via
+    the UNDP/ANAMA project").
+
+    The amount is a figure: a stat cited by id (`stat:`, with its own format and source), or a
+    number typed here (`value:` with `currency:`, `source:` where it comes from a document).
+    An amount that is your own request, not a published figure, says so with `requested:
+    true`: it is printed as what you ask ("We ask ..."). An amount with neither a source nor
+    `requested: true` keeps the versions that print it a draft.
+    """
+
+    stat: Slug | None = Field(
+        None, description="id of a figure in `stats` that is the amount (its value, format, "
+        "unit and source are used)")
+    value: float | None = Field(
+        None, description="the amount itself, e.g. `4250000`", allow_inf_nan=False, ge=0,
+        le=1e15)
+    currency: CurrencyCode | None = None
+    format: Literal["count", "compact"] | None = Field(
+        None, description="`compact` €4.25 million, `count` €250,000 (default: compact from a "
+        "million up)")
+    decimals: Annotated[int, Field(ge=0, le=3)] | None = Field(
+        None, description="digits after the decimal point; default: as needed, at most two "
+        "(€4.25 million)")
+    qualifier: Qualifier | None = Field(
+        None, description="what the amount says of the real one, e.g. `at least`, `up to`")
+    period: LocalShort | None = Field(None, description="when, e.g. `2026–2028`")
+    channel: LocalShort | None = Field(
+        None, description="through whom, e.g. `the UNDP/ANAMA project` (printed \"via the "
+        "UNDP/ANAMA project\")")
+    source: Slug | None = Field(
+        None, description="id of an entry in `sources` the amount comes from (a typed "
+        "`value`; a `stat` brings its own)")
+    requested: bool = Field(
+        False, description="the amount is your own request, not a published figure: printed "
+        "as what you ask (\"We ask €8.5 million\")")
+
+    @model_validator(mode="after")
+    def _one_figure(self) -> AskAmount:
+        if (self.stat is None) == (self.value is None):
+            raise ValueError("give the amount as stat: (the id of a figure in stats) or as "
+                             "value: with currency:, not both")
+        if self.stat is not None:
+            typed = [name for name in ("currency", "format", "decimals", "qualifier", "source")
+                     if getattr(self, name) is not None]
+            if typed:
+                raise ValueError(f"{', '.join(typed)}: comes from the stat {self.stat!r}; "
+                                 "give it there, or type the amount as value:")
+        elif self.currency is None:
+            raise ValueError("a typed amount needs its currency:, e.g. currency: EUR")
+        return self
+
+
 class Ask(SpecModel):
-    """One concrete request: a bold lead-in and one sentence."""
+    """One concrete request: a bold lead-in and one sentence, and what it costs."""
 
     headline: LocalShort
     detail: LocalLong
+    amount: AskAmount | None = Field(
+        None, description="how much, when and through whom: printed after the ask in the "
+        "accent colour")
 
 
 class Stat(SpecModel):
@@ -319,6 +389,8 @@ class Audience(SpecModel):
     page: PageSize | None = None
     intro: LocalLong | None = Field(None, description="a line for this delegation only")
     summary: LocalLong | None = None
+    summary_ask: LocalLong | None = Field(
+        None, description="this delegation's own ask sentence, opening the bottom line in bold")
     asks: Annotated[list[Ask], Field(min_length=1, max_length=5)] | None = None
     stats: Annotated[list[Slug], Field(min_length=1, max_length=6)] | None = Field(
         None, description="ids of the figures shown as callouts for this delegation, in order")
@@ -347,6 +419,9 @@ class BriefSpec(SpecModel):
 
     brief: BriefHeader
     summary: LocalLong = Field(description="the bottom line: issue, why now, what we ask")
+    summary_ask: LocalLong | None = Field(
+        None, description="the one sentence of the ask, which opens the bottom line in bold, "
+        "e.g. `We ask donors to fund survey and clearance for 2025–2027.`")
     asks: Annotated[list[Ask], Field(min_length=1, max_length=5)]
     stats: Annotated[list[Stat], Field(max_length=40)] = []
     quotes: Annotated[list[Quote], Field(max_length=3)] = []

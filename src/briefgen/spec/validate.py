@@ -23,7 +23,7 @@ from briefgen.inline import (
     walk,
 )
 from briefgen.spec.loader import FieldPath, YamlDocument, value_at
-from briefgen.spec.models import BriefSpec, Quote
+from briefgen.spec.models import Ask, BriefSpec, Quote
 
 
 def validate_spec(document: YamlDocument) -> BriefSpec:
@@ -153,6 +153,16 @@ def check_references(spec: BriefSpec, document: YamlDocument) -> Iterator[Proble
             if quote.source is not None and quote.source not in source_ids:
                 yield _unknown("source", quote.source, source_ids, (*base, index, "source"),
                                document)
+    for base, asks in ask_lists(spec):
+        for index, ask in enumerate(asks):
+            amount = ask.amount
+            if amount is not None and amount.stat is not None and amount.stat not in stat_ids:
+                yield _unknown("figure", amount.stat, stat_ids, (*base, index, "amount", "stat"),
+                               document)
+            if amount is not None and amount.source is not None and \
+                    amount.source not in source_ids:
+                yield _unknown("source", amount.source, source_ids,
+                               (*base, index, "amount", "source"), document)
     figure_ids = [*stat_ids, *chart_ids]
     for path, text in text_fields(spec):
         if "[" in text:
@@ -209,6 +219,14 @@ def quote_lists(spec: BriefSpec) -> list[tuple[FieldPath, list[Quote]]]:
     return lists
 
 
+def ask_lists(spec: BriefSpec) -> list[tuple[FieldPath, list[Ask]]]:
+    """The brief's asks and each audience's own, with the path of each list."""
+    lists: list[tuple[FieldPath, list[Ask]]] = [(("asks",), spec.asks)]
+    lists += [(("audiences", index, "asks"), audience.asks)
+              for index, audience in enumerate(spec.audiences) if audience.asks]
+    return lists
+
+
 def _text_references(text: str, path: FieldPath, stat_ids: list[str], source_ids: list[str],
                      document: YamlDocument) -> Iterator[Problem]:
     """Citations naming nothing, mistyped citations and unsafe links in one text field, each
@@ -245,7 +263,8 @@ def _text_references(text: str, path: FieldPath, stat_ids: list[str], source_ids
 
 # Fields holding addresses, ids or codes: never read as inline markup.
 _LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "logo", "language", "page",
-                   "template", "include", "format", "qualifier", "prefix", "unit", "suffix"}
+                   "template", "include", "format", "qualifier", "prefix", "unit", "suffix",
+                   "stat", "currency", "sources_url"}
 
 
 # What a citation looks like when mistyped: `[@id`, `@[id]`, `[ @id]`, `[@ id]`, `[@]`,
@@ -481,9 +500,11 @@ def _number(value: Any) -> str:
 
 def _pattern_hint(loc: FieldPath) -> str:
     last = str(loc[-1]) if loc else ""
-    if last in {"id", "source", "template"}:
+    if last in {"id", "source", "template", "stat"}:
         return "use lower-case letters, digits and hyphens, e.g. masg-2025"
-    if last in {"url", "website"}:
+    if last == "currency":
+        return "write the currency's three-letter code in capitals, e.g. EUR, USD, CHF"
+    if last in {"url", "website", "sources_url"}:
         return "write a full address starting with https://"
     if last == "email":
         return "write one address such as name@example.org"
