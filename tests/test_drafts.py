@@ -338,9 +338,9 @@ def test_the_cover_note_points_to_no_chart(example_drafts: Path) -> None:
     labels = yaml.safe_load((ROOT / "templates" / "one-pager" / "template.yaml").read_text(
         encoding="utf-8"))["labels"]
     pointers = [catalogue["see_chart"] for catalogue in labels.values()]
-    endings = {"eu": "only 5% of its mine action agency’s budget. We ask delegations",
-               "ch": "du budget de son agence nationale. Nous demandons",
-               "region": "лишь 5 % бюджета ANAMA. Просим делегации"}
+    endings = {"eu": "only 5% of its mine action agency’s budget.\r\n",
+               "ch": "du budget de son agence nationale.\r\n",
+               "region": "лишь 5 % бюджета ANAMA.\r\n"}
     for audience, ending in endings.items():
         message = parse(next((example_drafts / "email").glob(f"*_{audience}_*.eml")))
         body = message.get_body(("plain",)).get_content().replace("\u00a0", " ")
