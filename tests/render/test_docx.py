@@ -505,7 +505,7 @@ def test_pictures_carry_alternative_text_or_are_marked_decorative(tmp_path: Path
         Picture(png, 60, 30, "Clear Ground Coalition"), Spacer(4), Picture(png, 60, 30, ""),
         *document.body))
     path = tmp_path / "pictures.docx"
-    path.write_bytes(render_docx(document, document_fit(), 18))
+    path.write_bytes(render_docx(document, document_fit()))
     drawing = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
     properties = list(read_part(path, "word/document.xml").iter(f"{{{drawing}}}docPr"))
     assert [item.get("descr") for item in properties] == ["Clear Ground Coalition", ""]

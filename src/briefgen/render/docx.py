@@ -125,13 +125,14 @@ def style_id(name: str) -> str:
     return style_display_name(name).replace(" ", "")
 
 
-def render_docx(document: Document, fit: Fit, reserve: float, base: Path | None = None) -> bytes:
+def render_docx(document: Document, fit: Fit, base: Path | None = None) -> bytes:
     """The document as a DOCX built on the base document at `base` (briefgen's own if None).
 
-    `reserve` is the height fitting kept free for the DOCX (`docx_base.docx_reserve`): the
-    footer follows the body after the gap the PDF leaves above its footer, less the reserve,
-    so a word processor whose layout runs a little longer still keeps the page. Raises
-    `TemplateError` when the base document cannot be used.
+    The footer (contact and sources) stands at the foot of the page's text area, as in the
+    PDF, whatever height the body takes in a word processor; the room fitting kept free for
+    the DOCX (`docx_base.docx_reserve`) lies between the two, so a layout that runs a little
+    longer still keeps the page. Raises `TemplateError` when the base document cannot be
+    used.
     """
     base_document = load_base_document(base if base is not None else shipped_base_document())
     try:
@@ -147,9 +148,8 @@ def render_docx(document: Document, fit: Fit, reserve: float, base: Path | None 
     body = _Container(word.element.body, is_body=True)
     writer.blocks(document.body, body, None)
     if document.footer:
-        writer.spacer(body, layout.footer_gap() + max(0.0, fit.slack - reserve))
         writer.layout = layout.footer()  # the footer's gaps never open up (see the layout)
-        writer.blocks(document.footer, body, None)
+        writer.footer(document.footer, body)
     writer.finish()
     return _package(word, document.metadata.date)
 
@@ -749,14 +749,7 @@ class _Writer:
             self.spacer(container, MIN_LINE)
         element = self.table(row)
         container.add(element)
-        cells = element.find(qn("w:tr")).iterchildren(qn("w:tc"))
-        for inner, cell_element in zip(row.cells, cells, strict=True):
-            # python-docx's new cell holds an empty paragraph: the first paragraph-like block
-            # takes it.
-            content = _Container(cell_element, spare=cell_element.find(qn("w:p")))
-            self.blocks(inner.blocks, content, inner)
-            if content.spare is not None:  # an empty cell, or one ending with a table
-                content.spare.append(self.spacer_properties(MIN_LINE))
+        self.cells(row, element)
         if row.space_after and not last:
             self.spacer(container, row.space_after * self.layout.fit.spacing)
         elif cell is not None:
@@ -767,6 +760,38 @@ class _Writer:
             container.spare = spare
             container.last_was_table = False
 
+
+    def cells(self, row: Row, element: BaseOxmlElement) -> None:
+        """The blocks of each of the row's cells, into the cells of its table `element`."""
+        cells = element.find(qn("w:tr")).iterchildren(qn("w:tc"))
+        for inner, cell_element in zip(row.cells, cells, strict=True):
+            # python-docx's new cell holds an empty paragraph: the first paragraph-like block
+            # takes it.
+            content = _Container(cell_element, spare=cell_element.find(qn("w:p")))
+            self.blocks(inner.blocks, content, inner)
+            if content.spare is not None:  # an empty cell, or one ending with a table
+                content.spare.append(self.spacer_properties(MIN_LINE))
+
+    def footer(self, blocks: tuple[Block, ...], body: _Container) -> None:
+        """The footer's blocks in a one-cell layout table standing at the foot of the text
+        area (a floating table, `docx_xml.set_position_at_foot`), as the PDF draws them.
+
+        Why a floating table: the body's height differs a little from word processor to word
+        processor, so a footer that followed it would float above the foot (or run onto a
+        second page); the section's own footer would hold the sources where Word's PDF export
+        marks them as page furniture and converters (mammoth, pandoc) drop them; and Word
+        places a frame (`w:framePr`) around paragraphs only, not the sources' two columns. A
+        floating table stays in the reading order where it is written, and Word and
+        LibreOffice both place it by its position."""
+        row = Row((Cell(blocks, self.document.page.content_width),))
+        if body.last_was_table:
+            self.spacer(body, MIN_LINE)  # two tables in a row would merge into one
+        element = self.table(row)
+        docx_xml.set_position_at_foot(element.find(qn("w:tblPr")),
+                                      _twips(self.document.page.margin_left))
+        body.add(element)
+        self.cells(row, element)
+        self.spacer(body, MIN_LINE)  # the paragraph a floating table is anchored to
 
     def table(self, row: Row) -> BaseOxmlElement:
         """An empty one-row layout table for `row`, made through python-docx's table API:

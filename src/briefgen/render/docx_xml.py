@@ -260,6 +260,21 @@ def set_layout_table(table_properties: BaseOxmlElement, width_twips: int) -> Non
         noHBand="1", noVBand="1"), TABLE_PROPERTIES)
 
 
+def set_position_at_foot(table_properties: BaseOxmlElement, left_twips: int) -> None:
+    """`w:tblpPr`: the table floats with its foot on the bottom margin and its left edge
+    `left_twips` from the page's left edge, the text flowing above it, never beside it.
+    python-docx has no table-position API.
+
+    Why measured from the page's edge and not the margin: LibreOffice makes a floating table
+    as wide as the text area an ordinary one (it reasons that no text could flow beside it),
+    unless its position is measured from the page's edge."""
+    replace_child(table_properties, _element(
+        "w:tblpPr", leftFromText="0", rightFromText="0", topFromText="0", bottomFromText="0",
+        vertAnchor="margin", horzAnchor="page", tblpX=str(left_twips), tblpYSpec="bottom"),
+        TABLE_PROPERTIES)
+    replace_child(table_properties, _element("w:tblOverlap", val="never"), TABLE_PROPERTIES)
+
+
 def set_cell_margins(cell_properties: BaseOxmlElement, twips: Sequence[int]) -> None:
     """`w:tcMar`: the cell's padding (top, left, bottom, right). No python-docx API."""
     margins = _element("w:tcMar")
