@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Hashable
@@ -96,6 +97,9 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 ATTACHED_TEMPLATE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
                      "attachedTemplate")
 SPACER_STYLE = "Brief Spacer"
+LINE_BREAK = docx_xml.LINE_BREAK
+NO_BREAK_SPACE = "\u00a0"
+SPACES = " \u00a0" + NARROW_SPACE
 STYLE, STYLE_ID, NAME, VALUE = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
 HEADINGS = {"H1": ("Heading 1", 0), "H2": ("Heading 2", 1)}  # role -> Word style, level
 # Parts smaller than this are stored, not compressed: starting a compressor costs more time
@@ -551,10 +555,14 @@ class _Writer:
         after = 0.0 if last else actual.space_after
         level = HEADINGS[paragraph.role][1] if paragraph.role in HEADINGS else None
         style_level = HEADINGS[style.role][1] if style.role in HEADINGS else None
+        lines = self.pdf_lines(paragraph, cell)
+        # A headline the PDF set with balanced lines keeps them by explicit line breaks, on
+        # the whole width: its balanced measure left a word processor no room to differ.
+        broken = lines.broken and paragraph.role == "H1" and bool(paragraph.indent_right)
+        indent_right = 0.0 if broken else paragraph.indent_right
         key = ("paragraph", style_id(paragraph.style), after if after != style.space_after
                else None, actual.leading if actual.leading != style.leading else None,
-               paragraph.indent_right, level if level != style_level else "as style",
-               number_id)
+               indent_right, level if level != style_level else "as style", number_id)
 
         def make() -> BaseOxmlElement:
             element = _paragraph_element()
@@ -565,8 +573,8 @@ class _Writer:
                 properties.space_after = Pt(after)
             if actual.leading != style.leading:
                 properties.line_spacing = Pt(actual.leading)
-            if paragraph.indent_right:
-                properties.right_indent = Pt(paragraph.indent_right)
+            if indent_right:
+                properties.right_indent = Pt(indent_right)
             if level != style_level:
                 docx_xml.set_outline_level(element.get_or_add_pPr(), level)
             if number_id is not None:
@@ -581,17 +589,20 @@ class _Writer:
             look = _RunLook(bold=True, italic=False if style.italic else None,
                             color=style.label_color, size=style.label_size,
                             spacing=0.0 if style.tracking else None)
-            element.append(self.run(paragraph.number, look, (True, False)))
+            # Without the space the PDF sets after it ("«\u202f"): the tab takes the label to
+            # the indent, where a label wider than the indent would have taken it to the
+            # next tab stop.
+            element.append(self.run(paragraph.number.rstrip(SPACES), look, (True, False)))
             tab = docx_xml.new_element("w:r")
             tab.append(docx_xml.new_element("w:tab"))
             element.append(tab)
         elif number_id is not None:
             self.face(True, False).update(paragraph.number or "")
         link: tuple[str, BaseOxmlElement] | None = None
-        for span in paragraph.spans:
+        for span in lines.spans(line_breaks=broken):
             if not span.text:
                 continue
-            runs = self.span_runs(span, style)
+            runs = self.span_runs(span, style, whole=not (span.link and lines.split_word))
             if span.link:
                 if link is None or link[0] != span.link:
                     relationship_id = self.word.part.relate_to(
@@ -605,9 +616,20 @@ class _Writer:
                 for run in runs:
                     element.append(run)
 
-    def span_runs(self, span: Span, style: ParagraphStyle) -> list[BaseOxmlElement]:
+    def pdf_lines(self, paragraph: Paragraph, cell: Cell | None) -> _PdfLines:
+        """The paragraph as the PDF breaks it into lines, in `cell` (None: the page)."""
+        width = (cell.width - cell.padding[1] - cell.padding[3] if cell is not None
+                 else self.document.page.content_width)
+        laid = self.layout.laid(paragraph, width)
+        return _PdfLines(paragraph.spans, [
+            sum(1 for word in "".join(run.text for run in line.runs).split(" ") if word)
+            for line in laid.lines])
+
+    def span_runs(self, span: Span, style: ParagraphStyle, *,
+                  whole: bool = True) -> list[BaseOxmlElement]:
         """The runs of one span, in the layout's sizes; a narrow no-break space is a run of
-        its own, condensed to the width the PDF gives it (about 1/8 em)."""
+        its own, condensed to the width the PDF gives it (about 1/8 em). `whole`: its words
+        break only at spaces, as in the PDF (`docx_xml.add_text`)."""
         size, rise = style.font_size * span.scale, 0.0
         if span.superscript:
             size, rise = superscript_metrics(style.font_size)
@@ -628,21 +650,22 @@ class _Writer:
                     spacing=(style.tracking + self.narrow_space) * size)
                 runs.append(self.run(NARROW_SPACE, condensed, face))
             if piece:
-                runs.append(self.run(piece, look, face, break_at_hyphens=bool(span.link)))
+                runs.append(self.run(piece, look, face, break_at_hyphens=not whole,
+                                     address=bool(span.link)))
         return runs
 
     def face(self, bold: bool, italic: bool) -> set[str]:
         return self.characters.setdefault((bold, italic), set())
 
     def run(self, text: str, look: _RunLook, face: tuple[bool, bool], *,
-            break_at_hyphens: bool = False) -> BaseOxmlElement:
+            break_at_hyphens: bool = False, address: bool = False) -> BaseOxmlElement:
         """A run of `text` in its paragraph's style with `look` on top, drawn in `face`
-        (bold, italic)."""
+        (bold, italic); `address`: the text of a link (`docx_xml.add_text`)."""
         run = docx_xml.new_element("w:r")
         if look != _RunLook():
             run.append(self.run_properties(look))
-        docx_xml.add_text(run, text, break_at_hyphens=break_at_hyphens)
-        self.face(*face).update(text)
+        docx_xml.add_text(run, text, break_at_hyphens=break_at_hyphens, address=address)
+        self.face(*face).update(text.replace(LINE_BREAK, ""))
         return run
 
     def run_properties(self, look: _RunLook, *, font_name: bool = False) -> BaseOxmlElement:
@@ -832,6 +855,54 @@ class _Writer:
             return element
 
         return _FORMATS.get(("table", looks, round(scale, 6)), make)
+
+class _PdfLines:
+    """A paragraph's spans and the number of words on each line the PDF sets, to make the
+    DOCX break where the PDF does.
+
+    Why: a word processor fills lines with the same widths (the same font, no kerning), yet a
+    fraction of a point decides whether a last word fits, so it may break a line one word
+    earlier or later. The PDF never ends a paragraph on a lone short word ("2020 / года"):
+    where its last line holds two or more words, the DOCX joins the last two with a no-break
+    space, so that a line broken one word earlier carries both down, as the PDF does."""
+
+    def __init__(self, spans: tuple[Span, ...], words_per_line: list[int]) -> None:
+        self.source = spans
+        self.text = "".join(span.text for span in spans)
+        # The gaps between words (runs of spaces), as the PDF breaks lines at them.
+        self.gaps = [match.span() for match in re.finditer(" +", self.text.strip(" "))]
+        offset = len(self.text) - len(self.text.lstrip(" "))
+        self.gaps = [(start + offset, end + offset) for start, end in self.gaps]
+        self.words_per_line = words_per_line
+        # The PDF cuts a word wider than its line (a long address) after a slash or hyphen:
+        # its lines then hold more pieces than the text has words.
+        self.split_word = sum(words_per_line) != len(self.gaps) + 1
+        self.broken = len(words_per_line) > 1 and not self.split_word
+
+    def spans(self, *, line_breaks: bool) -> tuple[Span, ...]:
+        """The spans with an explicit line break at each of the PDF's line ends
+        (`line_breaks`), or with the last two words joined when the PDF's last line holds
+        both."""
+        if not self.broken:
+            return self.source
+        replaced: dict[int, str] = {}
+        if line_breaks:
+            ends = itertools.accumulate(self.words_per_line[:-1])
+            for start, end in (self.gaps[count - 1] for count in ends):
+                replaced |= {start: LINE_BREAK} | dict.fromkeys(range(start + 1, end), "")
+        elif self.words_per_line[-1] > 1:
+            start, end = self.gaps[-1]
+            replaced = dict.fromkeys(range(start, end), NO_BREAK_SPACE)
+        if not replaced:
+            return self.source
+        spans, offset = [], 0
+        for span in self.source:
+            text = "".join(replaced.get(offset + index, character)
+                           for index, character in enumerate(span.text))
+            offset += len(span.text)
+            spans.append(span._replace(text=text) if text != span.text else span)
+        return tuple(spans)
+
 
 @lru_cache(maxsize=4)
 def _parsed(data: bytes) -> Any:
