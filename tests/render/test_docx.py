@@ -47,6 +47,7 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 VERSIONS = [(name, audience_id) for name in ("example", "full", "minimal")
             for audience_id, _, _ in expected_versions(name)]
 VERSION_IDS = [f"{name}-{audience_id or 'generic'}" for name, audience_id in VERSIONS]
+WORD_HEADINGS = {"heading 1", "heading 2"}  # Word's built-in headings, restyled to the design
 
 
 def w(tag: str) -> str:
@@ -84,7 +85,8 @@ def test_every_paragraph_uses_a_named_style_defined_in_the_file(version_docx: Pa
         style_id = style.get(w("val"))
         assert style_id in defined, f"paragraph {index} ({text!r}) uses undefined {style_id!r}"
         name = defined[style_id].find(w("name")).get(w("val"))
-        assert name.startswith("Brief "), f"{style_id!r} is not one of briefgen's named styles"
+        assert name.startswith("Brief ") or name in WORD_HEADINGS, (
+            f"{style_id!r} is not one of briefgen's named styles")
 
 
 def _font_in(rpr: etree._Element | None, attribute: str) -> str | None:
@@ -393,13 +395,36 @@ def test_word_sees_one_headline_and_the_section_headings_below_it(
     assert len(levels[1]) >= len(sections) + 2  # and the asks' and the sources' headings
 
 
-def test_the_headings_are_based_on_words_built_in_headings(built_briefs: BuiltBriefs) -> None:
-    styles = all_styles(example_docx(built_briefs))
-    bases = {style_name(style): style_name(styles[style.find(w("basedOn")).get(w("val"))])
-             for style in styles.values() if style.find(w("basedOn")) is not None}
-    assert bases["Brief Headline"] == "heading 1"
-    assert bases["Brief Heading"] == bases["Brief Notes Heading"] == "heading 2"
-    assert bases["Brief Summary"] == "Normal"
+def test_the_headings_are_words_built_in_headings_restyled_to_the_design(
+        built_briefs: BuiltBriefs) -> None:
+    """The headline is in Word's "heading 1" and every section heading, the sources' too, in
+    "heading 2" (ids Heading1, Heading2): the names converters and Word's Navigation pane go
+    by. The styles carry the design (the headline's size and colour)."""
+    path = example_docx(built_briefs)
+    styles = all_styles(path)
+    assert style_name(styles["Heading1"]) == "heading 1"
+    assert style_name(styles["Heading2"]) == "heading 2"
+    assert styles["Heading1"].get(w("customStyle")) is None  # built in, not a copy
+    document = read_part(path, "word/document.xml")
+    by_style: dict[str, list[str]] = {}
+    for paragraph in document.iter(w("p")):
+        found = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+        if found is not None:
+            by_style.setdefault(found.get(w("val")), []).append(paragraph_text(paragraph))
+    title = str(localized(spec_data("example")["brief"]["title"], "en"))
+    assert len(by_style["Heading1"]) == 1 and title.startswith(by_style["Heading1"][0])
+    assert {"OUR ASKS", "KEY FIGURES", "SOURCES"} <= set(by_style["Heading2"])
+    design = yaml.safe_load((ROOT / "templates" / "one-pager" / "template.yaml").read_text(
+        encoding="utf-8"))
+    color = styles["Heading1"].find(f"{w('rPr')}/{w('color')}").get(w("val"))
+    assert color == design["colors"][design["styles"]["headline"]["color"]][1:]
+    # The sources' heading is smaller and quieter than the sections': it says so itself.
+    sources = next(paragraph for paragraph in document.iter(w("p"))
+                   if paragraph_text(paragraph) == "SOURCES")
+    run = sources.find(f"{w('r')}/{w('rPr')}")
+    assert run.find(w("sz")) is not None and run.find(w("color")) is not None
+    assert style_name(styles["BriefSummary"]) == "Brief Summary"
+    assert styles["BriefSummary"].find(w("basedOn")).get(w("val")) == "Normal"
 
 
 def numbering(path: Path) -> dict[str, etree._Element]:
@@ -538,13 +563,14 @@ def test_document_language_is_set_for_every_version(built_briefs: BuiltBriefs) -
 
 def test_every_brief_style_has_exact_line_heights(built_briefs: BuiltBriefs) -> None:
     for style in all_styles(example_docx(built_briefs)).values():
-        if style_name(style).startswith("Brief ") and style_name(style) != "Brief Spacer":
+        if ((style_name(style).startswith("Brief ") or style_name(style) in WORD_HEADINGS)
+                and style_name(style) != "Brief Spacer"):
             spacing = style.find(f"{w('pPr')}/{w('spacing')}")
             assert spacing.get(w("lineRule")) == "exact", style_name(style)
 
 
 def test_caps_labels_are_letter_spaced_as_in_the_pdf(built_briefs: BuiltBriefs) -> None:
-    style = all_styles(example_docx(built_briefs))["BriefHeading"]
+    style = all_styles(example_docx(built_briefs))["Heading2"]
     size = int(style.find(f"{w('rPr')}/{w('sz')}").get(w("val"))) / 2
     tracking = yaml.safe_load((ROOT / "templates" / "one-pager" / "template.yaml").read_text(
         encoding="utf-8"))["styles"]["heading"]["tracking"]

@@ -2,11 +2,13 @@
 
 python-docx opens the template's base document (`render/docx_base.py`: briefgen's own, or an
 organisation's letterhead, whose header, footer and theme stay) and fills its body. What Word
-sees is the brief's structure: the headline is a Heading 1 and the section headings are
-Heading 2 (styles based on Word's built-in headings, with the brief's look), the asks and the
-source notes are Word-numbered lists, pictures carry alternative text or are marked
-decorative, and the grid is made of layout tables (fixed widths, no header rows, no banding).
-Text is never in text boxes or frames, so editing cannot move it off the page.
+sees is the brief's structure: the headline is in Word's built-in "heading 1" style and the
+section headings in "heading 2" (restyled to the brief's look; converters such as mammoth and
+pandoc know headings only by those names), the asks and the source notes are Word-numbered
+lists, pictures carry alternative text or are marked decorative, and the grid is made of
+layout tables (fixed widths, no header rows, no banding). Text is never in text boxes or
+frames, so editing cannot move it off the page; the footer (contact and sources) is a table
+floating on the bottom margin, in the reading order where it is written.
 
 The page matches the PDF: every paragraph uses a named style made from the template's fitted
 styles, line heights are exact, spacers and cell padding come from the same layout
@@ -97,11 +99,14 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 ATTACHED_TEMPLATE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
                      "attachedTemplate")
 SPACER_STYLE = "Brief Spacer"
+ALIGNMENTS = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 LINE_BREAK = docx_xml.LINE_BREAK
 NO_BREAK_SPACE = "\u00a0"
 SPACES = " \u00a0" + NARROW_SPACE
 STYLE, STYLE_ID, NAME, VALUE = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
-HEADINGS = {"H1": ("Heading 1", 0), "H2": ("Heading 2", 1)}  # role -> Word style, level
+# role -> Word's built-in style (as python-docx names it; "heading 1" in the file), its
+# outline level (0: the top).
+HEADINGS = {"H1": ("Heading 1", 0), "H2": ("Heading 2", 1)}
 # Parts smaller than this are stored, not compressed: starting a compressor costs more time
 # (about 70 microseconds a part) than the few hundred bytes it would save are worth.
 SMALL_PART = 4096
@@ -245,6 +250,7 @@ class _RunLook(NamedTuple):
     rise: float = 0.0  # points
     spacing: float | None = None  # points after every character
     language: str | None = None
+    caps: bool | None = None
 
 
 class _Writer:
@@ -270,6 +276,14 @@ class _Writer:
         }
         self.word_styles = word.styles.element
         self.has_w14 = self.word_styles.nsmap.get("w14") == docx_xml.W14
+        # role -> the style that is Word's built-in heading for it: the first of its role.
+        self.headings: dict[str, str] = {}
+        for name, style in self.styles.items():
+            if style.role in HEADINGS:
+                self.headings.setdefault(style.role, name)
+        self.word_style_names = {
+            name: HEADINGS[style.role][0] if self.headings.get(style.role) == name
+            else style_display_name(name) for name, style in self.styles.items()}
         narrow = document.fonts.regular
         self.narrow_space = advance(narrow, chr(NARROW_SPACE_GLYPH)) - advance(narrow,
                                                                                NARROW_SPACE)
@@ -313,8 +327,12 @@ class _Writer:
                 del settings_part.rels[relationship.rId]
 
     def define_styles(self) -> None:
-        """The template's fitted styles as Word paragraph styles, each based on Normal or,
-        for headings, on Word's built-in heading, with its outline level."""
+        """The template's fitted styles as Word paragraph styles, with their outline levels.
+
+        The first style of each heading role (the headline's, the section headings') is
+        Word's built-in "heading 1" or "heading 2" itself, restyled to the design: converters
+        (mammoth, pandoc) and Word's Navigation pane know headings by those names. Another
+        style of the same role is based on it; the others on Normal."""
         self.ensure_builtin_styles()
         defaults = self.word_styles.find(qn("w:docDefaults"))
         if defaults is not None:
@@ -325,12 +343,14 @@ class _Writer:
         ids = {name: style.get(STYLE_ID) for name, style in styles.items()}
         by_id = {style.get(STYLE_ID): style for style in styles.values()}
         for name, style in self.styles.items():
-            display = style_display_name(name)
-            for old in {styles.get(display.lower()), by_id.get(style_id(name))}:
-                if old is not None:  # a base document made from an earlier brief
+            display = self.word_style_names[name]
+            for old in {styles.get(display.lower()), by_id.get(display.replace(" ", ""))}:
+                if old is not None:  # the base document's, or one made from an earlier brief
                     self.word_styles.remove(old)
-            base_name, level = HEADINGS.get(style.role, ("Normal", None))
-            based_on = ids.get(base_name.lower()) or ids.get("normal") or "Normal"
+            level = HEADINGS[style.role][1] if style.role in HEADINGS else None
+            heading = self.headings.get(style.role)
+            based_on = (HEADINGS[style.role][0].replace(" ", "") if heading and heading != name
+                        else ids.get("normal") or "Normal")
             key = ("style", style, display, based_on, level, self.document.fonts.docx_name,
                    self.has_w14)
             self.word_styles.append(_FORMATS.get(key, partial(
@@ -345,17 +365,13 @@ class _Writer:
         return found
 
     def ensure_builtin_styles(self) -> None:
-        """Word's "heading 1" and "heading 2" and the spacer style, from briefgen's own base
-        document when an organisation's does not define them."""
-        present = self.style_elements()
-        missing = [name for name in ("heading 1", "heading 2", SPACER_STYLE.lower())
-                   if name not in present]
-        if not missing:
+        """The spacer style, from briefgen's own base document when an organisation's does
+        not define it."""
+        if SPACER_STYLE.lower() in self.style_elements():
             return
         shipped = docx.Document(io.BytesIO(load_base_document(shipped_base_document()).data))
         shipped_styles = {style.name.lower(): style.element for style in shipped.styles}
-        for name in missing:
-            self.word_styles.append(copy.copy(shipped_styles[name]))
+        self.word_styles.append(copy.copy(shipped_styles[SPACER_STYLE.lower()]))
 
     def fitted_style(self, style: ParagraphStyle, display: str, based_on: str,
                      level: int | None) -> BaseOxmlElement:
@@ -380,7 +396,9 @@ class _Writer:
     def make_style(self, style: ParagraphStyle, display: str, based_on: str,
                    level: int | None) -> BaseOxmlElement:
         """One paragraph style, through python-docx's style API."""
-        word_style = self.word.styles.add_style(display, WD_STYLE_TYPE.PARAGRAPH)
+        builtin = display in {name for name, _ in HEADINGS.values()}
+        word_style = self.word.styles.add_style(display, WD_STYLE_TYPE.PARAGRAPH,
+                                                builtin=builtin)
         element = word_style.element
         element.basedOn_val = based_on
         word_style.quick_style = True
@@ -395,15 +413,15 @@ class _Writer:
         paragraph.space_before = Pt(0)
         paragraph.space_after = Pt(style.space_after)
         paragraph.line_spacing = Pt(style.leading)  # exact, as in the PDF
-        paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER,
-                               "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(style.align,
-                                                                      WD_ALIGN_PARAGRAPH.LEFT)
+        paragraph.alignment = ALIGNMENTS.get(style.align, WD_ALIGN_PARAGRAPH.LEFT)
         if style.indent:
             paragraph.left_indent = Pt(style.indent)
             paragraph.first_line_indent = Pt(-style.indent)
             paragraph.tab_stops.add_tab_stop(Pt(style.indent))
         if level is not None:
             docx_xml.set_outline_level(element.get_or_add_pPr(), level)
+            paragraph.keep_with_next = True  # as Word's own headings
+            paragraph.keep_together = True
         run_properties = element.get_or_add_rPr()
         if style.tracking:
             docx_xml.set_character_spacing(run_properties,
@@ -552,29 +570,41 @@ class _Writer:
                   last: bool, number_id: int | None = None) -> None:
         style = self.styles[paragraph.style]
         actual = self.layout.styles[paragraph.style]
+        # The Word style the paragraph takes is made from `word_style`: the paragraph's own,
+        # or the heading of its role, from which it differs in its own properties.
+        word_style = self.styles[self.word_style(paragraph)]
+        word_style_id = self.word_style_names[self.word_style(paragraph)].replace(" ", "")
         after = 0.0 if last else actual.space_after
         level = HEADINGS[paragraph.role][1] if paragraph.role in HEADINGS else None
-        style_level = HEADINGS[style.role][1] if style.role in HEADINGS else None
+        style_level = HEADINGS[word_style.role][1] if word_style.role in HEADINGS else None
         lines = self.pdf_lines(paragraph, cell)
         # A headline the PDF set with balanced lines keeps them by explicit line breaks, on
         # the whole width: its balanced measure left a word processor no room to differ.
         broken = lines.broken and paragraph.role == "H1" and bool(paragraph.indent_right)
         indent_right = 0.0 if broken else paragraph.indent_right
-        key = ("paragraph", style_id(paragraph.style), after if after != style.space_after
-               else None, actual.leading if actual.leading != style.leading else None,
-               indent_right, level if level != style_level else "as style", number_id)
+        align = style.align if style.align != word_style.align else None
+        indent = style.indent if style.indent != word_style.indent else None
+        key = ("paragraph", word_style_id, after if after != word_style.space_after else None,
+               actual.leading if actual.leading != word_style.leading else None,
+               indent_right, level if level != style_level else "as style", number_id,
+               align, indent)
 
         def make() -> BaseOxmlElement:
             element = _paragraph_element()
-            element.style = style_id(paragraph.style)
+            element.style = word_style_id
             properties = WordParagraph(element, self.word).paragraph_format
-            if after != style.space_after:
+            if after != word_style.space_after:
                 # As in the layout, the last block of a column adds no space after it.
                 properties.space_after = Pt(after)
-            if actual.leading != style.leading:
+            if actual.leading != word_style.leading:
                 properties.line_spacing = Pt(actual.leading)
             if indent_right:
                 properties.right_indent = Pt(indent_right)
+            if align is not None:
+                properties.alignment = ALIGNMENTS.get(align, WD_ALIGN_PARAGRAPH.LEFT)
+            if indent is not None:
+                properties.left_indent = Pt(indent)
+                properties.first_line_indent = Pt(-indent)
             if level != style_level:
                 docx_xml.set_outline_level(element.get_or_add_pPr(), level)
             if number_id is not None:
@@ -602,7 +632,8 @@ class _Writer:
         for span in lines.spans(line_breaks=broken):
             if not span.text:
                 continue
-            runs = self.span_runs(span, style, whole=not (span.link and lines.split_word))
+            runs = self.span_runs(span, style, word_style,
+                                  whole=not (span.link and lines.split_word))
             if span.link:
                 if link is None or link[0] != span.link:
                     relationship_id = self.word.part.relate_to(
@@ -625,23 +656,35 @@ class _Writer:
             sum(1 for word in "".join(run.text for run in line.runs).split(" ") if word)
             for line in laid.lines])
 
-    def span_runs(self, span: Span, style: ParagraphStyle, *,
+    def word_style(self, paragraph: Paragraph) -> str:
+        """The style whose Word style a paragraph takes: Word's heading for its role (its
+        first style), else its own."""
+        return self.headings.get(paragraph.role, paragraph.style)
+
+    def span_runs(self, span: Span, style: ParagraphStyle, word_style: ParagraphStyle, *,
                   whole: bool = True) -> list[BaseOxmlElement]:
-        """The runs of one span, in the layout's sizes; a narrow no-break space is a run of
-        its own, condensed to the width the PDF gives it (about 1/8 em). `whole`: its words
-        break only at spaces, as in the PDF (`docx_xml.add_text`)."""
+        """The runs of one span of a paragraph in `style`, in the layout's sizes, saying how
+        they differ from the paragraph's Word style (made from `word_style`); a narrow
+        no-break space is a run of its own, condensed to the width the PDF gives it (about
+        1/8 em). `whole`: its words break only at spaces, as in the PDF
+        (`docx_xml.add_text`)."""
         size, rise = style.font_size * span.scale, 0.0
         if span.superscript:
             size, rise = superscript_metrics(style.font_size)
-        color = self.document.link_color if span.link else span.color
-        bold = True if span.bold and not style.bold else None
-        italic = True if span.italic and not style.italic else None
-        differs = abs(size - style.font_size) > 1e-6
-        spacing = style.tracking * size if style.tracking and differs else None
-        look = _RunLook(bold=bold, italic=italic, color=color,
+        color = (self.document.link_color if span.link else span.color
+                 or (style.color if style.color != word_style.color else None))
+        bold = style.bold or span.bold
+        italic = style.italic or span.italic
+        differs = abs(size - word_style.font_size) > 1e-6
+        tracking = style.tracking * size
+        spacing = (tracking if abs(tracking - word_style.tracking * word_style.font_size) > 1e-6
+                   else None)
+        look = _RunLook(bold=bold if bold != word_style.bold else None,
+                        italic=italic if italic != word_style.italic else None, color=color,
                         size=size if differs else None, rise=rise, spacing=spacing,
-                        language=span.language)
-        face = (style.bold or span.bold, style.italic or span.italic)
+                        language=span.language,
+                        caps=style.caps if style.caps != word_style.caps else None)
+        face = (bold, italic)
         runs = []
         pieces = span.text.split(NARROW_SPACE)
         for index, piece in enumerate(pieces):
@@ -682,6 +725,8 @@ class _Writer:
                 word_font.bold = look.bold
             if look.italic is not None:
                 word_font.italic = look.italic
+            if look.caps is not None:
+                word_font.all_caps = look.caps
             if look.color:
                 word_font.color.rgb = RGBColor.from_string(look.color[1:].upper())
             if look.size is not None:
