@@ -370,7 +370,7 @@ def paragraph_text(paragraph: etree._Element) -> str:
     space, a non-breaking hyphen a hyphen, a word joiner nothing."""
     return "".join({w("noBreakHyphen"): "-", w("br"): " "}.get(node.tag, node.text or "")
                    for node in paragraph.iter(w("t"), w("noBreakHyphen"), w("br"))
-                   ).replace("\u2060", "")
+                   ).replace("\u2060", "").replace("  ", " ")
 
 
 @pytest.mark.parametrize("audience", ["eu", "ch", "region"])

@@ -649,7 +649,8 @@ class _Writer:
 
     def pdf_lines(self, paragraph: Paragraph, cell: Cell | None) -> _PdfLines:
         """The paragraph as the PDF breaks it into lines, in `cell` (None: the page)."""
-        width = (cell.width - cell.padding[1] - cell.padding[3] if cell is not None
+        # Measured as the layout measures it (the same sum), so its lines are found again.
+        width = (cell.width - cell.padding[3] - cell.padding[1] if cell is not None
                  else self.document.page.content_width)
         laid = self.layout.laid(paragraph, width)
         return _PdfLines(paragraph.spans, [
@@ -828,7 +829,6 @@ class _Writer:
             container.spare = spare
             container.last_was_table = False
 
-
     def cells(self, row: Row, element: BaseOxmlElement) -> None:
         """The blocks of each of the row's cells, into the cells of its table `element`."""
         cells = element.find(qn("w:tr")).iterchildren(qn("w:tc"))
@@ -913,15 +913,17 @@ class _PdfLines:
 
     def __init__(self, spans: tuple[Span, ...], words_per_line: list[int]) -> None:
         self.source = spans
-        self.text = "".join(span.text for span in spans)
-        # The gaps between words (runs of spaces), as the PDF breaks lines at them.
-        self.gaps = [match.span() for match in re.finditer(" +", self.text.strip(" "))]
-        offset = len(self.text) - len(self.text.lstrip(" "))
-        self.gaps = [(start + offset, end + offset) for start, end in self.gaps]
         self.words_per_line = words_per_line
-        # The PDF cuts a word wider than its line (a long address) after a slash or hyphen:
-        # its lines then hold more pieces than the text has words.
-        self.split_word = sum(words_per_line) != len(self.gaps) + 1
+        self.gaps: list[tuple[int, int]] = []  # between words: (start, end) of the spaces
+        self.split_word = False
+        if len(words_per_line) > 1:  # one line: nothing to follow
+            text = "".join(span.text for span in spans)
+            offset = len(text) - len(text.lstrip(" "))
+            self.gaps = [(match.start() + offset, match.end() + offset)
+                         for match in re.finditer(" +", text.strip(" "))]
+            # The PDF cuts a word wider than its line (a long address) after a slash or
+            # hyphen: its lines then hold more pieces than the text has words.
+            self.split_word = sum(words_per_line) != len(self.gaps) + 1
         self.broken = len(words_per_line) > 1 and not self.split_word
 
     def spans(self, *, line_breaks: bool) -> tuple[Span, ...]:
@@ -934,18 +936,23 @@ class _PdfLines:
         if line_breaks:
             ends = itertools.accumulate(self.words_per_line[:-1])
             for start, end in (self.gaps[count - 1] for count in ends):
-                replaced |= {start: LINE_BREAK} | dict.fromkeys(range(start + 1, end), "")
+                # The space stays before the break: a reader of the bare text (a search,
+                # a copy) still finds two words.
+                replaced |= {start: " " + LINE_BREAK} | dict.fromkeys(range(start + 1, end), "")
         elif self.words_per_line[-1] > 1:
             start, end = self.gaps[-1]
             replaced = dict.fromkeys(range(start, end), NO_BREAK_SPACE)
-        if not replaced:
-            return self.source
         spans, offset = [], 0
         for span in self.source:
-            text = "".join(replaced.get(offset + index, character)
-                           for index, character in enumerate(span.text))
-            offset += len(span.text)
-            spans.append(span._replace(text=text) if text != span.text else span)
+            end = offset + len(span.text)
+            inside = [(at - offset, new) for at, new in replaced.items() if offset <= at < end]
+            if inside:
+                characters = list(span.text)
+                for at, new in inside:
+                    characters[at] = new
+                span = span._replace(text="".join(characters))
+            spans.append(span)
+            offset = end
         return tuple(spans)
 
 

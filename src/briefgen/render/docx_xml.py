@@ -82,6 +82,7 @@ WORD_JOINER = "\u2060"
 # Where a word processor may break inside a word and the PDF does not: after a dash followed
 # by more of the word, before an em dash that follows a letter or figure; in a web address,
 # after a slash too.
+_BREAKING = frozenset("\u2010\u2012\u2013\u2014/")
 _JOINED = re.compile(r"(?<=[\u2010\u2012\u2013\u2014])(?=[^\s\u2060])"
                      r"|(?<=[^\s\u2060])(?=\u2014)")
 _JOINED_ADDRESS = re.compile(r"(?<=[\u2010\u2012\u2013\u2014/])(?=[^\s\u2060])"
@@ -181,7 +182,7 @@ def add_text(run: BaseOxmlElement, text: str, *, break_at_hyphens: bool,
     for line, part_of_line in enumerate(text.split(LINE_BREAK)):
         if line:
             run.append(new_element("w:br"))
-        if not break_at_hyphens:
+        if not break_at_hyphens and not _BREAKING.isdisjoint(part_of_line):
             part_of_line = (_JOINED_ADDRESS if address else _JOINED).sub(WORD_JOINER,
                                                                           part_of_line)
         parts = [part_of_line] if break_at_hyphens else part_of_line.split("-")
