@@ -107,13 +107,12 @@ def chart_cost(repeats: int, audience: int = 0) -> tuple[float, float]:
     template = load_template(spec.brief.template, EXAMPLE)
     prepared = prepare_brief(spec, template, document, audience)
     plain = prepared.document._replace(body=without_charts(prepared.document.body))
-    reserve = template.design.fit.docx_reserve
     timings: dict[str, list[float]] = {"with": [], "without": []}
     for run in range(repeats + 3):
         for name, page in (("with", prepared.document), ("without", plain)):
             started = time.perf_counter()
             render_pdf(page, prepared.fit)
-            render_docx(page, prepared.fit, reserve)
+            render_docx(page, prepared.fit)
             if run >= 3:
                 timings[name].append((time.perf_counter() - started) * 1000)
     return statistics.median(timings["with"]), statistics.median(timings["without"])

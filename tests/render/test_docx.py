@@ -47,6 +47,7 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 VERSIONS = [(name, audience_id) for name in ("example", "full", "minimal")
             for audience_id, _, _ in expected_versions(name)]
 VERSION_IDS = [f"{name}-{audience_id or 'generic'}" for name, audience_id in VERSIONS]
+WORD_HEADINGS = {"heading 1", "heading 2"}  # Word's built-in headings, restyled to the design
 
 
 def w(tag: str) -> str:
@@ -84,7 +85,8 @@ def test_every_paragraph_uses_a_named_style_defined_in_the_file(version_docx: Pa
         style_id = style.get(w("val"))
         assert style_id in defined, f"paragraph {index} ({text!r}) uses undefined {style_id!r}"
         name = defined[style_id].find(w("name")).get(w("val"))
-        assert name.startswith("Brief "), f"{style_id!r} is not one of briefgen's named styles"
+        assert name.startswith("Brief ") or name in WORD_HEADINGS, (
+            f"{style_id!r} is not one of briefgen's named styles")
 
 
 def _font_in(rpr: etree._Element | None, attribute: str) -> str | None:
@@ -364,8 +366,11 @@ def outline_level(paragraph: etree._Element, styles: dict[str, etree._Element]) 
 
 
 def paragraph_text(paragraph: etree._Element) -> str:
-    return "".join("-" if node.tag == w("noBreakHyphen") else node.text or ""
-                   for node in paragraph.iter(w("t"), w("noBreakHyphen")))
+    """The words of a paragraph as a reader sees them: a line break between two words is a
+    space, a non-breaking hyphen a hyphen, a word joiner nothing."""
+    return "".join({w("noBreakHyphen"): "-", w("br"): " "}.get(node.tag, node.text or "")
+                   for node in paragraph.iter(w("t"), w("noBreakHyphen"), w("br"))
+                   ).replace("\u2060", "").replace("  ", " ")
 
 
 @pytest.mark.parametrize("audience", ["eu", "ch", "region"])
@@ -390,13 +395,36 @@ def test_word_sees_one_headline_and_the_section_headings_below_it(
     assert len(levels[1]) >= len(sections) + 2  # and the asks' and the sources' headings
 
 
-def test_the_headings_are_based_on_words_built_in_headings(built_briefs: BuiltBriefs) -> None:
-    styles = all_styles(example_docx(built_briefs))
-    bases = {style_name(style): style_name(styles[style.find(w("basedOn")).get(w("val"))])
-             for style in styles.values() if style.find(w("basedOn")) is not None}
-    assert bases["Brief Headline"] == "heading 1"
-    assert bases["Brief Heading"] == bases["Brief Notes Heading"] == "heading 2"
-    assert bases["Brief Summary"] == "Normal"
+def test_the_headings_are_words_built_in_headings_restyled_to_the_design(
+        built_briefs: BuiltBriefs) -> None:
+    """The headline is in Word's "heading 1" and every section heading, the sources' too, in
+    "heading 2" (ids Heading1, Heading2): the names converters and Word's Navigation pane go
+    by. The styles carry the design (the headline's size and colour)."""
+    path = example_docx(built_briefs)
+    styles = all_styles(path)
+    assert style_name(styles["Heading1"]) == "heading 1"
+    assert style_name(styles["Heading2"]) == "heading 2"
+    assert styles["Heading1"].get(w("customStyle")) is None  # built in, not a copy
+    document = read_part(path, "word/document.xml")
+    by_style: dict[str, list[str]] = {}
+    for paragraph in document.iter(w("p")):
+        found = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+        if found is not None:
+            by_style.setdefault(found.get(w("val")), []).append(paragraph_text(paragraph))
+    title = str(localized(spec_data("example")["brief"]["title"], "en"))
+    assert len(by_style["Heading1"]) == 1 and title.startswith(by_style["Heading1"][0])
+    assert {"OUR ASKS", "KEY FIGURES", "SOURCES"} <= set(by_style["Heading2"])
+    design = yaml.safe_load((ROOT / "templates" / "one-pager" / "template.yaml").read_text(
+        encoding="utf-8"))
+    color = styles["Heading1"].find(f"{w('rPr')}/{w('color')}").get(w("val"))
+    assert color == design["colors"][design["styles"]["headline"]["color"]][1:]
+    # The sources' heading is smaller and quieter than the sections': it says so itself.
+    sources = next(paragraph for paragraph in document.iter(w("p"))
+                   if paragraph_text(paragraph) == "SOURCES")
+    run = sources.find(f"{w('r')}/{w('rPr')}")
+    assert run.find(w("sz")) is not None and run.find(w("color")) is not None
+    assert style_name(styles["BriefSummary"]) == "Brief Summary"
+    assert styles["BriefSummary"].find(w("basedOn")).get(w("val")) == "Normal"
 
 
 def numbering(path: Path) -> dict[str, etree._Element]:
@@ -505,7 +533,7 @@ def test_pictures_carry_alternative_text_or_are_marked_decorative(tmp_path: Path
         Picture(png, 60, 30, "Clear Ground Coalition"), Spacer(4), Picture(png, 60, 30, ""),
         *document.body))
     path = tmp_path / "pictures.docx"
-    path.write_bytes(render_docx(document, document_fit(), 18))
+    path.write_bytes(render_docx(document, document_fit()))
     drawing = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
     properties = list(read_part(path, "word/document.xml").iter(f"{{{drawing}}}docPr"))
     assert [item.get("descr") for item in properties] == ["Clear Ground Coalition", ""]
@@ -535,13 +563,14 @@ def test_document_language_is_set_for_every_version(built_briefs: BuiltBriefs) -
 
 def test_every_brief_style_has_exact_line_heights(built_briefs: BuiltBriefs) -> None:
     for style in all_styles(example_docx(built_briefs)).values():
-        if style_name(style).startswith("Brief ") and style_name(style) != "Brief Spacer":
+        if ((style_name(style).startswith("Brief ") or style_name(style) in WORD_HEADINGS)
+                and style_name(style) != "Brief Spacer"):
             spacing = style.find(f"{w('pPr')}/{w('spacing')}")
             assert spacing.get(w("lineRule")) == "exact", style_name(style)
 
 
 def test_caps_labels_are_letter_spaced_as_in_the_pdf(built_briefs: BuiltBriefs) -> None:
-    style = all_styles(example_docx(built_briefs))["BriefHeading"]
+    style = all_styles(example_docx(built_briefs))["Heading2"]
     size = int(style.find(f"{w('rPr')}/{w('sz')}").get(w("val"))) / 2
     tracking = yaml.safe_load((ROOT / "templates" / "one-pager" / "template.yaml").read_text(
         encoding="utf-8"))["styles"]["heading"]["tracking"]
@@ -581,14 +610,53 @@ def test_a_narrow_no_break_space_is_condensed_to_the_pdfs_width(
         assert spacing < 0
 
 
-def test_hyphens_in_words_do_not_break_outside_links(built_briefs: BuiltBriefs) -> None:
-    document = read_part(example_docx(built_briefs), "word/document.xml")
-    plain = [text.text for run in document.iter(w("r")) if run.getparent().tag != w("hyperlink")
-             for text in run.iter(w("t")) if text.text and "-" in text.text]
-    assert plain == []
+@pytest.mark.parametrize("audience", ["eu", "be"])
+def test_words_and_addresses_break_only_at_spaces_as_in_the_pdf(built_briefs: BuiltBriefs,
+                                                                audience: str) -> None:
+    """Hyphens do not break ("US-funded", and "apopo.org/landmine-clearance-azerbaijan-2024",
+    which LibreOffice once broke after "azerbaijan-"), and a word joiner follows each dash
+    and each slash of an address, where a word processor would break and the PDF does not."""
+    document = read_part(example_docx(built_briefs, audience), "word/document.xml")
+    hyphens = [text.text for text in document.iter(w("t")) if text.text and "-" in text.text]
+    assert hyphens == []
     assert document.find(f".//{w('noBreakHyphen')}") is not None
-    linked = ["".join(link.itertext()) for link in document.iter(w("hyperlink"))]
-    assert any("-" in text for text in linked)  # addresses keep ordinary hyphens
+    texts = ["".join(node.text or "" for node in paragraph.iter(w("t")))
+             for paragraph in document.iter(w("p"))]
+    ranges = [text for text in texts if re.search(r"\d[–—]", text)]
+    assert ranges and all(re.search(r"\d[–—]\u2060\d", text) for text in ranges), ranges
+    addresses = ["".join(link.itertext()) for link in document.iter(w("hyperlink"))
+                 if "/" in "".join(link.itertext())]
+    assert addresses and all(re.search(r"/(?!\u2060)[^\s]", text) is None
+                             for text in addresses), addresses
+    # Running text reads back as typed: no joiner after a slash outside an address.
+    assert not any("/\u2060" in text for paragraph in document.iter(w("p"))
+                   if paragraph.find(f".//{w('hyperlink')}") is None
+                   for text in [paragraph_text(paragraph)])
+
+
+def test_an_address_wider_than_its_line_may_break_at_its_hyphens_as_in_the_pdf() -> None:
+    """A web address too long for its line is cut after a slash or a hyphen in the PDF; in
+    the DOCX its hyphens stay ordinary ones, so a word processor may cut it there too."""
+    from briefgen.document import Document, Metadata, PageSetup, ParagraphStyle, Span
+    from briefgen.document import Paragraph as BriefParagraph
+    from briefgen.fonts import font_family
+    from briefgen.render.docx import render_docx
+
+    address = "example.org/" + "-".join(["landmine-clearance"] * 12)
+    style = ParagraphStyle("body", 10, 13, 10, "#1C2530")
+    document = Document(
+        page=PageSetup(595.3, 841.9, 42.5, 42.5, 42.5, 42.5), fonts=font_family("Carlito"),
+        styles={"body": style}, footer=(),
+        body=(BriefParagraph("body", (Span("See "), Span(address, link="https://" + address))),
+              BriefParagraph("body", (Span("See "), Span("example.org/a-b", link="https://x"))),),
+        metadata=Metadata("Title", "Author", "Subject", "keywords", "en-GB", "2025-03-24"))
+    with zipfile.ZipFile(io.BytesIO(render_docx(document, document_fit()))) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    long_link, short_link = body.iter(w("hyperlink"))
+    assert "-" in "".join(long_link.itertext())
+    assert long_link.find(f".//{w('noBreakHyphen')}") is None
+    assert "-" not in "".join(short_link.itertext())
+    assert short_link.find(f".//{w('noBreakHyphen')}") is not None
 
 
 def test_source_markers_are_raised_and_sized_as_in_the_pdf(built_briefs: BuiltBriefs) -> None:

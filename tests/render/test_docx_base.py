@@ -151,7 +151,7 @@ def test_rendering_on_a_broken_base_document_is_a_user_error(tmp_path: Path) -> 
 
     path = broken(tmp_path / "base.docx", "text")
     with pytest.raises(TemplateError, match="not a Word document"):
-        render_docx(small_document(), Fit(), 18, path)
+        render_docx(small_document(), Fit(), path)
 
 
 def test_a_base_document_with_a_broken_part_is_a_user_error(tmp_path: Path) -> None:
@@ -178,8 +178,8 @@ def test_a_base_document_made_from_an_earlier_brief_gets_the_briefs_styles_anew(
     from briefgen.document import Fit
 
     earlier = tmp_path / "base.docx"
-    earlier.write_bytes(render_docx(small_document(), Fit(), 18))
-    again = docx.Document(io.BytesIO(render_docx(small_document(), Fit(), 18, earlier)))
+    earlier.write_bytes(render_docx(small_document(), Fit()))
+    again = docx.Document(io.BytesIO(render_docx(small_document(), Fit(), earlier)))
     names = [style.name for style in again.styles]
     assert names.count("Brief Body") == 1
     fonts = again.part.part_related_by(

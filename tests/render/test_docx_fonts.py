@@ -10,7 +10,13 @@ import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 
-from briefgen.render.docx_fonts import ALPHABETS, embedded_font, obfuscate, subset_font
+from briefgen.render.docx_fonts import (
+    ALPHABETS,
+    DRAWN_AS,
+    embedded_font,
+    obfuscate,
+    subset_font,
+)
 from conftest import ROOT
 
 FONTS = ROOT / "src" / "briefgen" / "fonts"
@@ -28,7 +34,7 @@ def test_a_subset_draws_its_characters_as_the_shipped_face_does(face: str) -> No
     kept, source = subset.getBestCmap(), original.getBestCmap()
     assert set(map(ord, TEXT)) <= set(kept)
     glyphs, source_glyphs = subset.getGlyphSet(), original.getGlyphSet()
-    for code in set(map(ord, TEXT)) - {0x20}:
+    for code in set(map(ord, TEXT)) - {0x20} - set(DRAWN_AS):
         drawn, expected = (DecomposingRecordingPen(glyphs), DecomposingRecordingPen(source_glyphs))
         glyphs[kept[code]].draw(drawn)
         source_glyphs[source[code]].draw(expected)
@@ -45,6 +51,30 @@ def test_a_subset_has_no_ligatures_or_kerning_and_draws_the_no_break_space() -> 
     assert subset["hmtx"][cmap[0xA0]] == subset["hmtx"][cmap[0x20]]  # as wide as a space
     # Names for Windows only: LibreOffice then draws the embedded face, not an installed one.
     assert {record.platformID for record in subset["name"].names} == {3}
+
+
+@pytest.mark.parametrize("face", ["Regular", "Bold", "Italic", "BoldItalic"])
+def test_a_subset_draws_the_no_break_characters_as_the_pdf_does(face: str) -> None:
+    """The non-breaking hyphen is a hyphen (Carlito has no glyph for it, and LibreOffice once
+    drew "NDM- UN"), the French narrow space is 1/8 em as in the PDF (Carlito's own is as wide
+    as a space), and the word joiner that keeps "2026–2027" together takes no room."""
+    subset = TTFont(io.BytesIO(subset_font(str(FONTS / f"Carlito-{face}.ttf"),
+                                           set("-\u2010\u2011\u202f\u2060 "))))
+    cmap, widths = subset.getBestCmap(), subset["hmtx"]
+    em = subset["head"].unitsPerEm
+    glyphs = subset.getGlyphSet()
+
+    def outline(code: int) -> list[object]:
+        pen = DecomposingRecordingPen(glyphs)
+        glyphs[cmap[code]].draw(pen)
+        return pen.value
+
+    for hyphen in (0x2010, 0x2011):
+        assert outline(hyphen) == outline(0x2D) and outline(hyphen)
+        assert widths[cmap[hyphen]][0] == widths[cmap[0x2D]][0]
+    assert widths[cmap[0x202F]][0] / em == pytest.approx(1 / 8, abs=0.005)
+    assert widths[cmap[0x20]][0] / em > 0.2  # a word space stays a word space
+    assert widths[cmap[0x2060]][0] == 0 and outline(0x2060) == []
 
 
 def test_obfuscation_is_words_and_can_be_undone() -> None:

@@ -90,7 +90,7 @@ def test_a_link_to_the_template_a_base_document_was_made_from_is_left_out(
     path.write_bytes(case.data())
     assert scan_docx(path.read_bytes())  # as an output it would be refused ...
     load_base_document(path)  # ... as a base document it is taken
-    output = render_docx(small_document(), Fit(), 18, path)
+    output = render_docx(small_document(), Fit(), path)
     assert scan_docx(output) == []
     with zipfile.ZipFile(io.BytesIO(output)) as archive:
         assert b"attachedTemplate" not in archive.read("word/settings.xml")
@@ -130,7 +130,7 @@ def test_an_ordinary_letterhead_is_taken_and_its_fields_and_links_kept(tmp_path:
     path.write_bytes(letterhead())
     assert scan_docx(path.read_bytes()) == []
     assert load_base_document(path).header.height > 0
-    output = render_docx(small_document(), Fit(), 18, path)
+    output = render_docx(small_document(), Fit(), path)
     assert scan_docx(output) == []
     header = docx.Document(io.BytesIO(output)).sections[0].header
     instructions = "".join(element.text or "" for element in header._element.iter(

@@ -2,11 +2,13 @@
 
 python-docx opens the template's base document (`render/docx_base.py`: briefgen's own, or an
 organisation's letterhead, whose header, footer and theme stay) and fills its body. What Word
-sees is the brief's structure: the headline is a Heading 1 and the section headings are
-Heading 2 (styles based on Word's built-in headings, with the brief's look), the asks and the
-source notes are Word-numbered lists, pictures carry alternative text or are marked
-decorative, and the grid is made of layout tables (fixed widths, no header rows, no banding).
-Text is never in text boxes or frames, so editing cannot move it off the page.
+sees is the brief's structure: the headline is in Word's built-in "heading 1" style and the
+section headings in "heading 2" (restyled to the brief's look; converters such as mammoth and
+pandoc know headings only by those names), the asks and the source notes are Word-numbered
+lists, pictures carry alternative text or are marked decorative, and the grid is made of
+layout tables (fixed widths, no header rows, no banding). Text is never in text boxes or
+frames, so editing cannot move it off the page; the footer (contact and sources) is a table
+floating on the bottom margin, in the reading order where it is written.
 
 The page matches the PDF: every paragraph uses a named style made from the template's fitted
 styles, line heights are exact, spacers and cell padding come from the same layout
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Hashable
@@ -96,8 +99,14 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 ATTACHED_TEMPLATE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
                      "attachedTemplate")
 SPACER_STYLE = "Brief Spacer"
+ALIGNMENTS = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+LINE_BREAK = docx_xml.LINE_BREAK
+NO_BREAK_SPACE = "\u00a0"
+SPACES = " \u00a0" + NARROW_SPACE
 STYLE, STYLE_ID, NAME, VALUE = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
-HEADINGS = {"H1": ("Heading 1", 0), "H2": ("Heading 2", 1)}  # role -> Word style, level
+# role -> Word's built-in style (as python-docx names it; "heading 1" in the file), its
+# outline level (0: the top).
+HEADINGS = {"H1": ("Heading 1", 0), "H2": ("Heading 2", 1)}
 # Parts smaller than this are stored, not compressed: starting a compressor costs more time
 # (about 70 microseconds a part) than the few hundred bytes it would save are worth.
 SMALL_PART = 4096
@@ -125,13 +134,14 @@ def style_id(name: str) -> str:
     return style_display_name(name).replace(" ", "")
 
 
-def render_docx(document: Document, fit: Fit, reserve: float, base: Path | None = None) -> bytes:
+def render_docx(document: Document, fit: Fit, base: Path | None = None) -> bytes:
     """The document as a DOCX built on the base document at `base` (briefgen's own if None).
 
-    `reserve` is the height fitting kept free for the DOCX (`docx_base.docx_reserve`): the
-    footer follows the body after the gap the PDF leaves above its footer, less the reserve,
-    so a word processor whose layout runs a little longer still keeps the page. Raises
-    `TemplateError` when the base document cannot be used.
+    The footer (contact and sources) stands at the foot of the page's text area, as in the
+    PDF, whatever height the body takes in a word processor; the room fitting kept free for
+    the DOCX (`docx_base.docx_reserve`) lies between the two, so a layout that runs a little
+    longer still keeps the page. Raises `TemplateError` when the base document cannot be
+    used.
     """
     base_document = load_base_document(base if base is not None else shipped_base_document())
     try:
@@ -147,9 +157,8 @@ def render_docx(document: Document, fit: Fit, reserve: float, base: Path | None 
     body = _Container(word.element.body, is_body=True)
     writer.blocks(document.body, body, None)
     if document.footer:
-        writer.spacer(body, layout.footer_gap() + max(0.0, fit.slack - reserve))
         writer.layout = layout.footer()  # the footer's gaps never open up (see the layout)
-        writer.blocks(document.footer, body, None)
+        writer.footer(document.footer, body)
     writer.finish()
     return _package(word, document.metadata.date)
 
@@ -241,6 +250,7 @@ class _RunLook(NamedTuple):
     rise: float = 0.0  # points
     spacing: float | None = None  # points after every character
     language: str | None = None
+    caps: bool | None = None
 
 
 class _Writer:
@@ -266,6 +276,14 @@ class _Writer:
         }
         self.word_styles = word.styles.element
         self.has_w14 = self.word_styles.nsmap.get("w14") == docx_xml.W14
+        # role -> the style that is Word's built-in heading for it: the first of its role.
+        self.headings: dict[str, str] = {}
+        for name, style in self.styles.items():
+            if style.role in HEADINGS:
+                self.headings.setdefault(style.role, name)
+        self.word_style_names = {
+            name: HEADINGS[style.role][0] if self.headings.get(style.role) == name
+            else style_display_name(name) for name, style in self.styles.items()}
         narrow = document.fonts.regular
         self.narrow_space = advance(narrow, chr(NARROW_SPACE_GLYPH)) - advance(narrow,
                                                                                NARROW_SPACE)
@@ -309,8 +327,12 @@ class _Writer:
                 del settings_part.rels[relationship.rId]
 
     def define_styles(self) -> None:
-        """The template's fitted styles as Word paragraph styles, each based on Normal or,
-        for headings, on Word's built-in heading, with its outline level."""
+        """The template's fitted styles as Word paragraph styles, with their outline levels.
+
+        The first style of each heading role (the headline's, the section headings') is
+        Word's built-in "heading 1" or "heading 2" itself, restyled to the design: converters
+        (mammoth, pandoc) and Word's Navigation pane know headings by those names. Another
+        style of the same role is based on it; the others on Normal."""
         self.ensure_builtin_styles()
         defaults = self.word_styles.find(qn("w:docDefaults"))
         if defaults is not None:
@@ -321,12 +343,14 @@ class _Writer:
         ids = {name: style.get(STYLE_ID) for name, style in styles.items()}
         by_id = {style.get(STYLE_ID): style for style in styles.values()}
         for name, style in self.styles.items():
-            display = style_display_name(name)
-            for old in {styles.get(display.lower()), by_id.get(style_id(name))}:
-                if old is not None:  # a base document made from an earlier brief
+            display = self.word_style_names[name]
+            for old in {styles.get(display.lower()), by_id.get(display.replace(" ", ""))}:
+                if old is not None:  # the base document's, or one made from an earlier brief
                     self.word_styles.remove(old)
-            base_name, level = HEADINGS.get(style.role, ("Normal", None))
-            based_on = ids.get(base_name.lower()) or ids.get("normal") or "Normal"
+            level = HEADINGS[style.role][1] if style.role in HEADINGS else None
+            heading = self.headings.get(style.role)
+            based_on = (HEADINGS[style.role][0].replace(" ", "") if heading and heading != name
+                        else ids.get("normal") or "Normal")
             key = ("style", style, display, based_on, level, self.document.fonts.docx_name,
                    self.has_w14)
             self.word_styles.append(_FORMATS.get(key, partial(
@@ -341,17 +365,13 @@ class _Writer:
         return found
 
     def ensure_builtin_styles(self) -> None:
-        """Word's "heading 1" and "heading 2" and the spacer style, from briefgen's own base
-        document when an organisation's does not define them."""
-        present = self.style_elements()
-        missing = [name for name in ("heading 1", "heading 2", SPACER_STYLE.lower())
-                   if name not in present]
-        if not missing:
+        """The spacer style, from briefgen's own base document when an organisation's does
+        not define it."""
+        if SPACER_STYLE.lower() in self.style_elements():
             return
         shipped = docx.Document(io.BytesIO(load_base_document(shipped_base_document()).data))
         shipped_styles = {style.name.lower(): style.element for style in shipped.styles}
-        for name in missing:
-            self.word_styles.append(copy.copy(shipped_styles[name]))
+        self.word_styles.append(copy.copy(shipped_styles[SPACER_STYLE.lower()]))
 
     def fitted_style(self, style: ParagraphStyle, display: str, based_on: str,
                      level: int | None) -> BaseOxmlElement:
@@ -376,7 +396,9 @@ class _Writer:
     def make_style(self, style: ParagraphStyle, display: str, based_on: str,
                    level: int | None) -> BaseOxmlElement:
         """One paragraph style, through python-docx's style API."""
-        word_style = self.word.styles.add_style(display, WD_STYLE_TYPE.PARAGRAPH)
+        builtin = display in {name for name, _ in HEADINGS.values()}
+        word_style = self.word.styles.add_style(display, WD_STYLE_TYPE.PARAGRAPH,
+                                                builtin=builtin)
         element = word_style.element
         element.basedOn_val = based_on
         word_style.quick_style = True
@@ -391,15 +413,15 @@ class _Writer:
         paragraph.space_before = Pt(0)
         paragraph.space_after = Pt(style.space_after)
         paragraph.line_spacing = Pt(style.leading)  # exact, as in the PDF
-        paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER,
-                               "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(style.align,
-                                                                      WD_ALIGN_PARAGRAPH.LEFT)
+        paragraph.alignment = ALIGNMENTS.get(style.align, WD_ALIGN_PARAGRAPH.LEFT)
         if style.indent:
             paragraph.left_indent = Pt(style.indent)
             paragraph.first_line_indent = Pt(-style.indent)
             paragraph.tab_stops.add_tab_stop(Pt(style.indent))
         if level is not None:
             docx_xml.set_outline_level(element.get_or_add_pPr(), level)
+            paragraph.keep_with_next = True  # as Word's own headings
+            paragraph.keep_together = True
         run_properties = element.get_or_add_rPr()
         if style.tracking:
             docx_xml.set_character_spacing(run_properties,
@@ -548,25 +570,41 @@ class _Writer:
                   last: bool, number_id: int | None = None) -> None:
         style = self.styles[paragraph.style]
         actual = self.layout.styles[paragraph.style]
+        # The Word style the paragraph takes is made from `word_style`: the paragraph's own,
+        # or the heading of its role, from which it differs in its own properties.
+        word_style = self.styles[self.word_style(paragraph)]
+        word_style_id = self.word_style_names[self.word_style(paragraph)].replace(" ", "")
         after = 0.0 if last else actual.space_after
         level = HEADINGS[paragraph.role][1] if paragraph.role in HEADINGS else None
-        style_level = HEADINGS[style.role][1] if style.role in HEADINGS else None
-        key = ("paragraph", style_id(paragraph.style), after if after != style.space_after
-               else None, actual.leading if actual.leading != style.leading else None,
-               paragraph.indent_right, level if level != style_level else "as style",
-               number_id)
+        style_level = HEADINGS[word_style.role][1] if word_style.role in HEADINGS else None
+        lines = self.pdf_lines(paragraph, cell)
+        # A headline the PDF set with balanced lines keeps them by explicit line breaks, on
+        # the whole width: its balanced measure left a word processor no room to differ.
+        broken = lines.broken and paragraph.role == "H1" and bool(paragraph.indent_right)
+        indent_right = 0.0 if broken else paragraph.indent_right
+        align = style.align if style.align != word_style.align else None
+        indent = style.indent if style.indent != word_style.indent else None
+        key = ("paragraph", word_style_id, after if after != word_style.space_after else None,
+               actual.leading if actual.leading != word_style.leading else None,
+               indent_right, level if level != style_level else "as style", number_id,
+               align, indent)
 
         def make() -> BaseOxmlElement:
             element = _paragraph_element()
-            element.style = style_id(paragraph.style)
+            element.style = word_style_id
             properties = WordParagraph(element, self.word).paragraph_format
-            if after != style.space_after:
+            if after != word_style.space_after:
                 # As in the layout, the last block of a column adds no space after it.
                 properties.space_after = Pt(after)
-            if actual.leading != style.leading:
+            if actual.leading != word_style.leading:
                 properties.line_spacing = Pt(actual.leading)
-            if paragraph.indent_right:
-                properties.right_indent = Pt(paragraph.indent_right)
+            if indent_right:
+                properties.right_indent = Pt(indent_right)
+            if align is not None:
+                properties.alignment = ALIGNMENTS.get(align, WD_ALIGN_PARAGRAPH.LEFT)
+            if indent is not None:
+                properties.left_indent = Pt(indent)
+                properties.first_line_indent = Pt(-indent)
             if level != style_level:
                 docx_xml.set_outline_level(element.get_or_add_pPr(), level)
             if number_id is not None:
@@ -581,17 +619,21 @@ class _Writer:
             look = _RunLook(bold=True, italic=False if style.italic else None,
                             color=style.label_color, size=style.label_size,
                             spacing=0.0 if style.tracking else None)
-            element.append(self.run(paragraph.number, look, (True, False)))
+            # Without the space the PDF sets after it ("«\u202f"): the tab takes the label to
+            # the indent, where a label wider than the indent would have taken it to the
+            # next tab stop.
+            element.append(self.run(paragraph.number.rstrip(SPACES), look, (True, False)))
             tab = docx_xml.new_element("w:r")
             tab.append(docx_xml.new_element("w:tab"))
             element.append(tab)
         elif number_id is not None:
             self.face(True, False).update(paragraph.number or "")
         link: tuple[str, BaseOxmlElement] | None = None
-        for span in paragraph.spans:
+        for span in lines.spans(line_breaks=broken):
             if not span.text:
                 continue
-            runs = self.span_runs(span, style)
+            runs = self.span_runs(span, style, word_style,
+                                  whole=not (span.link and lines.split_word))
             if span.link:
                 if link is None or link[0] != span.link:
                     relationship_id = self.word.part.relate_to(
@@ -605,21 +647,45 @@ class _Writer:
                 for run in runs:
                     element.append(run)
 
-    def span_runs(self, span: Span, style: ParagraphStyle) -> list[BaseOxmlElement]:
-        """The runs of one span, in the layout's sizes; a narrow no-break space is a run of
-        its own, condensed to the width the PDF gives it (about 1/8 em)."""
+    def pdf_lines(self, paragraph: Paragraph, cell: Cell | None) -> _PdfLines:
+        """The paragraph as the PDF breaks it into lines, in `cell` (None: the page)."""
+        # Measured as the layout measures it (the same sum), so its lines are found again.
+        width = (cell.width - cell.padding[3] - cell.padding[1] if cell is not None
+                 else self.document.page.content_width)
+        laid = self.layout.laid(paragraph, width)
+        return _PdfLines(paragraph.spans, [
+            sum(1 for word in "".join(run.text for run in line.runs).split(" ") if word)
+            for line in laid.lines])
+
+    def word_style(self, paragraph: Paragraph) -> str:
+        """The style whose Word style a paragraph takes: Word's heading for its role (its
+        first style), else its own."""
+        return self.headings.get(paragraph.role, paragraph.style)
+
+    def span_runs(self, span: Span, style: ParagraphStyle, word_style: ParagraphStyle, *,
+                  whole: bool = True) -> list[BaseOxmlElement]:
+        """The runs of one span of a paragraph in `style`, in the layout's sizes, saying how
+        they differ from the paragraph's Word style (made from `word_style`); a narrow
+        no-break space is a run of its own, condensed to the width the PDF gives it (about
+        1/8 em). `whole`: its words break only at spaces, as in the PDF
+        (`docx_xml.add_text`)."""
         size, rise = style.font_size * span.scale, 0.0
         if span.superscript:
             size, rise = superscript_metrics(style.font_size)
-        color = self.document.link_color if span.link else span.color
-        bold = True if span.bold and not style.bold else None
-        italic = True if span.italic and not style.italic else None
-        differs = abs(size - style.font_size) > 1e-6
-        spacing = style.tracking * size if style.tracking and differs else None
-        look = _RunLook(bold=bold, italic=italic, color=color,
+        color = (self.document.link_color if span.link else span.color
+                 or (style.color if style.color != word_style.color else None))
+        bold = style.bold or span.bold
+        italic = style.italic or span.italic
+        differs = abs(size - word_style.font_size) > 1e-6
+        tracking = style.tracking * size
+        spacing = (tracking if abs(tracking - word_style.tracking * word_style.font_size) > 1e-6
+                   else None)
+        look = _RunLook(bold=bold if bold != word_style.bold else None,
+                        italic=italic if italic != word_style.italic else None, color=color,
                         size=size if differs else None, rise=rise, spacing=spacing,
-                        language=span.language)
-        face = (style.bold or span.bold, style.italic or span.italic)
+                        language=span.language,
+                        caps=style.caps if style.caps != word_style.caps else None)
+        face = (bold, italic)
         runs = []
         pieces = span.text.split(NARROW_SPACE)
         for index, piece in enumerate(pieces):
@@ -628,21 +694,22 @@ class _Writer:
                     spacing=(style.tracking + self.narrow_space) * size)
                 runs.append(self.run(NARROW_SPACE, condensed, face))
             if piece:
-                runs.append(self.run(piece, look, face, break_at_hyphens=bool(span.link)))
+                runs.append(self.run(piece, look, face, break_at_hyphens=not whole,
+                                     address=bool(span.link)))
         return runs
 
     def face(self, bold: bool, italic: bool) -> set[str]:
         return self.characters.setdefault((bold, italic), set())
 
     def run(self, text: str, look: _RunLook, face: tuple[bool, bool], *,
-            break_at_hyphens: bool = False) -> BaseOxmlElement:
+            break_at_hyphens: bool = False, address: bool = False) -> BaseOxmlElement:
         """A run of `text` in its paragraph's style with `look` on top, drawn in `face`
-        (bold, italic)."""
+        (bold, italic); `address`: the text of a link (`docx_xml.add_text`)."""
         run = docx_xml.new_element("w:r")
         if look != _RunLook():
             run.append(self.run_properties(look))
-        docx_xml.add_text(run, text, break_at_hyphens=break_at_hyphens)
-        self.face(*face).update(text)
+        docx_xml.add_text(run, text, break_at_hyphens=break_at_hyphens, address=address)
+        self.face(*face).update(text.replace(LINE_BREAK, ""))
         return run
 
     def run_properties(self, look: _RunLook, *, font_name: bool = False) -> BaseOxmlElement:
@@ -659,6 +726,8 @@ class _Writer:
                 word_font.bold = look.bold
             if look.italic is not None:
                 word_font.italic = look.italic
+            if look.caps is not None:
+                word_font.all_caps = look.caps
             if look.color:
                 word_font.color.rgb = RGBColor.from_string(look.color[1:].upper())
             if look.size is not None:
@@ -749,14 +818,7 @@ class _Writer:
             self.spacer(container, MIN_LINE)
         element = self.table(row)
         container.add(element)
-        cells = element.find(qn("w:tr")).iterchildren(qn("w:tc"))
-        for inner, cell_element in zip(row.cells, cells, strict=True):
-            # python-docx's new cell holds an empty paragraph: the first paragraph-like block
-            # takes it.
-            content = _Container(cell_element, spare=cell_element.find(qn("w:p")))
-            self.blocks(inner.blocks, content, inner)
-            if content.spare is not None:  # an empty cell, or one ending with a table
-                content.spare.append(self.spacer_properties(MIN_LINE))
+        self.cells(row, element)
         if row.space_after and not last:
             self.spacer(container, row.space_after * self.layout.fit.spacing)
         elif cell is not None:
@@ -767,6 +829,37 @@ class _Writer:
             container.spare = spare
             container.last_was_table = False
 
+    def cells(self, row: Row, element: BaseOxmlElement) -> None:
+        """The blocks of each of the row's cells, into the cells of its table `element`."""
+        cells = element.find(qn("w:tr")).iterchildren(qn("w:tc"))
+        for inner, cell_element in zip(row.cells, cells, strict=True):
+            # python-docx's new cell holds an empty paragraph: the first paragraph-like block
+            # takes it.
+            content = _Container(cell_element, spare=cell_element.find(qn("w:p")))
+            self.blocks(inner.blocks, content, inner)
+            if content.spare is not None:  # an empty cell, or one ending with a table
+                content.spare.append(self.spacer_properties(MIN_LINE))
+
+    def footer(self, blocks: tuple[Block, ...], body: _Container) -> None:
+        """The footer's blocks in a one-cell layout table standing at the foot of the text
+        area (a floating table, `docx_xml.set_position_at_foot`), as the PDF draws them.
+
+        Why a floating table: the body's height differs a little from word processor to word
+        processor, so a footer that followed it would float above the foot (or run onto a
+        second page); the section's own footer would hold the sources where Word's PDF export
+        marks them as page furniture and converters (mammoth, pandoc) drop them; and Word
+        places a frame (`w:framePr`) around paragraphs only, not the sources' two columns. A
+        floating table stays in the reading order where it is written, and Word and
+        LibreOffice both place it by its position."""
+        row = Row((Cell(blocks, self.document.page.content_width),))
+        if body.last_was_table:
+            self.spacer(body, MIN_LINE)  # two tables in a row would merge into one
+        element = self.table(row)
+        docx_xml.set_position_at_foot(element.find(qn("w:tblPr")),
+                                      _twips(self.document.page.margin_left))
+        body.add(element)
+        self.cells(row, element)
+        self.spacer(body, MIN_LINE)  # the paragraph a floating table is anchored to
 
     def table(self, row: Row) -> BaseOxmlElement:
         """An empty one-row layout table for `row`, made through python-docx's table API:
@@ -807,6 +900,61 @@ class _Writer:
             return element
 
         return _FORMATS.get(("table", looks, round(scale, 6)), make)
+
+class _PdfLines:
+    """A paragraph's spans and the number of words on each line the PDF sets, to make the
+    DOCX break where the PDF does.
+
+    Why: a word processor fills lines with the same widths (the same font, no kerning), yet a
+    fraction of a point decides whether a last word fits, so it may break a line one word
+    earlier or later. The PDF never ends a paragraph on a lone short word ("2020 / года"):
+    where its last line holds two or more words, the DOCX joins the last two with a no-break
+    space, so that a line broken one word earlier carries both down, as the PDF does."""
+
+    def __init__(self, spans: tuple[Span, ...], words_per_line: list[int]) -> None:
+        self.source = spans
+        self.words_per_line = words_per_line
+        self.gaps: list[tuple[int, int]] = []  # between words: (start, end) of the spaces
+        self.split_word = False
+        if len(words_per_line) > 1:  # one line: nothing to follow
+            text = "".join(span.text for span in spans)
+            offset = len(text) - len(text.lstrip(" "))
+            self.gaps = [(match.start() + offset, match.end() + offset)
+                         for match in re.finditer(" +", text.strip(" "))]
+            # The PDF cuts a word wider than its line (a long address) after a slash or
+            # hyphen: its lines then hold more pieces than the text has words.
+            self.split_word = sum(words_per_line) != len(self.gaps) + 1
+        self.broken = len(words_per_line) > 1 and not self.split_word
+
+    def spans(self, *, line_breaks: bool) -> tuple[Span, ...]:
+        """The spans with an explicit line break at each of the PDF's line ends
+        (`line_breaks`), or with the last two words joined when the PDF's last line holds
+        both."""
+        if not self.broken:
+            return self.source
+        replaced: dict[int, str] = {}
+        if line_breaks:
+            ends = itertools.accumulate(self.words_per_line[:-1])
+            for start, end in (self.gaps[count - 1] for count in ends):
+                # The space stays before the break: a reader of the bare text (a search,
+                # a copy) still finds two words.
+                replaced |= {start: " " + LINE_BREAK} | dict.fromkeys(range(start + 1, end), "")
+        elif self.words_per_line[-1] > 1:
+            start, end = self.gaps[-1]
+            replaced = dict.fromkeys(range(start, end), NO_BREAK_SPACE)
+        spans, offset = [], 0
+        for span in self.source:
+            end = offset + len(span.text)
+            inside = [(at - offset, new) for at, new in replaced.items() if offset <= at < end]
+            if inside:
+                characters = list(span.text)
+                for at, new in inside:
+                    characters[at] = new
+                span = span._replace(text="".join(characters))
+            spans.append(span)
+            offset = end
+        return tuple(spans)
+
 
 @lru_cache(maxsize=4)
 def _parsed(data: bytes) -> Any:

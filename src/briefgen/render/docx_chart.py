@@ -9,16 +9,22 @@ written here, as python-docx has no chart API.
 What the chart shows matches the PDF's (`briefgen.charts`): the same type, values, colours,
 order and number formats, values labelled directly with no value axis. Each value's label
 comes from a number format made from the label the PDF prints ("~95%" becomes `"~"0"%"`), so
-the label follows when someone edits the value; Word shows the digits with its own locale's
-separators. A stacked bar's key is text under the chart (see `briefgen.charts`), so the chart
-part draws only its bars. The chart's description is its alternative text (`wp:docPr descr`).
+the label follows when someone edits the value. The label's grouping is written out in the
+format (`#" "##0` for "212 000"), so every program shows it; a format with a decimal sign
+carries the page language's locale (`[$-40C]0.00` on a French page), which LibreOffice follows
+("4,82") and Word does not (it shows its own locale's decimal sign). Labels never wrap
+(`a:bodyPr wrap="none"`): LibreOffice wrapped "212,000" into "212," / "000". A
+stacked bar's key is text under the chart (see `briefgen.charts`), so the chart part draws
+only its bars. The chart's description is its alternative text (`wp:docPr descr`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import locale
 import re
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
@@ -102,6 +108,47 @@ def excel_number_format(label: str, value: float, language: str) -> str:
     return _literal(before) + code + _literal(after)
 
 
+@lru_cache(maxsize=16)
+def locale_id(language: str) -> int | None:
+    """The Windows locale id (LCID) of the locale whose separators the page's numbers use
+    (`fr` -> 0x40C, `ru` -> 0x419, `az` -> 0x42C, the Latin script's), or None."""
+    from babel.core import get_global
+
+    number = number_locale(language)
+    territory = number.territory
+    if territory is None:
+        likely = get_global("likely_subtags").get(number.language, "")
+        territory = likely.split("_")[-1] if likely else None
+    # The lowest id of a name is its language's main variant (0x42C: Azerbaijani in Latin).
+    ids = {name: code for code, name in sorted(locale.windows_locale.items(), reverse=True)}
+    return ids.get(f"{number.language}_{territory}")
+
+
+def chart_number_format(label: str, value: float, language: str) -> str:
+    """The number format of a chart label that prints `value` as `label` does, in Word and
+    LibreOffice whatever their own locale: the label's grouping written out ("212 000" ->
+    `#" "##0`, as many groups as the label has), and the decimal sign the page language's
+    locale's (`[$-40C]0.00`), which LibreOffice follows (Word uses its own)."""
+    code = excel_number_format(label, value, language)
+    symbols = number_locale(language).number_symbols["latn"]
+    separators = "".join({symbols["group"], "\u00a0", "\u202f"} - {symbols["decimal"]})
+    grouped = re.search(rf"\d(?:[{re.escape(separators)}]\d{{3}})+", label)
+    if grouped and "#,##0" in _unquoted(code):
+        separator = next(char for char in grouped.group() if char in separators)
+        groups = sum(1 for char in grouped.group() if char in separators)
+        literal = "#" + f'"{separator}"###' * (groups - 1) + f'"{separator}"##0'
+        code = code.replace("#,##0", literal, 1)
+    identifier = locale_id(language)
+    if identifier is None or "." not in _unquoted(code):
+        return code
+    return f"[$-{identifier:X}]{code}"
+
+
+def _unquoted(code: str) -> str:
+    """A number format without its literal text: its placeholders and signs only."""
+    return re.sub(r'"[^"]*"', "", code)
+
+
 def _literal(text: str) -> str:
     return '"' + text.replace('"', '\\"') + '"' if text else ""
 
@@ -109,7 +156,7 @@ def _literal(text: str) -> str:
 def _series_formats(labels: tuple[str, ...], values: tuple[float, ...], language: str
                     ) -> tuple[str, list[str]]:
     """The format most of a series' values share, and each value's own."""
-    formats = [excel_number_format(label, value, language)
+    formats = [chart_number_format(label, value, language)
                for label, value in zip(labels, values, strict=True)]
     common = max(formats, key=formats.count)
     return common, formats
@@ -181,8 +228,10 @@ def _number(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _text_properties(style: ParagraphStyle, font: str, *, bold: bool = False) -> str:
-    return (f'<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>'
+def _text_properties(style: ParagraphStyle, font: str, *, bold: bool = False,
+                     wrap: bool = True) -> str:
+    body = "<a:bodyPr/>" if wrap else '<a:bodyPr wrap="none"/>'
+    return (f'<c:txPr>{body}<a:lstStyle/><a:p><a:pPr>'
             f'<a:defRPr sz="{round(style.font_size * 100)}" b="{int(bold)}">'
             f'<a:solidFill><a:srgbClr val="{style.color[1:].upper()}"/></a:solidFill>'
             f'<a:latin typeface={quoteattr(font)}/><a:cs typeface={quoteattr(font)}/>'
@@ -225,7 +274,8 @@ def _series_xml(chart: Chart, style: ParagraphStyle, font: str) -> str:
             own = "".join(
                 f'<c:dLbl><c:idx val="{index}"/><c:numFmt formatCode={quoteattr(code)} '
                 f'sourceLinked="0"/><c:spPr><a:noFill/>{_NO_LINE}</c:spPr>'
-                f'{_text_properties(style, font, bold=True)}<c:dLblPos val="{position}"/>'
+                f'{_text_properties(style, font, bold=True, wrap=False)}'
+                f'<c:dLblPos val="{position}"/>'
                 '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
                 '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
                 '</c:dLbl>'
@@ -233,7 +283,8 @@ def _series_xml(chart: Chart, style: ParagraphStyle, font: str) -> str:
             labels_xml = (
                 f'<c:dLbls>{own}<c:numFmt formatCode={quoteattr(common)} sourceLinked="0"/>'
                 f'<c:spPr><a:noFill/>{_NO_LINE}</c:spPr>'
-                f'{_text_properties(style, font, bold=True)}<c:dLblPos val="{position}"/>'
+                f'{_text_properties(style, font, bold=True, wrap=False)}'
+                f'<c:dLblPos val="{position}"/>'
                 '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
                 '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
                 '</c:dLbls>')

@@ -15,8 +15,15 @@ means that LibreOffice, which keeps the first embedded font of a name for the re
 session, draws a second brief opened alongside with glyphs it has. It leaves out the OpenType
 layout tables: without GSUB no word processor can draw the "ti"/"fi" ligatures the PDF does
 not draw, and without GPOS and kern none kerns, so lines break at the same words as in the PDF
-(which sets text without ligatures or kerning). Carlito has no no-break space glyph; the
-subset maps U+00A0 to its space glyph, as the PDF does.
+(which sets text without ligatures or kerning).
+
+Some characters are drawn with another character's glyph, as the PDF draws them (`DRAWN_AS`):
+Carlito has no glyph for the no-break space (U+00A0), the non-breaking hyphens (U+2010, U+2011)
+or the word joiner (U+2060), and its narrow no-break space (U+202F) is as wide as a space, where
+the PDF sets the French fine space at 1/8 em with the hair space's glyph. LibreOffice draws
+these characters with the subset's glyphs (measured: U+202F at 0.125 em instead of 0.23).
+Word, which draws with the installed Calibri, gets the narrow space's width from the run's
+letter spacing instead (`render/docx.py`).
 
 Why the font file is read and written here rather than with fontTools: its `Subsetter` takes
 25-90 ms a face (about 0.3 s for the example's five versions) where a whole brief takes 20 ms,
@@ -37,17 +44,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from briefgen.layout import NARROW_SPACE_GLYPH
+
 FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 PRINTABLE_ASCII = frozenset(chr(code) for code in range(0x20, 0x7F))
 # Letters: Latin-1 Supplement and Latin Extended-A, Azerbaijani schwa, Cyrillic. Punctuation:
 # dashes, quotes, ellipsis, bullet, the fixed-width and narrow spaces, non-breaking hyphen,
-# per mille, guillemets, euro and numero signs.
+# word joiner, per mille, guillemets, euro and numero signs.
 ALPHABETS = PRINTABLE_ASCII | frozenset(
     chr(code) for code in (*range(0xA0, 0x180), 0x18F, 0x259, *range(0x400, 0x460),
                            *range(0x2002, 0x200B), 0x2010, 0x2011, *range(0x2013, 0x2015),
                            *range(0x2018, 0x201F), 0x2020, 0x2021, 0x2022, 0x2026, 0x202F,
-                           0x2030, 0x2039, 0x203A, 0x20AC, 0x2116))
-NO_BREAK_SPACE = 0xA0
+                           0x2030, 0x2039, 0x203A, 0x2060, 0x20AC, 0x2116))
+# Character -> the character whose glyph draws it in the subset (see the module docstring).
+DRAWN_AS = {0x00A0: 0x0020, 0x2010: 0x002D, 0x2011: 0x002D, 0x202F: NARROW_SPACE_GLYPH,
+            0x2060: 0xFEFF}
 # Tables not carried: layout (see the module docstring), the digital signature (a subset is
 # no longer the signed font) and device tables indexed by the old glyph numbers.
 _LEFT_OUT = frozenset({"GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "DSIG", "hdmx",
@@ -168,15 +179,17 @@ def embedded_font(path: str, characters: frozenset[str]) -> EmbeddedFont:
 
 
 def subset_font(path: str, characters: Iterable[str]) -> bytes:
-    """A TrueType font with only the glyphs that draw `characters` (and .notdef)."""
+    """A TrueType font with only the glyphs that draw `characters` (and .notdef), those of
+    `DRAWN_AS` with their stand-in's glyph."""
     face = _face(path)
+    codes = {ord(character) for character in characters}
     mapping: dict[int, int] = {}
-    for character in characters:
-        code = ord(character)
+    for code in codes:
         if code in face.character_map and code <= 0xFFFF:
             mapping[code] = face.character_map[code]
-    if NO_BREAK_SPACE not in mapping and 0x20 in face.character_map:
-        mapping[NO_BREAK_SPACE] = face.character_map[0x20]
+    for code, drawn_as in DRAWN_AS.items():
+        if code in codes and drawn_as in face.character_map:
+            mapping[code] = face.character_map[drawn_as]
     kept = {0, *mapping.values()}
     waiting = list(kept)
     while waiting:

@@ -8,6 +8,7 @@ result stays valid for Word's strict reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import cast
@@ -76,6 +77,16 @@ SETTINGS = ("writeProtection", "view", "zoom", "removePersonalInformation",
 FONT = ("altName", "panose1", "charset", "family", "notTrueType", "pitch", "sig",
         "embedRegular", "embedBold", "embedItalic", "embedBoldItalic")
 SIDES = ("top", "left", "bottom", "right")
+LINE_BREAK = "\u2028"  # in a run's text: an explicit line break (`w:br`)
+WORD_JOINER = "\u2060"
+# Where a word processor may break inside a word and the PDF does not: after a dash followed
+# by more of the word, before an em dash that follows a letter or figure; in a web address,
+# after a slash too.
+_BREAKING = frozenset("\u2010\u2012\u2013\u2014/")
+_JOINED = re.compile(r"(?<=[\u2010\u2012\u2013\u2014])(?=[^\s\u2060])"
+                     r"|(?<=[^\s\u2060])(?=\u2014)")
+_JOINED_ADDRESS = re.compile(r"(?<=[\u2010\u2012\u2013\u2014/])(?=[^\s\u2060])"
+                             r"|(?<=[^\s\u2060])(?=\u2014)")
 
 
 @lru_cache(maxsize=256)
@@ -155,21 +166,35 @@ def set_no_ligatures(run_properties: BaseOxmlElement) -> None:
     run_properties.append(element)
 
 
-def add_text(run: BaseOxmlElement, text: str, *, break_at_hyphens: bool) -> None:
-    """The run's text; each hyphen as `w:noBreakHyphen` unless `break_at_hyphens`.
+def add_text(run: BaseOxmlElement, text: str, *, break_at_hyphens: bool,
+             address: bool = False) -> None:
+    """The run's text, `LINE_BREAK` as `w:br`; unless `break_at_hyphens`, each hyphen as
+    `w:noBreakHyphen` and a word joiner (U+2060) where a word processor would otherwise
+    break a word: after a dash ("2026–2027", "UE–PNUD"), before an em dash, and in an
+    `address` (a web address) after a slash.
 
     Why: the PDF breaks lines only at spaces, so a word processor must not break "US-funded"
-    where the PDF keeps it whole. python-docx writes text only as `w:t`."""
-    parts = [text] if break_at_hyphens else text.split("-")
-    for index, part in enumerate(parts):
-        if index:
-            run.append(new_element("w:noBreakHyphen"))
-        if part:
-            element = new_element("w:t")
-            element.text = part
-            if part != part.strip(" "):
-                element.set(qn("xml:space"), "preserve")
-            run.append(element)
+    or "2026–" / "2027" where the PDF keeps the word whole. Word's own mark for a hyphen that
+    does not break is `w:noBreakHyphen` (LibreOffice reads it too); there is none for dashes
+    and slashes, and LibreOffice keeps them whole with the word joiner, which the embedded
+    fonts draw with no width (`docx_fonts.DRAWN_AS`). Slashes in running text are left alone,
+    so that text reads back as typed. python-docx writes text only as `w:t`."""
+    for line, part_of_line in enumerate(text.split(LINE_BREAK)):
+        if line:
+            run.append(new_element("w:br"))
+        if not break_at_hyphens and not _BREAKING.isdisjoint(part_of_line):
+            part_of_line = (_JOINED_ADDRESS if address else _JOINED).sub(WORD_JOINER,
+                                                                          part_of_line)
+        parts = [part_of_line] if break_at_hyphens else part_of_line.split("-")
+        for index, part in enumerate(parts):
+            if index:
+                run.append(new_element("w:noBreakHyphen"))
+            if part:
+                element = new_element("w:t")
+                element.text = part
+                if part != part.strip(" "):
+                    element.set(qn("xml:space"), "preserve")
+                run.append(element)
 
 
 def hyperlink(relationship_id: str) -> BaseOxmlElement:
@@ -258,6 +283,21 @@ def set_layout_table(table_properties: BaseOxmlElement, width_twips: int) -> Non
     replace_child(table_properties, _element(
         "w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0",
         noHBand="1", noVBand="1"), TABLE_PROPERTIES)
+
+
+def set_position_at_foot(table_properties: BaseOxmlElement, left_twips: int) -> None:
+    """`w:tblpPr`: the table floats with its foot on the bottom margin and its left edge
+    `left_twips` from the page's left edge, the text flowing above it, never beside it.
+    python-docx has no table-position API.
+
+    Why measured from the page's edge and not the margin: LibreOffice makes a floating table
+    as wide as the text area an ordinary one (it reasons that no text could flow beside it),
+    unless its position is measured from the page's edge."""
+    replace_child(table_properties, _element(
+        "w:tblpPr", leftFromText="0", rightFromText="0", topFromText="0", bottomFromText="0",
+        vertAnchor="margin", horzAnchor="page", tblpX=str(left_twips), tblpYSpec="bottom"),
+        TABLE_PROPERTIES)
+    replace_child(table_properties, _element("w:tblOverlap", val="never"), TABLE_PROPERTIES)
 
 
 def set_cell_margins(cell_properties: BaseOxmlElement, twips: Sequence[int]) -> None:
