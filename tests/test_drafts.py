@@ -290,6 +290,7 @@ def cover_note(language: str, event_name: str, audience_name: str, *, docx: bool
                    "phone": "+41 22 000 00 00", "website": "clearground.example"},
         "audience": {"name": audience_name, "intro": ""},
         "summary": "SUMMARY",
+        "summary_ask": "",
         "asks": [{"headline": "HEADLINE", "detail": "DETAIL"}],
         "attachments": ["brief.pdf", "brief.docx"] if docx else ["brief.pdf"],
     }
@@ -346,6 +347,22 @@ def test_the_cover_note_points_to_no_chart(example_drafts: Path) -> None:
         body = message.get_body(("plain",)).get_content().replace("\u00a0", " ")
         assert not [pointer for pointer in pointers if pointer in body]
         assert ending in body
+
+
+def test_the_cover_note_s_main_request_is_the_ask_that_opens_the_bottom_line(
+        example_drafts: Path) -> None:
+    """The page opens its bottom line with the ask in one sentence (`summary_ask`); the
+    email's main request is that same sentence, not the first numbered ask."""
+    spec = yaml.safe_load(EXAMPLE_SPEC.read_text(encoding="utf-8"))
+    for audience in spec["audiences"]:
+        sentence = audience.get("summary_ask") or spec["summary_ask"]
+        language = audience.get("language", "en")
+        sentence = (sentence if isinstance(sentence, str) else
+                    sentence.get(language, sentence.get(language.split("-")[0])))
+        message = parse(next((example_drafts / "email").glob(f"*_{audience['id']}_*.eml")))
+        body = " ".join(message.get_body(("plain",)).get_content().replace("\u00a0", " ")
+                        .split())
+        assert " ".join(sentence.split()) in body, audience["id"]
 
 
 # Subjects long enough to be folded, with letters that need encoding on both sides of the

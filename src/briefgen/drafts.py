@@ -177,6 +177,7 @@ def _context(spec: BriefSpec, view: BriefView, audience: Any, attachments: list[
             "name": text(context["audience"]["name"]),
             "intro": text(context["audience"]["intro"])},
         "summary": text(context["summary"]),
+        "summary_ask": text(context["summary_ask"]),  # the ask in one sentence, if written
         "asks": [{"headline": text(ask["headline"]), "detail": text(ask["detail"])}
                  for ask in context["asks"]],
         "attachments": attachments,
