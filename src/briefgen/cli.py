@@ -189,7 +189,7 @@ def check(
       (no labels for it: headings in English), translation-outdated (a translation made
       from an earlier text), qualifier (a prefix typed as a sign or English words: write
       qualifier: about, more than ...), label-source (a figure's label names its own
-      source).
+      source), logo-contrast (a logo that would hardly show on the masthead).
 
     \b
     Example, while cutting one delegation's version to fit:
