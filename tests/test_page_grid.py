@@ -386,3 +386,23 @@ def test_a_long_meeting_name_in_the_masthead_gets_balanced_lines(tmp_path: Path)
     lines = layout.laid(meeting, meta.width - meta.padding[1] - meta.padding[3]).lines
     widths = [line.width for line in lines]
     assert len(widths) == 2 and min(widths) >= 0.7 * max(widths), widths
+
+
+def test_balanced_lines_keep_half_an_em_to_spare_for_word_processors() -> None:
+    """At the exact narrowest measure, LibreOffice broke a balanced headline into three lines
+    where the PDF had two, and the DOCX ran onto a second page."""
+    document = load_spec(EXAMPLE_SPEC)
+    spec = validate_spec(document)
+    template = load_template(spec.brief.template, EXAMPLE_SPEC)
+    index = [audience.id for audience in spec.audiences].index("region")
+    page = balance_lines(compose_document(resolve_brief(spec, template, document, index),
+                                          template, document.locate))
+    [headline] = [block for block in page.body
+                  if isinstance(block, Paragraph) and block.role == "H1"]
+    layout = Layout(page, Fit())
+    width = page.page.content_width
+    laid = layout.laid(headline, width)
+    style = layout.styles[headline.style]
+    assert len(laid.lines) == len(layout.laid(headline._replace(indent_right=0.0), width).lines)
+    assert headline.indent_right > 0
+    assert max(line.width for line in laid.lines) <= laid.text_width - style.font_size / 2 + 0.01

@@ -20,6 +20,7 @@ of the import. Widths come from the font files through reportlab's metrics.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -642,7 +643,7 @@ def arrange_columns(document: Document, fit: Fit) -> Document:
     the fit chosen: a split chosen as designed may not be the best once gaps and type have
     closed up, and would make the page's length jump as a text is shortened.
     """
-    return fit_wide_words(balance_columns(document, fit))
+    return fit_wide_words(balance_columns(document, fit), fit)
 
 
 def balance_lines(document: Document) -> Document:
@@ -695,7 +696,9 @@ def _balanced_lines(paragraph: Paragraph, layout: Layout, width: float, *, right
             high = middle
         else:
             low = middle
-    return indented(round(low, 2))
+    # Half an em of slack: at the exact narrowest measure a word processor, which measures
+    # and kerns a little differently, would break a line earlier and add one.
+    return indented(round(max(low - style.font_size / 2, 0.0), 2))
 
 
 def balance_columns(document: Document, fit: Fit | None = None) -> Document:
@@ -752,7 +755,7 @@ def _balanced(block: Row, followers: list[Row], layout: Layout) -> tuple[Row, li
         height = heights.get(key)
         if height is None:
             height = heights[key] = layout.cell_height(_fitted_cell(_resized(cell, width),
-                                                                    document))
+                                                                    document, layout.fit))
         return height
 
     steps = round((high - low) / BALANCE_STEP)
@@ -799,16 +802,16 @@ def _balanced(block: Row, followers: list[Row], layout: Layout) -> tuple[Row, li
     first, last = variant.cells[0], variant.cells[-1]
     shared = first.width + last.width
     cells = (_resized(first, width), *variant.cells[1:-1], _resized(last, shared - width))
-    row = _fitted_row(variant._replace(cells=cells), document)
+    row = _fitted_row(variant._replace(cells=cells), document, layout.fit)
     return row, [_shaped_like(follower, row) for follower in followers]
 
 
-def _fitted_cell(cell: Cell, document: Document) -> Cell:
+def _fitted_cell(cell: Cell, document: Document, fit: Fit) -> Cell:
     """The cell with its key figures sized to its width (see `fit_wide_words`)."""
     if not _has_fit_width(cell.blocks, document):
         return cell
     width = cell.width - cell.padding[1] - cell.padding[3]
-    blocks = tuple(_fitted_block(block, width, document) for block in cell.blocks)
+    blocks = tuple(_fitted_block(block, width, document, fit) for block in cell.blocks)
     return cell._replace(blocks=blocks) if blocks != cell.blocks else cell
 
 
@@ -891,18 +894,18 @@ def _scaled(block: Block, ratio: float) -> Block:
     return block
 
 
-def fit_wide_words(document: Document) -> Document:
+def fit_wide_words(document: Document, fit: Fit | None = None) -> Document:
     """Paragraphs of `fit_width` styles (a key figure) set on one line, smaller if need be,
     never below the style's minimum size: "more than 13%" does not break between "than" and
     "13%". A figure too wide even then breaks where it may (after its qualifier), and is set
     smaller only as far as its widest word needs."""
     width = document.page.content_width
-    body = tuple(_fitted_block(block, width, document) for block in document.body)
+    body = tuple(_fitted_block(block, width, document, fit or Fit()) for block in document.body)
     return document._replace(body=body) if body != document.body else document
 
 
-def _fitted_row(row: Row, document: Document) -> Row:
-    fitted = _fitted_block(row, 0.0, document)
+def _fitted_row(row: Row, document: Document, fit: Fit) -> Row:
+    fitted = _fitted_block(row, 0.0, document, fit)
     assert isinstance(fitted, Row)
     return fitted
 
@@ -910,33 +913,37 @@ def _fitted_row(row: Row, document: Document) -> Row:
 # Key figures sized to a column, per paragraph and width: balancing tries the same widths at
 # each fit, and the same paragraph object keeps its lines in the line cache. An entry holds
 # its paragraph, so its id is never reused.
-_FITTED: dict[tuple[int, float], tuple[Paragraph, Block]] = {}
+_FITTED: dict[tuple[int, float, float], tuple[Paragraph, Block]] = {}
 
 
-def _fitted_block(block: Block, width: float, document: Document) -> Block:
+def _fitted_block(block: Block, width: float, document: Document, fit: Fit) -> Block:
     if isinstance(block, Paragraph):
         style = document.styles[block.style]
         if not style.fit_width:
             return block
-        key = (id(block), round(width, 3))
+        fitted = fitted_style(style, fit)
+        key = (id(block), round(width, 3), fitted.font_size)
         found = _FITTED.get(key)
         if found is None:
             if len(_FITTED) > _LineCache.LIMIT:
                 _FITTED.clear()
-            found = _FITTED[key] = (block, _fitted_paragraph(block, style, width, document))
+            found = _FITTED[key] = (block, _fitted_paragraph(block, fitted, width, document))
         return found[1]
     if isinstance(block, Group) and _has_fit_width(block.blocks, document):
-        blocks = tuple(_fitted_block(child, width, document) for child in block.blocks)
+        blocks = tuple(_fitted_block(child, width, document, fit) for child in block.blocks)
         return block._replace(blocks=blocks) if blocks != block.blocks else block
     if isinstance(block, Row):
-        cells = tuple(_fitted_cell(cell, document) for cell in block.cells)
+        cells = tuple(_fitted_cell(cell, document, fit) for cell in block.cells)
         return block._replace(cells=cells) if cells != block.cells else block
     return block
 
 
 def _fitted_paragraph(block: Paragraph, style: ParagraphStyle, width: float,
                       document: Document) -> Paragraph:
-    """A key figure on one line at `width`, smaller if need be (see `fit_wide_words`)."""
+    """A key figure on one line at `width`, smaller if need be (see `fit_wide_words`), in
+    its `style` at the fit: set smaller by whole half points, the finest step a word
+    processor stores, so the DOCX's figure is exactly as large as the PDF's and fits its
+    line there too."""
     available = width - (style.indent if block.number is not None else 0.0)
     floor = style.min_font_size / style.font_size
     whole = one_line_width(block, style, document)
@@ -949,5 +956,7 @@ def _fitted_paragraph(block: Paragraph, style: ParagraphStyle, width: float,
         if widest <= available + TOLERANCE:
             return block
         factor = max(available / widest, floor)
+    size = max(math.floor(style.font_size * factor * 2 + 1e-9) / 2, style.min_font_size)
+    factor = size / style.font_size
     return block._replace(spans=tuple(span._replace(scale=span.scale * factor)
                                       for span in block.spans))
