@@ -106,8 +106,10 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         version = f" (version for {spec.audiences[audience_index].id})"
         raise FitError([replace(problem, message=problem.message.replace(":", version + ":", 1))
                         for problem in error.problems]) from None
-    return PreparedBrief(view, arrange_columns(composed, fit), fit,
-                         arrange_columns(composed, docx_fit), docx_fit)
+    def arranged(fit: Fit) -> Document:
+        return balance_lines(arrange_columns(composed, fit), fit, in_balanced_rows=True)
+
+    return PreparedBrief(view, arranged(fit), fit, arranged(docx_fit), docx_fit)
 
 
 def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,

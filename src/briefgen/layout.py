@@ -646,30 +646,41 @@ def arrange_columns(document: Document, fit: Fit) -> Document:
     return fit_wide_words(balance_columns(document, fit), fit)
 
 
-def balance_lines(document: Document) -> Document:
-    """Headlines (H1) and right-aligned paragraphs of several lines set at the narrowest
-    measure that keeps their number of lines, so the lines come out about equal ("... almost
-    / alone", a meeting's name with one word on its second line, are avoided).
+# Display type: at these sizes and up (the quote, the deck), an unequal last line shows.
+DISPLAY_SIZE = 12.5
 
-    The narrower measure is an indent on the paragraph (on the right of a headline, on the
-    left of right-aligned lines), which a word processor honours too, so the DOCX breaks
-    the lines at the same words. Paragraphs in balanced rows keep their measure (the row's
-    widths change with fitting)."""
-    layout = Layout(document, Fit())
+
+def balance_lines(document: Document, fit: Fit | None = None, *,
+                  in_balanced_rows: bool = False) -> Document:
+    """Headlines (H1), display type (`DISPLAY_SIZE` and up: the quote) and right-aligned
+    paragraphs of several lines set at the narrowest measure that keeps their number of
+    lines, so the lines come out about equal ("... almost / alone", a meeting's name with
+    one word on its second line, a quote's "the way." alone, are avoided).
+
+    The narrower measure is an indent on the paragraph (on the right, or on the left of
+    right-aligned lines), which a word processor honours too, so the DOCX breaks the lines
+    at the same words. Paragraphs in balanced rows are left as they are unless
+    `in_balanced_rows`, once fitting has fixed the rows' widths (the lines, and so the
+    heights, stay as they were: only where they break changes)."""
+    layout = Layout(document, fit or Fit())
 
     def balanced(block: Block, width: float) -> Block:
         if isinstance(block, Paragraph):
-            right = block.role == "H1"
-            if not right and document.styles[block.style].align != "right":
+            style = document.styles[block.style]
+            right = style.align != "right"
+            if block.indent_right or block.indent_left or not (
+                    block.role == "H1" or not right or style.font_size >= DISPLAY_SIZE):
                 return block
             return _balanced_lines(block, layout, width, right=right)
         if isinstance(block, Group):
             blocks = tuple(balanced(child, width) for child in block.blocks)
             return block._replace(blocks=blocks) if blocks != block.blocks else block
-        if isinstance(block, Row) and block.balance is None and not block.follows:
-            cells = tuple(cell._replace(blocks=tuple(
-                balanced(child, cell.width - cell.padding[1] - cell.padding[3])
-                for child in cell.blocks)) for cell in block.cells)
+        if isinstance(block, Row) and (in_balanced_rows or (block.balance is None
+                                                            and not block.follows)):
+            cells = tuple(cell._replace(blocks=blocks) if blocks != cell.blocks else cell
+                          for cell in block.cells for blocks in [tuple(
+                              balanced(child, cell.width - cell.padding[1] - cell.padding[3])
+                              for child in cell.blocks)])
             return block._replace(cells=cells) if cells != block.cells else block
         return block
 
