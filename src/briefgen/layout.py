@@ -643,7 +643,19 @@ def arrange_columns(document: Document, fit: Fit) -> Document:
     the fit chosen: a split chosen as designed may not be the best once gaps and type have
     closed up, and would make the page's length jump as a text is shortened.
     """
-    return fit_wide_words(balance_columns(document, fit), fit)
+    key = (id(document), fit.spacing, fit.type_scale)
+    found = _ARRANGED.get(key)
+    if found is None or found[0] is not document:
+        if len(_ARRANGED) >= 64:  # one brief's fitting tries a dozen settings, twice
+            _ARRANGED.clear()
+        found = _ARRANGED[key] = (document, fit_wide_words(balance_columns(document, fit), fit))
+    return found[1]
+
+
+# Columns arranged per document and setting: the PDF's and the DOCX's fitting try some of the
+# same settings, and the fit chosen is arranged again for drawing. An entry holds its
+# document, so its id is never reused.
+_ARRANGED: dict[tuple[int, float, float], tuple[Document, Document]] = {}
 
 
 # Display type: at these sizes and up (the quote, the deck), an unequal last line shows.
