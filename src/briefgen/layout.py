@@ -549,7 +549,9 @@ class Layout:
                 + self.footer_gap())
 
     def footer_gap(self) -> float:
-        return self.document.footer_gap * min(self.fit.spacing, 1.0)
+        """The air above the footer's rule: it closes up half as much as the gaps between
+        blocks, as padding does, so the columns never end right on the rule."""
+        return self.document.footer_gap * padding_scale(self.fit)
 
     def spacer_height(self, spacer: Spacer, cell: Cell | None) -> float:
         """A spacer's height, with what its column's spreading added (`cell`, the cell it
