@@ -1,13 +1,15 @@
 """Lay the page out: break lines and measure every block, in points, at one fit.
 
-Fitting measures the page at several settings with this module, the PDF backend draws from the
-same numbers, and the DOCX backend asks it how much spare height each balanced column gets; so
-a fitted page never overflows when drawn, and both files share one vertical arrangement.
+Fitting measures the page at several settings with this module (arranging the columns anew
+for each), the PDF backend draws from the same numbers, and the DOCX backend asks it for each
+gap and each cell's padding; so a fitted page never overflows when drawn, and both files share
+one vertical arrangement.
 
 Rules: a paragraph is `lines x leading` tall, its first baseline one font size below its top;
 blocks stack with their space after, except the last of a column; a row is as tall as its
-tallest cell plus padding; a cell that `spread`s gives the height it lacks to its spacers, so
-its column ends with the tallest one. Lines break greedily at spaces (never at a no-break
+tallest cell plus padding (a framed cell's padding is measured from its capitals and
+descenders); a cell that `spread`s shares the height it lacks among its gaps, up to a limit,
+so its column ends with the tallest one. Lines break greedily at spaces (never at a no-break
 space); a word wider than the whole line (a long web address) is cut after a slash or hyphen,
 or between characters as a last resort.
 
