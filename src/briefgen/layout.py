@@ -763,8 +763,8 @@ def _balanced(block: Row, followers: list[Row], layout: Layout) -> tuple[Row, li
     """The row at its best split (see `balance_columns`), and its followers shaped like it.
 
     Blocks that may move (`Group.movable`, a quote) are also tried at the end of the first
-    column, when the last column runs longer even at the best split: moved when that makes
-    the page shorter, and so its columns more even.
+    column: moved when that makes the page shorter (a first column made longer may still be
+    widened, and the rows that follow its split shortened).
 
     Why each column is measured on its own: a row is as tall as its tallest column, and a
     column's height depends only on its own width, so each split costs a few column
@@ -821,9 +821,6 @@ def _balanced(block: Row, followers: list[Row], layout: Layout) -> tuple[Row, li
                     height <= best[0] + SAME_HEIGHT and (moved, distance) < best[1:3]):
                 best = (min(height, best[0]) if best else height, moved, distance, variant,
                         width)
-        if not moved and best is not None and column(
-                first, best[4]) >= column(last, shared - best[4]):
-            break  # the last column is not the longer: moving a block into the first can't help
     assert best is not None
     _, _, _, variant, width = best
     first, last = variant.cells[0], variant.cells[-1]
