@@ -179,3 +179,77 @@ def test_a_downsampled_logo_keeps_its_colours_and_clean_transparent_edges(
     opaque = [x for x, pixel in enumerate(pixels) if pixel[3] > 127]
     assert opaque[0] == pytest.approx(OUTPUT_HEIGHT_PX / 4, abs=1.5)
     assert opaque[-1] == pytest.approx(3 * OUTPUT_HEIGHT_PX / 4, abs=1.5)
+
+
+# A logo that would not show on the masthead
+
+
+def mark(path: Path, color: tuple[int, int, int], background: tuple[int, int, int, int]
+         = (0, 0, 0, 0)) -> Path:
+    """A disc of `color` on `background` (transparent by default), as logos are drawn."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGBA", (120, 120), background)
+    ImageDraw.Draw(image).ellipse((10, 10, 110, 110), fill=(*color, 255))
+    image.save(path, format="PNG")
+    return path
+
+
+def check_output(spec: Path) -> str:
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+
+    result = CliRunner().invoke(app, ["check", str(spec)])
+    return result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("color", "background", "warned"), [
+    ((255, 255, 255), (0, 0, 0, 0), True),  # a white logo made for a dark band
+    ((235, 240, 245), (0, 0, 0, 0), True),  # a pale one: 1.1:1
+    ((255, 255, 255), (255, 255, 255, 255), True),  # white on its own white ground
+    ((14, 76, 110), (0, 0, 0, 0), False),  # the accent blue: 9.2:1
+    ((200, 30, 30), (255, 255, 255, 255), False),  # a red disc on a white JPEG-like ground
+])
+def test_a_logo_that_would_not_show_on_the_masthead_is_a_warning_naming_the_file(
+        tmp_path: Path, color: tuple[int, int, int], background: tuple[int, int, int, int],
+        warned: bool) -> None:
+    mark(tmp_path / "our logo.png", color, background)
+    output = check_output(spec_with_logo(tmp_path, "'our logo.png'"))
+    lines = [line for line in output.splitlines() if "logo-contrast" in line]
+    if warned:
+        assert len(lines) == 1, output
+        assert "spec.yaml:12:11: warning: logo-contrast: brief.from.logo: the logo our logo.png" \
+            in lines[0].replace("\\", "/"), lines
+        assert "#FFFFFF" in lines[0] and "3:1" in lines[0]
+    else:
+        assert not lines, output
+
+
+def test_the_contrast_is_measured_on_the_masthead_colour_of_the_template(tmp_path: Path) -> None:
+    """A template whose masthead is a dark band wants the white logo, not a dark one."""
+    from dataclasses import replace
+
+    from briefgen.checks import logo_contrast, masthead_background
+    from briefgen.template import load_template
+
+    template = load_template("one-pager", tmp_path / "spec.yaml")
+    assert masthead_background(template) == "#FFFFFF"
+    banded = template.layout_source.replace('<cell width="7%" padding="1 0 0 0">',
+                                            '<cell width="7%" background="accent">')
+    assert banded != template.layout_source
+    dark = replace(template, layout_source=banded)
+    assert masthead_background(dark) == template.color("accent")
+    mark(tmp_path / "white.png", (255, 255, 255))
+    white = load_picture("white.png", tmp_path / "spec.yaml", Location(tmp_path, 1, 1), "logo")
+    assert logo_contrast(white, "#FFFFFF") < 1.1
+    assert logo_contrast(white, template.color("accent")) > 9
+
+
+def test_the_example_logo_reads_on_the_white_masthead() -> None:
+    from briefgen.checks import LOGO_CONTRAST, logo_contrast
+    from conftest import EXAMPLE_SPEC
+
+    picture = load_picture("clear-ground-logo.png", EXAMPLE_SPEC,
+                           Location(EXAMPLE_SPEC, 1, 1), "brief.from.logo")
+    assert logo_contrast(picture, "#FFFFFF") >= LOGO_CONTRAST

@@ -57,13 +57,15 @@ def test_type_shrinks_only_to_the_step_that_fits() -> None:
         return 690.0 + 60.0 * fit.spacing - 13.0 * lines_saved
 
     fit, _ = search(height)
-    assert fit.spacing == 0.5
     assert height(fit) <= AVAILABLE
-    # One resolution step looser no longer fits.
+    # One resolution step looser type no longer fits, even with the tightest spacing.
     t = 0.5 + (1 - fit.type_scale) / (1 - 0.88) / 2
     looser = fit_for(t - T_RESOLUTION, 0.5, 0.88)
     assert height(looser) > AVAILABLE
     assert 0.93 < fit.type_scale <= 0.95
+    # The room the step leaves goes back into the gaps, not into white above the footer.
+    assert fit.spacing > 0.5
+    assert AVAILABLE - height(fit) <= FILLED_WITHIN + 1.0
 
 
 def test_a_page_too_long_even_at_the_floors_names_its_longest_part() -> None:
@@ -141,13 +143,15 @@ def test_a_translated_quote_is_named_as_printing_its_original(tmp_path: Path) ->
     problem = fit_problem(tmp_path, long_brief(section_words=20, quote_words=200,
                                                translated=True))
     message, _, hint = problem.partition("\n    hint: ")
-    assert "; the right column is " in message and "left column" not in message, message
+    # So long a quote goes under the main column's text, where the page comes out shorter;
+    # it is named in the column that holds it, which runs long.
+    assert message.endswith(", the quote"), message
     found = re.search(r"the quote prints its original under the translation, (\d+) lines in "
                       r"all: a quote half as long saves about (\d+)$", hint)
     assert found is not None, hint
     lines, saved = map(int, found.groups())
-    # Two paragraphs of 200 words at five to ten words a line in the side column.
-    assert 40 <= lines <= 80 and saved == lines // 2, hint
+    # Two paragraphs of 200 words at five to fifteen words a line.
+    assert 25 <= lines <= 80 and saved == lines // 2, hint
 
 
 def test_a_version_that_does_not_fit_is_named_before_the_figures(tmp_path: Path) -> None:

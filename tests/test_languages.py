@@ -14,12 +14,14 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from briefgen.cli import app
+from briefgen.compose import iter_paragraphs
 from briefgen.errors import UserError
 from briefgen.locale_format import format_number
 from conftest import (
     MINIMAL_TEXT,
     ROOT,
     BuiltBriefs,
+    Resolve,
     build_brief,
     collapse_space,
     pdf_text,
@@ -38,6 +40,36 @@ runner = CliRunner()
 
 def test_the_template_speaks_the_languages_the_readme_promises() -> None:
     assert {"en", "fr", "ru", "az"} <= set(LABELS)
+
+
+# How each version names its delegation: the label and the name written as the README's
+# "Languages" says (Russian in the genitive after "для", as the example names its audience).
+AUDIENCE_LINES = [
+    ("en", "European Union delegation", "Prepared for the European Union delegation"),
+    ("fr", "délégation de la Suisse", "À l’attention de\u202f: délégation de la Suisse"),
+    ("ru", "делегации стран Кавказа", "Подготовлено для делегации стран Кавказа"),
+    ("az", "Azərbaycan Respublikasının nümayəndə heyəti",
+     "Kimə: Azərbaycan Respublikasının nümayəndə heyəti"),
+]
+
+
+@pytest.mark.parametrize(("language", "name", "line"), AUDIENCE_LINES)
+def test_the_audience_line_reads_right_with_the_name_written_as_the_readme_says(
+        resolve: Resolve, language: str, name: str, line: str) -> None:
+    text = MINIMAL_TEXT + (f"audiences:\n  - id: one\n    name: {name}\n"
+                           f"    language: {language}\n")
+    _, document = resolve(text, 0)
+    printed = ["".join(span.text for span in paragraph.spans)
+               for paragraph in iter_paragraphs(document.body)
+               if paragraph.style == "audience"]
+    assert printed == [line]
+
+
+def test_the_readme_shows_what_each_language_prints_before_the_name() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for language, name, line in AUDIENCE_LINES:
+        label = line[: -len(name)].rstrip().replace("\u202f", " ")
+        assert f"| `{language}` | {label} |" in readme, (language, label)
 
 
 @pytest.mark.parametrize("language", sorted(set(LABELS) - {"en"}))

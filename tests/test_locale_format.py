@@ -15,6 +15,7 @@ from briefgen.locale_format import (
     format_date_range,
     format_long_date,
     format_number,
+    joined_figure,
     qualified,
     qualifier_wording,
     typeset,
@@ -66,8 +67,9 @@ NNBSP = "\u202f"
     ((2025, 4, 9), (2025, 4, 11), "en-US", "April 9–11, 2025"),
     ((2025, 4, 9), (2025, 4, 11), "fr", "9–11 avril 2025"),
     ((2025, 4, 9), (2025, 4, 11), "fr-CH", "9–11 avril 2025"),
-    # Russian: CLDR's em dash, the month in the genitive, "г." kept with the year.
-    ((2025, 4, 9), (2025, 4, 11), "ru", f"9—11 апреля 2025{NBSP}г."),
+    # Russian: between numbers the en dash of the text's ranges ("2025–2026"), where CLDR
+    # has an em dash; the month in the genitive, "г." kept with the year.
+    ((2025, 4, 9), (2025, 4, 11), "ru", f"9–11 апреля 2025{NBSP}г."),
     ((2025, 4, 9), (2025, 4, 11), "az", "9–11 aprel 2025"),
     ((2025, 4, 9), (2025, 4, 11), "de-CH", "9.–11. April 2025"),
     ((2025, 4, 9), (2025, 4, 11), "es", "9–11 de abril de 2025"),
@@ -201,6 +203,49 @@ def test_every_language_briefgen_writes_words_every_qualifier() -> None:
     for wordings in QUALIFIER_WORDING.values():
         assert set(wordings) == set(QUALIFIERS)
     assert qualifier_wording("about", "de") is None
+
+
+@pytest.mark.parametrize(("typed", "language", "expected"), [
+    # A number typed with its thousands apart never breaks: narrow no-break spaces in French.
+    ("afin que 120 000 élèves", "fr", f"afin que 120{NNBSP}000 élèves"),
+    ("1 250 000 people", "en", f"1{NBSP}250{NBSP}000 people"),
+    ("1 250 000 человек", "ru", f"1{NBSP}250{NBSP}000 человек"),
+    (f"800{NBSP}000", "fr", f"800{NNBSP}000"),  # as Babel formats it
+    # ... nor before its sign.
+    ("Les 250 000 € de", "fr", f"Les 250{NNBSP}000{NNBSP}€ de"),
+    ("5 % et 3,5 ‰", "fr", f"5{NNBSP}% et 3,5{NNBSP}‰"),
+    ("€250 or 250 €", "en", f"€250 or 250{NBSP}€"),
+    # Not what only looks like it: a year before a number, a phone number's pairs.
+    ("en 2020 150 000 élèves", "fr", "en 2020 150 000 élèves"),
+    ("in 2023 18 were accredited", "en", "in 2023 18 were accredited"),
+    # A phone number in international form is one piece, its spaces full width.
+    ("+41 22 000 00 00", "fr", f"+41{NBSP}22{NBSP}000{NBSP}00{NBSP}00"),
+    ("+44 (0)20 7946 0000", "en", f"+44{NBSP}(0)20{NBSP}7946{NBSP}0000"),
+    # A Russian year keeps its "г." with a no-break space, whichever space was typed.
+    (f"в 2025 г. и 2024{NNBSP}г., 2020–2021 гг.", "ru",
+     f"в 2025{NBSP}г. и 2024{NBSP}г., 2020–2021{NBSP}гг."),
+])
+def test_numbers_typed_in_text_never_break(typed: str, language: str, expected: str) -> None:
+    assert typeset(typed, language) == expected
+
+
+@pytest.mark.parametrize(("unit", "number", "suffix", "expected"), [
+    # The number and its first word stay together; a long unit's later words may wrap.
+    ("", f"6,5{NBSP}millions", " de dollars US", f"6,5{NBSP}millions de dollars{NBSP}US"),
+    ("", f"850{NBSP}000", " dollars US", f"850{NBSP}000{NBSP}dollars{NBSP}US"),
+    ("", f"18{NBSP}500", " долл. США", f"18{NBSP}500{NBSP}долл.{NBSP}США"),
+    ("", f"9,45{NBSP}milyon", " ABŞ dolları", f"9,45{NBSP}milyon{NBSP}ABŞ dolları"),
+    ("", f"1.13{NBSP}million", " m²", f"1.13{NBSP}million{NBSP}m²"),
+    ("", "120", " per family", f"120{NBSP}per family"),
+    # Symbols: joined, or set apart by a no-break space when they are letters.
+    ("€", f"4.25{NBSP}million", "", f"€4.25{NBSP}million"),
+    ("CHF", "250", "", f"CHF{NBSP}250"),
+    ("", "5", "%", "5%"),
+    ("", "250", "m²", f"250{NBSP}m²"),
+])
+def test_a_figure_keeps_its_number_with_its_first_word(unit: str, number: str, suffix: str,
+                                                       expected: str) -> None:
+    assert joined_figure(unit, number, suffix) == expected
 
 
 def test_french_quotes_and_russian_full_stops() -> None:

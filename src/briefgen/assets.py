@@ -36,6 +36,20 @@ class Picture:
     def aspect(self) -> float:
         return self.width_px / self.height_px
 
+    def colors(self) -> list[tuple[int, tuple[int, int, int, int]]]:
+        """Every RGBA colour of the picture with how many pixels have it."""
+        return _colors(self.png)
+
+
+@lru_cache(maxsize=16)
+def _colors(png: bytes) -> list[tuple[int, tuple[int, int, int, int]]]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        rgba = image.convert("RGBA")
+    return [(count, (color[0], color[1], color[2], color[3]))  # type: ignore[index]
+            for count, color in rgba.getcolors(rgba.width * rgba.height) or []]
+
 
 def load_picture(relative: str, spec_path: Path, where: Location, field: str) -> Picture:
     """Read, check and downsample an image named in the spec; raise a located error."""

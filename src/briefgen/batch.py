@@ -523,7 +523,8 @@ def plan_spec(spec_path: Path, options: BuildOptions, *, single_spec: bool = Tru
         else:
             spec, document, failures = validate_spec_by_audience(document)
         template = load_template(spec.brief.template, spec_path)
-        problems = check_spec(spec, document, template) + _logo_problems(spec, document)
+        problems = check_spec(spec, document, template) + _logo_problems(spec, document,
+                                                                         template)
     except UserError as error:
         return SpecPlan("", spec_path, results=[UnitResult(
             spec_path, "", None, problems=_problems(error, spec_path), scope="spec")])
@@ -597,9 +598,11 @@ def _unknown_audiences(unknown: list[str], spec: BriefSpec, known: list[str],
                    rule="unknown-audience")
 
 
-def _logo_problems(spec: BriefSpec, document: YamlDocument) -> list[Problem]:
+def _logo_problems(spec: BriefSpec, document: YamlDocument, template: Template
+                   ) -> list[Problem]:
     """Each logo the spec names, checked once (not once per audience that shows it)."""
     from briefgen.assets import load_picture
+    from briefgen.checks import logo_problem
     from briefgen.spec.loader import format_field_path
 
     senders = [(("brief", "from"), spec.brief.from_)] + [
@@ -613,10 +616,15 @@ def _logo_problems(spec: BriefSpec, document: YamlDocument) -> list[Problem]:
         checked.add(sender.logo)
         where = (*path, "logo")
         try:
-            load_picture(sender.logo, document.path, document.locate(where),
-                         format_field_path(where))
+            picture = load_picture(sender.logo, document.path, document.locate(where),
+                                   format_field_path(where))
         except UserError as error:
             problems += error.problems
+            continue
+        problem = logo_problem(picture, template, sender.logo, document.locate(where),
+                               format_field_path(where))
+        if problem is not None:
+            problems.append(problem)
     return problems
 
 

@@ -22,11 +22,14 @@ from briefgen.write import OutputFile
 
 @dataclass(frozen=True)
 class PreparedBrief:
-    """One audience's page laid out and fitted, not yet rendered."""
+    """One audience's page laid out and fitted, not yet rendered: for the PDF, and for the
+    DOCX, which keeps a reserve of height for word processors whose layout runs longer."""
 
     view: BriefView
     document: Document
     fit: Fit
+    docx_document: Document
+    docx_fit: Fit
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,12 @@ def draft_path(pdf_path: Path) -> Path:
 def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                   audience_index: int | None) -> PreparedBrief:
     """Resolve, compose and fit one audience's page; raise located errors when it cannot be."""
-    from briefgen.layout import arrange_page, measure
+    from briefgen.layout import arrange_columns, balance_lines, measure_arranged
     from briefgen.render.docx_base import docx_reserve
 
     view = resolve_brief(spec, template, document, audience_index)
-    composed = arrange_page(compose_document(view, template, document.locate,
-                                             document.describe))
+    composed = balance_lines(compose_document(view, template, document.locate,
+                                              document.describe))
     contrast = check_document(composed, template)
     if contrast:
         raise TemplateError(contrast)
@@ -84,10 +87,18 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                 return str(value_at(document.data, path))
         return ""
 
+    def fitted(reserve: float) -> Fit:
+        return find_fit(composed, measure_arranged, design_fit.min_spacing,
+                        design_fit.min_type_scale, reserve, describe, document.path,
+                        design_fit.max_spacing, typed_text=typed)
+
+    reserve = docx_reserve(template, composed.page)
     try:
-        fit = find_fit(composed, measure, design_fit.min_spacing, design_fit.min_type_scale,
-                       docx_reserve(template, composed.page), describe, document.path,
-                       design_fit.max_spacing, typed_text=typed)
+        # The DOCX, with its reserve, decides whether the brief fits; the PDF then spends the
+        # reserve on its own page, on larger type first and then on its gaps, rather than
+        # leave it as white above its footer.
+        docx_fit = fitted(reserve)
+        fit = fitted(0.0) if reserve > 0 else docx_fit
     except FitError as error:
         if audience_index is None:
             raise
@@ -95,7 +106,10 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         version = f" (version for {spec.audiences[audience_index].id})"
         raise FitError([replace(problem, message=problem.message.replace(":", version + ":", 1))
                         for problem in error.problems]) from None
-    return PreparedBrief(view, composed, fit)
+    def arranged(fit: Fit) -> Document:
+        return balance_lines(arrange_columns(composed, fit), fit, in_balanced_rows=True)
+
+    return PreparedBrief(view, arranged(fit), fit, arranged(docx_fit), docx_fit)
 
 
 def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
@@ -107,7 +121,7 @@ def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     prepared = prepare_brief(spec, template, document, audience_index)
     view, fit = prepared.view, prepared.fit
     pdf = render_pdf(prepared.document, fit)
-    word = render_docx(prepared.document, fit, template.base_document)
+    word = render_docx(prepared.docx_document, prepared.docx_fit, template.base_document)
     audience = spec.audiences[audience_index] if audience_index is not None else None
     folder = out_root / spec.brief.id
     return RenderedBrief(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefgen.assets import Picture
 from briefgen.document import Block, Document, Group, Image, Paragraph, Row, iter_blocks
 from briefgen.document import Chart as ChartBlock
 from briefgen.errors import Location, Problem, display_path
@@ -45,6 +46,11 @@ from briefgen.view import affix_has_words as has_words
 from briefgen.view import chart_points, draft_reasons, pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
+# WCAG 2.1 (1.4.11, non-text contrast): graphics a reader needs to make out reach 3:1. A logo
+# passes when at least one in twenty of its visible pixels does: its outline or lettering is
+# enough, as long as something of it stands out from the masthead.
+LOGO_CONTRAST = 3.0
+LOGO_SHARE = 0.05
 _WORD = re.compile(r"\w[\w'’\-]*")
 
 
@@ -525,6 +531,72 @@ def check_document(composed: Document, template: Template) -> list[Problem]:
                 f"{int(ratio * 10) / 10:.1f}:1; readers need at least {MINIMUM_CONTRAST}:1",
                 "darken the text colour or lighten the background", rule="contrast"))
     return problems
+
+
+def logo_contrast(picture: Picture, background: str) -> float:
+    """The contrast with `background` that the best-contrasting twentieth of the picture's
+    visible pixels reaches (1.0 for a picture with no visible pixel).
+
+    A pixel is visible when it is at least half opaque; its colour is taken as the page
+    shows it, blended with the background by its transparency."""
+    back = tuple(int(background[index : index + 2], 16) for index in (1, 3, 5))
+    ratios: list[tuple[float, int]] = []
+    for count, (red, green, blue, alpha) in picture.colors():
+        if alpha < 128:
+            continue
+        shown = "#" + "".join(f"{round((channel * alpha + under * (255 - alpha)) / 255):02X}"
+                              for channel, under in zip((red, green, blue), back, strict=True))
+        ratios.append((contrast_ratio(shown, background), count))
+    wanted = sum(count for _, count in ratios) * LOGO_SHARE
+    seen = 0
+    for ratio, count in sorted(ratios, reverse=True):
+        seen += count
+        if seen >= wanted:
+            return ratio
+    return 1.0
+
+
+def logo_problem(picture: Picture, template: Template, logo: str, where: Location,
+                 field: str) -> Problem | None:
+    """A warning when the logo would hardly show on the masthead: a white logo made for a
+    dark band, put on a white page."""
+    background = masthead_background(template)
+    ratio = logo_contrast(picture, background)
+    if ratio >= LOGO_CONTRAST:
+        return None
+    return Problem(where, field,
+                   f"the logo {logo} would hardly show on the masthead: its visible pixels "
+                   f"reach a contrast of {int(ratio * 10) / 10:.1f}:1 with the masthead's "
+                   f"{background}, and a logo needs {LOGO_CONTRAST:.0f}:1 to be made out",
+                   "use a version of the logo drawn for a light background (a dark or coloured "
+                   "mark)", rule="logo-contrast", severity="warning")
+
+
+_CELL_TAG = re.compile(r"<cell\b([^>]*)>|</cell>|<image\b")
+_BACKGROUND = re.compile(r'\bbackground="([^"{}]*)"')
+
+
+def masthead_background(template: Template) -> str:
+    """The colour the layout draws the logo on: the background of the innermost cell around
+    its <image> that has one, else the page's white."""
+    layout = re.sub(r"\{#.*?#\}", "", template.layout_source, flags=re.DOTALL)
+    open_cells: list[str] = []
+    for tag in _CELL_TAG.finditer(layout):
+        if tag[0] == "</cell>":
+            if open_cells:
+                open_cells.pop()
+        elif tag[0].startswith("<image"):
+            for attributes in reversed(open_cells):
+                color = _BACKGROUND.search(attributes)
+                if color:
+                    try:
+                        return template.color(color[1])
+                    except KeyError:
+                        break
+            break
+        else:
+            open_cells.append(tag[1] or "")
+    return "#FFFFFF"
 
 
 def _undescribed_pictures(composed: Document, template: Template) -> Iterator[Problem]:

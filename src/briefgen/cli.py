@@ -197,7 +197,8 @@ def check(
       qualifier: about, more than ...), label-source (a figure's label names its own
       source), repeated-figure (one version states a figure in two texts), amount-source
       (an ask's amount with no source, not marked as your request: a draft), sources-url
-      (an address too long to type from paper).
+      (an address too long to type from paper), logo-contrast (a logo that would hardly
+      show on the masthead).
     quote-consent and amount-source mark the versions concerned as drafts: their page
       says so, and briefgen email does not attach them.
 

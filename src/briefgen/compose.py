@@ -316,7 +316,12 @@ class _Builder:
             language = element.get("lang") or None
             if language and language.split("-")[0] == self.view.language.split("-")[0]:
                 language = None
-            return Group(role, blocks, language, self.length(element, "space-after", 0.0))
+            move = element.get("move")
+            if move not in (None, "first-column"):
+                raise self.error(f"<group move={move!r}>: the only place a group moves to is "
+                                 "\"first-column\"")
+            return Group(role, blocks, language, self.length(element, "space-after", 0.0),
+                         movable=move == "first-column")
         if tag == "image":
             picture = self.view.pictures.get(element.get("source", ""))
             if picture is None:
@@ -389,14 +394,16 @@ class _Builder:
         if total > width + 0.5:
             raise self.error(f"a row's cells are {total:.1f} pt wide but only {width:.1f} pt fit")
         balance = None
-        if element.get("balance"):
+        follows = element.get("balance") == "next"
+        if element.get("balance") and not follows:
             shares = [self.width(part, 1.0) for part in element.get("balance", "").split()]
             if len(shares) != 2 or not 0 < shares[0] <= shares[1] < 1 or len(cells) < 2:
                 raise self.error("<row balance> gives the first cell's lowest and highest "
-                                 "share of the row, e.g. balance=\"56% 68%\"")
+                                 "share of the row, e.g. balance=\"56% 68%\", or \"next\" "
+                                 "for the widths of the next balanced row")
             balance = (shares[0], shares[1])
         return Row(tuple(cells), space_after=self.length(element, "space-after", 0.0),
-                   balance=balance)
+                   balance=balance, follows=follows)
 
     def paragraph(self, element: ElementTree.Element) -> Paragraph | None:
         style_name = element.get("style", "body")

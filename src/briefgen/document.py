@@ -73,6 +73,7 @@ class Paragraph(NamedTuple):
     role: str = "P"  # H1 (the headline), H2 (a section heading) or P
     note: str | None = None  # a source note: the id of its source (markers point here)
     indent_right: float = 0.0  # set by the layout to balance a headline's lines
+    indent_left: float = 0.0  # ... and a right-aligned paragraph's (the masthead's meeting)
 
 
 class Spacer(NamedTuple):
@@ -103,6 +104,9 @@ class Group(NamedTuple):
     blocks: tuple[Block, ...]
     language: str | None = None  # when the words are in another language than the page's
     space_after: float = 0.0
+    # At the end of a balanced row's last column: the layout may move it, with the spacer
+    # before it, to the end of the row's first column when that makes the page shorter.
+    movable: bool = False
 
 
 class Row(NamedTuple):
@@ -113,6 +117,10 @@ class Row(NamedTuple):
     # The share of the row's width its first cell may take, lowest and highest: the columns
     # are then balanced so that neither runs much longer than the other (see layout).
     balance: tuple[float, float] | None = None
+    # Its cells take the widths of the next balanced row's, so that its columns line up
+    # with that row's (the delegation's line beside the bottom line starts where the key
+    # figures do).
+    follows: bool = False
 
 
 class Image(NamedTuple):
@@ -211,6 +219,11 @@ class Document(NamedTuple):
     link_color: Color = "#000000"
 
 
+MM_PER_POINT = 25.4 / 72
+# White under a column that the build summary reports: more than about one line of text.
+SHORT_COLUMN_REPORTED = 5 / MM_PER_POINT
+
+
 class Fit(NamedTuple):
     """How much a document was tightened to fit one page.
 
@@ -223,21 +236,27 @@ class Fit(NamedTuple):
     type_scale: float = 1.0
     slack: float = 0.0  # free height left on the page, in points
     passes: int = 1
+    # A column that ends short of its row even with its gaps stretched as far as they go:
+    # which ("left column"), and the height left white under it, in points.
+    short_column: str = ""
+    short_by: float = 0.0
 
     @property
     def tightened(self) -> bool:
         return self.spacing < 1.0 or self.type_scale < 1.0
 
     def describe(self) -> str:
-        if self.spacing > 1.0:
-            return f"spacing +{round((self.spacing - 1) * 100)}%"
-        if not self.tightened:
-            return "as designed"
         parts = []
+        if self.spacing > 1.0:
+            parts.append(f"spacing +{round((self.spacing - 1) * 100)}%")
+        elif not self.tightened:
+            parts.append("as designed")
         if self.spacing < 1.0:
             parts.append(f"spacing -{round((1 - self.spacing) * 100)}%")
         if self.type_scale < 1.0:
             parts.append(f"type -{round((1 - self.type_scale) * 100)}%")
+        if self.short_by >= SHORT_COLUMN_REPORTED:
+            parts.append(f"{self.short_column} ends {self.short_by * MM_PER_POINT:.0f} mm short")
         return ", ".join(parts)
 
 
@@ -297,6 +316,10 @@ class Measurement:
     block_heights: list[tuple[str, float]] = field(default_factory=list)
     # Each grid row measured, with the height of each of its cells: which column runs long.
     row_heights: list[tuple[Row, tuple[float, ...]]] = field(default_factory=list)
+    # The column left with the most white under it once its gaps were stretched (its name,
+    # and the height), if any; and the document measured (its columns arranged for the fit).
+    white_under: tuple[str, float] | None = None
+    document: Document | None = None
 
     @property
     def overflow(self) -> float:

@@ -65,17 +65,18 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
             return _opened(document, measure, over, measurement, reserve, max_spacing,
                            passes)
         return _done(fit, measurement, passes)
-    # Spacing alone (t <= 0.5) keeps every line break, and heights then change linearly, so
-    # the first estimate is usually the answer; type changes move in steps.
+    # Spacing alone (t <= 0.5) keeps most line breaks (the columns' split may move), and
+    # heights then change about linearly, so the first estimate is usually the answer; type
+    # changes move in steps.
     low, over_low = 0.0, over
     high = 0.5
     over_high, best, best_measurement = excess(high)
     if over_high > 0:
-        low, over_low, high = 0.5, over_high, 1.0
-        over_high, best, best_measurement = excess(high)
-        if over_high > 0:
-            raise _overflow_error(document, best, best_measurement, reserve, describe_origin,
-                                  typed_text, spec_path)
+        best, best_measurement, passes = _type_fitted(
+            document, measure, min_spacing, min_type_scale, reserve, passes,
+            lambda fit, measurement: _overflow_error(document, fit, measurement, reserve,
+                                                     describe_origin, typed_text, spec_path))
+        return _done(best, best_measurement, passes)
     # False position (Illinois variant): `weight_*` start as the ends' excesses; an end kept
     # twice running has its weight halved so the estimate moves off it.
     weight_low, weight_high = over_low, over_high
@@ -100,6 +101,62 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
     return _done(best, best_measurement, passes)
 
 
+def type_steps(document: Document | None, min_type_scale: float) -> list[float]:
+    """The type scales, largest first, at which the page's type changes: below 1.0 and down
+    to `min_type_scale`, each just under a point where some style's size drops by half a
+    point (sizes go by half points), so each state of the type is tried once.
+
+    A document of None (a measurement made up for a test of the search alone) gets a
+    step every 1/256 of the range."""
+    if document is None:
+        return [1 - (1 - min_type_scale) * step / 256 for step in range(1, 257)]
+    steps = {min_type_scale}
+    for style in document.styles.values():
+        size = style.font_size
+        # round(2 * size * scale) / 2 drops from k/2 + 1/2 to k/2 where 2 * size * scale
+        # passes k + 1/2; no lower than the style's own minimum.
+        half_points = math.floor(2 * size)
+        for k in range(half_points - 1, -1, -1):
+            scale = (k + 0.5) / (2 * size)
+            if scale <= min_type_scale or k / 2 < style.min_font_size:
+                break
+            if scale < 1.0:
+                steps.add(math.floor((scale - 1e-9) * 10_000) / 10_000)
+    return sorted((step for step in steps if step >= min_type_scale), reverse=True)
+
+
+def _type_fitted(document: Document, measure: Callable[[Document, Fit], Measurement],
+                 min_spacing: float, min_type_scale: float, reserve: float, passes: int,
+                 too_long: Callable[[Fit, Measurement], FitError]
+                 ) -> tuple[Fit, Measurement, int]:
+    """The largest type that fits with the gaps closed up, by bisection over the steps the
+    type goes by (smaller type never makes the page longer), then the room that step
+    leaves given back to the gaps. Raises `too_long(...)` when even the smallest does not
+    fit."""
+    steps = type_steps(document, min_type_scale)
+    tightest = Fit(spacing=min_spacing, type_scale=steps[-1])
+    measured = measure(document, tightest)
+    passes += 1
+    if measured.overflow + reserve > 0:
+        raise too_long(tightest, measured)
+    best, best_measurement = tightest, measured
+    lower, upper = 0, len(steps) - 1  # steps[upper] fits; those before `lower` do not
+    while lower < upper:
+        middle = (lower + upper) // 2
+        fit = Fit(spacing=min_spacing, type_scale=steps[middle])
+        measurement = measure(document, fit)
+        passes += 1
+        if measurement.overflow + reserve <= 0:
+            upper, best, best_measurement = middle, fit, measurement
+        else:
+            lower = middle + 1
+    if best_measurement.overflow + reserve < -FILLED_WITHIN:
+        # Type sizes move in half points, so the size that fits may leave room: it goes
+        # back into the gaps rather than stay as white above the footer.
+        return _spent(document, measure, best, best_measurement, reserve, passes)
+    return best, best_measurement, passes
+
+
 def _opened(document: Document, measure: Callable[[Document, Fit], Measurement],
             over: float, measurement: Measurement, reserve: float, max_spacing: float,
             passes: int) -> Fit:
@@ -122,9 +179,37 @@ def _opened(document: Document, measure: Callable[[Document, Fit], Measurement],
     return _done(Fit(), measurement, passes)
 
 
+def _spent(document: Document, measure: Callable[[Document, Fit], Measurement], fit: Fit,
+           measurement: Measurement, reserve: float, passes: int
+           ) -> tuple[Fit, Measurement, int]:
+    """`fit` with its gaps opened, at its type size, as far as the page still holds: heights
+    grow about linearly with spacing at one type size, so one measurement at the designed
+    spacing gives the estimate, and one or two more confirm it."""
+    over = measurement.overflow + reserve
+    widest = fit._replace(spacing=1.0)
+    at_widest = measure(document, widest)
+    passes += 1
+    over_widest = at_widest.overflow + reserve
+    if over_widest <= 0:
+        return widest, at_widest, passes
+    spacing = fit.spacing + (1.0 - fit.spacing) * -over / (over_widest - over)
+    for _ in range(4):  # rounding and line breaks: step back until it holds
+        trial = fit._replace(spacing=round(spacing - 0.00005, 4))
+        if trial.spacing <= fit.spacing:
+            break
+        measured = measure(document, trial)
+        passes += 1
+        if measured.overflow + reserve <= 0:
+            return trial, measured, passes
+        spacing -= (spacing - fit.spacing) / 4
+    return fit, measurement, passes
+
+
 def _done(fit: Fit, measurement: Measurement, passes: int) -> Fit:
+    short_column, short_by = measurement.white_under or ("", 0.0)
     return Fit(spacing=fit.spacing, type_scale=fit.type_scale,
-               slack=-measurement.overflow, passes=passes)
+               slack=-measurement.overflow, passes=passes, short_column=short_column,
+               short_by=short_by)
 
 
 def _overflow_error(document: Document, fit: Fit, measurement: Measurement, reserve: float,
@@ -136,6 +221,7 @@ def _overflow_error(document: Document, fit: Fit, measurement: Measurement, rese
     message = (f"the brief does not fit on one page: {excess:.0f} pt too long (about {lines} "
                f"line{'s' if lines != 1 else ''} of body text) even with the tightest spacing "
                f"and smallest type allowed")
+    document = measurement.document or document  # its columns as arranged for the fit
     columns = columns_too_long(document, measurement, excess)
     message += "".join(f"; the {column} is {overrun:.0f} pt too long: "
                        f"{contents(cell, typed_text)}" for column, overrun, cell in columns.too_long)

@@ -94,6 +94,38 @@ def format_number(value: float, style: str, language: str, decimals: int | None 
     return text.replace(" ", NO_BREAK_SPACE).replace("\u202f", NO_BREAK_SPACE)
 
 
+def joined_figure(unit: str, number: str, suffix: str) -> str:
+    """A figure's unit, number and suffix as the page sets them ("€4.25 million", "CHF 250",
+    "6,5 millions de dollars US"): the number never parts from its first word (a unit
+    before it, the word of a compact number, or else the suffix's first word), while a long
+    unit's later words may go to the next line like any words, where one unbreakable piece
+    would leave a ragged line. A symbol or short abbreviation ("m²", "US", "США") stays with
+    the word before it.
+
+    A unit that ends in a letter is set apart from the number, and so is a suffix that
+    starts with one ("CHF 250", "250 m²").
+    """
+    if unit[-1:].isalpha():
+        unit += " "
+    if suffix[:1].isalpha():
+        suffix = " " + suffix
+    head = (unit + number).replace(" ", NO_BREAK_SPACE)
+    first, *words = suffix.split(" ")
+    head += first  # what follows the number directly: "%", "²" (empty after a space)
+    words = [word for word in words if word]
+    if words and not first and not number.rstrip()[-1:].isalpha():
+        head += NO_BREAK_SPACE + words.pop(0)  # "850 000 dollars", "12 €"
+    for word in words:
+        head += (NO_BREAK_SPACE if _symbol(word) else " ") + word
+    return head
+
+
+def _symbol(word: str) -> bool:
+    """A short symbol or abbreviation ("m²", "US", "США", "t"), which stays with the word
+    before it, unlike a short word in lower case ("de", "of")."""
+    return len(word) <= 3 and not (len(word) >= 2 and word.isalpha() and word.islower())
+
+
 def _rounded(number: Decimal, places: int) -> Decimal:
     """`number` to `places` decimals, half away from zero."""
     return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -154,7 +186,7 @@ def format_long_date(day: dt.date, language: str) -> str:
 
 
 def format_date_range(start: dt.date, end: dt.date | None, language: str) -> str:
-    """`9–11 April 2025`, `April 9–11, 2025`, `30 March – 2 April 2025`, `9—11 апреля 2025 г.`.
+    """`9–11 April 2025`, `April 9–11, 2025`, `30 March – 2 April 2025`, `9–11 апреля 2025 г.`.
 
     The locale's own interval patterns (CLDR, through Babel) decide the order, the dash and
     what is written once. Why not `babel.dates.format_interval` itself: CLDR gives interval
@@ -203,6 +235,10 @@ def _unbreakable_range(text: str, *, days_only: bool) -> str:
     """
     if days_only:
         text = re.sub(r"\u2009([–—])\u2009", r"\1", text)
+        # Between two numbers a range takes the en dash, as in the text ("2025–2026"), also
+        # where CLDR gives an em dash (Russian "9—11 апреля"): Russian typesetters keep the
+        # em dash for punctuation between words and set number ranges with the en dash.
+        text = re.sub(r"(?<=\d)—(?=\d)", "–", text)
     return text.replace("\u2009", " ").replace("\u202f", NO_BREAK_SPACE)
 
 
@@ -329,24 +365,52 @@ def _azerbaijani_number_word(text: str) -> str:
     return "yüz"
 
 
+# A number written with its digits in groups of three ("120 000", "1 250 000"), as the writer
+# typed it, with any space; not a run of groups of other sizes, such as a phone number
+# ("+41 22 000 00 00"), nor a group that a number before it could own ("2020 150 000").
+_GROUPED_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[ \u00a0\u202f])\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"(?![\d]|[ \u00a0\u202f]\d)")
+_GROUP_SEPARATOR = re.compile(r"[ \u00a0\u202f]")
+# A telephone number in international form ("+41 22 000 00 00", "+44 (0)20 7946 0000").
+_PHONE_NUMBER = re.compile(r"\+\d[\d ()./\u00a0-]*\d")
+# A space between a number and its percent, per mille or euro sign ("13 %", "250 000 €").
+_SPACE_BEFORE_SIGN = re.compile(r"(?<=\d)[ \u00a0\u202f](?=[%‰€])")
 _FRENCH_SPACING = [
     (re.compile(r"[ \u00a0]+(?=[;:!?»])"), NARROW_NO_BREAK_SPACE),  # before ; : ! ? »
     (re.compile(r"(?<![ \u00a0\u202f])(?=»)"), NARROW_NO_BREAK_SPACE),  # "texte»" too
     (re.compile(r"(?<=«)(?:[ \u00a0]+|(?![ \u00a0\u202f]))"), NARROW_NO_BREAK_SPACE),  # after «
-    (re.compile(r"(?<=\d)\u00a0(?=\d{3}(?!\d)|%)"), NARROW_NO_BREAK_SPACE),  # 800 000, 13 %
 ]
-# Russian sets no space inside «», and a sentence's full stop after the closing one.
+# Russian sets no space inside «», and a sentence's full stop after the closing one; a year
+# keeps its "г." (or "гг.") on its line, after a no-break space.
 _RUSSIAN_FULL_STOP = re.compile(r"(?<!\.)\.»")
+_RUSSIAN_YEAR = re.compile(r"(?<=\d)[ \u202f](?=гг?\.)")
 
 
 def typeset(text: str, language: str) -> str:
-    """Typographic spaces and order the reader's language asks for: in French, narrow
-    no-break spaces before ; : ! ?, inside « », in 800 000 and in 13 %; in Russian, the full
-    stop after a closing » ("до конца»."), not inside it."""
+    """Typographic spaces and order the reader's language asks for.
+
+    In every language, a number typed with its thousands apart ("120 000") and a number
+    before its %, ‰ or € sign never break across lines: those spaces become no-break ones,
+    narrow in French (an eighth of an em). So do the spaces of a telephone number written
+    with its country code ("+41 22 000 00 00"), full width in every language. French also
+    takes narrow no-break spaces before ; : ! ? and inside « ». Russian keeps a year and its
+    "г." together with a no-break space, and sets a quoted sentence's full stop after the
+    closing » ("до конца»."), not inside it.
+    """
     base = language.split("-")[0]
+    french = base == "fr"
+    space = NARROW_NO_BREAK_SPACE if french else NO_BREAK_SPACE
+    if any(char.isdigit() for char in text):
+        if "+" in text:
+            text = _PHONE_NUMBER.sub(lambda phone: phone[0].replace(" ", NO_BREAK_SPACE), text)
+        text = _GROUPED_NUMBER.sub(lambda number: _GROUP_SEPARATOR.sub(space, number[0]), text)
+        text = _SPACE_BEFORE_SIGN.sub(space, text)
+        if base == "ru":
+            text = _RUSSIAN_YEAR.sub(NO_BREAK_SPACE, text)
     if base == "ru":
         return _RUSSIAN_FULL_STOP.sub("».", text) if "»" in text else text
-    if base != "fr":
+    if not french:
         return text
     for pattern, replacement in _FRENCH_SPACING:
         text = pattern.sub(replacement, text)

@@ -607,20 +607,16 @@ def printed_figure(figure: Any, language: str, *, with_qualifier: bool = False,
 
     `figure` is a stat, or a chart for one of its own values (`value`, `number_format`).
     A unit that ends in a letter is set apart from the number ("CHF 250"), and so is a
-    suffix that starts with one; a figure never wraps inside itself.
+    suffix that starts with one; the number never parts from its first word, though a long
+    unit's later words may wrap (see `joined_figure`).
     """
-    from briefgen.locale_format import qualified, qualifier_wording
+    from briefgen.locale_format import joined_figure, qualified, qualifier_wording
 
     number = format_number(figure.value if value is None else value,
                            number_format or figure.format or "count", language,
                            figure.decimals)
-    unit = affix_text(figure.unit, language)
-    suffix = affix_text(figure.suffix, language)
-    if unit[-1:].isalpha():
-        unit += " "
-    if suffix[:1].isalpha():
-        suffix = " " + suffix
-    text = f"{unit}{number}{suffix}".replace(" ", NO_BREAK_SPACE)
+    text = joined_figure(affix_text(figure.unit, language), number,
+                         affix_text(figure.suffix, language))
     if not with_qualifier:
         return text
     prefix = getattr(figure, "prefix", None)

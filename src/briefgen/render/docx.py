@@ -80,7 +80,6 @@ from briefgen.layout import (
     Layout,
     chart_height,
     lay_out,
-    padding_scale,
 )
 from briefgen.render import docx_xml
 from briefgen.render.docx_base import (
@@ -506,7 +505,7 @@ class _Writer:
             else:
                 self.write(block, container, cell, block_last)
         if group.space_after and not last:
-            self.spacer(container, group.space_after * self.layout.fit.spacing)
+            self.spacer(container, self.layout.after(group))
 
     def list_numbers(self, group: Group) -> dict[int, int]:
         """id(paragraph) -> Word numbering (numId) of the group's numbered paragraphs, when
@@ -574,7 +573,7 @@ class _Writer:
         # or the heading of its role, from which it differs in its own properties.
         word_style = self.styles[self.word_style(paragraph)]
         word_style_id = self.word_style_names[self.word_style(paragraph)].replace(" ", "")
-        after = 0.0 if last else actual.space_after
+        after = 0.0 if last else self.layout.after(paragraph)
         level = HEADINGS[paragraph.role][1] if paragraph.role in HEADINGS else None
         style_level = HEADINGS[word_style.role][1] if word_style.role in HEADINGS else None
         lines = self.pdf_lines(paragraph, cell)
@@ -586,8 +585,8 @@ class _Writer:
         indent = style.indent if style.indent != word_style.indent else None
         key = ("paragraph", word_style_id, after if after != word_style.space_after else None,
                actual.leading if actual.leading != word_style.leading else None,
-               indent_right, level if level != style_level else "as style", number_id,
-               align, indent)
+               indent_right, paragraph.indent_left, level if level != style_level else "as style",
+               number_id, align, indent)
 
         def make() -> BaseOxmlElement:
             element = _paragraph_element()
@@ -603,8 +602,10 @@ class _Writer:
             if align is not None:
                 properties.alignment = ALIGNMENTS.get(align, WD_ALIGN_PARAGRAPH.LEFT)
             if indent is not None:
-                properties.left_indent = Pt(indent)
+                properties.left_indent = Pt(indent + paragraph.indent_left)
                 properties.first_line_indent = Pt(-indent)
+            elif paragraph.indent_left:
+                properties.left_indent = Pt(paragraph.indent_left)
             if level != style_level:
                 docx_xml.set_outline_level(element.get_or_add_pPr(), level)
             if number_id is not None:
@@ -769,7 +770,7 @@ class _Writer:
 
     def rule(self, rule: Rule, container: _Container, cell: Cell | None, last: bool) -> None:
         """A rule: a hairline paragraph with a bottom border."""
-        after = 0.0 if last else rule.space_after * self.layout.fit.spacing
+        after = 0.0 if last else self.layout.after(rule)
         element = container.paragraph()
         properties = self.spacer_properties(MIN_LINE, after)
         docx_xml.set_bottom_border(properties, rule.color[1:].upper(),
@@ -779,7 +780,7 @@ class _Writer:
     def image(self, image: Image, container: _Container, cell: Cell | None, last: bool) -> None:
         """A picture in its own paragraph, as tall as in the PDF, with its description as
         alternative text (or marked decorative without one)."""
-        after = 0.0 if last else image.space_after * self.layout.fit.spacing
+        after = 0.0 if last else self.layout.after(image)
         element = container.paragraph()
         element.append(self.spacer_properties(image.height, after, at_least=True))
         run_element = docx_xml.new_element("w:r")
@@ -797,7 +798,7 @@ class _Writer:
         height = chart_height(chart, self.layout.fit)
         width = (cell.width - cell.padding[1] - cell.padding[3] if cell is not None
                  else self.document.page.content_width)
-        after = 0.0 if last else chart.space_after * self.layout.fit.spacing
+        after = 0.0 if last else self.layout.after(chart)
         element = container.paragraph()
         element.append(self.spacer_properties(height, after, at_least=True))
         element.append(add_chart(self.word.part, chart, width, height,
@@ -820,7 +821,7 @@ class _Writer:
         container.add(element)
         self.cells(row, element)
         if row.space_after and not last:
-            self.spacer(container, row.space_after * self.layout.fit.spacing)
+            self.spacer(container, self.layout.after(row))
         elif cell is not None:
             # A cell must end with a paragraph (python-docx's cell tables are followed by
             # one too): the next block takes it, or it stays as a hairline.
@@ -863,9 +864,9 @@ class _Writer:
 
     def table(self, row: Row) -> BaseOxmlElement:
         """An empty one-row layout table for `row`, made through python-docx's table API:
-        fixed column widths, each cell's padding (top and bottom scaled as in the layout),
+        fixed column widths, each cell's padding (top and bottom as the layout sets them),
         background, outline or left rule, and vertical alignment."""
-        scale = padding_scale(self.layout.fit)
+        insets = tuple(self.layout.cell_insets(cell) for cell in row.cells)
         looks = tuple((cell.width, cell.padding, cell.background, cell.border, cell.border_left,
                        cell.valign) for cell in row.cells)
 
@@ -884,7 +885,8 @@ class _Writer:
                     "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM,
                 }.get(cell.valign, WD_CELL_VERTICAL_ALIGNMENT.TOP)
                 properties = element.tr_lst[0].tc_lst[index].get_or_add_tcPr()
-                top, right, bottom, left = cell.padding
+                _, right, _, left = cell.padding
+                top, bottom = insets[index]
                 sides = {side: (cell.border[1:].upper(), BORDER)
                          for side in docx_xml.SIDES if cell.border}
                 if cell.border_left:
@@ -895,11 +897,12 @@ class _Writer:
                                                            if side in sides])
                 if cell.background:
                     docx_xml.set_cell_shading(properties, cell.background[1:].upper())
-                docx_xml.set_cell_margins(properties, [_twips(top * scale), _twips(left),
-                                                       _twips(bottom * scale), _twips(right)])
+                docx_xml.set_cell_margins(properties, [_twips(top), _twips(left),
+                                                       _twips(bottom), _twips(right)])
             return element
 
-        return _FORMATS.get(("table", looks, round(scale, 6)), make)
+        return _FORMATS.get(("table", looks, tuple((round(top, 3), round(bottom, 3))
+                                                   for top, bottom in insets)), make)
 
 class _PdfLines:
     """A paragraph's spans and the number of words on each line the PDF sets, to make the

@@ -29,7 +29,7 @@ from briefgen.document import (
     Spacer,
 )
 from briefgen.errors import BriefgenBug
-from briefgen.layout import TOLERANCE, Layout, padding_scale, register_fonts, text_width
+from briefgen.layout import TOLERANCE, Layout, register_fonts, text_width
 from briefgen.render.pdf_chart import draw_chart_block
 from briefgen.render.pdf_tags import (
     ARTIFACT,
@@ -128,7 +128,6 @@ class _Painter:
 
     def row(self, row: Row, x: float, top: float, width: float, height: float) -> None:
         canvas = self.canvas
-        scale = padding_scale(self.layout.fit)
         left_edge = x + (width - sum(cell.width for cell in row.cells)) / 2  # centred, as tables
         # One list set in several columns (the source notes) is one list to a reader.
         lists = [cell.blocks[0] for cell in row.cells if cell.blocks]
@@ -138,7 +137,7 @@ class _Painter:
         if joined and isinstance(lists[0], Group):
             self.tags.open_group(lists[0])
         for cell in row.cells:
-            pad_top, pad_right, _, pad_left = cell.padding
+            _, pad_right, _, pad_left = cell.padding
             if cell.background or cell.border or cell.border_left:
                 canvas._code.append(ARTIFACT)
                 if cell.background or cell.border:
@@ -157,7 +156,7 @@ class _Painter:
             inner_width = cell.width - pad_left - pad_right
             free = height - self.layout.cell_height(cell)
             offset = {"middle": free / 2, "bottom": free}.get(cell.valign, 0.0)
-            inner_top = top - pad_top * scale - offset
+            inner_top = top - self.layout.cell_insets(cell)[0] - offset
             if joined and cell.blocks:
                 group = cell.blocks[0]
                 assert isinstance(group, Group)
