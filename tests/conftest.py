@@ -195,6 +195,36 @@ def built_briefs(tmp_path_factory: pytest.TempPathFactory) -> BuiltBriefs:
     return BuiltBriefs(out=out, versions=versions)
 
 
+def docx_layout_pdf(spec_path: Path, audience_id: str | None, out: Path) -> Path:
+    """A PDF of the layout briefgen set the DOCX of one version from. The DOCX is fitted with
+    a reserve for word processors and the PDF without, so the two can differ by half a point
+    of type; this PDF is what the DOCX's lines and positions are meant to follow."""
+    from briefgen.build import prepare_brief
+    from briefgen.render.pdf import render_pdf
+    from briefgen.spec.includes import load_spec
+    from briefgen.spec.validate import validate_spec
+    from briefgen.template import load_template
+
+    document = load_spec(spec_path)
+    spec = validate_spec(document)
+    template = load_template(spec.brief.template, spec_path)
+    index = next((number for number, audience in enumerate(spec.audiences)
+                  if audience.id == audience_id), None)
+    prepared = prepare_brief(spec, template, document, index)
+    path = out / f"{spec.brief.id}_{audience_id or 'brief'}.docx-layout.pdf"
+    path.write_bytes(render_pdf(prepared.docx_document, prepared.docx_fit))
+    return path
+
+
+@pytest.fixture(scope="session")
+def docx_layouts(built_briefs: BuiltBriefs, tmp_path_factory: pytest.TempPathFactory
+                 ) -> dict[Path, Path]:
+    """Every DOCX of the session build -> a PDF of the layout it was set from."""
+    out = tmp_path_factory.mktemp("docx layouts")
+    return {built.docx: docx_layout_pdf(SPEC_FILES[name], audience_id, out)
+            for (name, audience_id), built in built_briefs.versions.items()}
+
+
 @pytest.fixture(scope="session")
 def libreoffice_pdfs(built_briefs: BuiltBriefs, tmp_path_factory: pytest.TempPathFactory
                      ) -> dict[Path, Path]:

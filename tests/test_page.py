@@ -407,16 +407,16 @@ def test_a_draft_says_so_at_the_top_of_both_files_and_in_the_pdf_title(tmp_path:
     spec.write_text(replace_once(MINIMAL_TEXT, "  date: 2025-03-24\n",
                                  "  date: 2025-03-24\n  version: 4\n")
                     + "quotes:\n  - text: We want to go home.\n    speaker: A resident\n"
-                    "audiences:\n  - id: ru\n    name: Делегация\n    language: ru\n",
+                    "audiences:\n  - id: ru\n    name: делегации Казахстана\n    language: ru\n",
                     encoding="utf-8")
     report = run_specs([spec], BuildOptions(out=tmp_path / "out", force=True))
     (built,) = report.built
     assert built.pdf is not None and built.docx is not None
     pdf_words = collapse_space(pdf_text(built.pdf))
-    assert "Проект – не для распространения · Адресат: Делегация" in pdf_words
+    assert "Проект – не для распространения · Подготовлено для делегации Казахстана" in pdf_words
     assert "Дата: 24 марта 2025 г. · версия 4" in pdf_words.replace("\u202f", " ")
     docx_words = docx_text(built.docx)
-    assert "Проект – не для распространения · Адресат: Делегация" in docx_words
+    assert "Проект – не для распространения · Подготовлено для делегации Казахстана" in docx_words
     assert "версия 4" in docx_words
     info = run_tool("pdfinfo", built.pdf).stdout
     assert re.search(r"^Title:\s+Проект – не для распространения: Clearance lets", info,

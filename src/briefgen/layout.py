@@ -93,6 +93,7 @@ class RunFormat(NamedTuple):
     color: str
     link: str | None
     tracking: float  # extra space after each character, in points
+    italic: bool = False
 
 
 class Run(NamedTuple):
@@ -170,8 +171,10 @@ def run_formats(paragraph: Paragraph, style: ParagraphStyle, document: Document
         if span.superscript:
             size, rise = superscript_metrics(style.font_size)
         color = span.color or (document.link_color if span.link else style.color)
-        font = names[(style.bold or span.bold, style.italic or span.italic)]
-        yield RunFormat(font, size, rise, color, span.link, style.tracking * size), span.text
+        italic = style.italic or span.italic
+        font = names[(style.bold or span.bold, italic)]
+        yield RunFormat(font, size, rise, color, span.link, style.tracking * size,
+                        italic), span.text
 
 
 def _words(paragraph: Paragraph, style: ParagraphStyle, document: Document) -> list[_Word]:
@@ -238,7 +241,7 @@ def _fill(words: list[_Word], available: float, limit: float) -> list[Line]:
     for word in words:
         if pieces and word.space is not None:
             space = _space(word.space)
-            if used + space.width + word.width <= limit:
+            if used + space.width + word.width + _italic_end(word) <= limit:
                 pieces.append(space)
                 pieces += word.pieces
                 used += space.width + word.width
@@ -255,6 +258,17 @@ def _fill(words: list[_Word], available: float, limit: float) -> list[Line]:
     if pieces:
         lines.append(Line(_merged(pieces), used))
     return lines
+
+
+def _italic_end(word: _Word) -> float:
+    """Room a word processor keeps after italic text at the end of a line (LibreOffice:
+    about a twelfth of the size, measured), so that a line the PDF fills to its last point
+    with an italic word is broken there in the DOCX too, not one word earlier."""
+    last = word.pieces[-1].format
+    return last.size * ITALIC_END_SHARE if last.italic else 0.0
+
+
+ITALIC_END_SHARE = 1 / 12
 
 
 def _merged(pieces: list[Run]) -> list[Run]:
