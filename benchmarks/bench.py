@@ -55,7 +55,7 @@ def alternate(first: Callable[[], float], second: Callable[[], float], rounds: i
 
 def briefgen_per_brief(repeats: int, audience: int = 0) -> dict[str, float]:
     """Median milliseconds of one audience's brief in process, by stage, after warm-up."""
-    from briefgen.build import render_brief
+    from briefgen.engine.build import render_brief
     from briefgen.spec.includes import load_spec
     from briefgen.spec.validate import validate_spec
     from briefgen.template import load_template
@@ -81,8 +81,8 @@ def briefgen_per_brief(repeats: int, audience: int = 0) -> dict[str, float]:
 def chart_cost(repeats: int, audience: int = 0) -> tuple[float, float]:
     """Median milliseconds one audience's PDF and DOCX take to render with the example's
     chart, and without it (the same page with its chart blocks left out)."""
-    from briefgen.build import prepare_brief
     from briefgen.document import Block, Chart, Group, Row
+    from briefgen.engine.build import prepare_brief
     from briefgen.render.docx import render_docx
     from briefgen.render.pdf import render_pdf
     from briefgen.spec.includes import load_spec

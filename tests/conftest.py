@@ -11,6 +11,7 @@ import difflib
 import os
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,12 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from briefgen.batch import BuildOptions, UnitResult, run_specs
+from briefgen.engine.batch import BuildOptions, UnitResult, run_specs
 from briefgen.errors import UserError
 
 if TYPE_CHECKING:
     from briefgen.document import Document
-    from briefgen.view import BriefView
+    from briefgen.resolve.view import BriefView
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -199,7 +200,7 @@ def docx_layout_pdf(spec_path: Path, audience_id: str | None, out: Path) -> Path
     """A PDF of the layout briefgen set the DOCX of one version from. The DOCX is fitted with
     a reserve for word processors and the PDF without, so the two can differ by half a point
     of type; this PDF is what the DOCX's lines and positions are meant to follow."""
-    from briefgen.build import prepare_brief
+    from briefgen.engine.build import prepare_brief
     from briefgen.render.pdf import render_pdf
     from briefgen.spec.includes import load_spec
     from briefgen.spec.validate import validate_spec
@@ -286,6 +287,29 @@ def libreoffice_pdfs_without_carlito(built_briefs: BuiltBriefs,
 # Golden files
 
 
+R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def normalized_document_xml(path: Path) -> str:
+    """word/document.xml pretty-printed, without rsid attributes and with r:id renumbered."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    relationship_ids: dict[str, str] = {}
+    for element in root.iter():
+        for name in list(element.attrib):
+            qualified = etree.QName(name)
+            if qualified.localname.startswith("rsid"):
+                del element.attrib[name]
+            elif qualified.namespace == R_NAMESPACE:
+                value = element.attrib[name]
+                element.attrib[name] = relationship_ids.setdefault(
+                    value, f"rId-{len(relationship_ids) + 1}")
+    etree.indent(root, space="  ")
+    return etree.tostring(root, encoding="unicode") + "\n"
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     """Compare text with tests/golden/NAME, or rewrite it when run with --update-golden."""
@@ -347,10 +371,10 @@ def resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Resolve:
     generic brief), as a build does before fitting."""
     from briefgen.compose import compose_document
     from briefgen.layout import arrange_page
+    from briefgen.resolve.view import resolve_brief
     from briefgen.spec.loader import load_yaml
     from briefgen.spec.validate import validate_spec
     from briefgen.template import load_template
-    from briefgen.view import resolve_brief
 
     monkeypatch.chdir(tmp_path)
 

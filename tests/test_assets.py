@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefgen.assets import MAX_PIXELS, OUTPUT_HEIGHT_PX, load_picture
 from briefgen.errors import Location, SpecError, UserError
+from briefgen.resolve.assets import MAX_PIXELS, OUTPUT_HEIGHT_PX, load_picture
 from conftest import MINIMAL_SPEC, build_brief
 
 

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from briefgen.batch import (
+from briefgen.cli import app
+from briefgen.engine.batch import (
     BuildOptions,
     Terminated,
     UnitResult,
@@ -27,7 +28,6 @@ from briefgen.batch import (
     run_specs,
     units_per_worker,
 )
-from briefgen.cli import app
 from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, expected_stem, expected_versions, replace_once
 
 runner = CliRunner()
@@ -512,11 +512,11 @@ def wait_for(marker: Path) -> None:
 def test_results_come_in_order_and_each_is_reported_when_it_finishes(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """brief-a, first in order, finishes last: the progress callback sees brief-b first."""
-    import briefgen.build
+    import briefgen.engine.build
 
     write("a.yaml", spec_text("brief-a", ""))
     write("b.yaml", spec_text("brief-b", ""))
-    render_brief = briefgen.build.render_brief
+    render_brief = briefgen.engine.build.render_brief
 
     def render_a_after_b(spec: Any, *arguments: Any) -> Any:
         if spec.brief.id == "brief-a":
@@ -526,7 +526,7 @@ def test_results_come_in_order_and_each_is_reported_when_it_finishes(
             Path("b.rendered").touch()
         return rendered
 
-    monkeypatch.setattr(briefgen.build, "render_brief", render_a_after_b)
+    monkeypatch.setattr(briefgen.engine.build, "render_brief", render_a_after_b)
     finished: list[str] = []
     report = run_specs([Path("a.yaml"), Path("b.yaml")], BuildOptions(out=Path("out"), jobs=2),
                        lambda result: finished.append(result.brief_id))
@@ -537,7 +537,7 @@ def test_results_come_in_order_and_each_is_reported_when_it_finishes(
 
 
 def test_a_worker_that_dies_is_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.build
+    import briefgen.engine.build
 
     for number in range(2):
         write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
@@ -547,7 +547,7 @@ def test_a_worker_that_dies_is_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch
         assert os.getpid() != main_process, "built in the main process, not in a worker"
         os._exit(3)
 
-    monkeypatch.setattr(briefgen.build, "render_brief", die)
+    monkeypatch.setattr(briefgen.engine.build, "render_brief", die)
     result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
     assert result.exit_code == 70, result.output
     assert "internal error: this is a bug in briefgen" in result.stderr
@@ -557,7 +557,7 @@ def test_a_worker_that_dies_is_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch
 
 def test_an_exception_in_a_worker_is_reported_with_its_traceback(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.build
+    import briefgen.engine.build
 
     for number in range(2):
         write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
@@ -565,7 +565,7 @@ def test_an_exception_in_a_worker_is_reported_with_its_traceback(
     def broken(*_: object) -> None:
         raise RuntimeError("simulated defect")
 
-    monkeypatch.setattr(briefgen.build, "render_brief", broken)
+    monkeypatch.setattr(briefgen.engine.build, "render_brief", broken)
     result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
     assert result.exit_code == 70, result.output
     assert "internal error: this is a bug in briefgen" in result.stderr
@@ -597,18 +597,18 @@ def test_a_stop_during_a_build_in_this_process_finishes_the_brief_being_written(
         monkeypatch: pytest.MonkeyPatch, stop_signal: str, raised: type[BaseException]) -> None:
     """Ctrl-C, SIGTERM (`timeout`, a CI runner) or the console closing on Windows, while a
     brief is written in this process: that version is written whole, no other is started."""
-    import briefgen.build
+    import briefgen.engine.build
 
     for number in range(2):
         write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
-    render_brief = briefgen.build.render_brief
+    render_brief = briefgen.engine.build.render_brief
     number = getattr(signal, stop_signal)
 
     def render_and_be_stopped(*arguments: Any) -> Any:
         signal.raise_signal(number)  # in the middle of a brief
         return render_brief(*arguments)
 
-    monkeypatch.setattr(briefgen.build, "render_brief", render_and_be_stopped)
+    monkeypatch.setattr(briefgen.engine.build, "render_brief", render_and_be_stopped)
     finished: list[UnitResult] = []
     previous = signal.signal(number, refuse_to_die)
     try:
@@ -632,8 +632,8 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
     import ctypes
     import threading
 
-    import briefgen.batch
-    import briefgen.build
+    import briefgen.engine.batch
+    import briefgen.engine.build
 
     handlers: list[Any] = []
 
@@ -642,12 +642,12 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
             (handlers.append if add else handlers.remove)(routine)
             return 1
 
-    monkeypatch.setattr(briefgen.batch, "ON_WINDOWS", True)
+    monkeypatch.setattr(briefgen.engine.batch, "ON_WINDOWS", True)
     monkeypatch.setattr(ctypes, "WinDLL", lambda *_, **__: Kernel32(), raising=False)
     monkeypatch.setattr(ctypes, "WINFUNCTYPE", lambda *_: lambda handle: handle, raising=False)
     for number in range(2):
         write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
-    render_brief = briefgen.build.render_brief
+    render_brief = briefgen.engine.build.render_brief
     when_handler_returned: list[tuple[bool, list[str]]] = []
 
     def render_while_the_console_closes(*arguments: Any) -> Any:
@@ -655,12 +655,12 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
         threading.Thread(target=lambda: when_handler_returned.append(
             (handler(2), written("brief-0")))).start()  # 2: CTRL_CLOSE_EVENT
         deadline = time.monotonic() + 10
-        while briefgen.batch._STOP.signal_number is None and time.monotonic() < deadline:
+        while briefgen.engine.batch._STOP.signal_number is None and time.monotonic() < deadline:
             time.sleep(0.01)  # the stop reaches this thread as a signal would
         assert not when_handler_returned, "the handler let Windows end the process mid-brief"
         return render_brief(*arguments)
 
-    monkeypatch.setattr(briefgen.build, "render_brief", render_while_the_console_closes)
+    monkeypatch.setattr(briefgen.engine.build, "render_brief", render_while_the_console_closes)
     with pytest.raises(Terminated):
         run_specs(expand_paths([Path("specs")]), BuildOptions(out=Path("out"), jobs=1))
     deadline = time.monotonic() + 10
@@ -675,7 +675,7 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
 def test_a_worker_on_a_closing_console_finishes_the_brief_it_is_writing() -> None:
     import threading
 
-    from briefgen.batch import _WRITING, _finish_writing
+    from briefgen.engine.batch import _WRITING, _finish_writing
 
     finished = threading.Event()
     with _WRITING:
@@ -693,18 +693,18 @@ def test_little_work_is_built_without_starting_processes(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Starting a process costs more than a few briefs: no process is started, and a
     debugger sees every step."""
-    import briefgen.build
+    import briefgen.engine.build
 
     for number in range(specs):
         write(f"specs/{number}.yaml", spec_text(f"brief-{number}"))
-    render_brief = briefgen.build.render_brief
+    render_brief = briefgen.engine.build.render_brief
     processes: set[int] = set()
 
     def render_and_note_the_process(*arguments: Any) -> Any:
         processes.add(os.getpid())  # seen here only when it ran in this process
         return render_brief(*arguments)
 
-    monkeypatch.setattr(briefgen.build, "render_brief", render_and_note_the_process)
+    monkeypatch.setattr(briefgen.engine.build, "render_brief", render_and_note_the_process)
     result = runner.invoke(app, ["build", "specs", "--out", "out", *jobs, *arguments])
     assert result.exit_code == 0, result.output
     built = 2 * specs if not arguments else 1
@@ -714,17 +714,17 @@ def test_little_work_is_built_without_starting_processes(
 
 def test_many_briefs_are_shared_between_processes_by_default(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.batch
-    import briefgen.build
+    import briefgen.engine.batch
+    import briefgen.engine.build
 
-    monkeypatch.setattr(briefgen.batch, "available_cores", lambda: 2)
-    render_brief = briefgen.build.render_brief
+    monkeypatch.setattr(briefgen.engine.batch, "available_cores", lambda: 2)
+    render_brief = briefgen.engine.build.render_brief
 
     def render_and_note_the_process(spec: Any, *arguments: Any) -> Any:
         Path("builders", f"{os.getpid()}-{spec.brief.id}-{time.monotonic_ns()}").touch()
         return render_brief(spec, *arguments)
 
-    monkeypatch.setattr(briefgen.build, "render_brief", render_and_note_the_process)
+    monkeypatch.setattr(briefgen.engine.build, "render_brief", render_and_note_the_process)
     Path("builders").mkdir()
     units = max(units_per_worker() * 2, 4)
     for number in range(units // 2):

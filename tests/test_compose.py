@@ -10,10 +10,10 @@ import pytest
 from briefgen.compose import compose_document, iter_paragraphs, upper_case
 from briefgen.document import Document, Paragraph, Span
 from briefgen.errors import SpecError
+from briefgen.resolve.view import resolve_brief
 from briefgen.spec.loader import load_yaml
 from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
-from briefgen.view import resolve_brief
 from conftest import EXAMPLE_SPEC, FULL_SPEC, HOSTILE_TEXTS, MINIMAL_TEXT, replace_once, spec_data
 
 

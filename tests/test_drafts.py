@@ -16,8 +16,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from briefgen import drafts
 from briefgen.cli import app
+from briefgen.write import drafts
 from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, ROOT, run_tool
 
 RUNNER = CliRunner()

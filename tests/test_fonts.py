@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from briefgen.fonts import FONT_FOLDER, covered_characters, font_family, missing_characters
+from briefgen.layout.fonts import FONT_FOLDER, covered_characters, font_family, missing_characters
 
 FACES = sorted(str(path) for path in FONT_FOLDER.glob("*.ttf"))
 AZERBAIJANI = "ƏəĞğIıİiŞşÇçÖöÜü"

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.errors import UserError
-from briefgen.inline import parse_inline, plain_text
+from briefgen.spec.inline import parse_inline, plain_text
 from conftest import MINIMAL_SPEC, ROOT, build_brief
 
 LOCATED = re.compile(r"spec\.yaml:\d+:\d+: ")
@@ -278,7 +278,7 @@ def test_template_files_that_link_out_of_the_folder_are_refused(tmp_path: Path) 
 ])
 def test_a_hostile_cover_note_fails_cleanly(tmp_path: Path, line: str, message: str) -> None:
     """Cover notes come from templates too, and get the layout's limits."""
-    from briefgen.batch import BuildOptions, run_specs
+    from briefgen.engine.batch import BuildOptions, run_specs
 
     spec = template_copy(tmp_path, ("\n<body>", "\n<body>"))
     note = spec.parent / "templates" / "hostile" / "email" / "en.txt.j2"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.inline import (
+from briefgen.spec.inline import (
     Cite,
     Emphasis,
     Link,
@@ -107,7 +107,7 @@ def test_markup_is_located_by_the_non_space_characters_before_it() -> None:
 
 def test_a_narrow_no_break_space_typed_in_a_spec_is_kept() -> None:
     """French writers type U+202F before a colon; it must not become a breaking space."""
-    from briefgen.inline import normalize_space
+    from briefgen.spec.inline import normalize_space
 
     assert normalize_space("Contact\u202f: 800\u202f000") == "Contact\u202f: 800\u202f000"
     assert normalize_space("a \u202f b") == "a\u202fb"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from briefgen.cli import app
 from briefgen.compose import iter_paragraphs
 from briefgen.errors import UserError
-from briefgen.locale_format import format_number
+from briefgen.resolve.locale_format import format_number
 from conftest import (
     MINIMAL_TEXT,
     ROOT,

@@ -8,7 +8,7 @@ import re
 import pytest
 from babel.dates import format_date
 
-from briefgen.locale_format import (
+from briefgen.resolve.locale_format import (
     QUALIFIER_WORDING,
     QUALIFIERS,
     babel_locale,

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.batch import BuildOptions, run_specs
-from briefgen.build import prepare_brief
 from briefgen.compose import iter_paragraphs
 from briefgen.document import Cell, Document, Fit, Group, Paragraph, Row, fitted_style
-from briefgen.inline import Cite, parse_inline, walk
+from briefgen.engine.batch import BuildOptions, run_specs
+from briefgen.engine.build import prepare_brief
 from briefgen.layout import Layout
 from briefgen.spec.includes import load_spec
+from briefgen.spec.inline import Cite, parse_inline, walk
 from briefgen.spec.validate import text_fields, validate_spec
 from briefgen.template import load_template
 from conftest import (

@@ -21,7 +21,6 @@ import yaml
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from briefgen.batch import BuildOptions, run_specs
 from briefgen.compose import compose_document
 from briefgen.document import (
     MM_PER_POINT,
@@ -34,13 +33,14 @@ from briefgen.document import (
     Spacer,
     Span,
 )
-from briefgen.fit import fit_for
+from briefgen.engine.batch import BuildOptions, run_specs
 from briefgen.layout import STRETCH_LIMIT, Layout, balance_lines, measure_arranged
-from briefgen.render.docx_base import docx_reserve
+from briefgen.layout.fit import fit_for
+from briefgen.resolve.view import resolve_brief
 from briefgen.spec.includes import load_spec
 from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
-from briefgen.view import resolve_brief
+from briefgen.template.base_document import docx_reserve
 from conftest import EXAMPLE_SPEC, ROOT, SPECS, BuiltBriefs
 
 EXAMPLE_AUDIENCES = ["eu", "us", "be", "ch", "region"]

@@ -267,7 +267,7 @@ def test_an_output_held_open_by_a_viewer_is_named_and_its_version_left_as_it_was
 @pytest.fixture
 def watched(tmp_path: Path) -> Iterator[tuple[Path, list[set[Path]]]]:
     """A project being watched; yields its folder and the list of changes seen so far."""
-    from briefgen.watch import watch_inputs
+    from briefgen.engine.watch import watch_inputs
 
     spec = copy_example(tmp_path / "briefs")
     shutil.copytree(ROOT / "templates" / "one-pager", tmp_path / "templates" / "local")
@@ -298,7 +298,7 @@ def wait_until(condition: Callable[[], object], seconds: float, what: str) -> No
 def test_a_save_made_as_soon_as_the_watcher_is_ready_is_reported(tmp_path: Path) -> None:
     """`on_ready` comes once the system's notifications are set up (`--watch` prints
     "Watching for changes" then): a save made at that very moment is not missed."""
-    from briefgen.watch import watch_inputs
+    from briefgen.engine.watch import watch_inputs
 
     spec = copy_example(tmp_path / "briefs")
     seen: list[set[Path]] = []

@@ -36,8 +36,8 @@ import pytest
 from typer.testing import CliRunner
 
 import briefgen.preview.server
-from briefgen.batch import BuildOptions
 from briefgen.cli import app
+from briefgen.engine.batch import BuildOptions
 from briefgen.errors import Location
 from briefgen.preview.server import (
     MAX_CONNECTIONS,

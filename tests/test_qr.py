@@ -14,7 +14,7 @@ from lxml import etree
 from PIL import Image
 from pypdf import PdfReader
 
-from briefgen.qr import QUIET_ZONE, qr_picture
+from briefgen.resolve.qr import QUIET_ZONE, qr_picture
 from conftest import BuiltBriefs, collapse_space, expected_versions, pdf_text, run_tool, spec_data
 
 SOURCES_URL = spec_data("example")["brief"]["sources_url"]

@@ -147,7 +147,7 @@ class ChartSeries(NamedTuple):
 
 
 class Chart(NamedTuple):
-    """A small chart of sourced values (see `briefgen.charts` for how it is drawn).
+    """A small chart of sourced values (see `briefgen.layout.charts` for how it is drawn).
 
     Its title, subtitle, note and source markers are paragraphs of the layout around it; the
     block is the graphic. It is as wide as its column, and between `min_height` and `height`

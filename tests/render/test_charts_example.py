@@ -22,7 +22,7 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from briefgen.batch import BuildOptions, run_specs
+from briefgen.engine.batch import BuildOptions, run_specs
 from conftest import (
     MINIMAL_TEXT,
     BuiltBriefs,

@@ -35,6 +35,7 @@ from conftest import (
     convert_with_libreoffice,
     expected_versions,
     localized,
+    normalized_document_xml,
     pdf_text,
     require_tool,
     run_tool,
@@ -285,23 +286,6 @@ def test_pdf_and_docx_show_the_same_words(built_briefs: BuiltBriefs,
 
 # ---------------------------------------------------------------------------------------------
 # Golden document.xml
-
-
-def normalized_document_xml(path: Path) -> str:
-    """word/document.xml pretty-printed, without rsid attributes and with r:id renumbered."""
-    root = read_part(path, "word/document.xml")
-    relationship_ids: dict[str, str] = {}
-    for element in root.iter():
-        for name in list(element.attrib):
-            qualified = etree.QName(name)
-            if qualified.localname.startswith("rsid"):
-                del element.attrib[name]
-            elif qualified.namespace == R:
-                value = element.attrib[name]
-                element.attrib[name] = relationship_ids.setdefault(
-                    value, f"rId-{len(relationship_ids) + 1}")
-    etree.indent(root, space="  ")
-    return etree.tostring(root, encoding="unicode") + "\n"
 
 
 def test_minimal_document_xml_matches_golden(built_briefs: BuiltBriefs,
@@ -639,7 +623,7 @@ def test_an_address_wider_than_its_line_may_break_at_its_hyphens_as_in_the_pdf()
     the DOCX its hyphens stay ordinary ones, so a word processor may cut it there too."""
     from briefgen.document import Document, Metadata, PageSetup, ParagraphStyle, Span
     from briefgen.document import Paragraph as BriefParagraph
-    from briefgen.fonts import font_family
+    from briefgen.layout.fonts import font_family
     from briefgen.render.docx import render_docx
 
     address = "example.org/" + "-".join(["landmine-clearance"] * 12)
@@ -927,7 +911,7 @@ def test_a_letterhead_takes_its_room_from_the_brief(organisation_briefs: list[Pa
                                                     built_briefs: BuiltBriefs) -> None:
     """Fitting keeps the letterhead's height free: the organisation's version opens its gaps
     less than the plain one to fill the page."""
-    from briefgen.render.docx_base import load_base_document
+    from briefgen.template.base_document import load_base_document
 
     def summary_gap(path: Path) -> float:
         spacing = docx.Document(str(path)).styles["Brief Stat Source"].paragraph_format

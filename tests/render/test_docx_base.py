@@ -20,10 +20,10 @@ from briefgen.document import (
     Span,
 )
 from briefgen.errors import TemplateError
-from briefgen.fonts import font_family
+from briefgen.layout.fonts import font_family
 from briefgen.render.docx import render_docx
-from briefgen.render.docx_base import docx_margins, load_base_document, shipped_base_document
 from briefgen.template import load_template_folder
+from briefgen.template.base_document import docx_margins, load_base_document, shipped_base_document
 from conftest import ROOT
 
 A4 = PageSetup(595.3, 841.9, 42.5, 42.5, 42.5, 42.5)

@@ -24,14 +24,13 @@ from hostile_documents import (
 from test_docx_base import small_document
 from typer.testing import CliRunner
 
-from briefgen import drafts
 from briefgen.cli import app
 from briefgen.document import Fit
 from briefgen.errors import BriefgenBug, TemplateError
 from briefgen.render.docx import render_docx
-from briefgen.render.docx_base import load_base_document
 from briefgen.render.docx_safety import parse_xml, scan_docx
-from briefgen.write import OutputFile, write_atomically
+from briefgen.template.base_document import load_base_document
+from briefgen.write import OutputFile, drafts, write_atomically
 from conftest import EXAMPLE_SPEC, ROOT, BuiltBriefs
 
 # The one hostile thing a base document may carry: the DOCX leaves it out.

@@ -163,10 +163,10 @@ def test_minimal_pdf_text_matches_golden(built_briefs: BuiltBriefs,
 
 def composed_versions(spec_name: str) -> list[Document]:
     from briefgen.compose import compose_document
+    from briefgen.resolve.view import resolve_brief
     from briefgen.spec.includes import load_spec
     from briefgen.spec.validate import validate_spec
     from briefgen.template import load_template
-    from briefgen.view import resolve_brief
 
     document = load_spec(SPEC_FILES[spec_name])
     spec = validate_spec(document)

@@ -258,7 +258,7 @@ def model_words(document: Document) -> list[str]:
 
 def prepared_documents(name: str) -> dict[str | None, Document]:
     """Each version's document as the build lays it out (the command's own path)."""
-    from briefgen.build import prepare_brief
+    from briefgen.engine.build import prepare_brief
     from briefgen.spec.includes import load_spec
     from briefgen.spec.validate import validate_spec
     from briefgen.template import load_template

@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.errors import SpecError
+from briefgen.resolve.view import PrintedText, resolve_brief
 from briefgen.spec.includes import load_spec
 from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
 from briefgen.translation.exchange import translation_status
 from briefgen.translation.texts import localized_fields, texts_for_language, versions_in
-from briefgen.view import PrintedText, resolve_brief
 from conftest import EXAMPLE_SPEC, SPECS
 
 runner = CliRunner()

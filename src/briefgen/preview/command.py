@@ -18,7 +18,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.batch import BuildOptions, output_root
+from briefgen.engine.batch import BuildOptions, output_root
 from briefgen.errors import UserError, display_path
 from briefgen.preview.server import PreviewServer
 from briefgen.preview.session import PreviewSession
@@ -70,7 +70,7 @@ def run_preview(spec_path: Path, options: BuildOptions, *, port: int | None,
             build()
 
         def watch() -> None:
-            from briefgen.watch import watch_inputs
+            from briefgen.engine.watch import watch_inputs
 
             try:
                 watch_inputs([spec_path], rebuild, outputs=[output_root(spec_path, options)],

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.batch import BuildOptions, Report, UnitResult, output_root, run_specs
 from briefgen.document import Fit
+from briefgen.engine.batch import BuildOptions, Report, UnitResult, output_root, run_specs
 from briefgen.errors import Location, Problem, display_path
 from briefgen.preview.pages import FULL_DPI, PageImage, PdfFacts, read_pdf, render_page
 

@@ -82,13 +82,13 @@ from briefgen.layout import (
     lay_out,
 )
 from briefgen.render import docx_xml
-from briefgen.render.docx_base import (
+from briefgen.render.docx_fonts import ALPHABETS, FONT_CONTENT_TYPE, advance, embedded_font
+from briefgen.template.base_document import (
     BaseDocument,
     docx_margins,
     load_base_document,
     shipped_base_document,
 )
-from briefgen.render.docx_fonts import ALPHABETS, FONT_CONTENT_TYPE, advance, embedded_font
 
 # The font table is plain XML to python-docx, which would keep it as bytes; as an XML part
 # its entries can be added to.

@@ -6,7 +6,7 @@ opening anything else), and an embedded workbook (`word/embeddings/...xlsx`) tha
 when someone chooses "Edit Data". The workbook is written with XlsxWriter; the chart XML is
 written here, as python-docx has no chart API.
 
-What the chart shows matches the PDF's (`briefgen.charts`): the same type, values, colours,
+What the chart shows matches the PDF's (`briefgen.layout.charts`): the same type, values, colours,
 order and number formats, values labelled directly with no value axis. Each value's label
 comes from a number format made from the label the PDF prints ("~95%" becomes `"~"0"%"`), so
 the label follows when someone edits the value. The label's grouping is written out in the
@@ -14,7 +14,7 @@ format (`#" "##0` for "212 000"), so every program shows it; a format with a dec
 carries the page language's locale (`[$-40C]0.00` on a French page), which LibreOffice follows
 ("4,82") and Word does not (it shows its own locale's decimal sign). Labels never wrap
 (`a:bodyPr wrap="none"`): LibreOffice wrapped "212,000" into "212," / "000". A
-stacked bar's key is text under the chart (see `briefgen.charts`), so the chart part draws
+stacked bar's key is text under the chart (see `briefgen.layout.charts`), so the chart part draws
 only its bars. The chart's description is its alternative text (`wp:docPr descr`).
 """
 
@@ -34,7 +34,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.document import DocumentPart
 
 from briefgen.document import Chart, ParagraphStyle
-from briefgen.locale_format import number_locale
+from briefgen.resolve.locale_format import number_locale
 
 EMU_PER_POINT = 12700
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"

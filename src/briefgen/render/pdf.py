@@ -321,7 +321,7 @@ def _draw_code(canvas: Canvas, modules: tuple[tuple[bool, ...], ...], x: float, 
                side: float) -> None:
     """A QR code as vectors: one filled path of its dark modules' rows, in black, inside a
     square of `side` that keeps the quiet zone around them white."""
-    from briefgen.qr import QUIET_ZONE, dark_runs
+    from briefgen.resolve.qr import QUIET_ZONE, dark_runs
 
     module = side / (len(modules) + 2 * QUIET_ZONE)
     path = canvas.beginPath()

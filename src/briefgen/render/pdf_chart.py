@@ -1,4 +1,4 @@
-"""Charts in the PDF: the shapes of `briefgen.charts`, drawn as vectors on the page's canvas.
+"""Charts in the PDF: the shapes of `briefgen.layout.charts`, drawn as vectors on the page's canvas.
 
 Nothing is rasterised: bars are filled rectangles, lines are paths, labels are text in the
 page's embedded font, so the chart stays sharp at any zoom and its words can be searched and
@@ -13,9 +13,9 @@ from functools import lru_cache
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from briefgen.charts import Box, ChartShapes, Dot, Label, Stroke, draw_chart
 from briefgen.document import Chart, FontFamily
 from briefgen.layout import Layout, register_fonts
+from briefgen.layout.charts import Box, ChartShapes, Dot, Label, Stroke, draw_chart
 
 
 @lru_cache(maxsize=64)

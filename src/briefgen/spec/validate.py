@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Location, Problem, SpecError
-from briefgen.inline import (
+from briefgen.spec.inline import (
     ALLOWED_LINK_SCHEMES,
     Cite,
     Link,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from briefgen.errors import Location, Problem, SpecError, UserError, display_path
+from briefgen.resolve.view import pick_language
 from briefgen.spec.loader import (
     FieldPath,
     YamlDocument,
@@ -66,7 +67,6 @@ from briefgen.translation.xliff import (
     write_xliff,
 )
 from briefgen.translation.yaml_edit import TextChange, UnwritableChange, write_translations
-from briefgen.view import pick_language
 from briefgen.write import OutputFile, write_atomically
 
 if TYPE_CHECKING:
@@ -326,7 +326,7 @@ def checked_language(tag: str, spec: BriefSpec, where: Location) -> str:
     from pydantic import TypeAdapter, ValidationError
 
     from briefgen.checks import RIGHT_TO_LEFT
-    from briefgen.locale_format import is_known_language
+    from briefgen.resolve.locale_format import is_known_language
     from briefgen.spec.models import LanguageTag
 
     try:
@@ -389,7 +389,7 @@ def _export_unit(spec: BriefSpec, document: YamlDocument, text: TranslationText,
 def _describe_chart_reference(spec: BriefSpec, tag: Tag, labels: dict[str, str]) -> str | None:
     """`Tag 3 ([@who-pays]) prints “(voir le graphique)”, ...`: a text citing a chart prints
     the template's pointer to it, in the target language."""
-    from briefgen.inline import Cite
+    from briefgen.spec.inline import Cite
 
     node = tag.node
     if not isinstance(node, Cite):
@@ -418,7 +418,7 @@ def _tagged_source(text: TranslationText) -> tuple[str, dict[str, Tag]]:
 
 def _describe_tag(spec: BriefSpec, tag: Tag, target: str) -> str:
     """`Tag 2 ([@displaced]) prints the figure 800,000: former displaced people ...`."""
-    from briefgen.inline import Cite, SourceCite
+    from briefgen.spec.inline import Cite, SourceCite
 
     node = tag.node
     described = tag.describe()
@@ -442,7 +442,7 @@ def _printed_figure_note(stat: Stat, with_qualifier: bool, spec: BriefSpec, targ
     [@+id]), number format and unit in that language, so the translator does not write them
     again: "prints the figure “plus de 13 %” (of territory contaminated) and its note
     number"."""
-    from briefgen.view import printed_figure
+    from briefgen.resolve.view import printed_figure
 
     shown = printed_figure(stat, target, with_qualifier=with_qualifier).replace("\u00a0", " ")
     label = _in_language(stat.label, spec.brief.language)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from briefgen.errors import BriefgenBug
-from briefgen.inline import (
+from briefgen.spec.inline import (
     Cite,
     Emphasis,
     Inline,

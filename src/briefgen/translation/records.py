@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefgen.errors import Location, Problem, SpecError
+from briefgen.resolve.view import pick_language
 from briefgen.spec.loader import YamlDocument, load_yaml
 from briefgen.spec.models import BriefSpec
 from briefgen.translation import command_path
@@ -31,7 +32,6 @@ from briefgen.translation.texts import (
     quote_translation_source,
     text_hash,
 )
-from briefgen.view import pick_language
 
 RECORD_SUFFIX = ".translations.yaml"
 RULE = "translation-outdated"

@@ -37,10 +37,10 @@ from pydantic import BaseModel
 from pydantic.types import StringConstraints
 
 from briefgen.errors import UserError
-from briefgen.inline import normalize_space
+from briefgen.resolve.view import PrintedText, pick_language
+from briefgen.spec.inline import normalize_space
 from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec, Chart, Quote, Stat
-from briefgen.view import PrintedText, pick_language
 
 if TYPE_CHECKING:
     from briefgen.template import Template
@@ -154,9 +154,9 @@ def _affix_fields(spec: BriefSpec) -> list[LocalizedField]:
     otherwise print in the brief's language (or, given per language, leave out). Symbols
     ("€", " m²") and prefixes read as a qualifier ("~", "up to ") are not translated: every
     language writes symbols alike, and briefgen words qualifiers itself."""
-    from briefgen.inline import Cite, parse_inline, walk
+    from briefgen.resolve.view import affix_has_words, figure_qualifier, pick_language
+    from briefgen.spec.inline import Cite, parse_inline, walk
     from briefgen.spec.validate import text_fields
-    from briefgen.view import affix_has_words, figure_qualifier, pick_language
 
     cited: set[tuple[str, bool]] = set()
     for _, text in text_fields(spec):
@@ -403,7 +403,7 @@ def _printed_by_versions(spec: BriefSpec, document: YamlDocument, template: Temp
 
 def _printed(document: YamlDocument, template: Template,
              versions: list[tuple[BriefSpec, int | None]]) -> list[list[PrintedText]]:
-    from briefgen.view import resolve_brief
+    from briefgen.resolve.view import resolve_brief
 
     found = []
     for version_spec, index in versions:

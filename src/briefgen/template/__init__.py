@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from briefgen.errors import Problem, TemplateError
-from briefgen.fonts import SHIPPED_FAMILIES
+from briefgen.layout.fonts import SHIPPED_FAMILIES
 from briefgen.spec.loader import YamlDocument, load_yaml
 from briefgen.spec.validate import problems_from_validation_error
 
@@ -139,7 +139,7 @@ def template_search_path(spec_path: Path) -> list[Path]:
 
 
 def builtin_template_roots() -> list[Path]:
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # briefgen/, where a wheel keeps _templates/
     roots = [package / "_templates", package.parent.parent / "templates"]
     return [root for root in roots if root.is_dir()]
 

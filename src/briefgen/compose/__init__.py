@@ -38,13 +38,13 @@ from briefgen.document import (
     iter_blocks,
 )
 from briefgen.errors import BriefgenBug, Location, Problem, SpecError, TemplateError
-from briefgen.fonts import font_family, missing_characters
-from briefgen.inline import Cite, Emphasis, Inline, Link, SourceCite, Strong, Text
-from briefgen.locale_format import NARROW_NO_BREAK_SPACE, typeset
-from briefgen.sandbox import BoundedSandbox, TemplateBudgetExceeded
+from briefgen.layout.fonts import font_family, missing_characters
+from briefgen.resolve.locale_format import NARROW_NO_BREAK_SPACE, typeset
+from briefgen.resolve.view import BriefView
+from briefgen.spec.inline import Cite, Emphasis, Inline, Link, SourceCite, Strong, Text
 from briefgen.spec.loader import FieldPath, format_field_path
 from briefgen.template import LAYOUT_FILE, Template
-from briefgen.view import BriefView
+from briefgen.template.sandbox import BoundedSandbox, TemplateBudgetExceeded
 
 PAGE_SIZES = {"A4": (595.2756, 841.8898), "Letter": (612.0, 792.0)}
 GROUP_ROLES = {"L", "BlockQuote", "Aside", "P"}
@@ -339,8 +339,8 @@ class _Builder:
 
     def chart(self, element: ElementTree.Element, width: float) -> Chart:
         """A chart of the view, as wide as its column and as tall as its labels need."""
-        from briefgen.charts import chart_heights
-        from briefgen.fonts import font_family
+        from briefgen.layout.charts import chart_heights
+        from briefgen.layout.fonts import font_family
 
         chart = self.view.charts.get(element.get("ref", ""))
         if chart is None:

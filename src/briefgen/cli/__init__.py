@@ -19,7 +19,7 @@ import typer
 from briefgen import __version__
 
 if TYPE_CHECKING:
-    from briefgen.batch import BuildOptions, Report, UnitResult
+    from briefgen.engine.batch import BuildOptions, Report, UnitResult
     from briefgen.errors import Problem
 
 EXIT_USER_ERROR = 1
@@ -121,7 +121,7 @@ def build(
     written together or not at all, so a failed build leaves its files as they were. A
     broken audience fails alone; the others of the same spec are still built unless --strict.
     """
-    from briefgen.batch import BuildOptions
+    from briefgen.engine.batch import BuildOptions
 
     options = BuildOptions(mode="email" if email else "build", out=out,
                            audiences=frozenset(audience) if audience else None,
@@ -159,7 +159,7 @@ def email(
     its draft attaches the files in out/ as they are. A version whose page is marked as a
     draft gets no email, and the message says what keeps it a draft, unless --allow-draft.
     """
-    from briefgen.batch import BuildOptions
+    from briefgen.engine.batch import BuildOptions
 
     options = BuildOptions(mode="email", out=out,
                            audiences=frozenset(audience) if audience else None,
@@ -210,7 +210,7 @@ def check(
     """
     import json
 
-    from briefgen.batch import BuildOptions
+    from briefgen.engine.batch import BuildOptions
 
     if output_format not in {"text", "json"}:
         typer.echo("error: --format must be text or json", err=True)
@@ -263,7 +263,7 @@ def preview(
     Example:
       briefgen preview briefs/masg-2025.yaml
     """
-    from briefgen.batch import BuildOptions
+    from briefgen.engine.batch import BuildOptions
     from briefgen.errors import UserError
 
     specs = _specs([path])
@@ -332,7 +332,7 @@ def new(
 
 def _specs(paths: list[Path]) -> list[Path]:
     """The specs named, or exit with a message saying which name matched nothing."""
-    from briefgen.batch import SPEC_SUFFIXES, expand_paths, locate_spec
+    from briefgen.engine.batch import SPEC_SUFFIXES, expand_paths, locate_spec
 
     missing = [path for path in paths if not locate_spec(path).exists()]
     for path in missing:
@@ -367,7 +367,7 @@ def _reporting_bugs(debug: bool) -> Iterator[None]:
 
 def _run(specs: list[Path], options: BuildOptions,
          on_result: Callable[[UnitResult], None] | None = None) -> Report:
-    from briefgen.batch import run_specs
+    from briefgen.engine.batch import run_specs
 
     return run_specs(specs, options, on_result)
 
@@ -394,8 +394,8 @@ def _build(specs: list[Path], options: BuildOptions, *, quiet: bool, debug: bool
 
 def _watch(paths: list[Path], options: BuildOptions, *, quiet: bool, debug: bool) -> None:
     """Build, then rebuild whenever an input is saved; report problems and keep watching."""
-    from briefgen.batch import expand_paths, locate_spec, output_root
-    from briefgen.watch import watch_inputs
+    from briefgen.engine.batch import expand_paths, locate_spec, output_root
+    from briefgen.engine.watch import watch_inputs
 
     located = [locate_spec(path) for path in paths]
     for path in located:
@@ -501,7 +501,7 @@ def _size(length: int) -> str:
     return f"{length / 1024:.0f} KB" if length < 1024 * 1024 else f"{length / 1048576:.1f} MB"
 
 
-from briefgen.translate import translate_app  # noqa: E402  (the sub-commands' own module)
+from briefgen.cli.translate import translate_app  # noqa: E402  (the sub-commands' own module)
 
 app.add_typer(translate_app, name="translate")
 

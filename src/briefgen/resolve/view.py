@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.errors import Problem, SpecError
-from briefgen.inline import Cite, Inline, Text, parse_inline, plain_text
-from briefgen.locale_format import (
+from briefgen.resolve.locale_format import (
     NO_BREAK_SPACE,
     babel_locale,
     format_date_range,
     format_long_date,
     format_number,
 )
+from briefgen.spec.inline import Cite, Inline, Text, parse_inline, plain_text
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import Audience, BriefSpec
 from briefgen.template import Template
@@ -311,7 +311,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         for index, source in enumerate(spec.sources)
     }
     if sender.logo:
-        from briefgen.assets import load_picture
+        from briefgen.resolve.assets import load_picture
 
         logo_path = (*sender_path, "logo")
         view.pictures["logo"] = load_picture(sender.logo, document.path,
@@ -336,7 +336,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         short_address(sources_url), ("brief", "sources_url"), literal=True)
     view.context["brief"]["sources_address_text"] = short_address(sources_url) or ""
     if sources_url:
-        from briefgen.qr import qr_picture
+        from briefgen.resolve.qr import qr_picture
 
         view.pictures["sources-qr"] = qr_picture(sources_url)
     view.draft = draft_reasons(quotes, quotes_path, asks, asks_path)
@@ -395,7 +395,7 @@ def _hidden_chart_citations(value: str, origin: FieldPath, hidden: set[str],
     A text the audiences share is printed on every version, so rewording it changes them
     all: an audience that hides the chart needs its own text (summary, asks, sections and
     quotes can be given per audience)."""
-    from briefgen.inline import locate_markup
+    from briefgen.spec.inline import locate_markup
 
     version = f"the version for {audience_id}" if audience_id else "this version"
     own = origin[0] if origin and origin[0] in ("summary", "asks", "sections", "quotes") else ""
@@ -499,7 +499,7 @@ def chart_description(kind: str, title: str, categories: list[str],
     2023): Azerbaijan itself about 95%; International donors about 5% (ANAMA, 28 November
     2023)". Values are printed as on the page, unit and qualifier in words included; each
     source is named once, with the dates its values refer to."""
-    from briefgen.locale_format import typeset
+    from briefgen.resolve.locale_format import typeset
 
     # French sets a space before a colon and a semicolon (made narrow by `typeset`).
     space = " " if language.split("-")[0] == "fr" else ""
@@ -610,7 +610,7 @@ def printed_figure(figure: Any, language: str, *, with_qualifier: bool = False,
     suffix that starts with one; the number never parts from its first word, though a long
     unit's later words may wrap (see `joined_figure`).
     """
-    from briefgen.locale_format import joined_figure, qualified, qualifier_wording
+    from briefgen.resolve.locale_format import joined_figure, qualified, qualifier_wording
 
     number = format_number(figure.value if value is None else value,
                            number_format or figure.format or "count", language,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefgen.document import FontFamily
 
-FONT_FOLDER = Path(__file__).parent / "fonts"
+FONT_FOLDER = Path(__file__).parent.parent / "fonts"  # briefgen/fonts/
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,14 @@ from typing import Any
 
 import jinja2
 
-from briefgen.build import draft_path
+from briefgen.engine.build import draft_path
 from briefgen.errors import Problem, TemplateError, UserError
-from briefgen.inline import Cite, Emphasis, Inline, Link, Strong, Text
-from briefgen.sandbox import BoundedSandbox, TemplateBudgetExceeded
+from briefgen.resolve.view import BriefView, UserText, pick_language
+from briefgen.spec.inline import Cite, Emphasis, Inline, Link, Strong, Text
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import BriefSpec
 from briefgen.template import Template
-from briefgen.view import BriefView, UserText, pick_language
+from briefgen.template.sandbox import BoundedSandbox, TemplateBudgetExceeded
 from briefgen.write import OutputFile
 
 EMAIL_FOLDER = "email"

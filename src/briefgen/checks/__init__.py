@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefgen.assets import Picture
 from briefgen.document import Block, Document, Group, Image, Paragraph, Row, iter_blocks
 from briefgen.document import Chart as ChartBlock
 from briefgen.errors import Location, Problem, display_path
-from briefgen.inline import (
+from briefgen.resolve.assets import Picture
+from briefgen.resolve.view import affix_has_words as has_words
+from briefgen.resolve.view import chart_points, draft_reasons, pick_language
+from briefgen.spec.inline import (
     Cite,
     Link,
     SourceCite,
@@ -42,8 +44,6 @@ from briefgen.spec.models import (
 )
 from briefgen.spec.validate import ask_lists, quote_lists, text_fields
 from briefgen.template import LAYOUT_FILE, Template
-from briefgen.view import affix_has_words as has_words
-from briefgen.view import chart_points, draft_reasons, pick_language
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.x, normal text
 # WCAG 2.1 (1.4.11, non-text contrast): graphics a reader needs to make out reach 3:1. A logo
@@ -89,7 +89,7 @@ SHORT_ADDRESS = 40
 
 def _sources_address(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
     """The full sources' address is printed for typing in: a long one is a chore."""
-    from briefgen.view import short_address
+    from briefgen.resolve.view import short_address
 
     printed = short_address(spec.brief.sources_url) or ""
     if len(printed) > SHORT_ADDRESS:
@@ -202,7 +202,7 @@ def _version_texts(spec: BriefSpec, audience_index: int | None, language: str
 def _figure_mentions(spec: BriefSpec, document: YamlDocument, audience_index: int | None,
                      language: str, stats: dict[str, Stat]) -> Iterator[_Mention]:
     """The figures one version's texts and asks' amounts state, in reading order."""
-    from briefgen.view import amount_figure, printed_figure
+    from briefgen.resolve.view import amount_figure, printed_figure
 
     def cited(path: FieldPath, where: Location, stat: Stat) -> _Mention:
         return _Mention(path, where, stat.id, stat.value, stat.format == "percent",
@@ -443,8 +443,8 @@ def _variants(value: str | dict[str, str] | None) -> list[str]:
 def _qualifier_words(stat: Stat) -> list[str]:
     """The words a stat's qualifier is printed with before the figure, in every language
     briefgen words it in ("more than", "plus de", "более")."""
-    from briefgen.locale_format import QUALIFIER_WORDING
-    from briefgen.view import figure_qualifier
+    from briefgen.resolve.locale_format import QUALIFIER_WORDING
+    from briefgen.resolve.view import figure_qualifier
 
     qualifier = figure_qualifier(stat)
     if qualifier is None:
@@ -469,7 +469,7 @@ def _figures(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
     """Numbers that would print misleadingly: a fraction shown as a percent, zero, a year
     with a thousands separator; and a currency written as a prefix, which sentences leave
     out."""
-    from briefgen.locale_format import format_number
+    from briefgen.resolve.locale_format import format_number
 
     for index, stat in enumerate(spec.stats):
         currency = next((variant for variant in _variants(stat.prefix)
@@ -956,7 +956,7 @@ RIGHT_TO_LEFT = {"ar", "arc", "dv", "fa", "he", "ks", "ku", "ps", "sd", "syr", "
 def _languages(spec: BriefSpec, document: YamlDocument, template: Template
                ) -> Iterator[Problem]:
     """Language tags must be real; right-to-left is refused until it is laid out properly."""
-    from briefgen.locale_format import is_known_language
+    from briefgen.resolve.locale_format import is_known_language
 
     tags: list[tuple[FieldPath, str, bool]] = [(("brief", "language"), spec.brief.language, True)]
     tags += [(("audiences", index, "language"), audience.language, True)
@@ -1011,8 +1011,8 @@ def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
       loses its meaning or its unit there), named at its line in each version that prints it;
     - a qualifier in a language briefgen has no words for.
     """
-    from briefgen.locale_format import qualifier_wording
-    from briefgen.view import figure_qualifier
+    from briefgen.resolve.locale_format import qualifier_wording
+    from briefgen.resolve.view import figure_qualifier
 
     versions = _versions(spec)
     written_in = spec.brief.language.split("-")[0]
@@ -1072,7 +1072,7 @@ def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
 
 def _prefix_as_qualifier(stat: Stat, path: FieldPath, document: YamlDocument
                          ) -> Iterator[Problem]:
-    from briefgen.view import figure_qualifier
+    from briefgen.resolve.view import figure_qualifier
 
     prefix = stat.prefix
     if stat.qualifier is not None:
@@ -1086,7 +1086,7 @@ def _prefix_as_qualifier(stat: Stat, path: FieldPath, document: YamlDocument
         return
     qualifier = figure_qualifier(stat)
     if qualifier is not None:
-        from briefgen.view import printed_figure
+        from briefgen.resolve.view import printed_figure
 
         shown = prefix if isinstance(prefix, str) else next(iter(prefix.values()))  # type: ignore[union-attr]
         words = ", ".join(f'"{printed_figure(stat, language, with_qualifier=True)}"'

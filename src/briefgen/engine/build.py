@@ -12,11 +12,11 @@ from briefgen.checks import check_document
 from briefgen.compose import compose_document
 from briefgen.document import Document, Fit
 from briefgen.errors import FitError, TemplateError
-from briefgen.fit import find_fit
+from briefgen.layout.fit import find_fit
+from briefgen.resolve.view import BriefView, resolve_brief
 from briefgen.spec.loader import YamlDocument, format_field_path, value_at
 from briefgen.spec.models import BriefSpec
 from briefgen.template import Template
-from briefgen.view import BriefView, resolve_brief
 from briefgen.write import OutputFile
 
 
@@ -64,7 +64,7 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                   audience_index: int | None) -> PreparedBrief:
     """Resolve, compose and fit one audience's page; raise located errors when it cannot be."""
     from briefgen.layout import arrange_columns, balance_lines, measure_arranged
-    from briefgen.render.docx_base import docx_reserve
+    from briefgen.template.base_document import docx_reserve
 
     view = resolve_brief(spec, template, document, audience_index)
     composed = balance_lines(compose_document(view, template, document.locate,

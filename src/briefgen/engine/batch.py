@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Literal
 from briefgen import __version__
 from briefgen.document import Fit
 from briefgen.errors import BriefgenBug, Location, Problem, UserError
-from briefgen.fonts import FONT_FOLDER
+from briefgen.layout.fonts import FONT_FOLDER
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -601,8 +601,8 @@ def _unknown_audiences(unknown: list[str], spec: BriefSpec, known: list[str],
 def _logo_problems(spec: BriefSpec, document: YamlDocument, template: Template
                    ) -> list[Problem]:
     """Each logo the spec names, checked once (not once per audience that shows it)."""
-    from briefgen.assets import load_picture
     from briefgen.checks import logo_problem
+    from briefgen.resolve.assets import load_picture
     from briefgen.spec.loader import format_field_path
 
     senders = [(("brief", "from"), spec.brief.from_)] + [
@@ -665,7 +665,7 @@ def _read_spec(spec_path: Path, digest: str) -> Prepared:
 
 def build_unit(unit: Unit, options: BuildOptions) -> UnitResult:
     """Render one audience of one spec and write its files; in `check` mode only lay it out."""
-    from briefgen.build import draft_path, prepare_brief, render_brief
+    from briefgen.engine.build import draft_path, prepare_brief, render_brief
     from briefgen.write import OutputFile, write_atomically
 
     result = UnitResult(unit.spec_path, unit.brief_id, unit.audience_id)
@@ -688,7 +688,7 @@ def build_unit(unit: Unit, options: BuildOptions) -> UnitResult:
         attachments = files if attach_docx else files[:1]
         draft = draft_path(rendered.pdf.path)
         if options.mode == "email":
-            from briefgen.drafts import compose_draft
+            from briefgen.write.drafts import compose_draft
 
             composed = compose_draft(spec, document, template, index, rendered.view,
                                      rendered.pdf, rendered.docx,
@@ -726,10 +726,10 @@ def _draft_with_built_files(unit: Unit, spec: BriefSpec, document: YamlDocument,
     """The email draft of a unit whose inputs did not change, attaching its PDF and DOCX
     as they are in the output folder; None when they are not there as last built (then the
     unit is built again)."""
-    from briefgen.build import output_name
-    from briefgen.drafts import compose_draft
-    from briefgen.view import resolve_brief
+    from briefgen.engine.build import output_name
+    from briefgen.resolve.view import resolve_brief
     from briefgen.write import OutputFile, write_atomically
+    from briefgen.write.drafts import compose_draft
 
     view = resolve_brief(spec, template, document, index)
     folder = unit.out_root / spec.brief.id
