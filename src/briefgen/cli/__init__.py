@@ -504,6 +504,9 @@ def _size(length: int) -> str:
 from briefgen.cli.translate import translate_app  # noqa: E402  (the sub-commands' own module)
 
 app.add_typer(translate_app, name="translate")
+from briefgen.cli.take_back import take_back_command  # noqa: E402
+
+app.command("take-back")(take_back_command)
 
 
 def main() -> None:

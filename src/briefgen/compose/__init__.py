@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import jinja2
 
+from briefgen.compose.origins import split_at_origins
 from briefgen.document import (
     Block,
     Cell,
@@ -412,7 +413,8 @@ class _Builder:
             raise self.error(f"paragraph style {style_name!r} is not defined in template.yaml")
         spans: list[Span] = []
         self.inline(element, _Format(), spans, style_name)
-        spans = _trim(_merge(_markers_at_clause_ends(spans, self.view.language)))
+        spans = placed = _markers_at_clause_ends(spans, self.view.language)
+        spans = _trim(_merge(spans))
         if not spans:
             return None
         spans = [span._replace(text=typeset(span.text, span.language or self.view.language))
@@ -421,6 +423,7 @@ class _Builder:
             spans = [span._replace(text=upper_case(span.text, span.language
                                                    or self.view.language))
                      for span in spans]
+        spans = split_at_origins(placed, spans)
         role = element.get("role", style.role)
         if role not in PARAGRAPH_ROLES:
             raise self.error(f"<p role={role!r}>: the role is one of "

@@ -115,13 +115,15 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
 def render_brief(spec: BriefSpec, template: Template, document: YamlDocument,
                  audience_index: int | None, out_root: Path) -> RenderedBrief:
     """One audience's PDF and DOCX, in memory, named for `out_root`."""
+    from briefgen.edits.provenance import docx_origin
     from briefgen.render.docx import render_docx
     from briefgen.render.pdf import render_pdf
 
     prepared = prepare_brief(spec, template, document, audience_index)
     view, fit = prepared.view, prepared.fit
     pdf = render_pdf(prepared.document, fit)
-    word = render_docx(prepared.docx_document, prepared.docx_fit, template.base_document)
+    word = render_docx(prepared.docx_document, prepared.docx_fit, template.base_document,
+                       docx_origin(spec, document, view))
     audience = spec.audiences[audience_index] if audience_index is not None else None
     folder = out_root / spec.brief.id
     return RenderedBrief(

@@ -83,6 +83,7 @@ from briefgen.layout import (
 )
 from briefgen.render import docx_xml
 from briefgen.render.docx_fonts import ALPHABETS, FONT_CONTENT_TYPE, advance, embedded_font
+from briefgen.render.docx_marks import DocxOrigin, FieldMarks
 from briefgen.template.base_document import (
     BaseDocument,
     docx_margins,
@@ -133,8 +134,12 @@ def style_id(name: str) -> str:
     return style_display_name(name).replace(" ", "")
 
 
-def render_docx(document: Document, fit: Fit, base: Path | None = None) -> bytes:
+def render_docx(document: Document, fit: Fit, base: Path | None = None,
+                origin: DocxOrigin | None = None) -> bytes:
     """The document as a DOCX built on the base document at `base` (briefgen's own if None).
+
+    Each field's words are marked, and the DOCX records what it was built from (`origin`),
+    so that a colleague's edits can come back to the spec (`docx_marks`).
 
     The footer (contact and sources) stands at the foot of the page's text area, as in the
     PDF, whatever height the body takes in a word processor; the room fitting kept free for
@@ -151,7 +156,7 @@ def render_docx(document: Document, fit: Fit, base: Path | None = None) -> bytes
             base_document.path, "", f"is not a Word document briefgen can read ({error})",
             "open it in Word and save it again as \"Word Document (.docx)\"")) from None
     layout = lay_out(document, fit)
-    writer = _Writer(word, document, layout)
+    writer = _Writer(word, document, layout, FieldMarks(origin, word))
     writer.set_up(base_document)
     body = _Container(word.element.body, is_body=True)
     writer.blocks(document.body, body, None)
@@ -255,8 +260,10 @@ class _RunLook(NamedTuple):
 class _Writer:
     """Appends blocks to a python-docx document, in the layout's measures."""
 
-    def __init__(self, word: Any, document: Document, layout: Layout) -> None:
+    def __init__(self, word: Any, document: Document, layout: Layout,
+                 marks: FieldMarks) -> None:
         self.word = word
+        self.marks = marks
         self.document = document
         self.layout = layout  # the body's, then the footer's
         # Each Word style as its paragraphs use it: a style seen only in the footer as the
@@ -446,6 +453,7 @@ class _Writer:
         stamp = datetime(year, month, day, tzinfo=UTC)
         properties.created = properties.modified = stamp
         self.embed_fonts()
+        self.marks.finish()
 
     def embed_fonts(self) -> None:
         """Subsets of the faces the text uses, as Word's embedded fonts."""
@@ -635,6 +643,7 @@ class _Writer:
                 continue
             runs = self.span_runs(span, style, word_style,
                                   whole=not (span.link and lines.split_word))
+            self.marks.runs(span, runs)
             if span.link:
                 if link is None or link[0] != span.link:
                     relationship_id = self.word.part.relate_to(
@@ -647,6 +656,7 @@ class _Writer:
                 link = None
                 for run in runs:
                     element.append(run)
+        self.marks.paragraph(paragraph, style, typed_label=number_id is None)
 
     def pdf_lines(self, paragraph: Paragraph, cell: Cell | None) -> _PdfLines:
         """The paragraph as the PDF breaks it into lines, in `cell` (None: the page)."""

@@ -40,7 +40,8 @@ class TextChange:
     """A translation to write: `path` is the field within its file, `language` the key for
     the translation. A field holding a plain string becomes a mapping whose `source_key`
     holds the string, as do the `copies` keys: the languages that printed it as written, and
-    go on printing it."""
+    go on printing it. With `language` "" the text replaces a plain string itself (a text
+    edited in its own language)."""
 
     path: FieldPath
     language: str
@@ -113,7 +114,9 @@ class _Editor:
             self._add_entry(parent, name, {change.language: change.text}, change)
             return
         key_node, value = entry
-        if isinstance(value, yaml.MappingNode):
+        if not change.language and isinstance(value, yaml.ScalarNode):
+            self._replace_scalar(value, parent, change)
+        elif isinstance(value, yaml.MappingNode):
             self._set_language(value, change)
         elif isinstance(value, yaml.ScalarNode) and value.style is None and (
                 value.value in _NULLS):
@@ -128,7 +131,9 @@ class _Editor:
         if index >= len(sequence.value):
             raise UnwritableChange(change.path, "not found in the file")
         item = sequence.value[index]
-        if isinstance(item, yaml.MappingNode):
+        if not change.language and isinstance(item, yaml.ScalarNode):
+            self._replace_scalar(item, sequence, change)
+        elif isinstance(item, yaml.MappingNode):
             self._set_language(item, change)
         elif (isinstance(item, yaml.ScalarNode) and change.source_key is not None
               and item.style not in {">", "|"}):
@@ -176,7 +181,7 @@ class _Editor:
         body = f"{' ' * indent}{key}:{self._block_value(value, indent, style, change)}"
         self._insert_line(at, body, indent)
 
-    def _replace_scalar(self, scalar: yaml.Node, mapping: yaml.MappingNode,
+    def _replace_scalar(self, scalar: yaml.Node, mapping: yaml.CollectionNode,
                         change: TextChange) -> None:
         """A translation that replaces an earlier one, in the same style."""
         if not isinstance(scalar, yaml.ScalarNode):
@@ -431,7 +436,9 @@ def _check_result(old_text: str, new_text: str, file: Path, changes: list[TextCh
             parent = parent[part]
         name: Any = change.path[-1]  # a key, or a list item's index
         current = parent[name] if isinstance(parent, list) else parent.get(name)
-        if isinstance(current, dict):
+        if not change.language:
+            parent[name] = change.text
+        elif isinstance(current, dict):
             current[change.language] = change.text
         elif isinstance(current, str) and change.source_key is not None:
             parent[name] = {change.source_key: current,

@@ -1,0 +1,204 @@
+"""`briefgen take-back`: what a colleague changed in a brief's DOCX, back into the spec.
+
+The command parses arguments, shows the changes and asks before writing; the work is in
+`briefgen.edits`, imported when the command runs, so `briefgen --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from briefgen import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from briefgen.edits.take_back import TakeBack, TextUpdate
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 70
+CONTEXT_WORDS = 6  # words shown around each change of a long text
+SHORT_TEXT = 160  # characters: a text this short is shown whole
+_WORDS = re.compile(r"\S+|\s+")
+
+
+def take_back_command(
+    file: Annotated[Path, typer.Argument(help="The DOCX as the colleague sent it back.",
+                                         metavar="EDITED.docx", show_default=False)],
+    spec: Annotated[Path | None, typer.Option(
+        "--spec", metavar="SPEC", help="The spec the DOCX was built from [default: the one "
+        "it names, beside it, here, or in briefs/].", show_default=False)] = None,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Write the changes without asking (needed when not run in a "
+        "terminal).")] = False,
+    accept_tracked: Annotated[bool, typer.Option(
+        "--accept-tracked", help="Take tracked changes (insertions and deletions still "
+        "waiting to be accepted in Word) as if accepted; by default they are listed and "
+        "not taken.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal "
+                                                        "errors.")] = False,
+) -> None:
+    """Take the edits a colleague made in a brief's DOCX back into its spec.
+
+    \b
+    Example:
+      briefgen take-back "2025-03-24_masg-2025_eu_en-gb (AN edits).docx"
+    Each text of the spec that was changed in Word is shown, old and new, with where it is
+    written (spec, fact file, or its translation), then written in on confirmation: only
+    those texts change; comments and layout of the files stay. Figures are changed in their
+    stats, not in the text: a number edited in Word is listed and not taken, and a
+    citation [@id] stays where its number still is. Tracked changes and comments are listed
+    with their authors; pending tracked changes are not taken unless --accept-tracked. A
+    text changed both in the spec (since the DOCX was built) and in the DOCX is a conflict:
+    listed, and neither is overwritten. Nothing is written when the DOCX is unsafe,
+    damaged, or was built from another brief.
+    """
+    from briefgen.errors import UserError, display_path
+
+    out = _console(sys.stdout)
+    try:
+        from briefgen.edits.take_back import take_back, write_back
+
+        result = take_back(file, spec, accept_tracked=accept_tracked)
+        show_take_back(result, out)
+        if not result.updates:
+            out.print("Nothing to take back: no text of the spec was changed in the DOCX"
+                      + (" (see above)." if result.remarks else "."))
+            raise typer.Exit(EXIT_USER_ERROR if result.conflicts else 0)
+        count = _count(len(result.updates), "text")
+        if not yes:
+            if not sys.stdin.isatty():
+                out.print(f"Nothing written: run it again with --yes to write these {count} "
+                          "(there is no terminal to ask on).")
+                raise typer.Exit(EXIT_USER_ERROR)
+            if not typer.confirm(f"Write these {count} into the spec?", default=False):
+                out.print("Nothing written.")
+                raise typer.Exit(EXIT_USER_ERROR if result.conflicts else 0)
+        written = write_back(result)
+    except UserError as error:
+        typer.echo(str(error), err=True)
+        typer.echo(f"error: {display_path(file)}: nothing was taken back", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except typer.Exit:
+        raise
+    except Exception:
+        if debug:
+            traceback.print_exc()
+        typer.echo(f"internal error: this is a bug in briefgen {__version__}. Please report it "
+                   f"with the DOCX and the spec{'' if debug else ' and the output of --debug'}.",
+                   err=True)
+        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+    files = ", ".join(display_path(path) for path in written)
+    out.print(f"Wrote {count} into {files}. Build it again to see them on the page:")
+    out.print(f"  briefgen build {_command_path(result.spec_path)}")
+    if result.conflicts:
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+def show_take_back(result: TakeBack, out: Console) -> None:
+    """What the DOCX brings back: where it comes from, each text's change, what else."""
+    from briefgen.errors import display_path
+
+    origin = result.origin
+    version = f"the version for {origin.audience_id}" if origin.audience_id else "the brief"
+    out.print(f"{display_path(result.docx_path)}: built from {display_path(result.spec_path)}, "
+              f"{version} ({origin.language}).")
+    if result.spec_changed:
+        out.print("The spec has changed since this DOCX was built: a text changed in both is "
+                  "a conflict (listed below, neither is overwritten); a text changed only in "
+                  "the spec keeps the spec's words.")
+    for update in result.updates:
+        show_update(update, out)
+    if result.remarks:
+        out.print()
+    for remark in result.remarks:
+        style = "red" if remark.severity == "error" else "yellow"
+        out.print(_plain_text(str(remark), style))
+
+
+def show_update(update: TextUpdate, out: Console) -> None:
+    """One text's change: its name and place, then the old and new words with what changed
+    marked (struck out in red, added in green), long texts around their changes only."""
+    from rich.text import Text
+
+    from briefgen.errors import display_path
+
+    out.print()
+    heading = Text()
+    heading.append(update.described, style="bold")
+    heading.append(f"  {display_path(update.location.file)}:{update.location.line}",
+                   style="cyan")
+    language = update.change.language
+    if language and update.change.source_key is not None:
+        heading.append(f"  (written for {language} beside the text as it was)", style="dim")
+    out.print(heading)
+    old, new = word_diff(update.old, update.new)
+    out.print(Text("  old  ", style="dim") + old)
+    out.print(Text("  new  ", style="dim") + new)
+
+
+def word_diff(old: str, new: str) -> tuple[Text, Text]:
+    """The old and new texts with deleted words struck out in red and added ones in green;
+    a long text shortened to the words around its changes."""
+    from rich.text import Text
+
+    before = _WORDS.findall(" ".join(old.split()))
+    after = _WORDS.findall(" ".join(new.split()))
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    shorten = len(old) > SHORT_TEXT or len(new) > SHORT_TEXT
+    old_text, new_text = Text(), Text()
+    for index, (operation, first, last, start, end) in enumerate(opcodes):
+        if operation == "equal":
+            _append_context(old_text, before[first:last], index, len(opcodes), shorten)
+            _append_context(new_text, after[start:end], index, len(opcodes), shorten)
+            continue
+        old_text.append("".join(before[first:last]), style="red strike")
+        new_text.append("".join(after[start:end]), style="green underline")
+    return old_text, new_text
+
+
+def _append_context(text: Text, words: list[str], index: int, count: int,
+                    shorten: bool) -> None:
+    """Unchanged words: all of them, or those next to a change with "…" for the rest."""
+    keep = CONTEXT_WORDS * 2  # words and the spaces between them
+    if not shorten or len(words) <= 2 * keep:
+        text.append("".join(words))
+        return
+    head = "".join(words[:keep]) if index > 0 else ""
+    tail = "".join(words[-keep:]) if index < count - 1 else ""
+    text.append(head)
+    text.append("… " if not head else " … ", style="dim")
+    text.append(tail)
+
+
+def _plain_text(line: str, style: str) -> Text:
+    from rich.text import Text
+
+    return Text(line, style=style)
+
+
+def _console(stream: object) -> Console:
+    from rich.console import Console
+
+    # No markup, emoji or highlighting of the spec's words: "[@id]" and ":x:" are text.
+    return Console(file=stream, highlight=False, markup=False, emoji=False,  # type: ignore[arg-type]
+                   soft_wrap=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _command_path(path: Path) -> str:
+    from briefgen.translation import command_path
+
+    return command_path(path)
