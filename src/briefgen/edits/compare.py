@@ -113,10 +113,15 @@ class _Comparer:
         for paragraph in unmatched_edited:
             text = _plain(paragraph.characters, self.accept_tracked)
             if text:
+                before = next((_plain(other.characters, self.accept_tracked) for other in
+                               reversed(self.document.paragraphs[:paragraph.index])
+                               if _plain(other.characters, self.accept_tracked)), "")
+                where = f" after {_quoted(before, 40)}" if before else " at the top"
                 self.result.findings.append(Finding(
-                    "outside", f"a paragraph typed outside any field of the spec: "
+                    "outside", f"a paragraph typed outside the spec's texts{where}: "
                     f"{_quoted(text)}; not taken"))
         self.report_revisions()
+        self.report_unsaid()
         self.report_comments()
         self.collect()
         return self.result
@@ -262,15 +267,19 @@ class _Comparer:
                 if owner is not None:
                     changes[owner].append(change)
                 elif built[change[0]:change[1]] or edited.characters[change[2]:change[3]]:
-                    old = _text(built[change[0]:change[1]]).strip()
-                    new = _text(edited.characters[change[2]:change[3]]).strip()
-                    if old == new:
+                    if not (_text(built[change[0]:change[1]]).strip()
+                            or _text(edited.characters[change[2]:change[3]]).strip()):
                         continue  # only spaces changed
-                    neighbour = self.first_field(paragraph)
+                    old = _whole_words(built, change[0], change[1])
+                    new = _whole_words(edited.characters, change[2], change[3])
+                    near = self.first_field(paragraph)
+                    place = (f"in the paragraph {_quoted(_text(built), 60)}" if near else
+                             f"in {_quoted(_text(built), 60)}, the paragraph before this "
+                             "text: a key figure changes in its stat")
                     self.result.findings.append(Finding(
-                        "outside", f"words outside the spec's texts changed: {_quoted(old)} → "
-                        f"{_quoted(new)} (in the paragraph {_quoted(_text(built), 60)}); "
-                        "not taken", neighbour))
+                        "outside", f"words briefgen prints changed: {_quoted(old)} → "
+                        f"{_quoted(new)} ({place}); not taken",
+                        near or self.next_field(paragraph)))
         for number, (start, end) in ranges.items():
             before = tuple(Printed(character.text, character.look)
                            for character in built[start:end])
@@ -359,6 +368,12 @@ class _Comparer:
         return list(dict.fromkeys(run.field for run in paragraph.runs
                                   if run.field is not None))
 
+    def next_field(self, paragraph: RecordedParagraph) -> RecordedField | None:
+        """The first field of the paragraph after `paragraph` (a key figure's number is
+        followed by its label)."""
+        following = self.record.paragraphs[paragraph.number + 1:paragraph.number + 2]
+        return self.first_field(following[0]) if following else None
+
     def first_field(self, paragraph: RecordedParagraph) -> RecordedField | None:
         fields = self.fields_of(paragraph)
         return self.record.fields.get(fields[0]) if fields else None
@@ -376,6 +391,25 @@ class _Comparer:
                 self.result.findings.append(Finding(
                     "tracked", f"tracked {what}{by}{when}: {_quoted(text)}; {state}",
                     self.field_at(paragraph, position)))
+
+    def report_unsaid(self) -> None:
+        """Formatting a colleague gave words that the spec's markup cannot say."""
+        for paragraph in self.document.paragraphs:
+            current: tuple[str, ...] = ()
+            words: list[str] = []
+            start = 0
+            for index, character in enumerate([*paragraph.characters, None]):
+                unsaid = character.unsaid if character is not None else ()
+                if unsaid != current:
+                    if current and "".join(words).strip():
+                        self.result.findings.append(Finding(
+                            "formatting", f"{' and '.join(current)} on "
+                            f"{_quoted(''.join(words))} in the DOCX, which the spec's text "
+                            "cannot say; the words are taken without it",
+                            self.field_at(paragraph, start)))
+                    current, words, start = unsaid, [], index
+                if character is not None and unsaid:
+                    words.append(character.text)
 
     def report_comments(self) -> None:
         for identifier, comment in self.document.comments.items():
@@ -488,9 +522,17 @@ def _differences(built: list[_Character], edited: list[_Character]
     after = _tokens(edited)
     matcher = difflib.SequenceMatcher(None, [key for key, _, _ in before],
                                       [key for key, _, _ in after], autojunk=False)
-    found = []
+    found: list[tuple[int, int, int, int]] = []
     for operation, first, last, start, end in matcher.get_opcodes():
         if operation == "equal":
+            continue
+        if found and not _text(built[found[-1][1]:before[first][1] if first < len(before)
+                                     else len(built)]).strip() and not _text(
+                edited[found[-1][3]:after[start][1] if start < len(after)
+                       else len(edited)]).strip():
+            # Changes only a space apart are one ("Bottom line" → "In short").
+            found[-1] = (found[-1][0], before[last - 1][2] if last > first else found[-1][1],
+                         found[-1][2], after[end - 1][2] if end > start else found[-1][3])
             continue
         found.append((before[first][1] if first < len(before) else len(built),
                       before[last - 1][2] if last > first else (
@@ -551,6 +593,15 @@ def _longest_increasing(items: list[tuple[int, int]]) -> set[tuple[int, int]]:
     return set(found)
 
 
+
+
+def _whole_words(characters: list[_Character], start: int, end: int) -> str:
+    """The words characters `start`-`end` are part of."""
+    while start > 0 and not characters[start - 1].text.isspace():
+        start -= 1
+    while end < len(characters) and not characters[end].text.isspace():
+        end += 1
+    return _text(characters[start:end]).strip()
 
 
 def _normalized_text(paragraph: RecordedParagraph) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -341,24 +342,25 @@ class _FieldRewrite:
                    for position, atom in enumerate(self.projection.atom_of)
                    if atom == atom_index)
 
-    def wanted(self, changes: list[_Change]) -> list[Printed]:
-        """The characters the new text must print: the edited ones, without those the
-        layout adds (which no change touched) and with changes not taken left as built."""
-        result: list[Printed] = []
-        taken = {change.before_start: change for change in changes}
-        index = 0
-        while index <= len(self.before):
-            change = taken.get(index)
-            if change is not None:
-                result += self.after[change.after_start:change.after_end]
-                if change.before_end > index:
-                    index = change.before_end
-                    continue
-            if index == len(self.before):
-                break
-            if self.to_projection[index] is not None or self.before[index].text.isspace():
-                result.append(self.before[index])
-            index += 1
+    def wanted(self, changes: list[_Change]) -> list[tuple[str, Look]]:
+        """What the new text must print, each character with the look its markup gives it:
+        the spec's text as it prints now, each change's part of it replaced by the edited
+        characters (what the layout adds, and figures as their stats print them now, are
+        the spec's, and left as they are)."""
+        result: list[tuple[str, Look]] = []
+        characters, looks = self.projection.characters, self.projection.looks
+        done = 0
+        for change in sorted(changes):
+            positions = self.positions(change)
+            if positions:
+                first, last = min(positions), max(positions) + 1
+            else:
+                first = last = self.insertion(change)[1]
+            result += list(zip(characters[done:first], looks[done:first], strict=True))
+            result += [(character.text, self.markup_look(character.look))
+                       for character in self.after[change.after_start:change.after_end]]
+            done = max(done, last)
+        result += list(zip(characters[done:], looks[done:], strict=True))
         return result
 
     # -- the new text, made in place ------------------------------------------------------
@@ -397,8 +399,12 @@ class _FieldRewrite:
         return start, end, replacement + kept
 
     def insertion_point(self, change: _Change) -> int:
-        """Where new words go in the text: after the typed characters of what precedes
-        them (at the end of bold text they continue it only when they are bold too)."""
+        return self.insertion(change)[0]
+
+    def insertion(self, change: _Change) -> tuple[int, int]:
+        """Where new words go: in the text, and among the projected characters. After the
+        typed characters of what precedes them (at the end of bold text they continue it
+        only when they are bold too), else before what follows them."""
         before = [self.to_projection[index] for index in range(change.before_start)
                   if self.to_projection[index] is not None]
         after = [self.to_projection[index] for index in range(change.before_end,
@@ -411,10 +417,10 @@ class _FieldRewrite:
         if previous is not None and (following is None
                                      or self.projection.looks[previous] == new_look
                                      or self.projection.looks[following] != new_look):
-            return self.projection.typed[previous][1]
+            return self.projection.typed[previous][1], previous + 1
         if following is not None:
-            return self.projection.typed[following][0]
-        return len(self.text)
+            return self.projection.typed[following][0], following
+        return len(self.text), len(self.projection.characters)
 
     def crosses(self, node: tuple[int, int, int, int], start: int, end: int) -> bool:
         opening, words_start, words_end, closing = node
@@ -447,6 +453,9 @@ class _FieldRewrite:
             if (context.bold and not look.bold) or (context.link and look.link != context.link):
                 return None
             joined = "".join(characters)
+            if not joined.strip():
+                parts.append(joined)
+                continue
             words = self.figures_in(joined.strip(), change)
             if look.italic != context.italic:
                 words = f"*{words}*"
@@ -504,7 +513,8 @@ class _FieldRewrite:
                     items.append((Look(), SourceCite(atom.name)))
                 atom_index = self.projection.atom_of[position]
                 if atom_index is None:
-                    items.append((self.projection.looks[position], Text(character.text)))
+                    items.append((self.projection.looks[position],
+                                  Text(self.projection.characters[position])))
                 elif atom_index not in figures_kept:
                     figures_kept.add(atom_index)
                     atom = self.projection.atoms[atom_index]
@@ -539,14 +549,14 @@ class _FieldRewrite:
 
     # -- the check --------------------------------------------------------------------------
 
-    def prints(self, text: str, wanted: list[Printed]) -> bool:
+    def prints(self, text: str, wanted: list[tuple[str, Look]]) -> bool:
         """Whether `text` prints `wanted`: the same words, figures and looks."""
         projection = project(text, self.view)
         printed = [(_key(character) if self.caps else _plain(character), look)
                    for character, look in zip(projection.characters, projection.looks,
                                               strict=True)]
-        expected = [(_key(character.text) if self.caps else _plain(character.text),
-                     self.markup_look(character.look)) for character in wanted]
+        expected = [(_key(character) if self.caps else _plain(character), look)
+                    for character, look in wanted]
         return _squeezed(printed) == _squeezed(expected)
 
 
@@ -585,13 +595,13 @@ def _tokens(characters: tuple[Printed, ...], caps: bool) -> list[tuple[object, i
     return tokens
 
 
-def _runs(characters: tuple[Printed, ...], markup_look: object
+def _runs(characters: tuple[Printed, ...], markup_look: Callable[[Look], Look]
           ) -> list[tuple[Look, list[str]]]:
+    """Characters grouped by the look markup must give them (spaces as `_space_looks`)."""
+    looks = _space_looks([(character.text, markup_look(character.look))
+                          for character in characters])
     runs: list[tuple[Look, list[str]]] = []
-    for character in characters:
-        look = markup_look(character.look)  # type: ignore[operator]
-        if character.text.isspace() and runs:
-            look = runs[-1][0]
+    for character, look in zip(characters, looks, strict=True):
         if runs and runs[-1][0] == look:
             runs[-1][1].append(character.text)
         else:
@@ -599,8 +609,26 @@ def _runs(characters: tuple[Printed, ...], markup_look: object
     return runs
 
 
+def _space_looks(items: list[tuple[str, Look]]) -> list[Look]:
+    """The looks of characters, a space taking the look of the words on both sides of it
+    when they share one (two bold words are one bold phrase), else none."""
+    looks = [look for _, look in items]
+    for index, (text, _) in enumerate(items):
+        if not text.isspace():
+            continue
+        previous = next((looks[other] for other in range(index - 1, -1, -1)
+                         if not items[other][0].isspace()), None)
+        following = next((looks[other] for other in range(index + 1, len(items))
+                          if not items[other][0].isspace()), None)
+        looks[index] = previous if previous is not None and previous == following else Look()
+    return looks
+
+
 def _nested(items: list[tuple[Look, Inline]]) -> list[Inline]:
     """Inline nodes for characters with their looks: links outside bold outside italic."""
+    looks = _space_looks([(node.text if isinstance(node, Text) else "x", look)
+                          for look, node in items])
+    items = [(look, node) for look, (_, node) in zip(looks, items, strict=True)]
     nodes: list[Inline] = []
     index = 0
     while index < len(items):

@@ -68,6 +68,8 @@ class EditedCharacter:
     revision: Revision | None = None
     # Bold and italic before a tracked change of formatting, when there is one pending.
     formerly: tuple[bool, bool] | None = None
+    # Formatting the spec's markup cannot say, set on the run itself ("underline").
+    unsaid: tuple[str, ...] = ()
 
 
 @dataclass
@@ -366,6 +368,7 @@ class _Paragraphs:
             old = change.find(_w("rPr"))
             formerly = self.formatting(old)
         raised = _raised(properties)
+        unsaid = _unsaid(properties, in_link=context.link is not None)
         for child in run:
             tag = child.tag
             if tag == _w("fldChar"):
@@ -383,7 +386,7 @@ class _Paragraphs:
             for character in text:
                 self.current_paragraph().characters.append(EditedCharacter(
                     character, bold, italic, raised, context.link, context.revision,
-                    formerly))
+                    formerly, unsaid))
 
     def formatting(self, properties: Any | None) -> tuple[bool, bool]:
         found = []
@@ -401,6 +404,28 @@ class _Paragraphs:
 
 def _revision(element: Any, kind: str) -> Revision:
     return Revision(kind, str(element.get(_w("author"), "")), str(element.get(_w("date"), "")))
+
+
+# Run formatting a colleague may add that briefgen's markup has no word for (a link's own
+# underline, which LibreOffice writes on every link, is not counted).
+UNSAID = {"u": "underline", "strike": "strikethrough", "dstrike": "strikethrough",
+          "highlight": "highlight", "vertAlign": "subscript"}
+
+
+def _unsaid(properties: Any | None, *, in_link: bool) -> tuple[str, ...]:
+    if properties is None:
+        return ()
+    found = []
+    for name, words in UNSAID.items():
+        element = properties.find(_w(name))
+        if element is None:
+            continue
+        value = str(element.get(_w("val"), "true")).lower()
+        if value in OFF or (name == "u" and in_link) or (
+                name == "vertAlign" and value != "subscript"):
+            continue
+        found.append(words)
+    return tuple(dict.fromkeys(found))
 
 
 def _raised(properties: Any | None) -> bool:

@@ -283,13 +283,18 @@ class _Planner:
         recorded: RecordedField | None = finding.field
         if recorded is not None and recorded.source is not None:
             path = recorded.source.path
+            hint = ""
+            if finding.kind == "outside" and path[0] == "stats" and isinstance(path[1], int):
+                # A key figure's number, above its label: figures change in their stat.
+                hint = self.stat_hint(self.spec.stats[path[1]].id) if path[1] < len(
+                    self.spec.stats) else ""
             self.add(self.document.locate(path), self.document.describe(path), finding.message,
-                     "", finding.kind)
+                     hint, finding.kind)
         else:
-            self.add(Location(edited.path, 1, 1), "", finding.message, "", finding.kind)
+            self.add(edited.path, "", finding.message, "", finding.kind)
 
-    def add(self, location: Location, described: str, message: str, hint: str, kind: str, *,
-            severity: str = "warning") -> None:
+    def add(self, location: Location | Path, described: str, message: str, hint: str,
+            kind: str, *, severity: str = "warning") -> None:
         self.result.remarks.append(Problem(location, described, message, hint, rule=kind,
                                            severity=severity))
 
