@@ -10,6 +10,7 @@ import difflib
 import re
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -141,8 +142,11 @@ def show_update(update: TextUpdate, out: Console) -> None:
         heading.append(f"  (written for {language} beside the text as it was)", style="dim")
     out.print(heading)
     old, new = word_diff(update.old, update.new)
-    out.print(Text("  old  ", style="dim") + old)
-    out.print(Text("  new  ", style="dim") + new)
+    for label, words in (("old", old), ("new", new)):
+        line = Text()
+        line.append(f"  {label}  ", style="dim")
+        line.append_text(words)
+        out.print(line)
 
 
 def word_diff(old: str, new: str) -> tuple[Text, Text]:
@@ -153,7 +157,7 @@ def word_diff(old: str, new: str) -> tuple[Text, Text]:
     before = _WORDS.findall(" ".join(old.split()))
     after = _WORDS.findall(" ".join(new.split()))
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    opcodes = matcher.get_opcodes()
+    opcodes = _joined(list(matcher.get_opcodes()), before)
     shorten = len(old) > SHORT_TEXT or len(new) > SHORT_TEXT
     old_text, new_text = Text(), Text()
     for index, (operation, first, last, start, end) in enumerate(opcodes):
@@ -161,9 +165,34 @@ def word_diff(old: str, new: str) -> tuple[Text, Text]:
             _append_context(old_text, before[first:last], index, len(opcodes), shorten)
             _append_context(new_text, after[start:end], index, len(opcodes), shorten)
             continue
-        old_text.append("".join(before[first:last]), style="red strike")
-        new_text.append("".join(after[start:end]), style="green underline")
+        _append_changed(old_text, "".join(before[first:last]), "red strike")
+        _append_changed(new_text, "".join(after[start:end]), "green underline")
     return old_text, new_text
+
+
+def _joined(opcodes: Sequence[tuple[str, int, int, int, int]], before: list[str]
+            ) -> list[tuple[str, int, int, int, int]]:
+    """Changes only a space apart as one ("fund only" → "cover just")."""
+    joined: list[tuple[str, int, int, int, int]] = []
+    for opcode in opcodes:
+        if (len(joined) >= 2 and joined[-2][0] != "equal" and opcode[0] != "equal"
+                and joined[-1][0] == "equal"
+                and not "".join(before[joined[-1][1]:joined[-1][2]]).strip()):
+            joined.pop()  # the space between them
+            previous = joined.pop()
+            joined.append(("replace", previous[1], opcode[2], previous[3], opcode[4]))
+            continue
+        joined.append(opcode)
+    return joined
+
+
+def _append_changed(text: Text, words: str, style: str) -> None:
+    """Changed words styled, the spaces around them not."""
+    stripped = words.strip()
+    lead = words[:len(words) - len(words.lstrip())]
+    text.append(lead)
+    text.append(stripped, style=style)
+    text.append(words[len(lead) + len(stripped):])
 
 
 def _append_context(text: Text, words: list[str], index: int, count: int,
@@ -173,11 +202,11 @@ def _append_context(text: Text, words: list[str], index: int, count: int,
     if not shorten or len(words) <= 2 * keep:
         text.append("".join(words))
         return
-    head = "".join(words[:keep]) if index > 0 else ""
-    tail = "".join(words[-keep:]) if index < count - 1 else ""
-    text.append(head)
-    text.append("… " if not head else " … ", style="dim")
-    text.append(tail)
+    if index > 0:  # after a change
+        text.append("".join(words[:keep]).rstrip())
+    text.append(" … " if 0 < index < count - 1 else " …" if index else "… ", style="dim")
+    if index < count - 1:  # before a change
+        text.append("".join(words[-keep:]).lstrip())
 
 
 def _plain_text(line: str, style: str) -> Text:

@@ -49,6 +49,7 @@ class Finding:
     kind: str
     message: str
     field: RecordedField | None = None
+    hint: str = ""
 
 
 @dataclass
@@ -390,7 +391,9 @@ class _Comparer:
                 when = f" ({revision.date[:10]})" if revision.date else ""
                 self.result.findings.append(Finding(
                     "tracked", f"tracked {what}{by}{when}: {_quoted(text)}; {state}",
-                    self.field_at(paragraph, position)))
+                    self.field_at(paragraph, position), "" if self.accept_tracked else
+                    "accept or reject it in Word, or take every tracked change with "
+                    "--accept-tracked"))
 
     def report_unsaid(self) -> None:
         """Formatting a colleague gave words that the spec's markup cannot say."""

@@ -289,9 +289,9 @@ class _Planner:
                 hint = self.stat_hint(self.spec.stats[path[1]].id) if path[1] < len(
                     self.spec.stats) else ""
             self.add(self.document.locate(path), self.document.describe(path), finding.message,
-                     hint, finding.kind)
+                     hint or finding.hint, finding.kind)
         else:
-            self.add(edited.path, "", finding.message, "", finding.kind)
+            self.add(edited.path, "", finding.message, finding.hint, finding.kind)
 
     def add(self, location: Location | Path, described: str, message: str, hint: str,
             kind: str, *, severity: str = "warning") -> None:
