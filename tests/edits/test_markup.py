@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.edits.markup import Look, Printed, project, rewrite_field
+from briefgen.edits.markup import rewrite_field
+from briefgen.edits.printed import project
+from briefgen.edits.words import Look, Printed
 from briefgen.resolve.view import BriefView
 from briefgen.spec.inline import parse_inline
 from conftest import FACTS_TEXT, MINIMAL_TEXT, Resolve, replace_once

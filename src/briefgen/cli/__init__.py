@@ -75,6 +75,7 @@ def main_options(
       briefgen build briefs/my-brief.yaml    write out/my-brief/*.pdf and *.docx
       briefgen preview briefs/my-brief.yaml  see every page in the browser, live
       briefgen email briefs/my-brief.yaml    also write one email draft per delegation
+      briefgen take-back edited.docx         a colleague's edits in the DOCX, into the spec
 
     \b
     Try it on the example:  briefgen build briefs/masg-2025.yaml

@@ -6,7 +6,6 @@ The command parses arguments, shows the changes and asks before writing; the wor
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 import traceback
@@ -33,7 +32,7 @@ _WORDS = re.compile(r"\S+|\s+")
 
 def take_back_command(
     file: Annotated[Path, typer.Argument(help="The DOCX as the colleague sent it back.",
-                                         metavar="EDITED.docx", show_default=False)],
+                                         metavar="DOCX", show_default=False)],
     spec: Annotated[Path | None, typer.Option(
         "--spec", metavar="SPEC", help="The spec the DOCX was built from [default: the one "
         "it names, beside it, here, or in briefs/].", show_default=False)] = None,
@@ -152,6 +151,8 @@ def show_update(update: TextUpdate, out: Console) -> None:
 def word_diff(old: str, new: str) -> tuple[Text, Text]:
     """The old and new texts with deleted words struck out in red and added ones in green;
     a long text shortened to the words around its changes."""
+    import difflib
+
     from rich.text import Text
 
     before = _WORDS.findall(" ".join(old.split()))

@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from briefgen.edits.markup import Look, Printed
 from briefgen.edits.reader import EditedCharacter, EditedDocument, EditedParagraph, Revision
+from briefgen.edits.words import SPACES, Look, Printed, differences, quoted, text_of
 from briefgen.render.docx_marks import (
     OriginRecord,
     RecordedField,
@@ -33,8 +33,6 @@ from briefgen.render.docx_marks import (
 )
 
 _DROPPED = frozenset("\u2060\u00ad\u200b\ufeff")
-_SPACES = frozenset(" \u00a0\u202f\u2009\u2007\u2002\u2003\n\t\r\u2028")
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 # Two paragraphs are taken for the same one, without a bookmark to say so, from this share
 # of words in common.
 SAME_PARAGRAPH = 0.5
@@ -117,10 +115,10 @@ class _Comparer:
                 before = next((_plain(other.characters, self.accept_tracked) for other in
                                reversed(self.document.paragraphs[:paragraph.index])
                                if _plain(other.characters, self.accept_tracked)), "")
-                where = f" after {_quoted(before, 40)}" if before else " at the top"
+                where = f" after {quoted(before, 40)}" if before else " at the top"
                 self.result.findings.append(Finding(
                     "outside", f"a paragraph typed outside the spec's texts{where}: "
-                    f"{_quoted(text)}; not taken"))
+                    f"{quoted(text)}; not taken"))
         self.report_revisions()
         self.report_unsaid()
         self.report_comments()
@@ -183,7 +181,7 @@ class _Comparer:
 
     def match_gap(self, numbers: list[int], edited: list[EditedParagraph]
                   ) -> tuple[list[tuple[int, _Edited]], list[int], list[EditedParagraph]]:
-        built_texts = [_normalized_text(self.record.paragraphs[number]) for number in numbers]
+        built_texts = [_normalizedtext_of(self.record.paragraphs[number]) for number in numbers]
         edited_texts = [_plain(paragraph.characters, self.accept_tracked)
                         for paragraph in edited]
         matcher = difflib.SequenceMatcher(None, built_texts, edited_texts, autojunk=False)
@@ -262,24 +260,24 @@ class _Comparer:
         ranges = _field_ranges(built)
         changes: dict[int, list[tuple[int, int, int, int]]] = {
             number: [] for number in ranges}
-        for first, last, start, end in _differences(built, edited.characters):
+        for first, last, start, end in differences(built, edited.characters):
             for piece in self.split(built, edited, ranges, (first, last, start, end)):
                 owner, change = piece
                 if owner is not None:
                     changes[owner].append(change)
                 elif built[change[0]:change[1]] or edited.characters[change[2]:change[3]]:
-                    if not (_text(built[change[0]:change[1]]).strip()
-                            or _text(edited.characters[change[2]:change[3]]).strip()):
+                    if not (text_of(built[change[0]:change[1]]).strip()
+                            or text_of(edited.characters[change[2]:change[3]]).strip()):
                         continue  # only spaces changed
                     old = _whole_words(built, change[0], change[1])
                     new = _whole_words(edited.characters, change[2], change[3])
                     near = self.first_field(paragraph)
-                    place = (f"in the paragraph {_quoted(_text(built), 60)}" if near else
-                             f"in {_quoted(_text(built), 60)}, the paragraph before this "
+                    place = (f"in the paragraph {quoted(text_of(built), 60)}" if near else
+                             f"in {quoted(text_of(built), 60)}, the paragraph before this "
                              "text: a key figure changes in its stat")
                     self.result.findings.append(Finding(
-                        "outside", f"words briefgen prints changed: {_quoted(old)} → "
-                        f"{_quoted(new)} ({place}); not taken",
+                        "outside", f"words briefgen prints changed: {quoted(old)} → "
+                        f"{quoted(new)} ({place}); not taken",
                         near or self.next_field(paragraph)))
         for number, (start, end) in ranges.items():
             before = tuple(Printed(character.text, character.look)
@@ -301,8 +299,8 @@ class _Comparer:
             yield owners.pop(), change
             return
         # Across an edge: compared again character by character, each piece on its side.
-        before = _text(built[first:last])
-        after = _text(edited.characters[start:end])
+        before = text_of(built[first:last])
+        after = text_of(edited.characters[start:end])
         matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
         for operation, one, two, three, four in matcher.get_opcodes():
             if operation == "equal":
@@ -316,8 +314,8 @@ class _Comparer:
             else:
                 self.result.findings.append(Finding(
                     "outside", f"a change across the edge of a text of the spec "
-                    f"({_quoted(_text(built[piece[0]:piece[1]]))} → "
-                    f"{_quoted(_text(edited.characters[piece[2]:piece[3]]))}); not taken",
+                    f"({quoted(text_of(built[piece[0]:piece[1]]))} → "
+                    f"{quoted(text_of(edited.characters[piece[2]:piece[3]]))}); not taken",
                     self.record.fields.get(next(owner for owner in piece_owners
                                                 if owner is not None))))
 
@@ -358,7 +356,7 @@ class _Comparer:
             if _words(before) == _words(after):
                 self.result.unchanged += 1
                 continue
-            if not _text(after).strip():
+            if not text_of(after).strip():
                 self.result.findings.append(Finding(
                     "deleted", "its words were deleted in the DOCX; the spec keeps them "
                     "(delete them there if that was meant)", recorded))
@@ -390,7 +388,7 @@ class _Comparer:
                 by = f" by {revision.author}" if revision.author else ""
                 when = f" ({revision.date[:10]})" if revision.date else ""
                 self.result.findings.append(Finding(
-                    "tracked", f"tracked {what}{by}{when}: {_quoted(text)}; {state}",
+                    "tracked", f"tracked {what}{by}{when}: {quoted(text)}; {state}",
                     self.field_at(paragraph, position), "" if self.accept_tracked else
                     "accept or reject it in Word, or take every tracked change with "
                     "--accept-tracked"))
@@ -407,7 +405,7 @@ class _Comparer:
                     if current and "".join(words).strip():
                         self.result.findings.append(Finding(
                             "formatting", f"{' and '.join(current)} on "
-                            f"{_quoted(''.join(words))} in the DOCX, which the spec's text "
+                            f"{quoted(''.join(words))} in the DOCX, which the spec's text "
                             "cannot say; the words are taken without it",
                             self.field_at(paragraph, start)))
                     current, words, start = unsaid, [], index
@@ -426,7 +424,7 @@ class _Comparer:
                 recorded = self.field_at(paragraph, position)
             by = f" by {comment.author}" if comment.author else ""
             self.result.findings.append(Finding(
-                "comment", f"comment{by}: {_quoted(comment.text, 200)}", recorded))
+                "comment", f"comment{by}: {quoted(comment.text, 200)}", recorded))
 
     def field_at(self, paragraph: EditedParagraph, position: int) -> RecordedField | None:
         """The field whose bookmark holds `position` of `paragraph`, else the nearest one
@@ -488,7 +486,7 @@ def _normalize(characters: list[_Character]) -> tuple[list[_Character], list[int
         positions.append(len(result))
         if character.text in _DROPPED:
             continue
-        if character.text in _SPACES or character.text.isspace():
+        if character.text in SPACES or character.text.isspace():
             if result and result[-1].text != " ":
                 result.append(_Character(" ", Look(), character.field, character.raw))
             continue
@@ -516,48 +514,6 @@ def _owner(ranges: dict[int, tuple[int, int]], index: int) -> int | None:
         if start <= index < end:
             return number
     return None
-
-
-def _differences(built: list[_Character], edited: list[_Character]
-                 ) -> list[tuple[int, int, int, int]]:
-    """Where the edited words differ from the built ones, word by word (and by look)."""
-    before = _tokens(built)
-    after = _tokens(edited)
-    matcher = difflib.SequenceMatcher(None, [key for key, _, _ in before],
-                                      [key for key, _, _ in after], autojunk=False)
-    found: list[tuple[int, int, int, int]] = []
-    for operation, first, last, start, end in matcher.get_opcodes():
-        if operation == "equal":
-            continue
-        if found and not _text(built[found[-1][1]:before[first][1] if first < len(before)
-                                     else len(built)]).strip() and not _text(
-                edited[found[-1][3]:after[start][1] if start < len(after)
-                       else len(edited)]).strip():
-            # Changes only a space apart are one ("Bottom line" → "In short").
-            found[-1] = (found[-1][0], before[last - 1][2] if last > first else found[-1][1],
-                         found[-1][2], after[end - 1][2] if end > start else found[-1][3])
-            continue
-        found.append((before[first][1] if first < len(before) else len(built),
-                      before[last - 1][2] if last > first else (
-                          before[first][1] if first < len(before) else len(built)),
-                      after[start][1] if start < len(after) else len(edited),
-                      after[end - 1][2] if end > start else (
-                          after[start][1] if start < len(after) else len(edited))))
-    return found
-
-
-def _tokens(characters: list[_Character]) -> list[tuple[object, int, int]]:
-    text = _text(characters)
-    tokens: list[tuple[object, int, int]] = []
-    for match in _TOKEN.finditer(text):
-        start = match.start()
-        for index in range(match.start() + 1, match.end() + 1):
-            if index == match.end() or characters[index].look != characters[start].look:
-                piece = text[start:index]
-                look = Look() if piece.isspace() else characters[start].look
-                tokens.append(((" " if piece.isspace() else piece, look), start, index))
-                start = index
-    return tokens
 
 
 def _applied(built: list[_Character], edited: list[_Character], start: int, end: int,
@@ -604,22 +560,18 @@ def _whole_words(characters: list[_Character], start: int, end: int) -> str:
         start -= 1
     while end < len(characters) and not characters[end].text.isspace():
         end += 1
-    return _text(characters[start:end]).strip()
+    return text_of(characters[start:end]).strip()
 
 
-def _normalized_text(paragraph: RecordedParagraph) -> str:
-    return _text(_built_characters(paragraph))
+def _normalizedtext_of(paragraph: RecordedParagraph) -> str:
+    return text_of(_built_characters(paragraph))
 
 
 def _plain(characters: list[EditedCharacter], accept_tracked: bool) -> str:
     kept = [_Character(character.text, Look()) for character in characters
             if not character.raised and (character.revision is None or (
                 character.revision.kind == "insert") == accept_tracked)]
-    return _text(_normalize(kept)[0])
-
-
-def _text(characters: list[_Character] | tuple[Printed, ...] | list[Printed]) -> str:
-    return "".join(character.text for character in characters)
+    return text_of(_normalize(kept)[0])
 
 
 def _words(characters: list[Printed]) -> list[tuple[str, Look]]:
@@ -629,8 +581,3 @@ def _words(characters: list[Printed]) -> list[tuple[str, Look]]:
 def _similarity(first: str, second: str) -> float:
     return difflib.SequenceMatcher(None, first.split(), second.split(),
                                    autojunk=False).ratio()
-
-
-def _quoted(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= limit else text[:limit - 1] + '…'}”"

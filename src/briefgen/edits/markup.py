@@ -19,19 +19,20 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
+from briefgen.edits.printed import (
+    character_key,
+    plain_character,
+    project,
+    squeezed,
+)
+from briefgen.edits.words import Change, Look, Printed, differences, find_loosely
 from briefgen.resolve.view import BriefView
-from briefgen.spec.inline import _CITE as CITE_PATTERN  # the parser's own patterns
-from briefgen.spec.inline import _ESCAPABLE as ESCAPABLE
-from briefgen.spec.inline import _LINK as LINK_PATTERN
-from briefgen.spec.inline import _SOURCE_CITE as SOURCE_CITE_PATTERN
+from briefgen.spec.inline import _LINK as LINK_PATTERN  # the parser's own pattern
 from briefgen.spec.inline import (
     ALLOWED_LINK_SCHEMES,
-    Cite,
     Emphasis,
     Inline,
     Link,
@@ -41,26 +42,7 @@ from briefgen.spec.inline import (
     normalize_space,
     parse_inline,
 )
-from briefgen.spec.inline import _find_closing as find_closing
 from briefgen.translation.placeholders import TagError, markup_from_nodes
-
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-_SPACES = frozenset(" \u00a0\u202f\u2009\u2007\n\t")
-
-
-class Look(NamedTuple):
-    """How a printed character looks: what the spec's markup can say of it."""
-
-    bold: bool = False
-    italic: bool = False
-    link: str | None = None
-
-
-class Printed(NamedTuple):
-    """One printed character and its look."""
-
-    text: str
-    look: Look
 
 
 @dataclass(frozen=True)
@@ -81,104 +63,6 @@ class Rewrite:
     notes: list[Note] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Atom:
-    start: int  # where its markup was typed, in the normalized text
-    end: int
-    kind: str  # figure, chart or source
-    name: str  # the stat's, chart's or source's id
-    printed: str
-
-
-@dataclass
-class _Projection:
-    """The characters a text prints, each with the part of the text it was typed as."""
-
-    characters: list[str] = field(default_factory=list)
-    looks: list[Look] = field(default_factory=list)
-    typed: list[tuple[int, int]] = field(default_factory=list)
-    atom_of: list[int | None] = field(default_factory=list)
-    atoms: list[_Atom] = field(default_factory=list)
-    anchors: list[tuple[int, int]] = field(default_factory=list)  # (position, atom): [^id]
-    # Markup around words: (opening starts, words start, words end, closing ends).
-    nodes: list[tuple[int, int, int, int]] = field(default_factory=list)
-
-    def add(self, character: str, look: Look, start: int, end: int,
-            atom: int | None = None) -> None:
-        self.characters.append(character)
-        self.looks.append(look)
-        self.typed.append((start, end))
-        self.atom_of.append(atom)
-
-
-def project(text: str, view: BriefView) -> _Projection:
-    """What `text` (the spec's markup, white space normalized) prints, character by
-    character, read as `spec.inline.parse_inline` reads it."""
-    projection = _Projection()
-    _walk(text, 0, len(text), Look(), projection, view)
-    return projection
-
-
-def _walk(text: str, start: int, stop: int, look: Look, out: _Projection,
-          view: BriefView) -> None:
-    index = start
-    while index < stop:
-        char = text[index]
-        if char == "\\" and index + 1 < stop and text[index + 1] in ESCAPABLE:
-            out.add(text[index + 1], look, index, index + 2)
-            index += 2
-            continue
-        if char == "*" and text.startswith("**", index, stop):
-            close = find_closing(text, "**", index + 2, stop)
-            if close > index + 2:
-                out.nodes.append((index, index + 2, close, close + 2))
-                _walk(text, index + 2, close, look._replace(bold=True), out, view)
-                index = close + 2
-                continue
-        elif char == "*" and index + 1 < stop and not text[index + 1].isspace():
-            close = find_closing(text, "*", index + 1, stop)
-            if close > index + 1 and not text[close - 1].isspace():
-                out.nodes.append((index, index + 1, close, close + 1))
-                _walk(text, index + 1, close, look._replace(italic=not look.italic), out,
-                      view)
-                index = close + 1
-                continue
-        elif char == "[":
-            found = _bracketed(text, index, stop, look, out, view)
-            if found > index:
-                index = found
-                continue
-        out.add(char, look, index, index + 1)
-        index += 1
-
-
-def _bracketed(text: str, index: int, stop: int, look: Look, out: _Projection,
-               view: BriefView) -> int:
-    """A citation or link at `index`: projected, and where it ends; `index` if none."""
-    cite = CITE_PATTERN.match(text, index, stop)
-    if cite:
-        node = Cite(cite.group(2), with_prefix=bool(cite.group(1)))
-        kind = "chart" if node.stat_id in view.charts else "figure"
-        printed = view.cited_value(node) if (
-            node.stat_id in view.charts or node.stat_id in view.stat_values) else ""
-        atom = len(out.atoms)
-        out.atoms.append(_Atom(index, cite.end(), kind, node.stat_id, printed))
-        for character in printed:
-            out.add(character, look, index, cite.end(), atom)
-        return cite.end()
-    source = SOURCE_CITE_PATTERN.match(text, index, stop)
-    if source:
-        out.anchors.append((len(out.characters), len(out.atoms)))
-        out.atoms.append(_Atom(index, source.end(), "source", source.group(1), ""))
-        return source.end()
-    link = LINK_PATTERN.match(text, index, stop)
-    if link:
-        out.nodes.append((index, link.start(1), link.end(1), link.end()))
-        _walk(text, link.start(1), link.end(1), look._replace(link=link.group(2)), out, view)
-        return link.end()
-    return index
-
-
 def rewrite_field(value: str, before: tuple[Printed, ...], after: tuple[Printed, ...],
                   view: BriefView, *, caps: bool = False) -> Rewrite:
     """The spec's text `value` changed so that it prints `after` where it printed `before`
@@ -186,13 +70,6 @@ def rewrite_field(value: str, before: tuple[Printed, ...], after: tuple[Printed,
 
     `caps`: the words were set in capitals for the page (their case is not the spec's)."""
     return _FieldRewrite(normalize_space(value), before, after, view, caps).run()
-
-
-class _Change(NamedTuple):
-    before_start: int
-    before_end: int
-    after_start: int
-    after_end: int
 
 
 class _FieldRewrite:
@@ -229,8 +106,8 @@ class _FieldRewrite:
     def align(self) -> list[int | None]:
         """For each character of `before`, the projected character it prints (None: a
         character the layout or typesetting added, such as "via" before a channel)."""
-        built = "".join(_key(character.text) for character in self.before)
-        typed = "".join(_key(character) for character in self.projection.characters)
+        built = "".join(character_key(character.text) for character in self.before)
+        typed = "".join(character_key(character) for character in self.projection.characters)
         placed: list[int | None] = [None] * len(built)
         matcher = difflib.SequenceMatcher(None, built, typed, autojunk=False)
         for operation, first, last, start, end in matcher.get_opcodes():
@@ -263,42 +140,10 @@ class _FieldRewrite:
 
     # -- the changes ---------------------------------------------------------------------------
 
-    def changes(self) -> list[_Change]:
-        before_tokens = _tokens(self.before, self.caps)
-        after_tokens = _tokens(self.after, self.caps)
-        matcher = difflib.SequenceMatcher(None, [token[0] for token in before_tokens],
-                                          [token[0] for token in after_tokens], autojunk=False)
-        found = []
-        for operation, first, last, start, end in matcher.get_opcodes():
-            if operation == "equal":
-                continue
-            found.append(_Change(
-                before_tokens[first][1] if first < len(before_tokens) else len(self.before),
-                before_tokens[last - 1][2] if last > first else (
-                    before_tokens[first][1] if first < len(before_tokens) else len(self.before)),
-                after_tokens[start][1] if start < len(after_tokens) else len(self.after),
-                after_tokens[end - 1][2] if end > start else (
-                    after_tokens[start][1] if start < len(after_tokens) else len(self.after))))
-        return self.joined(found)
+    def changes(self) -> list[Change]:
+        return differences(self.before, self.after, caps=self.caps)
 
-    def joined(self, changes: list[_Change]) -> list[_Change]:
-        """Changes only a space apart as one (two words made bold are one bold phrase)."""
-        joined: list[_Change] = []
-        for change in changes:
-            if joined:
-                last = joined[-1]
-                gap_before = "".join(character.text for character in
-                                     self.before[last.before_end:change.before_start])
-                gap_after = "".join(character.text for character in
-                                    self.after[last.after_end:change.after_start])
-                if not gap_before.strip() and not gap_after.strip():
-                    joined[-1] = last._replace(before_end=change.before_end,
-                                               after_end=change.after_end)
-                    continue
-            joined.append(change)
-        return joined
-
-    def acceptable(self, change: _Change) -> bool:
+    def acceptable(self, change: Change) -> bool:
         """Whether a change can be taken: it does not edit words the layout adds, nor a
         figure's printed number (which changes in its stat). Says why when not."""
         added = [self.before[index].text for index in range(change.before_start,
@@ -314,7 +159,7 @@ class _FieldRewrite:
         for atom_index in self.atoms_touched(change):
             atom = self.projection.atoms[atom_index]
             if self.atom_replaced_whole(atom_index, change) and atom.printed and (
-                    _find_loosely(new, atom.printed) is None):
+                    find_loosely(new, atom.printed) is None):
                 self.notes.append(Note(
                     f"no longer cites {'the chart' if atom.kind == 'chart' else 'the figure'} "
                     f"{atom.name!r} ({atom.printed}): its words were rewritten without it",
@@ -328,21 +173,21 @@ class _FieldRewrite:
                 return False
         return True
 
-    def positions(self, change: _Change) -> list[int]:
+    def positions(self, change: Change) -> list[int]:
         return [position for index in range(change.before_start, change.before_end)
                 if (position := self.to_projection[index]) is not None]
 
-    def atoms_touched(self, change: _Change) -> list[int]:
+    def atoms_touched(self, change: Change) -> list[int]:
         return list(dict.fromkeys(atom for position in self.positions(change)
                                   if (atom := self.projection.atom_of[position]) is not None))
 
-    def atom_replaced_whole(self, atom_index: int, change: _Change) -> bool:
+    def atom_replaced_whole(self, atom_index: int, change: Change) -> bool:
         positions = set(self.positions(change))
         return all(position in positions
                    for position, atom in enumerate(self.projection.atom_of)
                    if atom == atom_index)
 
-    def wanted(self, changes: list[_Change]) -> list[tuple[str, Look]]:
+    def wanted(self, changes: list[Change]) -> list[tuple[str, Look]]:
         """What the new text must print, each character with the look its markup gives it:
         the spec's text as it prints now, each change's part of it replaced by the edited
         characters (what the layout adds, and figures as their stats print them now, are
@@ -365,7 +210,7 @@ class _FieldRewrite:
 
     # -- the new text, made in place ------------------------------------------------------
 
-    def in_place(self, changes: list[_Change]) -> str | None:
+    def in_place(self, changes: list[Change]) -> str | None:
         """The text with each change made where its words were typed; None when one cannot
         be (it crosses the edge of bold or italic text or of a link)."""
         splices: list[tuple[int, int, str]] = []
@@ -379,7 +224,7 @@ class _FieldRewrite:
             text = text[:start] + replacement + text[end:]
         return text
 
-    def splice(self, change: _Change) -> tuple[int, int, str] | None:
+    def splice(self, change: Change) -> tuple[int, int, str] | None:
         positions = self.positions(change)
         if positions:
             start = min(self.projection.typed[position][0] for position in positions)
@@ -398,10 +243,10 @@ class _FieldRewrite:
                        if atom.kind == "source" and start <= atom.start and atom.end <= end)
         return start, end, replacement + kept
 
-    def insertion_point(self, change: _Change) -> int:
+    def insertion_point(self, change: Change) -> int:
         return self.insertion(change)[0]
 
-    def insertion(self, change: _Change) -> tuple[int, int]:
+    def insertion(self, change: Change) -> tuple[int, int]:
         """Where new words go: in the text, and among the projected characters. After the
         typed characters of what precedes them (at the end of bold text they continue it
         only when they are bold too), else before what follows them."""
@@ -444,7 +289,7 @@ class _FieldRewrite:
                     look = look._replace(link=link.group(2) if link else None)
         return look
 
-    def fragment(self, new: tuple[Printed, ...], context: Look, change: _Change
+    def fragment(self, new: tuple[Printed, ...], context: Look, change: Change
                  ) -> str | None:
         """Markup for `new` at a place whose look is `context`; None when markup there
         cannot say it (words not bold inside bold text)."""
@@ -470,21 +315,21 @@ class _FieldRewrite:
             parts.append(f"{lead}{words}{trail}")
         return "".join(parts)
 
-    def figures_in(self, words: str, change: _Change) -> str:
+    def figures_in(self, words: str, change: Change) -> str:
         """`words` escaped as spec text, a figure the change replaced whole given back its
         citation where its printed number is among the new words."""
         escaped = _escaped(words)
         for atom_index in self.atoms_touched(change):
             atom = self.projection.atoms[atom_index]
             printed = _escaped(atom.printed)
-            spot = _find_loosely(escaped, printed)
+            spot = find_loosely(escaped, printed)
             if atom.printed and spot is not None:
                 escaped = escaped[:spot[0]] + self.text[atom.start:atom.end] + escaped[spot[1]:]
         return escaped
 
     # -- the new text, written again whole -------------------------------------------------
 
-    def regenerated(self, changes: list[_Change]) -> str | None:
+    def regenerated(self, changes: list[Change]) -> str | None:
         """The whole text written again from the edited words: figures kept where their
         printed numbers stayed, the citations of sources before the word they preceded."""
         nodes: list[Inline] = []
@@ -529,7 +374,7 @@ class _FieldRewrite:
         except TagError:
             return None
 
-    def new_items(self, change: _Change) -> list[tuple[Look, Inline]]:
+    def new_items(self, change: Change) -> list[tuple[Look, Inline]]:
         """The characters a change types, a figure it replaced whole given back its
         citation where its printed number is among them."""
         new = self.after[change.after_start:change.after_end]
@@ -538,7 +383,7 @@ class _FieldRewrite:
         typed = "".join(character.text for character in new)
         for atom_index in self.atoms_touched(change):
             atom = self.projection.atoms[atom_index]
-            spot = _find_loosely(typed, atom.printed) if atom.printed else None
+            spot = find_loosely(typed, atom.printed) if atom.printed else None
             if spot is not None:
                 first = items[spot[0]]
                 assert first is not None
@@ -552,12 +397,12 @@ class _FieldRewrite:
     def prints(self, text: str, wanted: list[tuple[str, Look]]) -> bool:
         """Whether `text` prints `wanted`: the same words, figures and looks."""
         projection = project(text, self.view)
-        printed = [(_key(character) if self.caps else _plain(character), look)
+        printed = [(character_key(character) if self.caps else plain_character(character), look)
                    for character, look in zip(projection.characters, projection.looks,
                                               strict=True)]
-        expected = [(_key(character) if self.caps else _plain(character), look)
+        expected = [(character_key(character) if self.caps else plain_character(character), look)
                     for character, look in wanted]
-        return _squeezed(printed) == _squeezed(expected)
+        return squeezed(printed) == squeezed(expected)
 
 
 def _with_spec_case(after: tuple[Printed, ...]) -> tuple[Printed, ...]:
@@ -576,23 +421,6 @@ def _with_spec_case(after: tuple[Printed, ...]) -> tuple[Printed, ...]:
                 result[word.start() + offset] = result[word.start() + offset]._replace(
                     text=character)
     return tuple(result)
-
-
-def _tokens(characters: tuple[Printed, ...], caps: bool) -> list[tuple[object, int, int]]:
-    """Words, spaces and punctuation, each as (what is compared, start, end); a word whose
-    look changes inside it is several tokens."""
-    text = "".join(character.text for character in characters)
-    tokens: list[tuple[object, int, int]] = []
-    for match in _TOKEN.finditer(text):
-        start = match.start()
-        for index in range(match.start() + 1, match.end() + 1):
-            if index == match.end() or characters[index].look != characters[start].look:
-                piece = text[start:index]
-                key = " " if piece.isspace() else (piece.upper() if caps else piece)
-                look = characters[start].look if not piece.isspace() else Look()
-                tokens.append(((key, look), start, index))
-                start = index
-    return tokens
 
 
 def _runs(characters: tuple[Printed, ...], markup_look: Callable[[Look], Look]
@@ -662,41 +490,8 @@ def _escaped(words: str) -> str:
     return re.sub(r"([\\*\[\]])", r"\\\1", words)
 
 
-def _find_loosely(text: str, wanted: str) -> tuple[int, int] | None:
-    """Where `wanted` is in `text`, any kind of space matching any other."""
-    pattern = "".join(r"[ \u00a0\u202f\u2009]" if char in _SPACES else re.escape(char)
-                      for char in wanted)
-    found = re.search(pattern, text)
-    return (found.start(), found.end()) if found else None
-
-
-def _shown(characters: tuple[Printed, ...], change: _Change) -> str:
+def _shown(characters: tuple[Printed, ...], change: Change) -> str:
     return repr("".join(character.text for character in
                         characters[change.before_start:change.before_end]).strip())
 
 
-def _key(character: str) -> str:
-    if character in _SPACES:
-        return " "
-    upper = character.upper()
-    if upper == "\u0130":
-        return "I"
-    return upper if len(upper) == 1 else character
-
-
-def _plain(character: str) -> str:
-    return " " if character in _SPACES else unicodedata.normalize("NFC", character)
-
-
-def _squeezed(items: list[tuple[str, Look]]) -> list[tuple[str, Look]]:
-    """Characters with runs of spaces as one, spaces taking no look, ends trimmed."""
-    result: list[tuple[str, Look]] = []
-    for character, look in items:
-        if character == " ":
-            if result and result[-1][0] != " ":
-                result.append((" ", Look()))
-        else:
-            result.append((character, look))
-    while result and result[-1][0] == " ":
-        result.pop()
-    return result

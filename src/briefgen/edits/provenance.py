@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 from briefgen import __version__
 from briefgen.render.docx_marks import DocxOrigin, FieldSource
@@ -28,14 +29,20 @@ def docx_origin(spec: BriefSpec, document: YamlDocument, view: BriefView) -> Doc
 
 
 def field_source(document: YamlDocument, path: FieldPath) -> FieldSource:
-    """A field's path, the fingerprint of its text in the spec, and its name in messages.
+    """A field's path and the fingerprint of its text in the spec.
 
     A field whose value is not a text (an ask's amount, which briefgen words from its
     figure) gets the fingerprint of its data."""
     value = value_at(document.data, path)
     typed = value if isinstance(value, str) else json.dumps(value, sort_keys=True,
                                                             default=str, ensure_ascii=False)
-    return FieldSource(tuple(path), text_hash(typed), document.describe(path))
+    return FieldSource(tuple(path), _fingerprint(typed))
+
+
+@lru_cache(maxsize=4096)
+def _fingerprint(text: str) -> str:
+    # A batch or watch prints the same texts again and again.
+    return text_hash(text)
 
 
 def texts_hash(fields: dict[str, FieldSource]) -> str:

@@ -45,12 +45,11 @@ BOLD, ITALIC, MARKER = "b", "i", "m"
 
 @dataclass(frozen=True)
 class FieldSource:
-    """A text of the spec as a version printed it: its path in the (merged) spec, a
-    fingerprint of its text there, and how messages name it."""
+    """A text of the spec as a version printed it: its path in the (merged) spec and a
+    fingerprint of its text there."""
 
     path: tuple[str | int, ...]
     text_hash: str
-    described: str
 
 
 @dataclass(frozen=True)
@@ -220,7 +219,6 @@ def record_xml(origin: DocxOrigin | None, field_numbers: dict[str, int],
         source = origin.fields.get(origin_text) if origin is not None else None
         if source is not None:
             element.set("hash", source.text_hash)
-            element.set("described", source.described)
     for paragraph in paragraphs:
         element = etree.SubElement(root, f"{{{RECORD_NAMESPACE}}}paragraph")
         element.set("n", str(paragraph.number))
@@ -259,8 +257,7 @@ def read_record(root: Any) -> OriginRecord:
             source = None
             origin_text = _required(element, "origin")
             if element.get("hash") is not None:
-                source = FieldSource(parse_field_path(origin_text), _required(element, "hash"),
-                                     element.get("described", ""))
+                source = FieldSource(parse_field_path(origin_text), _required(element, "hash"))
             fields[number] = RecordedField(number, origin_text, source)
         elif element.tag == f"{{{RECORD_NAMESPACE}}}paragraph":
             runs = []
