@@ -3,10 +3,12 @@ built from: the brief, spec, version, language, each field's path and fingerprin
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from pathlib import Path
 
+import docx
 import yaml
 from test_docx_base import small_document
 
@@ -119,3 +121,38 @@ def test_a_docx_used_as_base_document_leaves_one_record(tmp_path: Path) -> None:
                  and "Props" not in name]
         assert len(items) == 1
         assert b'brief="brief"' in archive.read(items[0])
+
+
+def test_an_organisations_base_document_carries_the_marks_and_keeps_its_own_custom_xml(
+        tmp_path: Path) -> None:
+    """A letterhead made in an organisation whose documents carry custom XML of their own
+    (SharePoint's properties, say): it stays, and the record is added beside it."""
+    base = tmp_path / "letterhead.docx"
+    letterhead = docx.Document()
+    letterhead.sections[0].header.paragraphs[0].text = "Clear Ground Coalition"
+    letterhead.save(str(base))
+    theirs = b'<?xml version="1.0"?><p:properties xmlns:p="urn:example:sharepoint"/>'
+    with zipfile.ZipFile(base) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["customXml/item1.xml"] = theirs
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdTheirs" Type="http://schemas.openxml'
+        b'formats.org/officeDocument/2006/relationships/customXml" Target="../customXml/'
+        b'item1.xml"/></Relationships>')
+    with zipfile.ZipFile(base, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    document = small_document()._replace(
+        body=(Paragraph("body", (Span("Hello, colleague.", origin="summary"),)),))
+    origin = DocxOrigin("brief", "brief.yaml", "0" * 16, None, "en-GB", "0.1.0",
+                        {"summary": FieldSource(("summary",), "1" * 16)})
+    path = tmp_path / "brief.docx"
+    path.write_bytes(render_docx(document, Fit(), base, origin))
+    with zipfile.ZipFile(path) as archive:
+        items = {name: archive.read(name) for name in archive.namelist()
+                 if name.startswith("customXml/item") and "Props" not in name}
+    assert theirs in items.values()
+    read = read_edited_docx(path)
+    assert read.record is not None and read.record.origin == dataclasses.replace(origin, fields={})
+    [marked] = [paragraph for paragraph in read.paragraphs if paragraph.mark_starts]
+    assert marked.text() == "Hello, colleague."

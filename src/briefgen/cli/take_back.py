@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,33 +62,54 @@ def take_back_command(
     listed, and neither is overwritten. Nothing is written when the DOCX is unsafe,
     damaged, or was built from another brief.
     """
-    from briefgen.errors import UserError, display_path
+    from briefgen.errors import display_path
 
     out = _console(sys.stdout)
-    try:
+    with _reporting_errors(file, debug):
         from briefgen.edits.take_back import take_back, write_back
 
         result = take_back(file, spec, accept_tracked=accept_tracked)
         show_take_back(result, out)
+        failed = EXIT_USER_ERROR if result.conflicts else 0
         if not result.updates:
             out.print("Nothing to take back: no text of the spec was changed in the DOCX"
                       + (" (see above)." if result.remarks else "."))
-            raise typer.Exit(EXIT_USER_ERROR if result.conflicts else 0)
+            raise typer.Exit(failed)
         count = _count(len(result.updates), "text")
-        if not yes:
-            if not sys.stdin.isatty():
-                out.print(f"Nothing written: run it again with --yes to write these {count} "
-                          "(there is no terminal to ask on).")
-                raise typer.Exit(EXIT_USER_ERROR)
-            if not typer.confirm(f"Write these {count} into the spec?", default=False):
-                out.print("Nothing written.")
-                raise typer.Exit(EXIT_USER_ERROR if result.conflicts else 0)
+        if not yes and not _confirmed(count, out):
+            raise typer.Exit(failed if sys.stdin.isatty() else EXIT_USER_ERROR)
         written = write_back(result)
+    files = ", ".join(display_path(path) for path in written)
+    out.print(f"Wrote {count} into {files}. Build it again to see them on the page:")
+    out.print(f"  briefgen build {_command_path(result.spec_path)}")
+    raise typer.Exit(failed)
+
+
+def _confirmed(count: str, out: Console) -> bool:
+    """Whether the user agrees to write `count` texts; never, without a terminal to ask on."""
+    if not sys.stdin.isatty():
+        out.print(f"Nothing written: run it again with --yes to write these {count} "
+                  "(there is no terminal to ask on).")
+        return False
+    if typer.confirm(f"Write these {count} into the spec?", default=False):
+        return True
+    out.print("Nothing written.")
+    return False
+
+
+@contextmanager
+def _reporting_errors(file: Path, debug: bool) -> Iterator[None]:
+    """A problem with the DOCX or the spec printed as such (exit 1); a bug in briefgen as a
+    short "please report" note (exit 70, the traceback with --debug)."""
+    from briefgen.errors import UserError, display_path
+
+    try:
+        yield
     except UserError as error:
         typer.echo(str(error), err=True)
         typer.echo(f"error: {display_path(file)}: nothing was taken back", err=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
-    except typer.Exit:
+    except (typer.Exit, KeyboardInterrupt):
         raise
     except Exception:
         if debug:
@@ -96,11 +118,6 @@ def take_back_command(
                    f"with the DOCX and the spec{'' if debug else ' and the output of --debug'}.",
                    err=True)
         raise typer.Exit(EXIT_INTERNAL_ERROR) from None
-    files = ", ".join(display_path(path) for path in written)
-    out.print(f"Wrote {count} into {files}. Build it again to see them on the page:")
-    out.print(f"  briefgen build {_command_path(result.spec_path)}")
-    if result.conflicts:
-        raise typer.Exit(EXIT_USER_ERROR)
 
 
 def show_take_back(result: TakeBack, out: Console) -> None:

@@ -132,29 +132,14 @@ class _Comparer:
         """Built paragraphs with the edited ones that are them: first by bookmarks, then,
         between those, by their words; the built ones not found, and the edited ones
         that are none of them."""
-        built = self.record.paragraphs
-        anchored: dict[int, list[EditedParagraph]] = {}
-        for paragraph in self.document.paragraphs:
-            for name in {*paragraph.mark_starts, *paragraph.mark_ends}:
-                parsed = parse_mark_name(name)
-                if parsed is not None and parsed[0] < len(built):
-                    found = anchored.setdefault(parsed[0], [])
-                    if paragraph not in found:
-                        found.append(paragraph)
-        for number, paragraphs in anchored.items():
-            paragraphs.sort(key=lambda paragraph: paragraph.index)
-            if len(paragraphs) > 1:
-                self.result.findings.append(Finding(
-                    "outside", "a paragraph was split in the DOCX; its parts are taken as one "
-                    "(a text of the spec is one paragraph)",
-                    self.first_field(built[number])))
+        anchored = self.anchored()
         order = self.in_order(anchored)
         used = {paragraph.index for paragraphs in anchored.values() for paragraph in paragraphs}
         pairs = [(number, self.edited(number, paragraphs))
                  for number, paragraphs in anchored.items()]
         unmatched_built: list[int] = []
         unmatched_edited: list[EditedParagraph] = []
-        bounds = [(-1, -1), *order, (len(built), len(self.document.paragraphs))]
+        bounds = [(-1, -1), *order, (len(self.record.paragraphs), len(self.document.paragraphs))]
         for (first, first_at), (last, last_at) in itertools.pairwise(bounds):
             gap_built = [number for number in range(first + 1, last) if number not in anchored]
             gap_edited = [paragraph for paragraph in
@@ -166,6 +151,25 @@ class _Comparer:
             unmatched_built += lost
             unmatched_edited += new
         return pairs, unmatched_built, unmatched_edited
+
+    def anchored(self) -> dict[int, list[EditedParagraph]]:
+        """Built paragraph -> the edited paragraphs that hold its bookmarks, in order (more
+        than one when it was split, which is reported)."""
+        built = self.record.paragraphs
+        anchored: dict[int, list[EditedParagraph]] = {}
+        for paragraph in self.document.paragraphs:
+            numbers = {parsed[0] for name in {*paragraph.mark_starts, *paragraph.mark_ends}
+                       if (parsed := parse_mark_name(name)) is not None
+                       and parsed[0] < len(built)}
+            for number in sorted(numbers):
+                anchored.setdefault(number, []).append(paragraph)
+        for number, paragraphs in anchored.items():
+            if len(paragraphs) > 1:
+                self.result.findings.append(Finding(
+                    "outside", "a paragraph was split in the DOCX; its parts are taken as one "
+                    "(a text of the spec is one paragraph)",
+                    self.first_field(built[number])))
+        return anchored
 
     def in_order(self, anchored: dict[int, list[EditedParagraph]]) -> list[tuple[int, int]]:
         """The anchored paragraphs that kept their order (the longest such run); the others
@@ -338,29 +342,43 @@ class _Comparer:
     # -- fields ---------------------------------------------------------------------------
 
     def collect(self) -> None:
-        """Each field's parts (a title is set as headline and deck) as one change."""
+        """Each field's words as one change: a title set as headline and deck is one text
+        (its parts joined as the spec writes them); a text printed in several places
+        changes where it was edited, if that is one place."""
         for number, parts in sorted(self.parts.items()):
             recorded = self.record.fields.get(number)
             if recorded is None:
                 continue
-            before: list[Printed] = []
-            after: list[Printed] = []
-            for index, (part_before, part_after, _) in enumerate(parts):
-                if index:
-                    joiner = tuple(Printed(character, Look()) for character in TITLE_PARTS)
-                    before += joiner
-                    after += joiner
-                before += part_before
-                after += part_after
-            caps = any(caps for _, _, caps in parts)
-            if _words(before) == _words(after):
-                self.result.unchanged += 1
-                continue
-            if not text_of(after).strip():
-                self.result.findings.append(Finding(
-                    "deleted", "its words were deleted in the DOCX; the spec keeps them "
-                    "(delete them there if that was meant)", recorded))
-                continue
+            if len(parts) > 1 and recorded.origin.split(".")[:2] != ["brief", "title"]:
+                edited = [part for part in parts if _words(list(part[0])) != _words(
+                    list(part[1]))]
+                if len(edited) > 1:
+                    self.result.findings.append(Finding(
+                        "edit", f"printed in {len(parts)} places and edited in more than one; "
+                        "not taken", recorded, "edit it in the spec"))
+                    continue
+                parts = edited or parts[:1]
+            self.field_change(recorded, parts)
+
+    def field_change(self, recorded: RecordedField,
+                     parts: list[tuple[tuple[Printed, ...], tuple[Printed, ...], bool]]) -> None:
+        before: list[Printed] = []
+        after: list[Printed] = []
+        for index, (part_before, part_after, _) in enumerate(parts):
+            if index:
+                joiner = tuple(Printed(character, Look()) for character in TITLE_PARTS)
+                before += joiner
+                after += joiner
+            before += part_before
+            after += part_after
+        caps = any(caps for _, _, caps in parts)
+        if _words(before) == _words(after):
+            self.result.unchanged += 1
+        elif not text_of(after).strip():
+            self.result.findings.append(Finding(
+                "deleted", "its words were deleted in the DOCX; the spec keeps them "
+                "(delete them there if that was meant)", recorded))
+        else:
             self.result.changes.append(FieldChange(recorded, tuple(before), tuple(after), caps))
 
     def fields_of(self, paragraph: RecordedParagraph) -> list[int]:

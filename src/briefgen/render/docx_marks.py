@@ -202,45 +202,44 @@ class FieldMarks:
 def record_xml(origin: DocxOrigin | None, field_numbers: dict[str, int],
                paragraphs: list[RecordedParagraph]) -> bytes:
     """The record as XML (see `read_record` for what comes back)."""
-    root = etree.Element(f"{{{RECORD_NAMESPACE}}}origin", nsmap={None: RECORD_NAMESPACE})
+    root = etree.Element(_tag("origin"), nsmap={None: RECORD_NAMESPACE})
     root.set("format", RECORD_FORMAT)
     if origin is not None:
-        root.set("briefgen", origin.briefgen_version)
-        root.set("brief", origin.brief_id)
-        root.set("spec", origin.spec_name)
-        root.set("texts", origin.texts_hash)
-        if origin.audience_id is not None:
-            root.set("audience", origin.audience_id)
-        root.set("language", origin.language)
+        for name, value in (("briefgen", origin.briefgen_version), ("brief", origin.brief_id),
+                            ("spec", origin.spec_name), ("texts", origin.texts_hash),
+                            ("audience", origin.audience_id), ("language", origin.language)):
+            if value is not None:
+                root.set(name, value)
     for origin_text, number in field_numbers.items():
-        element = etree.SubElement(root, f"{{{RECORD_NAMESPACE}}}field")
-        element.set("n", str(number))
-        element.set("origin", origin_text)
         source = origin.fields.get(origin_text) if origin is not None else None
+        element = etree.SubElement(root, _tag("field"), n=str(number), origin=origin_text)
         if source is not None:
             element.set("hash", source.text_hash)
     for paragraph in paragraphs:
-        element = etree.SubElement(root, f"{{{RECORD_NAMESPACE}}}paragraph")
-        element.set("n", str(paragraph.number))
+        element = etree.SubElement(root, _tag("paragraph"), n=str(paragraph.number))
         if paragraph.caps:
             element.set("caps", "1")
         for run in paragraph.runs:
-            child = etree.SubElement(element, f"{{{RECORD_NAMESPACE}}}run")
-            kinds = (BOLD if run.bold else "") + (ITALIC if run.italic else "") + (
-                MARKER if run.marker else "")
-            if kinds:
-                child.set("kind", kinds)
-            if run.field is not None:
-                child.set("field", str(run.field))
-            if run.link:
-                child.set("link", run.link)
-            child.text = run.text
+            _run_element(element, run)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _run_element(paragraph: Any, run: RecordedRun) -> None:
+    child = etree.SubElement(paragraph, _tag("run"))
+    kinds = (BOLD if run.bold else "") + (ITALIC if run.italic else "") + (
+        MARKER if run.marker else "")
+    if kinds:
+        child.set("kind", kinds)
+    if run.field is not None:
+        child.set("field", str(run.field))
+    if run.link:
+        child.set("link", run.link)
+    child.text = run.text
 
 
 def read_record(root: Any) -> OriginRecord:
     """The record from its parsed XML; `ValueError` when it is not one briefgen wrote."""
-    if root.tag != f"{{{RECORD_NAMESPACE}}}origin" or root.get("format") != RECORD_FORMAT:
+    if root.tag != _tag("origin") or root.get("format") != RECORD_FORMAT:
         raise ValueError("not a record of this format")
     origin = None
     if root.get("brief") is not None:
@@ -249,29 +248,33 @@ def read_record(root: Any) -> OriginRecord:
             texts_hash=_required(root, "texts"), audience_id=root.get("audience"),
             language=_required(root, "language"),
             briefgen_version=root.get("briefgen", ""))
-    fields: dict[int, RecordedField] = {}
-    paragraphs: list[RecordedParagraph] = []
-    for element in root:
-        if element.tag == f"{{{RECORD_NAMESPACE}}}field":
-            number = _number(element, "n")
-            source = None
-            origin_text = _required(element, "origin")
-            if element.get("hash") is not None:
-                source = FieldSource(parse_field_path(origin_text), _required(element, "hash"))
-            fields[number] = RecordedField(number, origin_text, source)
-        elif element.tag == f"{{{RECORD_NAMESPACE}}}paragraph":
-            runs = []
-            for child in element:
-                kinds = child.get("kind", "")
-                field_number = child.get("field")
-                runs.append(RecordedRun(
-                    child.text or "", bold=BOLD in kinds, italic=ITALIC in kinds,
-                    marker=MARKER in kinds, link=child.get("link"),
-                    field=int(field_number) if field_number and field_number.isdigit()
-                    else None))
-            paragraphs.append(RecordedParagraph(_number(element, "n"), tuple(runs),
-                                                element.get("caps") == "1"))
-    return OriginRecord(origin, fields, tuple(paragraphs))
+    fields = [_read_field(element) for element in root.iter(_tag("field"))]
+    paragraphs = tuple(_read_paragraph(element) for element in root.iter(_tag("paragraph")))
+    return OriginRecord(origin, {field.number: field for field in fields}, paragraphs)
+
+
+def _read_field(element: Any) -> RecordedField:
+    origin_text = _required(element, "origin")
+    text_hash = element.get("hash")
+    source = (FieldSource(parse_field_path(origin_text), str(text_hash))
+              if text_hash is not None else None)
+    return RecordedField(_number(element, "n"), origin_text, source)
+
+
+def _read_paragraph(element: Any) -> RecordedParagraph:
+    runs = []
+    for child in element.iter(_tag("run")):
+        kinds = child.get("kind", "")
+        field_number = child.get("field")
+        runs.append(RecordedRun(
+            child.text or "", bold=BOLD in kinds, italic=ITALIC in kinds,
+            marker=MARKER in kinds, link=child.get("link"),
+            field=int(field_number) if field_number and field_number.isdigit() else None))
+    return RecordedParagraph(_number(element, "n"), tuple(runs), element.get("caps") == "1")
+
+
+def _tag(name: str) -> str:
+    return f"{{{RECORD_NAMESPACE}}}{name}"
 
 
 def _required(element: Any, name: str) -> str:
