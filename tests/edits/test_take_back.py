@@ -17,10 +17,10 @@ import docx
 import pytest
 import yaml
 from typer.testing import CliRunner, Result
-from word_edits import comment, retype, through_libreoffice, track
 
 from briefgen.cli import app
 from conftest import ROOT, build_brief, collapse_space, pdf_text, require_tool
+from word_edits import comment, retype, through_libreoffice, track
 
 runner = CliRunner()
 EU_DOCX = "2025-03-24_masg-2025_eu_en-gb.docx"
@@ -130,6 +130,7 @@ def assert_five_edits_taken(project: Project) -> None:
     assert "[@who-pays]" in value(after, SENTENCE[2])
 
 
+@pytest.mark.tools
 def test_five_edits_come_back_into_the_spec_and_the_next_build_prints_them(
         project: Project, tmp_path: Path) -> None:
     eu, ch = five_edits(project, tmp_path / "Downloads")
