@@ -137,8 +137,8 @@ def _checked_bytes(path: Path) -> bytes:
                        "ask for the DOCX again, saved from Word as \"Word Document (.docx)\"")
     findings = scan_docx(data)
     if findings:
-        raise UserError([Problem(path, "", f"{finding}; nothing was taken from it",
-                                 finding.hint) for finding in findings])
+        raise UserError([Problem(path, "", str(finding), finding.hint)
+                         for finding in findings])
     return data
 
 
@@ -441,16 +441,14 @@ def _raised(properties: Any | None) -> bool:
         return False
 
 
+# What a run's children print, when they are not text: a hyphen Word keeps from breaking,
+# tabs and line breaks (as spaces, for comparing). Anything else (pictures, symbols from
+# a symbol font, field characters) prints no words.
+_RUN_CHARACTERS = {_w("noBreakHyphen"): "-", _w("tab"): "\t", _w("ptab"): "\t",
+                   _w("br"): "\n", _w("cr"): "\n"}
+
+
 def _run_text(child: Any) -> str:
-    tag = child.tag
-    if tag in (_w("t"), _w("delText")):
+    if child.tag in (_w("t"), _w("delText")):
         return str(child.text or "")
-    if tag in (_w("tab"), _w("ptab")):
-        return "\t"
-    if tag in (_w("br"), _w("cr")):
-        return "\n"
-    if tag in (_w("noBreakHyphen"),):
-        return "-"
-    if tag == _w("sym"):
-        return ""
-    return ""
+    return _RUN_CHARACTERS.get(child.tag, "")

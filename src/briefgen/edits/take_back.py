@@ -19,6 +19,7 @@ from briefgen.edits.compare import Comparison, FieldChange, Finding, compare_doc
 from briefgen.edits.markup import rewrite_field
 from briefgen.edits.provenance import field_source
 from briefgen.edits.reader import EditedDocument, read_edited_docx
+from briefgen.edits.words import quoted
 from briefgen.errors import Location, Problem, SpecError, UserError, display_path
 from briefgen.render.docx_marks import DocxOrigin, RecordedField
 from briefgen.resolve.view import BriefView, PrintedText, resolve_brief
@@ -81,7 +82,7 @@ def take_back(docx_path: Path, spec_path: Path | None = None, *,
     if spec.brief.id != origin.brief_id:
         raise UserError(Problem(docx_path, "", f"was built from the brief {origin.brief_id!r} "
                                 f"({origin.spec_name}), not from {spec.brief.id!r} "
-                                f"({display_path(spec_path)}); nothing was taken",
+                                f"({display_path(spec_path)})",
                                 "name the spec it was built from: --spec SPEC"))
     index = _audience_index(spec, origin, docx_path)
     view, printed = _resolved(spec, document, spec_path, index)
@@ -211,12 +212,12 @@ class _Planner:
         if not isinstance(value, str) or path[-1] in ADDRESS_FIELDS or (
                 len(path) > 1 and path[-2] in ADDRESS_FIELDS):
             self.add(location, described, f"printed by briefgen from the spec's data, edited "
-                     f"in the DOCX to {_quoted(edited_words)}; not taken",
+                     f"in the DOCX to {quoted(edited_words)}; not taken",
                      "change it in the spec", "figure")
             return
         if field_source(self.document, path).text_hash != source.text_hash:
             self.add(location, described, "changed in the spec since the DOCX was built, and "
-                     f"in the DOCX too (to {_quoted(edited_words)}): the spec's text is kept, "
+                     f"in the DOCX too (to {quoted(edited_words)}): the spec's text is kept, "
                      "and the DOCX's is not taken", "compare the two and copy what is wanted "
                      "by hand", "conflict", severity="error")
             return
@@ -297,9 +298,3 @@ class _Planner:
             kind: str, *, severity: str = "warning") -> None:
         self.result.remarks.append(Problem(location, described, message, hint, rule=kind,
                                            severity=severity))
-
-
-def _quoted(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= limit else text[:limit - 1] + '…'}”"
-
