@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefgen.edits.reader import EditedCharacter, EditedDocument, EditedParagraph, Revision
-from briefgen.edits.words import SPACES, Look, Printed, differences, quoted, text_of
+from briefgen.edits.words import SPACES, Look, Printed, differences, quoted, same_link, text_of
 from briefgen.render.docx_marks import (
     OriginRecord,
     RecordedField,
@@ -477,15 +476,6 @@ def _revisions(paragraph: EditedParagraph) -> Iterator[tuple[Revision, str, int]
             current, text, start = revision, [], index
         if character is not None and revision is not None:
             text.append(character.text)
-
-
-def same_link(address: str | None) -> str | None:
-    """A link's address as compared: LibreOffice adds "/" to an address that ends with
-    its host (`https://example.org/`)."""
-    if address is None:
-        return None
-    found = re.fullmatch(r"(?i)(https?://[^/?#]+)/", address)
-    return found.group(1) if found else address
 
 
 def _built_characters(paragraph: RecordedParagraph) -> list[_Character]:

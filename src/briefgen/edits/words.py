@@ -116,3 +116,12 @@ def quoted(text: str, limit: int = 80) -> str:
     """`text` on one line in quotation marks, cut at `limit` characters."""
     text = " ".join(text.split())
     return f"“{text if len(text) <= limit else text[:limit - 1] + '…'}”"
+
+
+def same_link(address: str | None) -> str | None:
+    """A link's address as compared: LibreOffice adds "/" to an address that ends with
+    its host (`https://example.org/`)."""
+    if address is None:
+        return None
+    found = re.fullmatch(r"(?i)(https?://[^/?#]+)/", address)
+    return found.group(1) if found else address
