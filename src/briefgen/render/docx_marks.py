@@ -17,6 +17,7 @@ at most 255 characters of each.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,10 @@ DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 ITEM_ID = "{8E5C2A61-3B7D-4F0A-9C1E-6D2B4A7F0B31}"
 # Run kinds in the record: what a piece of a paragraph is.
 BOLD, ITALIC, MARKER = "b", "i", "m"
+START, ID, NAME = qn("w:bookmarkStart"), qn("w:id"), qn("w:name")
+# Made once and copied: python-docx's element factory parses each new element.
+_BOOKMARK_START = docx_xml.new_element("w:bookmarkStart")
+_BOOKMARK_END = docx_xml.new_element("w:bookmarkEnd")
 
 
 @dataclass(frozen=True)
@@ -139,11 +144,14 @@ class FieldMarks:
         self.field_numbers: dict[str, int] = {}
         self.paragraphs: list[RecordedParagraph] = []
         self.pending: list[tuple[Span, list[BaseOxmlElement]]] = []
-        self.next_id = 1 + max((int(mark.get(qn("w:id"), "0"))
-                                for part in word.part.package.iter_parts()
-                                if isinstance(part, XmlPart)
-                                for mark in part.element.iter(qn("w:bookmarkStart"))
-                                if mark.get(qn("w:id"), "").isdigit()), default=0)
+        # Bookmark ids are unique in the whole document: after those of the base document's
+        # headers, footers and notes (the body starts empty).
+        self.next_id = 1 + max((int(mark.get(ID, "0"))
+                                for relationship in word.part.rels.values()
+                                if not relationship.is_external
+                                and isinstance(relationship.target_part, XmlPart)
+                                for mark in relationship.target_part.element.iter(START)
+                                if mark.get(ID, "").isdigit()), default=0)
 
     def runs(self, span: Span, runs: list[BaseOxmlElement]) -> None:
         """The runs written for `span`, in order."""
@@ -173,11 +181,11 @@ class FieldMarks:
         for field_number, (first, last) in ranges.items():
             mark_id = str(self.next_id)
             self.next_id += 1
-            start = docx_xml.new_element("w:bookmarkStart")
-            start.set(qn("w:id"), mark_id)
-            start.set(qn("w:name"), mark_name(number, field_number))
-            end = docx_xml.new_element("w:bookmarkEnd")
-            end.set(qn("w:id"), mark_id)
+            start = copy.copy(_BOOKMARK_START)
+            start.set(ID, mark_id)
+            start.set(NAME, mark_name(number, field_number))
+            end = copy.copy(_BOOKMARK_END)
+            end.set(ID, mark_id)
             first.addprevious(start)
             last.addnext(end)
         self.paragraphs.append(RecordedParagraph(number, tuple(recorded), style.caps))
