@@ -18,8 +18,10 @@ from briefgen.document import Block, Document, Group, Image, Paragraph, Row, ite
 from briefgen.document import Chart as ChartBlock
 from briefgen.errors import Location, Problem, display_path
 from briefgen.resolve.assets import Picture
-from briefgen.resolve.view import affix_has_words as has_words
-from briefgen.resolve.view import chart_points, draft_reasons, pick_language
+from briefgen.resolve.charts import chart_points
+from briefgen.resolve.draft import draft_reasons
+from briefgen.resolve.figures import affix_has_words as has_words
+from briefgen.resolve.language import pick_language
 from briefgen.spec.inline import (
     Cite,
     Link,
@@ -202,7 +204,7 @@ def _version_texts(spec: BriefSpec, audience_index: int | None, language: str
 def _figure_mentions(spec: BriefSpec, document: YamlDocument, audience_index: int | None,
                      language: str, stats: dict[str, Stat]) -> Iterator[_Mention]:
     """The figures one version's texts and asks' amounts state, in reading order."""
-    from briefgen.resolve.view import amount_figure, printed_figure
+    from briefgen.resolve.figures import amount_figure, printed_figure
 
     def cited(path: FieldPath, where: Location, stat: Stat) -> _Mention:
         return _Mention(path, where, stat.id, stat.value, stat.format == "percent",
@@ -443,8 +445,8 @@ def _variants(value: str | dict[str, str] | None) -> list[str]:
 def _qualifier_words(stat: Stat) -> list[str]:
     """The words a stat's qualifier is printed with before the figure, in every language
     briefgen words it in ("more than", "plus de", "более")."""
+    from briefgen.resolve.figures import figure_qualifier
     from briefgen.resolve.locale_format import QUALIFIER_WORDING
-    from briefgen.resolve.view import figure_qualifier
 
     qualifier = figure_qualifier(stat)
     if qualifier is None:
@@ -1011,8 +1013,8 @@ def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
       loses its meaning or its unit there), named at its line in each version that prints it;
     - a qualifier in a language briefgen has no words for.
     """
+    from briefgen.resolve.figures import figure_qualifier
     from briefgen.resolve.locale_format import qualifier_wording
-    from briefgen.resolve.view import figure_qualifier
 
     versions = _versions(spec)
     written_in = spec.brief.language.split("-")[0]
@@ -1072,7 +1074,7 @@ def _figure_words(spec: BriefSpec, document: YamlDocument) -> Iterator[Problem]:
 
 def _prefix_as_qualifier(stat: Stat, path: FieldPath, document: YamlDocument
                          ) -> Iterator[Problem]:
-    from briefgen.resolve.view import figure_qualifier
+    from briefgen.resolve.figures import figure_qualifier
 
     prefix = stat.prefix
     if stat.qualifier is not None:
@@ -1086,7 +1088,7 @@ def _prefix_as_qualifier(stat: Stat, path: FieldPath, document: YamlDocument
         return
     qualifier = figure_qualifier(stat)
     if qualifier is not None:
-        from briefgen.resolve.view import printed_figure
+        from briefgen.resolve.figures import printed_figure
 
         shown = prefix if isinstance(prefix, str) else next(iter(prefix.values()))  # type: ignore[union-attr]
         words = ", ".join(f'"{printed_figure(stat, language, with_qualifier=True)}"'

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from briefgen.errors import Location, Problem, SpecError, UserError, display_path
-from briefgen.resolve.view import pick_language
+from briefgen.resolve.language import pick_language
 from briefgen.spec.loader import (
     FieldPath,
     YamlDocument,
@@ -442,7 +442,7 @@ def _printed_figure_note(stat: Stat, with_qualifier: bool, spec: BriefSpec, targ
     [@+id]), number format and unit in that language, so the translator does not write them
     again: "prints the figure “plus de 13 %” (of territory contaminated) and its note
     number"."""
-    from briefgen.resolve.view import printed_figure
+    from briefgen.resolve.figures import printed_figure
 
     shown = printed_figure(stat, target, with_qualifier=with_qualifier).replace("\u00a0", " ")
     label = _in_language(stat.label, spec.brief.language)

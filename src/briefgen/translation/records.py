@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefgen.errors import Location, Problem, SpecError
-from briefgen.resolve.view import pick_language
+from briefgen.resolve.language import pick_language
 from briefgen.spec.loader import YamlDocument, load_yaml
 from briefgen.spec.models import BriefSpec
 from briefgen.translation import command_path

@@ -37,7 +37,8 @@ from pydantic import BaseModel
 from pydantic.types import StringConstraints
 
 from briefgen.errors import UserError
-from briefgen.resolve.view import PrintedText, pick_language
+from briefgen.resolve.language import pick_language
+from briefgen.resolve.user_text import PrintedText
 from briefgen.spec.inline import normalize_space
 from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec, Chart, Quote, Stat
@@ -154,7 +155,7 @@ def _affix_fields(spec: BriefSpec) -> list[LocalizedField]:
     otherwise print in the brief's language (or, given per language, leave out). Symbols
     ("€", " m²") and prefixes read as a qualifier ("~", "up to ") are not translated: every
     language writes symbols alike, and briefgen words qualifiers itself."""
-    from briefgen.resolve.view import affix_has_words, figure_qualifier, pick_language
+    from briefgen.resolve.figures import affix_has_words, figure_qualifier
     from briefgen.spec.inline import Cite, parse_inline, walk
     from briefgen.spec.validate import text_fields
 
