@@ -111,22 +111,29 @@ class _ChartResolver:
                            for number, category in enumerate(chart.categories))
         title = read(chart.title, (*path, "title"))
         subtitle = read(chart.subtitle, (*path, "subtitle"))
-        description = chart_description(
-            self.view.labels.get(f"chart_{chart.type}", chart.type), str(title or ""),
-            [str(category or "") for category in categories],
-            [(str(one.name) if one.name else "", one.labels) for one in series],
-            self._dated_sources(), language, str(subtitle or ""))
         # A text read as None lacks the version's language: `resolve_brief` raises before
         # the view is used.
         return ChartView(
             id=chart.id, type=chart.type, title=title,  # type: ignore[arg-type]
             subtitle=subtitle, note=read(chart.note, (*path, "note")),
             categories=categories, series=series,  # type: ignore[arg-type]
-            sources=tuple(self.used_sources),
-            source_line="; ".join(source_line(self.sources[source_id], language)
-                                  for source_id in self.used_sources),
-            description=description, origin=path, number_format=self.number_format,
+            sources=tuple(self.used_sources), source_line=self._sources_line(),
+            description=self._description(title, subtitle, categories, series),
+            origin=path, number_format=self.number_format,
             key=_stacked_key(chart, series, categories))
+
+    def _description(self, title: UserText | None, subtitle: UserText | None,
+                     categories: tuple[UserText | None, ...],
+                     series: tuple[ChartSeriesView, ...]) -> str:
+        kind = self.view.labels.get(f"chart_{self.chart.type}", self.chart.type)
+        return chart_description(
+            kind, str(title or ""), [str(category or "") for category in categories],
+            [(str(one.name) if one.name else "", one.labels) for one in series],
+            self._dated_sources(), self.view.language, str(subtitle or ""))
+
+    def _sources_line(self) -> str:
+        return "; ".join(source_line(self.sources[source_id], self.view.language)
+                         for source_id in self.used_sources)
 
     def _series_view(self, number: int, series: ChartSeries) -> ChartSeriesView:
         points = chart_points(self.chart, series, self.stats)

@@ -24,7 +24,7 @@ from briefgen.resolve.user_text import UserText as UserText
 from briefgen.resolve.version import Version, Written
 from briefgen.spec.inline import Cite, Inline, Text
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
-from briefgen.spec.models import Ask, AskAmount, BriefHeader, BriefSpec, Quote, Sender, Source
+from briefgen.spec.models import Ask, AskAmount, BriefHeader, BriefSpec, Quote, Section, Sender, Source
 from briefgen.template import Template
 
 
@@ -80,7 +80,8 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
 
     `printed`, when given, receives every text of the spec the version prints, before any
     is found missing: `briefgen translate` learns from it which texts a language needs.
-    Texts are read in the order the page's layout numbers them.
+    The order the texts are read in numbers them (`UserText.index`) and orders `printed`
+    and the problems found.
     """
     version = Version(spec, audience_index)
     language = version.language
@@ -93,9 +94,7 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
     sources = {source.id: source for source in spec.sources}
     _add_figures(spec, view)
     stats = _stat_views(spec, version, view, sources, reader)
-    chart_index = {chart.id: index for index, chart in enumerate(spec.charts)}
-    for chart_id in version.chart_ids:
-        view.charts[chart_id] = chart_view(spec, chart_index[chart_id], view, sources, reader)
+    _add_charts(spec, version, view, sources, reader)
     view.context = {
         "brief": _brief_context(spec.brief, language, reader),
         "event": _event_context(spec.brief, language, reader),
@@ -103,18 +102,15 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         "audience": _audience_context(version, reader),
         "summary_ask": reader.read(*version.summary_ask),
         "summary": reader.read(*version.summary),
-        "asks": [_ask_context(ask, (*version.asks.path, index), view, reader)
-                 for index, ask in enumerate(version.asks.value)],
+        "asks": [_ask_context(ask, path, view, reader) for path, ask in _numbered(version.asks)],
         "stats": stats,
-        "quotes": [_quote_context(quote, (*version.quotes.path, index), language, reader)
-                   for index, quote in enumerate(version.quotes.value)],
-        "sections": [{"heading": reader.read(section.heading, (*path, "heading")),
-                      "body": reader.read(section.body, (*path, "body"))}
+        "quotes": [_quote_context(quote, path, language, reader)
+                   for path, quote in _numbered(version.quotes)],
+        "sections": [_section_context(section, path, reader)
                      for path, section in _numbered(version.sections)],
         "labels": labels,
         "charts": list(view.charts.values()),
-        "sources": {source.id: _source_context(source, ("sources", index), language, reader)
-                    for index, source in enumerate(spec.sources)},
+        "sources": _sources_context(spec.sources, language, reader),
     }
     _add_logo(view, version.sender, document)
     keywords = _keywords(spec.brief, language, reader)
@@ -167,6 +163,14 @@ def _stat_views(spec: BriefSpec, version: Version, view: BriefView,
             stat.source, figure=view.stat_values[stat_id][0],
             source_line=source_line(sources.get(stat.source), view.language)))
     return views
+
+
+def _add_charts(spec: BriefSpec, version: Version, view: BriefView,
+                sources: dict[str, Source], reader: TextReader) -> None:
+    """The charts this version shows, in its order."""
+    chart_index = {chart.id: index for index, chart in enumerate(spec.charts)}
+    for chart_id in version.chart_ids:
+        view.charts[chart_id] = chart_view(spec, chart_index[chart_id], view, sources, reader)
 
 
 def _brief_context(header: BriefHeader, language: str, reader: TextReader) -> dict[str, Any]:
@@ -283,6 +287,18 @@ def _quote_translation(quote: Quote, path: FieldPath, language: str, reader: Tex
     if isinstance(quote.translation, dict) and pick_language(quote.translation, language) is None:
         return None  # no translation for this page's language: the words stand alone
     return reader.read(quote.translation, (*path, "translation"))
+
+
+def _section_context(section: Section, path: FieldPath, reader: TextReader
+                     ) -> dict[str, Any]:
+    return {"heading": reader.read(section.heading, (*path, "heading")),
+            "body": reader.read(section.body, (*path, "body"))}
+
+
+def _sources_context(sources: list[Source], language: str, reader: TextReader
+                     ) -> dict[str, dict[str, Any]]:
+    return {source.id: _source_context(source, ("sources", index), language, reader)
+            for index, source in enumerate(sources)}
 
 
 def _source_context(source: Source, path: FieldPath, language: str, reader: TextReader
