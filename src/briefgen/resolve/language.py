@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 LocalText = str | dict[str, str]  # a text written once, or once per language
+# Languages written right to left, which briefgen cannot lay out yet.
+RIGHT_TO_LEFT = {"ar", "arc", "dv", "fa", "he", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
 
 
 def pick_language(texts: Mapping[str, object], language: str) -> str | None:

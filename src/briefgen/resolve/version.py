@@ -109,6 +109,11 @@ class Version:
         return Written(own, (*self.path, name.rstrip("_")))
 
 
+def numbered(items: Written[list[T]]) -> list[tuple[FieldPath, T]]:
+    """Each item of a list a version prints, with its path: `(("quotes", 0), quote)`."""
+    return [((*items.path, index), item) for index, item in enumerate(items.value)]
+
+
 def versions(spec: BriefSpec) -> list[Version]:
     """Every version a build makes: one per audience, or the brief's own when it has none."""
     return [Version(spec, index) for index in range(len(spec.audiences))] or [Version(spec)]

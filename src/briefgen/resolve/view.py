@@ -21,7 +21,7 @@ from briefgen.resolve.locale_format import format_date_range, format_long_date
 from briefgen.resolve.user_text import PrintedText as PrintedText
 from briefgen.resolve.user_text import TextReader
 from briefgen.resolve.user_text import UserText as UserText
-from briefgen.resolve.version import Version, Written
+from briefgen.resolve.version import Version, Written, numbered
 from briefgen.spec.inline import Cite, Inline, Text
 from briefgen.spec.loader import FieldPath, YamlDocument, format_field_path
 from briefgen.spec.models import Ask, AskAmount, BriefHeader, BriefSpec, Quote, Section, Sender, Source
@@ -102,12 +102,12 @@ def resolve_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         "audience": _audience_context(version, reader),
         "summary_ask": reader.read(*version.summary_ask),
         "summary": reader.read(*version.summary),
-        "asks": [_ask_context(ask, path, view, reader) for path, ask in _numbered(version.asks)],
+        "asks": [_ask_context(ask, path, view, reader) for path, ask in numbered(version.asks)],
         "stats": stats,
         "quotes": [_quote_context(quote, path, language, reader)
-                   for path, quote in _numbered(version.quotes)],
+                   for path, quote in numbered(version.quotes)],
         "sections": [_section_context(section, path, reader)
-                     for path, section in _numbered(version.sections)],
+                     for path, section in numbered(version.sections)],
         "labels": labels,
         "charts": list(view.charts.values()),
         "sources": _sources_context(spec.sources, language, reader),
@@ -129,11 +129,6 @@ def _labels(template: Template, language: str) -> dict[str, str]:
     catalogue = template.design.labels
     chosen = pick_language(catalogue, language) or "en"
     return dict(catalogue[chosen])
-
-
-def _numbered(items: Written[list[Any]]) -> list[tuple[FieldPath, Any]]:
-    """Each item of a list with its path: `(("quotes", 0), quote)`."""
-    return [((*items.path, index), item) for index, item in enumerate(items.value)]
 
 
 def _add_figures(spec: BriefSpec, view: BriefView) -> None:

@@ -7,15 +7,4 @@
     exchange.py  `briefgen translate export / import / status`, end to end
 """
 
-from __future__ import annotations
-
-from pathlib import Path
-
-from briefgen.errors import display_path
-
-
-def command_path(path: Path) -> str:
-    """A path as it is typed in a suggested command: in double quotes when it holds a space
-    (which every shell, cmd.exe and PowerShell included, reads as one word)."""
-    shown = display_path(path)
-    return f'"{shown}"' if any(char.isspace() for char in shown) else shown
+from briefgen.errors import command_path as command_path
