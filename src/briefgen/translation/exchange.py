@@ -325,7 +325,7 @@ def checked_language(tag: str, spec: BriefSpec, where: Location) -> str:
     """A language a brief can be translated into, as its canonical tag (`fr`, `fr-CH`)."""
     from pydantic import TypeAdapter, ValidationError
 
-    from briefgen.checks import RIGHT_TO_LEFT
+    from briefgen.resolve.language import RIGHT_TO_LEFT
     from briefgen.resolve.locale_format import is_known_language
     from briefgen.spec.models import LanguageTag
 
