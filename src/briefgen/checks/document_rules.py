@@ -68,9 +68,13 @@ def _text_colors(blocks: tuple[Block, ...], background: str, composed: Document
             case Group():
                 yield from _text_colors(block.blocks, background, composed)
             case Row():
-                for cell in block.cells:
-                    yield from _text_colors(cell.blocks, cell.background or background,
-                                            composed)
+                yield from _row_colors(block, background, composed)
+
+
+def _row_colors(row: Row, background: str, composed: Document) -> Iterator[_TextColor]:
+    """The text colours of each cell of a row, on the cell's background if it has one."""
+    for cell in row.cells:
+        yield from _text_colors(cell.blocks, cell.background or background, composed)
 
 
 def _paragraph_colors(paragraph: Paragraph, background: str, composed: Document
@@ -97,25 +101,28 @@ def _luminance(color: str) -> float:
 
 def logo_contrast(picture: Picture, background: str) -> float:
     """The contrast with `background` that the best-contrasting twentieth of the picture's
-    visible pixels reaches (1.0 for a picture with no visible pixel).
-
-    A pixel is visible when it is at least half opaque; its colour is taken as the page
-    shows it, blended with the background by its transparency."""
-    back = tuple(int(background[index : index + 2], 16) for index in (1, 3, 5))
-    ratios: list[tuple[float, int]] = []
-    for count, (red, green, blue, alpha) in picture.colors():
-        if alpha < 128:
-            continue
-        shown = "#" + "".join(f"{round((channel * alpha + under * (255 - alpha)) / 255):02X}"
-                              for channel, under in zip((red, green, blue), back, strict=True))
-        ratios.append((contrast_ratio(shown, background), count))
+    visible pixels reaches (1.0 for a picture with no visible pixel)."""
+    ratios = sorted(_visible_contrasts(picture, background), reverse=True)
     wanted = sum(count for _, count in ratios) * LOGO_SHARE
     seen = 0
-    for ratio, count in sorted(ratios, reverse=True):
+    for ratio, count in ratios:
         seen += count
         if seen >= wanted:
             return ratio
     return 1.0
+
+
+def _visible_contrasts(picture: Picture, background: str) -> Iterator[tuple[float, int]]:
+    """Each colour of the picture's visible pixels (at least half opaque) as the page shows
+    it, blended with the background by its transparency: its contrast with the background,
+    and how many pixels have it."""
+    back = tuple(int(background[index : index + 2], 16) for index in (1, 3, 5))
+    for count, (red, green, blue, alpha) in picture.colors():
+        if alpha >= 128:
+            shown = "#" + "".join(
+                f"{round((channel * alpha + under * (255 - alpha)) / 255):02X}"
+                for channel, under in zip((red, green, blue), back, strict=True))
+            yield contrast_ratio(shown, background), count
 
 
 def logo_problem(picture: Picture, template: Template, logo: str, where: Location,

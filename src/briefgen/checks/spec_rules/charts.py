@@ -104,25 +104,26 @@ class _ChartCheck:
                 if not isinstance(value, str) or value in self.stats]
 
     def _units(self, chart: Chart, path: FieldPath) -> list[_Unit]:
-        """The unit of each series' values: each stat's own, or the chart's for its own
+        """The unit of each plotted value: each stat's own, or the chart's for its own
         values; the chart's `format` first when only stats are plotted."""
-        units: list[_Unit] = []
-        for number, series in enumerate(chart.series):
-            series_path: FieldPath = (*path, "series", number)
-            if series.stats is None:
-                given = "values" if series.values is not None else "points"
-                units.append(((*series_path, given), _OWN_VALUES,
-                              (chart.format or "count", chart.unit, chart.suffix)))
-                continue
-            units += [((*series_path, "stats", position), stat_id,
-                       (self.stats[stat_id].format, self.stats[stat_id].unit,
-                        self.stats[stat_id].suffix))
-                      for position, stat_id in enumerate(series.stats) if stat_id in self.stats]
+        units = [unit for number, series in enumerate(chart.series)
+                 for unit in self._series_units(chart, series, (*path, "series", number))]
         if chart.format is not None and units and all(name != _OWN_VALUES
                                                       for _, name, _ in units):
             units.insert(0, ((*path, "format"), "the chart's format",
                              (chart.format, chart.unit, chart.suffix)))
         return units
+
+    def _series_units(self, chart: Chart, series: ChartSeries, path: FieldPath
+                      ) -> list[_Unit]:
+        if series.stats is None:
+            given = "values" if series.values is not None else "points"
+            return [((*path, given), _OWN_VALUES,
+                     (chart.format or "count", chart.unit, chart.suffix))]
+        stats = self.stats
+        return [((*path, "stats", position), stat_id,
+                 (stats[stat_id].format, stats[stat_id].unit, stats[stat_id].suffix))
+                for position, stat_id in enumerate(series.stats) if stat_id in stats]
 
     def _mixed_units(self, units: list[_Unit]) -> Iterator[Problem]:
         """The first value of another unit than the first value's: one chart plots one

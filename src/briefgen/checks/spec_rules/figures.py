@@ -11,7 +11,7 @@ from briefgen.checks.spec_rules.rule import CheckedSpec, variants
 from briefgen.errors import Problem
 from briefgen.resolve.locale_format import format_number
 from briefgen.spec.loader import FieldPath
-from briefgen.spec.models import Stat
+from briefgen.spec.models import Source, Stat
 
 # Years a count might be: 1900-2100, round hundreds left out (2,000 people is a count).
 _LOOKS_LIKE_A_YEAR = (1900, 2100)
@@ -119,20 +119,25 @@ def labels_naming_their_source(checked: CheckedSpec) -> Iterator[Problem]:
     sources = {source.id: source for source in checked.spec.sources}
     for index, stat in enumerate(checked.spec.stats):
         source = sources.get(stat.source)
-        if source is None:
-            continue
-        names = [source.publisher, *_all_texts(source.short)]
-        names += [name.split(" (")[0].split(" / ")[0] for name in list(names)]
+        names = _source_names(source) if source is not None else []
         for path, label in _labels(stat, ("stats", index, "label")):
             bracket = re.search(r"\(([^()]*)\)\s*$", label)
             if bracket and any(name.casefold() in bracket.group(1).casefold()
-                               for name in names if len(name) > 2):
+                               for name in names):
                 yield checked.problem(path,
                                       f"the label names its source in brackets "
                                       f"({bracket.group(1)!r}); the source line under the "
                                       "figure names it already",
                                       "drop the bracket: say what the number counts",
                                       "label-source", "warning")
+
+
+def _source_names(source: Source) -> list[str]:
+    """What a label may call a source: its publisher and short names, each also without a
+    bracket or a second name after " / "; none of two letters or fewer."""
+    names = [source.publisher, *_all_texts(source.short)]
+    names += [name.split(" (")[0].split(" / ")[0] for name in list(names)]
+    return [name for name in names if len(name) > 2]
 
 
 def _labels(stat: Stat, path: FieldPath) -> list[tuple[FieldPath, str]]:

@@ -24,23 +24,27 @@ def repeated_figures(checked: CheckedSpec) -> Iterator[Problem]:
     the same number typed (or typed in one and cited in the other). A reader meets it twice
     and wonders whether it is two things. Reported once per pair of places, at the second,
     naming the first and the versions that print both."""
-    document = checked.document
     pairs: dict[tuple[_Mention, _Mention], list[str]] = {}
     for version in versions(checked.spec):
         for first, second in _repeated_in(checked, version):
             pairs.setdefault((first, second), []).append(version.audience_id or "")
     for (first, second), audience_ids in pairs.items():
-        named = [audience_id for audience_id in audience_ids if audience_id]
-        on_versions = (f" on the version{'s' if len(named) > 1 else ''} for {', '.join(named)}"
-                       if named else "")
-        where = first.location
-        yield Problem(second.location, document.describe(second.path),
-                      f"{second.shown} is stated twice{on_versions}: here, and in "
-                      f"{document.describe(first.path)} at {display_path(where.file)}:"
-                      f"{where.line}:{where.column}",
-                      "say it once: cut the figure from one of the two texts (an audience can "
-                      "have its own intro, summary, asks or sections)",
-                      rule="repeated-figure", severity="warning")
+        yield _stated_twice(checked.document, first, second, audience_ids)
+
+
+def _stated_twice(document: YamlDocument, first: _Mention, second: _Mention,
+                  audience_ids: list[str]) -> Problem:
+    named = [audience_id for audience_id in audience_ids if audience_id]
+    on_versions = (f" on the version{'s' if len(named) > 1 else ''} for {', '.join(named)}"
+                   if named else "")
+    where = first.location
+    return Problem(second.location, document.describe(second.path),
+                   f"{second.shown} is stated twice{on_versions}: here, and in "
+                   f"{document.describe(first.path)} at {display_path(where.file)}:"
+                   f"{where.line}:{where.column}",
+                   "say it once: cut the figure from one of the two texts (an audience can "
+                   "have its own intro, summary, asks or sections)",
+                   rule="repeated-figure", severity="warning")
 
 
 def _repeated_in(checked: CheckedSpec, version: Version) -> Iterator[tuple[_Mention, _Mention]]:
@@ -111,13 +115,19 @@ def _figure_mentions(checked: CheckedSpec, version: Version) -> Iterator[_Mentio
     for path, text in _version_texts(version):
         if isinstance(text, AskAmount):
             yield from _amount_mention(text, path, document, language, stats)
-            continue
-        for position, node in locate_markup(text):
-            if isinstance(node, Cite) and node.stat_id in stats:
-                typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
-                yield _cited(path, document.locate_inside(path, position, typed),
-                             stats[node.stat_id], language)
-        yield from _typed_numbers(path, text, document)
+        else:
+            yield from _cited_mentions(path, text, document, language, stats)
+            yield from _typed_numbers(path, text, document)
+
+
+def _cited_mentions(path: FieldPath, text: str, document: YamlDocument, language: str,
+                    stats: dict[str, Stat]) -> Iterator[_Mention]:
+    """The figures a text cites (`[@id]`), where each citation is typed."""
+    for position, node in locate_markup(text):
+        if isinstance(node, Cite) and node.stat_id in stats:
+            typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
+            yield _cited(path, document.locate_inside(path, position, typed),
+                         stats[node.stat_id], language)
 
 
 def _cited(path: FieldPath, where: Location, stat: Stat, language: str) -> _Mention:
@@ -155,13 +165,12 @@ def _typed_numbers(path: FieldPath, text: str, document: YamlDocument) -> Iterat
     100, without a percent sign or scale word) say nothing a reader would take for a
     repeated figure, and are passed over."""
     normalized = normalize_space(text)
-    hidden = [(match.start(), match.end()) for match in _MARKUP.finditer(normalized)]
+    markup = [(match.start(), match.end()) for match in _MARKUP.finditer(normalized)]
     for match in _TYPED_NUMBER.finditer(normalized):
-        if any(start <= match.start() < end for start, end in hidden):
-            continue
         digits, scale = match.group(1), (match.group(2) or "").lower()
         value = _number_value(digits)
-        if value is None or (not scale and _says_nothing(value, digits)):
+        if (value is None or (not scale and _says_nothing(value, digits))
+                or any(start <= match.start() < end for start, end in markup)):
             continue
         where = document.locate_inside(path, count_nonspace(normalized[:match.start()]),
                                        match.group(1))
@@ -212,25 +221,33 @@ def _words_printed_twice(checked: CheckedSpec, path: FieldPath, normalized: str,
     before = normalized[:start].rstrip().casefold()
     after = normalized[end:].lstrip().casefold()
     typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
-    affixes = [("unit", variants(stat.unit), before.endswith)]
-    if node.with_prefix:
-        affixes.insert(0, ("prefix", variants(stat.prefix) + _qualifier_words(stat),
-                           before.endswith))
-    affixes.append(("suffix", variants(stat.suffix), after.startswith))
-    for name, forms, found_in_text in affixes:
+    for name, forms in _affix_forms(stat, node.with_prefix):
+        found_in_text = after.startswith if name == "suffix" else before.endswith
         twice = next((form for form in forms if found_in_text(form.casefold())
                       and _whole_words(before, after, form, name)), None)
-        if twice is None:
-            continue
-        hint = (f"write [@{node.stat_id}] to leave the prefix out, or delete the words "
-                f"before it" if name == "prefix"
-                else f"delete the {twice!r} {'before' if name == 'unit' else 'after'} {typed}")
-        yield Problem(checked.document.locate_inside(path, position, typed),
-                      checked.document.describe(path),
-                      f"{twice!r} would be printed twice: the text "
-                      f"{'after' if name == 'suffix' else 'before'} {typed} has it, "
-                      f"and the figure's {name} prints it", hint,
-                      rule="repeated-words", severity="warning")
+        if twice is not None:
+            yield Problem(checked.document.locate_inside(path, position, typed),
+                          checked.document.describe(path),
+                          f"{twice!r} would be printed twice: the text "
+                          f"{'after' if name == 'suffix' else 'before'} {typed} has it, "
+                          f"and the figure's {name} prints it",
+                          _delete_hint(name, twice, typed, node.stat_id),
+                          rule="repeated-words", severity="warning")
+
+
+def _affix_forms(stat: Stat, with_prefix: bool) -> list[tuple[str, list[str]]]:
+    """The words a citation prints around its number, in every language: its prefix (or
+    qualifier, for `[@+id]`), its unit and its suffix."""
+    forms = [("unit", variants(stat.unit)), ("suffix", variants(stat.suffix))]
+    if with_prefix:
+        forms.insert(0, ("prefix", variants(stat.prefix) + _qualifier_words(stat)))
+    return forms
+
+
+def _delete_hint(name: str, twice: str, typed: str, stat_id: str) -> str:
+    if name == "prefix":
+        return f"write [@{stat_id}] to leave the prefix out, or delete the words before it"
+    return f"delete the {twice!r} {'before' if name == 'unit' else 'after'} {typed}"
 
 
 def _citation_span(text: str, nonspace_index: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from briefgen.checks.spec_rules.rule import CheckedSpec
 from briefgen.errors import Problem
 from briefgen.resolve.charts import chart_points
 from briefgen.spec.inline import Cite, SourceCite, parse_inline, walk
-from briefgen.spec.models import BriefSpec
+from briefgen.spec.models import AskAmount, BriefSpec, Chart, Stat
 from briefgen.spec.validate import ask_lists, quote_lists, text_fields
 
 # Characters a reader types from paper without losing their place; up to this, the QR code
@@ -46,12 +46,18 @@ def cited_source_ids(spec: BriefSpec) -> set[str]:
 
 
 def _callout_sources(spec: BriefSpec) -> set[str]:
-    """The sources of the figures a version shows as callouts: the featured ones, and
-    those an audience picks."""
+    """The sources of the figures some version shows as callouts."""
     by_id = {stat.id: stat.source for stat in spec.stats}
-    shown = {stat.id for stat in spec.stats if stat.featured}
-    shown |= {stat_id for audience in spec.audiences for stat_id in audience.stats or []}
-    return {by_id[stat_id] for stat_id in shown if stat_id in by_id}
+    return {by_id[stat_id] for stat_id in _shown_ids(spec, "stats") if stat_id in by_id}
+
+
+def _shown_ids(spec: BriefSpec, name: str) -> set[str]:
+    """The ids of the `stats` (or `charts`) some version shows: the featured ones, and
+    those an audience picks."""
+    shown = {item.id for item in getattr(spec, name) if item.featured}
+    for audience in spec.audiences:
+        shown |= set(getattr(audience, name) or [])
+    return shown
 
 
 def _quote_sources(spec: BriefSpec) -> set[str]:
@@ -61,19 +67,26 @@ def _quote_sources(spec: BriefSpec) -> set[str]:
 def _chart_sources(spec: BriefSpec) -> set[str]:
     """The sources of the values of the charts some version shows."""
     stats = {stat.id: stat for stat in spec.stats}
-    shown = {chart.id for chart in spec.charts if chart.featured}
-    shown |= {chart_id for audience in spec.audiences for chart_id in audience.charts or []}
-    return {source for chart in spec.charts if chart.id in shown for series in chart.series
+    shown = _shown_ids(spec, "charts")
+    return {source for chart in spec.charts if chart.id in shown
+            for source in _plotted_sources(chart, stats)}
+
+
+def _plotted_sources(chart: Chart, stats: dict[str, Stat]) -> set[str]:
+    return {source for series in chart.series
             for _, source, _ in chart_points(chart, series, stats) if source}
 
 
 def _amount_sources(spec: BriefSpec) -> set[str]:
     """The sources of asks' amounts: their own, or their stat's."""
     stat_sources = {stat.id: stat.source for stat in spec.stats}
-    amounts = [ask.amount for _, asks in ask_lists(spec) for ask in asks if ask.amount]
-    return ({amount.source for amount in amounts if amount.source}
-            | {stat_sources[amount.stat] for amount in amounts
-               if not amount.source and amount.stat in stat_sources})
+    sources = {_amount_source(ask.amount, stat_sources) for _, asks in ask_lists(spec)
+               for ask in asks if ask.amount}
+    return {source for source in sources if source}
+
+
+def _amount_source(amount: AskAmount, stat_sources: dict[str, str]) -> str | None:
+    return amount.source or stat_sources.get(amount.stat or "")
 
 
 def _text_sources(spec: BriefSpec) -> set[str]:

@@ -11,6 +11,7 @@ from briefgen.errors import Problem
 from briefgen.resolve.language import text_for
 from briefgen.resolve.version import Version, versions
 from briefgen.spec.inline import Link, locate_markup, parse_inline, plain_text
+from briefgen.spec.loader import FieldPath
 from briefgen.spec.models import BriefSpec
 from briefgen.spec.validate import text_fields
 
@@ -102,10 +103,16 @@ def empty_headings(checked: CheckedSpec) -> Iterator[Problem]:
     """A heading (the title, a section's heading) that prints no words: screen readers list
     the page by its headings, and this one would have no name."""
     for path, text in text_fields(checked.spec):
-        names = [part for part in path if isinstance(part, str)]
-        if names[-1] not in ("heading", "title"):
-            names = names[:-1]  # a text given per language: the last part is the language
-        if tuple(names[-2:]) in _HEADINGS and not plain_text(parse_inline(text)).strip():
+        if _is_heading(path) and not plain_text(parse_inline(text)).strip():
             yield checked.problem(path, "the heading prints no words: readers who move from "
                                   "heading to heading would find it empty",
                                   "write the heading's words", "empty-heading", "warning")
+
+
+def _is_heading(path: FieldPath) -> bool:
+    """Whether a text field is the brief's title or a section's heading (in an audience
+    too, and given per language)."""
+    names = [part for part in path if isinstance(part, str)]
+    if names[-1] not in ("heading", "title"):
+        names = names[:-1]  # a text given per language: the last part is the language
+    return tuple(names[-2:]) in _HEADINGS

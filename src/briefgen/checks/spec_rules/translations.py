@@ -62,26 +62,28 @@ def untranslated_texts(checked: CheckedSpec) -> Iterator[Problem]:
     """A version in another language whose texts are written only once (so in the brief's
     language): the page would mix languages. Each such text is named with its line. An
     audience's own texts are written for that version, so they are not counted."""
-    spec = checked.spec
-    base = base_language(spec.brief.language)
-    for version in versions(spec):
-        language = version.language
-        if version.audience is None or base_language(language) == base:
+    base = base_language(checked.spec.brief.language)
+    for version in versions(checked.spec):
+        if version.audience is None or base_language(version.language) == base:
             continue
         single = [path for path, text in _shared_texts(version) if isinstance(text, str)]
-        if not single:
-            continue
-        named = [checked.field_with_line(path) for path in single[:_NAMED_AT_MOST]]
-        if len(single) > _NAMED_AT_MOST:
-            named.append(f"and {len(single) - _NAMED_AT_MOST} more")
-        count = (f"{len(single)} of the texts on this {language} version are"
-                 if len(single) > 1 else f"a text on this {language} version is")
-        yield checked.problem((*version.path, "language"),
-                              f"{count} written only once, in {spec.brief.language}: "
-                              f"{', '.join(named)}",
-                              f"give them per language, e.g. summary: {{{base}: ..., "
-                              f"{base_language(language)}: ...}}", "missing-translation",
-                              "warning")
+        if single:
+            yield _written_once_problem(checked, version, single)
+
+
+def _written_once_problem(checked: CheckedSpec, version: Version, single: list[FieldPath]
+                          ) -> Problem:
+    language, written_in = version.language, checked.spec.brief.language
+    named = [checked.field_with_line(path) for path in single[:_NAMED_AT_MOST]]
+    if len(single) > _NAMED_AT_MOST:
+        named.append(f"and {len(single) - _NAMED_AT_MOST} more")
+    count = (f"{len(single)} of the texts on this {language} version are"
+             if len(single) > 1 else f"a text on this {language} version is")
+    return checked.problem((*version.path, "language"),
+                           f"{count} written only once, in {written_in}: {', '.join(named)}",
+                           f"give them per language, e.g. summary: "
+                           f"{{{base_language(written_in)}: ..., {base_language(language)}: ...}}",
+                           "missing-translation", "warning")
 
 
 def _shared_texts(version: Version) -> Iterator[tuple[FieldPath, object]]:
@@ -209,17 +211,23 @@ def _printing_languages(spec: BriefSpec) -> list[_PrintedIn]:
         language.audience_ids.append(version.audience_id or "")
         language.stats.update(version.stat_ids)
         language.charts.update(version.chart_ids)
+    for written_in, cites in _citations(spec):
+        for language in printed.values():
+            if written_in is None or pick_language({written_in: 1}, language.language):
+                language.cited |= cites
+    return list(printed.values())
+
+
+def _citations(spec: BriefSpec) -> Iterator[tuple[str | None, set[tuple[str, bool]]]]:
+    """The figures each text cites (id, with prefix), with the language the text is
+    written for when it is given per language."""
     for path, text in text_fields(spec):
         if "[@" not in text:
             continue
         last = path[-1]
-        written = last if isinstance(last, str) and _LANGUAGE_KEY.fullmatch(last) else None
-        cites = {(node.stat_id, node.with_prefix) for node in walk(parse_inline(text))
-                 if isinstance(node, Cite)}
-        for language in printed.values():
-            if written is None or pick_language({written: 1}, language.language):
-                language.cited |= cites
-    return list(printed.values())
+        written_in = last if isinstance(last, str) and _LANGUAGE_KEY.fullmatch(last) else None
+        yield written_in, {(node.stat_id, node.with_prefix) for node in walk(parse_inline(text))
+                           if isinstance(node, Cite)}
 
 
 @dataclass
@@ -239,30 +247,43 @@ class _FigureWords:
                 ) -> Iterator[Problem]:
         """The qualifier without words in the language, or a prefix in words that the
         language's version prints as written in another, or leaves out."""
-        language, names = printed_in.language, version_names(printed_in.audience_ids)
         prefix = getattr(figure, "prefix", None)
         qualifier = figure_qualifier(figure)
-        own = pick_language(prefix, language) if isinstance(prefix, dict) else None
         if qualifier is not None:
-            if own is None and qualifier_wording(qualifier, language) is None:
-                yield self.checked.problem(
-                    (*path, "qualifier") if getattr(figure, "qualifier", None)
-                    else (*path, "prefix"),
-                    f"briefgen has no {language} words for {qualifier!r}: the {language} "
-                    f"version{names} prints it in English",
-                    f"give the words as prefix: {{{base_language(language)}: ...}}",
-                    "missing-translation", "warning")
+            yield from self._qualifier_without_words(figure, path, qualifier, printed_in)
         elif isinstance(prefix, str):
             yield from self._written_once((*path, "prefix"), prefix, printed_in)
-        elif isinstance(prefix, dict) and own is None and any(
+        elif isinstance(prefix, dict):
+            yield from self._prefix_left_out(prefix, path, printed_in)
+
+    def _qualifier_without_words(self, figure: Stat | Chart, path: FieldPath, qualifier: str,
+                                 printed_in: _PrintedIn) -> Iterator[Problem]:
+        language = printed_in.language
+        prefix = getattr(figure, "prefix", None)
+        if (isinstance(prefix, dict) and pick_language(prefix, language)) or qualifier_wording(
+                qualifier, language) is not None:
+            return
+        yield self.checked.problem(
+            (*path, "qualifier") if getattr(figure, "qualifier", None) else (*path, "prefix"),
+            f"briefgen has no {language} words for {qualifier!r}: the {language} "
+            f"version{version_names(printed_in.audience_ids)} prints it in English",
+            f"give the words as prefix: {{{base_language(language)}: ...}}",
+            "missing-translation", "warning")
+
+    def _prefix_left_out(self, prefix: dict[str, str], path: FieldPath, printed_in: _PrintedIn
+                         ) -> Iterator[Problem]:
+        """A prefix in words given per language, but not in this one."""
+        language = printed_in.language
+        if pick_language(prefix, language) is not None or not any(
                 affix_has_words(value) for value in prefix.values()):
-            yield self.checked.problem(
-                (*path, "prefix"),
-                f"the prefix is given in {', '.join(prefix)} only: the {language} "
-                f"version{names} prints the figure without it",
-                f"add  {base_language(language)}: ...  to the prefix, or write qualifier: "
-                "(about, up to, more than, ...), which briefgen words in every language",
-                "missing-translation", "warning")
+            return
+        yield self.checked.problem(
+            (*path, "prefix"),
+            f"the prefix is given in {', '.join(prefix)} only: the {language} "
+            f"version{version_names(printed_in.audience_ids)} prints the figure without it",
+            f"add  {base_language(language)}: ...  to the prefix, or write qualifier: "
+            "(about, up to, more than, ...), which briefgen words in every language",
+            "missing-translation", "warning")
 
     def _unit(self, figure: Stat | Chart, path: FieldPath, printed_in: _PrintedIn
               ) -> Iterator[Problem]:
@@ -272,17 +293,24 @@ class _FigureWords:
             value = getattr(figure, name)
             if isinstance(value, str):
                 yield from self._written_once((*path, name), value, printed_in)
+        yield from self._unit_left_out(figure, path, printed_in)
+
+    def _unit_left_out(self, figure: Stat | Chart, path: FieldPath, printed_in: _PrintedIn
+                       ) -> Iterator[Problem]:
+        """A unit (or suffix) given per language, none of them in this one, and none
+        written once: the language's version prints the bare number."""
         affixes = (figure.unit, figure.suffix)
         given = [value for value in affixes if isinstance(value, dict)]
         language = printed_in.language
-        if given and not any(isinstance(value, str) for value in affixes) and all(
-                pick_language(value, language) is None for value in given):
-            yield self.checked.problem(
-                (*path, "unit" if isinstance(figure.unit, dict) else "suffix"),
-                f"the figure's unit is given in {', '.join(given[0])} only: the {language} "
-                f"version{version_names(printed_in.audience_ids)} prints the number without it",
-                f"add  {base_language(language)}: ...  to its unit: or suffix:",
-                "missing-translation", "warning")
+        if not given or any(isinstance(value, str) for value in affixes) or any(
+                pick_language(value, language) is not None for value in given):
+            return
+        yield self.checked.problem(
+            (*path, "unit" if isinstance(figure.unit, dict) else "suffix"),
+            f"the figure's unit is given in {', '.join(given[0])} only: the {language} "
+            f"version{version_names(printed_in.audience_ids)} prints the number without it",
+            f"add  {base_language(language)}: ...  to its unit: or suffix:",
+            "missing-translation", "warning")
 
     def _written_once(self, path: FieldPath, value: str, printed_in: _PrintedIn
                       ) -> Iterator[Problem]:
