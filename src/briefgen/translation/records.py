@@ -19,17 +19,17 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefgen.errors import Location, Problem, SpecError
-from briefgen.resolve.language import pick_language
+from briefgen.errors import Location, Problem, SpecError, command_path
+from briefgen.resolve.language import language_name, pick_language
 from briefgen.spec.loader import YamlDocument, load_yaml
 from briefgen.spec.models import BriefSpec
-from briefgen.translation import command_path
 from briefgen.translation.texts import (
     LocalizedField,
+    State,
     TranslationText,
-    language_name,
     localized_fields,
     quote_translation_source,
+    state_of,
     text_hash,
 )
 
@@ -145,6 +145,13 @@ class RecordBook:
             return False
         record = self.record(text.field, language)
         return record is not None and record.keeps_as_written(text.source)
+
+    def state(self, text: TranslationText, language: str) -> State:
+        """A text's state for `language` (see `texts.State`), a text written once and given
+        back unchanged (a name) being translated."""
+        if self.keeps_as_written(text, language):
+            return "done"
+        return state_of(text, self.is_outdated(text))
 
     def is_outdated(self, text: TranslationText) -> bool:
         """Whether the translation in `text` was made from an earlier source text."""
