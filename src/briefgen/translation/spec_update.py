@@ -131,18 +131,19 @@ def _updated_records(old: Records, entries: dict[tuple[str, str], Record], book:
 
 def _merged_record(item: LocalizedField, old: Records, entries: dict[tuple[str, str], Record]
                    ) -> dict[str, Record]:
-    """A field's records by language: the new ones, and the earlier ones of the languages it
-    still has. A text written once keeps the records of the languages it was given back
-    unchanged for, while it reads the same."""
-    languages = set(item.value) if isinstance(item.value, dict) else set()
-    languages |= {language for key, language in entries if key == item.key}
+    """A field's records by language: the new ones, and the earlier ones still true."""
+    new = {language: record for (key, language), record in entries.items() if key == item.key}
     earlier = old.get(item.key) or old.get(item.former_key or "", {})
-    merged = {language: record for language, record in earlier.items()
-              if language in languages or (isinstance(item.value, str)
-                                           and record.keeps_as_written(item.value))}
-    merged.update({language: record for (key, language), record in entries.items()
-                   if key == item.key})
-    return merged
+    languages = set(item.value) if isinstance(item.value, dict) else set()
+    kept = {language: record for language, record in earlier.items()
+            if _still_true(item, record, language in languages or language in new)}
+    return kept | new
+
+
+def _still_true(item: LocalizedField, record: Record, has_language: bool) -> bool:
+    """Whether an earlier record stays: the field still has its language, or it is a text
+    written once that reads the same as when it was given back unchanged."""
+    return has_language or (isinstance(item.value, str) and record.keeps_as_written(item.value))
 
 
 def keeps_as_written(text: TranslationText, markup: str) -> bool:

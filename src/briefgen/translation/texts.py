@@ -199,21 +199,25 @@ class _AffixesShown:
 
     @classmethod
     def of(cls, spec: BriefSpec) -> _AffixesShown:
-        from briefgen.spec.inline import Cite, parse_inline, walk
-        from briefgen.spec.validate import text_fields
-
         charts = {chart.id for chart in spec.charts if chart.featured}
         charts |= {chart_id for audience in spec.audiences for chart_id in audience.charts or []}
-        cited = {(node.stat_id, node.with_prefix) for _, text in text_fields(spec)
-                 if "[@" in text for node in walk(parse_inline(text)) if isinstance(node, Cite)}
         stats = {stat_id for version in versions(spec) for stat_id in version.stat_ids}
-        return cls(stats, charts, cited)
+        return cls(stats, charts, _citations(spec))
 
     def __call__(self, figure: Stat | Chart, name: str) -> bool:
         if isinstance(figure, Chart):
             return figure.id in self.charts
         return figure.id in self.stats or (figure.id, True) in self.cited or (
             name != "prefix" and (figure.id, False) in self.cited)
+
+
+def _citations(spec: BriefSpec) -> set[tuple[str, bool]]:
+    """(id, with prefix) of every figure a text of the spec cites."""
+    from briefgen.spec.inline import Cite, parse_inline, walk
+    from briefgen.spec.validate import text_fields
+
+    return {(node.stat_id, node.with_prefix) for _, text in text_fields(spec) if "[@" in text
+            for node in walk(parse_inline(text)) if isinstance(node, Cite)}
 
 
 def texts_for_language(spec: BriefSpec, document: YamlDocument, template: Template,
