@@ -26,7 +26,7 @@ def test_markup_becomes_numbered_tags_outer_before_inner() -> None:
     source, tags = tag_source("**Fund [@mines] & more** <b>")
     assert source == ('<g id="1" ctype="bold">Fund <x id="2" ctype="x-briefgen-figure" '
                       'equiv-text="[@mines]"/> &amp; more</g> &lt;b&gt;')
-    assert [tag.describe() for tag in tags.values()] == ["tag 1 (bold)", "tag 2 ([@mines])"]
+    assert [tag.name for tag in tags.values()] == ["tag 1 (bold)", "tag 2 ([@mines])"]
 
 
 def test_a_translation_may_move_its_tags() -> None:

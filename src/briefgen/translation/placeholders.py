@@ -54,7 +54,8 @@ class Tag:
         """`<g>` (bold, italic, a link: words inside) rather than `<x/>`."""
         return isinstance(self.node, Strong | Emphasis | Link)
 
-    def describe(self) -> str:
+    @property
+    def name(self) -> str:
         """`tag 2 ([@displaced])`, `tag 3 (bold)`: how messages and notes name it."""
         match self.node:
             case Strong():
@@ -163,7 +164,7 @@ def markup_from_target(element: ET.Element, tags: dict[str, Tag], *,
                     raise TagError(f"has a tag <{name} id={tag_id!r}> that the source does not "
                                    "have", "keep only the tags of the source, each once")
                 if tag.wraps_words != (name == "g"):
-                    raise TagError(f"{tag.describe()} is <{name}> here but not in the source",
+                    raise TagError(f"{tag.name} is <{name}> here but not in the source",
                                    "copy the tag from the source")
                 used[tag_id] += 1
                 if name == "x":
@@ -178,11 +179,11 @@ def markup_from_target(element: ET.Element, tags: dict[str, Tag], *,
         return nodes
 
     nodes = convert(element)
-    missing = [tag.describe() for tag_id, tag in tags.items() if not used[tag_id]]
+    missing = [tag.name for tag_id, tag in tags.items() if not used[tag_id]]
     if missing:
         raise TagError(f"lacks {_join(missing)}",
                        "put each tag of the source into the translation once; tags may move")
-    repeated = [tags[tag_id].describe() for tag_id, count in used.items() if count > 1]
+    repeated = [tags[tag_id].name for tag_id, count in used.items() if count > 1]
     if repeated:
         raise TagError(f"has {_join(repeated)} more than once",
                        "each tag of the source must be in the translation exactly once")

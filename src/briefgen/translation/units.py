@@ -137,13 +137,13 @@ def _chart_reference_note(spec: BriefSpec, tag: Tag, labels: dict[str, str]) -> 
         return None
     pointer = labels.get("see_chart", "(see chart)")
     title = text_or_first(chart.title, spec.brief.language)
-    return f"{_capitalized(tag.describe())} prints “{pointer}”, pointing to the chart “{title}”."
+    return f"{_capitalized(tag.name)} prints “{pointer}”, pointing to the chart “{title}”."
 
 
 def _tag_note(spec: BriefSpec, tag: Tag, target: str) -> str:
     """`Tag 2 ([@displaced]) prints the figure 800,000: former displaced people ...`."""
     node = tag.node
-    described = _capitalized(tag.describe())
+    described = _capitalized(tag.name)
     if isinstance(node, Cite):
         stat = next((stat for stat in spec.stats if stat.id == node.stat_id), None)
         if stat is not None:

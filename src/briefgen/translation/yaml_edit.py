@@ -123,7 +123,7 @@ class _Editor:
             self._set_language(value, change)
         elif isinstance(value, yaml.ScalarNode) and value.style is None and (
                 value.value in _NULLS):
-            self._fill_null(parent, key_node, value, change)
+            self._fill_empty(parent, key_node, value, change)
         elif isinstance(value, yaml.ScalarNode) and change.source_key is not None:
             self._convert(parent, key_node, value, change)
         else:
@@ -226,7 +226,7 @@ class _Editor:
                        f"{self._block_value(change.text, child, scalar.style, change, self.step)}")
         self._splice(key_end, line_end, replacement, 0)
 
-    def _fill_null(self, parent: yaml.MappingNode, key_node: yaml.Node,
+    def _fill_empty(self, parent: yaml.MappingNode, key_node: yaml.Node,
                    scalar: yaml.ScalarNode, change: TextChange) -> None:
         """`translation:` (empty or null) becomes `translation: {language: text}`."""
         value = {change.language: change.text}
