@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, match_skeleton, parse_pattern
@@ -158,19 +158,24 @@ def _compact(number: Decimal, locale: Locale, decimals: int | None) -> str:
             return _compact(Decimal(magnitudes[index - 1]).copy_sign(number), locale, decimals)
         if decimals is None:
             scaled = _rounded(scaled, 0) if scaled == scaled.to_integral() else scaled
-        plural = locale.plural_form(abs(scaled))
-        if scaled == 1 and str(magnitude) in formats.get("1", {}):
-            plural = "1"
-        chosen = formats.get(plural, formats["other"])
-        pattern = parse_number_pattern(chosen.get(str(magnitude), formats["other"][str(magnitude)]))
-        # The pattern's own rendering (its quoting, its sign, French "mille"), with exactly
-        # the decimals of the number already rounded, so Babel's rounding changes nothing.
-        pattern = copy.copy(pattern)
-        pattern.frac_prec = (max(0, -int(scaled.as_tuple().exponent)),) * 2
-        return str(pattern.apply(scaled, locale))
-    return format_decimal(_rounded(number, 0 if decimals is None else decimals),
-                          format=_places("#,##0", 0 if decimals is None else decimals),
+        return _in_compact_pattern(scaled, str(magnitude), formats, locale)
+    whole = 0 if decimals is None else decimals
+    return format_decimal(_rounded(number, whole), format=_places("#,##0", whole),
                           locale=locale)
+
+
+def _in_compact_pattern(scaled: Decimal, magnitude: str, formats: Any, locale: Locale) -> str:
+    """A number already scaled and rounded, in the magnitude's pattern for its plural form.
+
+    The pattern's own rendering (its quoting, its sign, French "mille"), with exactly the
+    decimals of the number, so Babel's rounding changes nothing."""
+    plural = locale.plural_form(abs(scaled))
+    if scaled == 1 and magnitude in formats.get("1", {}):
+        plural = "1"
+    chosen = formats.get(plural, formats["other"])
+    pattern = copy.copy(parse_number_pattern(chosen.get(magnitude, formats["other"][magnitude])))
+    pattern.frac_prec = (max(0, -int(scaled.as_tuple().exponent)),) * 2
+    return str(pattern.apply(scaled, locale))
 
 
 def _percent(number: str, locale: Locale) -> str:

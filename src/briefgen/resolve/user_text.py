@@ -92,23 +92,28 @@ class TextReader:
                        rule="missing-translation")
 
     def _hidden_chart_citations(self, value: str, origin: FieldPath) -> list[Problem]:
-        """`[@chart-id]` citations of charts this version does not show, located where typed.
-
-        A text the audiences share is printed on every version, so rewording it changes
-        them all: an audience that hides the chart needs its own text (summary, asks,
-        sections and quotes can be given per audience)."""
+        """`[@chart-id]` citations of charts this version does not show, located where typed."""
         document, audience_id = self.document, self.audience_id
         version = f"the version for {audience_id}" if audience_id else "this version"
-        own = origin[0] if origin and origin[0] in ("summary", "asks", "sections",
-                                                    "quotes") else ""
-        hint = (f"give that audience its own {own}: without the citation (a shared text is "
-                "printed on every version)" if audience_id and own else "")
         return [Problem(document.locate_inside(origin, position, f"[@{node.stat_id}]"),
                         document.describe(origin),
                         f"cites the chart {node.stat_id!r}, which {version} does not show",
-                        f"list {node.stat_id} in the charts: of audience {audience_id}, or "
-                        + hint if hint else
-                        "list the chart in this audience's charts:, or reword the sentence",
+                        _hidden_chart_hint(node.stat_id, origin, audience_id),
                         rule="unknown-figure")
                 for position, node in locate_markup(value)
                 if isinstance(node, Cite) and node.stat_id in self.hidden_chart_ids]
+
+
+# The texts an audience can give its own version of.
+_OWN_TEXTS = ("summary", "asks", "sections", "quotes")
+
+
+def _hidden_chart_hint(chart_id: str, origin: FieldPath, audience_id: str | None) -> str:
+    """A text the audiences share is printed on every version, so rewording it changes them
+    all: an audience that hides the chart needs its own text."""
+    own = origin[0] if origin and origin[0] in _OWN_TEXTS else ""
+    if audience_id and own:
+        return (f"list {chart_id} in the charts: of audience {audience_id}, or give that "
+                f"audience its own {own}: without the citation (a shared text is printed on "
+                "every version)")
+    return "list the chart in this audience's charts:, or reword the sentence"

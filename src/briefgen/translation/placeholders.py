@@ -149,28 +149,30 @@ def markup_from_target(element: ET.Element, tags: dict[str, Tag], *,
 
     A `literal` text (printed as typed, without markup) comes back as its words alone.
     """
-    used: Counter[str] = Counter()
+    reader = _TargetReader(tags)
+    nodes = reader.nodes(element)
+    reader.check_each_tag_once()
+    if literal:
+        return "".join(node.text for node in _as_parsed(nodes, top=True)
+                       if isinstance(node, Text))
+    return markup_from_nodes(nodes)
 
-    def convert(parent: ET.Element) -> list[Inline]:
+
+class _TargetReader:
+    """Reads a `<target>` back into nodes, counting the source's tags it uses."""
+
+    def __init__(self, tags: dict[str, Tag]) -> None:
+        self.tags = tags
+        self.used: Counter[str] = Counter()
+
+    def nodes(self, parent: ET.Element) -> list[Inline]:
         nodes: list[Inline] = [Text(parent.text)] if parent.text else []
         for child in parent:
             name = local_name(child.tag)
-            if name == "mrk":
-                nodes += convert(child)
+            if name == "mrk":  # a segment mark a tool added: transparent
+                nodes += self.nodes(child)
             elif name in {"x", "g"}:
-                tag_id = child.get("id") or ""
-                tag = tags.get(tag_id)
-                if tag is None:
-                    raise TagError(f"has a tag <{name} id={tag_id!r}> that the source does not "
-                                   "have", "keep only the tags of the source, each once")
-                if tag.wraps_words != (name == "g"):
-                    raise TagError(f"{tag.name} is <{name}> here but not in the source",
-                                   "copy the tag from the source")
-                used[tag_id] += 1
-                if name == "x":
-                    nodes.append(tag.node)
-                else:
-                    nodes.append(_with_children(tag.node, tuple(convert(child))))
+                nodes.append(self._tagged(child, name))
             else:
                 raise TagError(f"contains a <{name}> tag, which the exported file did not have",
                                "keep only the tags of the source, each once")
@@ -178,19 +180,30 @@ def markup_from_target(element: ET.Element, tags: dict[str, Tag], *,
                 nodes.append(Text(child.tail))
         return nodes
 
-    nodes = convert(element)
-    missing = [tag.name for tag_id, tag in tags.items() if not used[tag_id]]
-    if missing:
-        raise TagError(f"lacks {_join(missing)}",
-                       "put each tag of the source into the translation once; tags may move")
-    repeated = [tags[tag_id].name for tag_id, count in used.items() if count > 1]
-    if repeated:
-        raise TagError(f"has {_join(repeated)} more than once",
-                       "each tag of the source must be in the translation exactly once")
-    if literal:
-        return "".join(node.text for node in _as_parsed(nodes, top=True)
-                       if isinstance(node, Text))
-    return markup_from_nodes(nodes)
+    def _tagged(self, element: ET.Element, name: str) -> Inline:
+        """The source's node for an `<x/>`, or for a `<g>` around the translated words."""
+        tag_id = element.get("id") or ""
+        tag = self.tags.get(tag_id)
+        if tag is None:
+            raise TagError(f"has a tag <{name} id={tag_id!r}> that the source does not have",
+                           "keep only the tags of the source, each once")
+        if tag.wraps_words != (name == "g"):
+            raise TagError(f"{tag.name} is <{name}> here but not in the source",
+                           "copy the tag from the source")
+        self.used[tag_id] += 1
+        if name == "x":
+            return tag.node
+        return _with_children(tag.node, tuple(self.nodes(element)))
+
+    def check_each_tag_once(self) -> None:
+        missing = [tag.name for tag_id, tag in self.tags.items() if not self.used[tag_id]]
+        if missing:
+            raise TagError(f"lacks {_join(missing)}",
+                           "put each tag of the source into the translation once; tags may move")
+        repeated = [self.tags[tag_id].name for tag_id, count in self.used.items() if count > 1]
+        if repeated:
+            raise TagError(f"has {_join(repeated)} more than once",
+                           "each tag of the source must be in the translation exactly once")
 
 
 def markup_from_nodes(nodes: list[Inline]) -> str:

@@ -164,10 +164,11 @@ def languages_keeping(spec: BriefSpec, document: YamlDocument, template: Templat
     if not converted:
         return {}
     printing = languages_printing(spec, document, template)
+    others = [target, spec.brief.language]
     return {text.field.path: tuple(dict.fromkeys(
         language for language in _languages_printing_as_written(text, printing, book)
-        if not same_language(language, target)
-        and not same_language(language, spec.brief.language))) for text in converted}
+        if not any(same_language(language, other) for other in others)))
+        for text in converted}
 
 
 def _languages_printing_as_written(text: TranslationText,

@@ -228,29 +228,44 @@ def texts_for_language(spec: BriefSpec, document: YamlDocument, template: Templa
     The versions are the audiences printed in `target`; when there is none yet, the brief's
     own version printed in `target` (what a new audience without texts of its own prints).
     """
-    printed: dict[FieldPath, PrintedText] = {}
-    required: set[FieldPath] = set()
-    entries: set[FieldPath] = set()  # the entries (a source, a quote) a version prints
-    for reads in _printed_by_versions(spec, document, template, target):
-        for reading in reads:
-            printed.setdefault(reading.origin, reading)
-            entries.add(reading.origin[:-1])
-            if isinstance(reading.value, dict):
-                required.add(reading.origin)
+    printed = _Printed.by(_printed_by_versions(spec, document, template, target))
     texts = []
     for field in localized_fields(spec):
-        read = printed.get(field.path)
+        read = printed.texts.get(field.path)
         if read is not None:
-            texts.append(_text_for(spec, field, target, required=field.path in required,
+            texts.append(_text_for(spec, field, target, required=field.path in printed.required,
                                    literal=read.literal))
-        elif field.path[-1] in _USED_WITH_FALLBACK and field.path[:-1] in entries and (
-                _quote_translation_printed(field, target)):
-            texts.append(_text_for(spec, field, target))
-        elif field.path[-1] in _AFFIXES:
+        elif printed.with_fallback(field, target) or field.path[-1] in _AFFIXES:
             # Words around a figure some version prints: a language without them prints the
             # brief's, so they are offered, never missing.
             texts.append(_text_for(spec, field, target))
     return texts
+
+
+@dataclass
+class _Printed:
+    """What the versions in a language print: each text as read first, the texts given per
+    language (which a version stops without), and the entries (a source, a quote) they
+    print."""
+
+    texts: dict[FieldPath, PrintedText]
+    required: set[FieldPath]
+    entries: set[FieldPath]
+
+    @classmethod
+    def by(cls, versions: list[list[PrintedText]]) -> _Printed:
+        printed = cls({}, set(), set())
+        for reading in (reading for reads in versions for reading in reads):
+            printed.texts.setdefault(reading.origin, reading)
+            printed.entries.add(reading.origin[:-1])
+            if isinstance(reading.value, dict):
+                printed.required.add(reading.origin)
+        return printed
+
+    def with_fallback(self, field: LocalizedField, target: str) -> bool:
+        """A field printed with a fallback (see `_USED_WITH_FALLBACK`) of an entry printed."""
+        return (field.path[-1] in _USED_WITH_FALLBACK and field.path[:-1] in self.entries
+                and _quote_translation_printed(field, target))
 
 
 def every_text_for_language(spec: BriefSpec, target: str) -> dict[str, TranslationText]:

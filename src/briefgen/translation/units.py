@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from briefgen.resolve.language import base_language, language_name, same_language, text_or_first
 from briefgen.spec.inline import Cite, SourceCite
 from briefgen.spec.loader import YamlDocument, describe_character, unsafe_character
-from briefgen.spec.models import BriefSpec, Stat
+from briefgen.spec.models import BriefSpec, Source, Stat
 from briefgen.translation.placeholders import Tag, TagError, markup_from_target, tag_source
 from briefgen.translation.texts import (
     TranslationText,
@@ -142,19 +142,19 @@ def _chart_reference_note(spec: BriefSpec, tag: Tag, labels: dict[str, str]) -> 
 
 def _tag_note(spec: BriefSpec, tag: Tag, target: str) -> str:
     """`Tag 2 ([@displaced]) prints the figure 800,000: former displaced people ...`."""
-    node = tag.node
     described = _capitalized(tag.name)
-    if isinstance(node, Cite):
-        stat = next((stat for stat in spec.stats if stat.id == node.stat_id), None)
-        if stat is not None:
-            return f"{described} {_printed_figure_note(stat, node.with_prefix, spec, target)}"
-    if isinstance(node, SourceCite):
-        source = next((source for source in spec.sources if source.id == node.source_id), None)
-        if source is not None:
+    match tag.node:
+        case Cite(stat_id=stat_id, with_prefix=with_prefix) if stat_id in _ids(spec.stats):
+            stat = spec.stats[_ids(spec.stats).index(stat_id)]
+            return f"{described} {_printed_figure_note(stat, with_prefix, spec, target)}"
+        case SourceCite(source_id=source_id) if source_id in _ids(spec.sources):
+            source = spec.sources[_ids(spec.sources).index(source_id)]
             return f"{described} prints the note number of the source “{source.title}”."
-    if tag.wraps_words:
-        return f"{described}: translate the words inside it."
-    return f"{described}."
+    return f"{described}: translate the words inside it." if tag.wraps_words else f"{described}."
+
+
+def _ids(entries: list[Stat] | list[Source]) -> list[str]:
+    return [entry.id for entry in entries]
 
 
 def _capitalized(text: str) -> str:

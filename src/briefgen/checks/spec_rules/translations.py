@@ -299,11 +299,10 @@ class _FigureWords:
                        ) -> Iterator[Problem]:
         """A unit (or suffix) given per language, none of them in this one, and none
         written once: the language's version prints the bare number."""
-        affixes = (figure.unit, figure.suffix)
-        given = [value for value in affixes if isinstance(value, dict)]
+        given = [value for value in (figure.unit, figure.suffix) if value is not None]
         language = printed_in.language
-        if not given or any(isinstance(value, str) for value in affixes) or any(
-                pick_language(value, language) is not None for value in given):
+        if not given or any(isinstance(value, str) or pick_language(value, language)
+                            for value in given):
             return
         yield self.checked.problem(
             (*path, "unit" if isinstance(figure.unit, dict) else "suffix"),
