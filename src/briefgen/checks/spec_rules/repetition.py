@@ -161,21 +161,27 @@ _MARKUP = re.compile(r"\[[@^][^\]]*\]|\]\([^)]*\)")
 
 
 def _typed_numbers(path: FieldPath, text: str, document: YamlDocument) -> Iterator[_Mention]:
-    """Figures typed as digits in a text. Years (1900-2100) and small whole numbers (below
-    100, without a percent sign or scale word) say nothing a reader would take for a
-    repeated figure, and are passed over."""
+    """Figures typed as digits in a text, outside its citations and link addresses."""
     normalized = normalize_space(text)
     markup = [(match.start(), match.end()) for match in _MARKUP.finditer(normalized)]
     for match in _TYPED_NUMBER.finditer(normalized):
-        digits, scale = match.group(1), (match.group(2) or "").lower()
-        value = _number_value(digits)
-        if (value is None or (not scale and _says_nothing(value, digits))
-                or any(start <= match.start() < end for start, end in markup)):
-            continue
-        where = document.locate_inside(path, count_nonspace(normalized[:match.start()]),
-                                       match.group(1))
-        yield _Mention(path, where, None, value * _SCALES.get(scale, 1.0), scale == "%",
-                       match.group().strip())
+        value = _stated_value(match)
+        if value is not None and not any(start <= match.start() < end for start, end in markup):
+            where = document.locate_inside(path, count_nonspace(normalized[:match.start()]),
+                                           match.group(1))
+            yield _Mention(path, where, None, value, match.group(2) == "%",
+                           match.group().strip())
+
+
+def _stated_value(number: re.Match[str]) -> float | None:
+    """The value a typed number states, its scale word applied; None for one that says
+    nothing a reader would take for a repeated figure: a year (1900-2100) or a small whole
+    number (below 100), without a percent sign or scale word."""
+    digits, scale = number.group(1), (number.group(2) or "").lower()
+    value = _number_value(digits)
+    if value is None or (not scale and _says_nothing(value, digits)):
+        return None
+    return value * _SCALES.get(scale, 1.0)
 
 
 def _says_nothing(value: float, digits: str) -> bool:
@@ -222,9 +228,7 @@ def _words_printed_twice(checked: CheckedSpec, path: FieldPath, normalized: str,
     after = normalized[end:].lstrip().casefold()
     typed = f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
     for name, forms in _affix_forms(stat, node.with_prefix):
-        found_in_text = after.startswith if name == "suffix" else before.endswith
-        twice = next((form for form in forms if found_in_text(form.casefold())
-                      and _whole_words(before, after, form, name)), None)
+        twice = next((form for form in forms if _beside(before, after, form, name)), None)
         if twice is not None:
             yield Problem(checked.document.locate_inside(path, position, typed),
                           checked.document.describe(path),
@@ -233,6 +237,13 @@ def _words_printed_twice(checked: CheckedSpec, path: FieldPath, normalized: str,
                           f"and the figure's {name} prints it",
                           _delete_hint(name, twice, typed, node.stat_id),
                           rule="repeated-words", severity="warning")
+
+
+def _beside(before: str, after: str, form: str, name: str) -> bool:
+    """Whether the words before the citation end with `form` (its prefix or unit), or those
+    after it start with it (its suffix), as whole words."""
+    found_in_text = after.startswith if name == "suffix" else before.endswith
+    return found_in_text(form.casefold()) and _whole_words(before, after, form, name)
 
 
 def _affix_forms(stat: Stat, with_prefix: bool) -> list[tuple[str, list[str]]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from briefgen.checks.spec_rules.rule import CheckedSpec
 from briefgen.errors import Problem
 from briefgen.resolve.charts import chart_points
-from briefgen.spec.inline import Cite, SourceCite, parse_inline, walk
+from briefgen.spec.inline import Cite, Inline, SourceCite, parse_inline, walk
 from briefgen.spec.models import AskAmount, BriefSpec, Chart, Stat
 from briefgen.spec.validate import ask_lists, quote_lists, text_fields
 
@@ -92,14 +92,18 @@ def _amount_source(amount: AskAmount, stat_sources: dict[str, str]) -> str | Non
 def _text_sources(spec: BriefSpec) -> set[str]:
     """Sources a text cites: through a figure (`[@id]`) or by id (`[^id]`)."""
     stat_sources = {stat.id: stat.source for stat in spec.stats}
-    found: set[str] = set()
-    for _, text in text_fields(spec):
-        for node in walk(parse_inline(text)):
-            if isinstance(node, Cite) and node.stat_id in stat_sources:
-                found.add(stat_sources[node.stat_id])
-            elif isinstance(node, SourceCite):
-                found.add(node.source_id)
-    return found
+    cited = (_cited_source(node, stat_sources) for _, text in text_fields(spec)
+             for node in walk(parse_inline(text)))
+    return {source for source in cited if source}
+
+
+def _cited_source(node: Inline, stat_sources: dict[str, str]) -> str | None:
+    match node:
+        case Cite(stat_id=stat_id):
+            return stat_sources.get(stat_id)
+        case SourceCite(source_id=source_id):
+            return source_id
+    return None
 
 
 def sources_address(checked: CheckedSpec) -> Iterator[Problem]:

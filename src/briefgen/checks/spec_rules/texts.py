@@ -83,17 +83,22 @@ def address_links(checked: CheckedSpec) -> Iterator[Problem]:
     character by character, and nobody hears what is there."""
     document = checked.document
     for path, text in text_fields(checked.spec):
-        if "](" not in text:
-            continue
-        for position, node in locate_markup(text):
-            words = plain_text(node.children).strip() if isinstance(node, Link) else ""
-            if words and _ADDRESS.fullmatch(words):
+        for position, words in _link_words(text):
+            if _ADDRESS.fullmatch(words):
                 yield Problem(document.locate_inside(path, position, "["),
                               document.describe(path),
                               f"the link's printed text is only its address ({words}); "
                               "screen readers spell it out",
                               "say what is there, e.g. [the 2024 clearance plan](https://...)",
                               rule="link-text", severity="warning")
+
+
+def _link_words(text: str) -> list[tuple[int, str]]:
+    """The printed words of each link of a text, with where the link starts."""
+    if "](" not in text:
+        return []
+    return [(position, plain_text(node.children).strip())
+            for position, node in locate_markup(text) if isinstance(node, Link)]
 
 
 _HEADINGS = {("brief", "title"), ("sections", "heading")}  # a section's also in an audience

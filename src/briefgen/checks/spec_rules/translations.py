@@ -114,21 +114,25 @@ def untranslated_quotes(checked: CheckedSpec) -> Iterator[Problem]:
     brief_language = base_language(spec.brief.language)
     command = f"briefgen translate export {command_path(checked.document.path)}"
     for (path, language), (quote, ids) in _quotes_without_translation(spec).items():
-        name = language_name(language)
-        translation = quote.translation
-        given = (f"with only its {language_name(brief_language)} translation"
-                 if isinstance(translation, str) else
-                 f"with no translation in {name} (given: {', '.join(translation)})"
-                 if translation else f"with no translation in {name}")
         yield checked.problem(
-            (*path, "translation") if translation else (*path, "language"),
-            f"the {name} version{version_names(ids)} prints the quote by "
+            (*path, "translation") if quote.translation else (*path, "language"),
+            f"the {language_name(language)} version{version_names(ids)} prints the quote by "
             f"{first_text(quote.speaker)} in {language_name(base_language(quote.language or ''))}"
-            f" {given}: the page would mix languages",
+            f" {_translations_given(quote, language, brief_language)}: the page would mix "
+            "languages",
             f"add  {language}: ...  under {format_field_path((*path, 'translation'))}"
             + ("" if language == brief_language else
                f" (or send it to a translator: {command} --to {language})"),
             "missing-translation", "warning")
+
+
+def _translations_given(quote: Quote, language: str, brief_language: str) -> str:
+    """`with no translation in Azerbaijani (given: en)`, `with only its English translation`."""
+    translation = quote.translation
+    if isinstance(translation, str):
+        return f"with only its {language_name(brief_language)} translation"
+    given = f" (given: {', '.join(translation)})" if translation else ""
+    return f"with no translation in {language_name(language)}{given}"
 
 
 def _quotes_without_translation(spec: BriefSpec
