@@ -218,7 +218,7 @@ def test_a_short_column_shares_its_spare_height_among_its_gaps_up_to_a_limit() -
     layout = Layout(document, Fit(spacing=0.5))
     layout.blocks_height(document.body, document.page.content_width)
     spacers = [block for block in cell.blocks if isinstance(block, Spacer)]
-    heights = [layout.spacer_height(spacer, cell) for spacer in spacers]
+    heights = [layout.spacer_height(spacer) for spacer in spacers]
     assert heights == [STRETCH_LIMIT * 12.0] * 3  # alike, each at its limit
     paragraphs = [block for block in cell.blocks if isinstance(block, Paragraph)][:-1]
     designed = document.styles["body"].space_after

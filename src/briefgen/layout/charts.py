@@ -37,7 +37,7 @@ from typing import NamedTuple
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.document import Chart, Color, FontFamily, ParagraphStyle
-from briefgen.layout import register_fonts
+from briefgen.layout.fonts import register_fonts
 
 GAP = 4.0  # between a bar and its label, between rows of a key
 SWATCH = 0.8  # of the label size: the side of a legend's colour square

@@ -746,7 +746,7 @@ class _Writer:
 
     def spacer_block(self, spacer: Spacer, container: _Container, cell: Cell | None,
                      last: bool) -> None:
-        self.spacer(container, self.layout.spacer_height(spacer, cell))
+        self.spacer(container, self.layout.spacer_height(spacer))
 
     def spacer(self, container: _Container, height: float) -> None:
         """An empty paragraph of exactly `height` points (at least a hairline)."""

@@ -72,7 +72,7 @@ class _Painter:
         for block in blocks:
             height, after = self.layout.block_height(block, width)
             if isinstance(block, Spacer):
-                height = self.layout.spacer_height(block, cell)
+                height = self.layout.spacer_height(block)
             if items:  # a numbered paragraph is its own label and body; anything else a body
                 self.tags.open("LI")
                 body = not isinstance(block, Paragraph)
