@@ -15,7 +15,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from briefgen.document import Chart, FontFamily
 from briefgen.layout import Layout, register_fonts
-from briefgen.layout.charts import Box, ChartShapes, Dot, Label, Stroke, draw_chart
+from briefgen.layout.chart_shapes import Box, ChartShapes, Dot, Label, Stroke
+from briefgen.layout.charts import draw_chart
 
 
 @lru_cache(maxsize=64)
