@@ -40,6 +40,7 @@ What the model's parts become (see `briefgen.document`):
 
 from __future__ import annotations
 
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
@@ -300,16 +301,8 @@ class Tagger:
         _prune(self.root)
         tree = _Raw()
         document.Reference(tree, "StructTreeRoot")
-        elements: list[Element] = []
-        pending = [self.root]
+        elements = self.numbered_elements(document)
         numbers = document.idToObjectNumberAndVersion
-        while pending:  # depth first, in reading order: object numbers follow it
-            element = pending.pop()
-            name = f"StructElem{len(elements)}"
-            document.Reference(element, name)
-            element.reference = "{} {} R".format(*numbers[name])
-            elements.append(element)
-            pending.extend(reversed([kid for kid in element.kids if isinstance(kid, Element)]))
         tree_reference = "{} {} R".format(*numbers["StructTreeRoot"])
         page = "{} {} R".format(*numbers[document.Pages.pages[-1].__InternalName__])
         for annotation, action, on_page in self.annotations:
@@ -317,30 +310,38 @@ class Tagger:
                 action = b"/Dest [" + page.encode("ascii") + action
             annotation.data += action + b" >>"
         for element in elements:
-            parent = element.parent.reference if element.parent else tree_reference
-            kids: list[str] = []
-            on_page = False
-            for kid in element.kids:
-                if isinstance(kid, Element):
-                    kids.append(kid.reference)
-                elif isinstance(kid, int):
-                    kids.append(str(kid))
-                    on_page = True
-                else:
-                    kids.append("<< /Type /OBJR /Obj {} {} R >>".format(*numbers[kid.name]))
-                    on_page = True
-            # Only elements with marked content or annotations name their page.
-            text = (f"<< /S /{element.kind} /P {parent}{f' /Pg {page}' if on_page else ''}"
-                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"))
-            if element.bbox is not None:
-                box = " ".join(f"{value:.2f}" for value in element.bbox)
-                text += f" /A << /O /Layout /BBox [{box}] >>"
-            data = text.encode("ascii")
-            for key, value in ((b"Alt", element.alt), (b"Lang", element.language),
-                               (b"ID", element.identifier)):
-                if value is not None:
-                    data += b" /" + key + b" " + PDFString(value).format(document)
-            element.data = data + b" >>"
+            element.data = _element_data(element, page, tree_reference, document)
+        tree.data = self.tree_data(elements, document)
+        catalog = document.Catalog
+        catalog.StructTreeRoot = tree
+        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        catalog.Metadata = PDFStream(
+            PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+            content=xmp_metadata(metadata), filters=None)
+        page_object = document.Pages.pages[-1]
+        page_object.StructParents = 0
+        page_object.Tabs = PDFName("S")  # tab through links in structure order
+        # The page dictionary writes only the keys it lists; these two are not among them.
+        page_object.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+
+    def numbered_elements(self, document: Any) -> list[Element]:
+        """Every element, registered with the document so that it has its object number,
+        depth first in reading order (object numbers follow it)."""
+        elements: list[Element] = []
+        pending = [self.root]
+        numbers = document.idToObjectNumberAndVersion
+        while pending:
+            element = pending.pop()
+            name = f"StructElem{len(elements)}"
+            document.Reference(element, name)
+            element.reference = "{} {} R".format(*numbers[name])
+            elements.append(element)
+            pending.extend(reversed([kid for kid in element.kids if isinstance(kid, Element)]))
+        return elements
+
+    def tree_data(self, elements: list[Element], document: Any) -> bytes:
+        """The StructTreeRoot: the tree's root, the parent tree (of marked content and of
+        annotations), the role map and the tree of element ids."""
         parents = " ".join(owner.reference for owner in self.owners)
         nums = " ".join(f"{key} {element.reference}"
                         for key, element in enumerate(self.annotated, start=1))
@@ -358,18 +359,37 @@ class Tagger:
         if ids:
             data += b" /IDTree << /Names [" + b" ".join(
                 key + b" " + reference.encode("ascii") for key, reference in ids) + b"] >>"
-        tree.data = data + b" >>"
-        catalog = document.Catalog
-        catalog.StructTreeRoot = tree
-        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-        catalog.Metadata = PDFStream(
-            PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-            content=xmp_metadata(metadata), filters=None)
-        page_object = document.Pages.pages[-1]
-        page_object.StructParents = 0
-        page_object.Tabs = PDFName("S")  # tab through links in structure order
-        # The page dictionary writes only the keys it lists; these two are not among them.
-        page_object.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+        return data + b" >>"
+
+
+def _element_data(element: Element, page: str, tree_reference: str, document: Any) -> bytes:
+    """An element as a StructElem dictionary: its kind, parent, kids (marked content, child
+    elements, annotations), page when it has content on it, and its attributes."""
+    numbers = document.idToObjectNumberAndVersion
+    parent = element.parent.reference if element.parent else tree_reference
+    kids: list[str] = []
+    on_page = False
+    for kid in element.kids:
+        if isinstance(kid, Element):
+            kids.append(kid.reference)
+        elif isinstance(kid, int):
+            kids.append(str(kid))
+            on_page = True
+        else:
+            kids.append("<< /Type /OBJR /Obj {} {} R >>".format(*numbers[kid.name]))
+            on_page = True
+    # Only elements with marked content or annotations name their page.
+    text = (f"<< /S /{element.kind} /P {parent}{f' /Pg {page}' if on_page else ''}"
+            + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"))
+    if element.bbox is not None:
+        box = " ".join(f"{value:.2f}" for value in element.bbox)
+        text += f" /A << /O /Layout /BBox [{box}] >>"
+    data = text.encode("ascii")
+    for key, value in ((b"Alt", element.alt), (b"Lang", element.language),
+                       (b"ID", element.identifier)):
+        if value is not None:
+            data += b" /" + key + b" " + PDFString(value).format(document)
+    return data + b" >>"
 
 
 def _prune(element: Element) -> bool:
