@@ -83,6 +83,8 @@ from briefgen.layout import (
 )
 from briefgen.render import docx_xml
 from briefgen.render.docx_fonts import ALPHABETS, FONT_CONTENT_TYPE, advance, embedded_font
+from briefgen.render.docx_xml import twips
+from briefgen.render.ooxml import W14
 from briefgen.template.base_document import (
     BaseDocument,
     docx_margins,
@@ -274,7 +276,7 @@ class _Writer:
             Row: self.row, Image: self.image, Group: self.group, Chart: self.chart,
         }
         self.word_styles = word.styles.element
-        self.has_w14 = self.word_styles.nsmap.get("w14") == docx_xml.W14
+        self.has_w14 = self.word_styles.nsmap.get("w14") == W14
         # role -> the style that is Word's built-in heading for it: the first of its role.
         self.headings: dict[str, str] = {}
         for name, style in self.styles.items():
@@ -389,7 +391,7 @@ class _Writer:
         paragraph.line_spacing = Pt(style.leading)  # exact, as in the PDF
         if style.tracking:
             docx_xml.set_character_spacing(element.get_or_add_rPr(),
-                                           _twips(style.tracking * style.font_size))
+                                           twips(style.tracking * style.font_size))
         return element
 
     def make_style(self, style: ParagraphStyle, display: str, based_on: str,
@@ -424,7 +426,7 @@ class _Writer:
         run_properties = element.get_or_add_rPr()
         if style.tracking:
             docx_xml.set_character_spacing(run_properties,
-                                           _twips(style.tracking * style.font_size))
+                                           twips(style.tracking * style.font_size))
         docx_xml.set_no_ligatures(run_properties)
         self.word_styles.remove(element)  # the caller puts a copy in its place
         return cast(BaseOxmlElement, element)
@@ -546,7 +548,7 @@ class _Writer:
                 spacing=0.0 if style.tracking else None), font_name=True)
             docx_xml.add_abstract_numbering(numbering, abstract_id,
                                             style_display_name(style_name),
-                                            _twips(style.indent), label)
+                                            twips(style.indent), label)
         word_list = numbering.add_num(abstract_id)
         if start != 1:
             word_list.add_lvlOverride(0).add_startOverride(start)
@@ -735,9 +737,9 @@ class _Writer:
                 word_font.size = Pt(round(look.size * 2) / 2)
             properties = element.get_or_add_rPr()
             if look.rise:
-                docx_xml.set_position(properties, round(look.rise * 2))
+                docx_xml.set_position(properties, Pt(look.rise))
             if look.spacing is not None:
-                docx_xml.set_character_spacing(properties, _twips(look.spacing))
+                docx_xml.set_character_spacing(properties, twips(look.spacing))
             if look.language:
                 docx_xml.set_language(properties, look.language)
             return properties
@@ -857,7 +859,7 @@ class _Writer:
             self.spacer(body, MIN_LINE)  # two tables in a row would merge into one
         element = self.table(row)
         docx_xml.set_position_at_foot(element.find(qn("w:tblPr")),
-                                      _twips(self.document.page.margin_left))
+                                      twips(self.document.page.margin_left))
         body.add(element)
         self.cells(row, element)
         self.spacer(body, MIN_LINE)  # the paragraph a floating table is anchored to
@@ -875,7 +877,7 @@ class _Writer:
             element = CT_Tbl.new_tbl(1, len(widths), Pt(sum(widths)))
             table = Table(element, self.word)
             table.autofit = False
-            docx_xml.set_layout_table(element.tblPr, _twips(sum(widths)))
+            docx_xml.set_layout_table(element.tblPr, twips(sum(widths)))
             for index, cell in enumerate(row.cells):
                 table.columns[index].width = Pt(cell.width)
                 word_cell = table.cell(0, index)
@@ -897,8 +899,8 @@ class _Writer:
                                                            if side in sides])
                 if cell.background:
                     docx_xml.set_cell_shading(properties, cell.background[1:].upper())
-                docx_xml.set_cell_margins(properties, [_twips(top), _twips(left),
-                                                       _twips(bottom), _twips(right)])
+                docx_xml.set_cell_margins(properties, [twips(top), twips(left),
+                                                       twips(bottom), twips(right)])
             return element
 
         return _FORMATS.get(("table", looks, tuple((round(top, 3), round(bottom, 3))
@@ -1005,10 +1007,6 @@ def _style_names(blocks: tuple[Block, ...]) -> set[str]:
             for cell in block.cells:
                 names |= _style_names(cell.blocks)
     return names
-
-
-def _twips(points: float) -> int:
-    return round(points * 20)
 
 
 def _package(word: Any, date: str) -> bytes:

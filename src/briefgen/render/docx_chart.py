@@ -34,14 +34,9 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.document import DocumentPart
 
 from briefgen.document import Chart, ParagraphStyle
+from briefgen.render.ooxml import EMU_PER_POINT, WP, A, C, R, W
 from briefgen.resolve.locale_format import number_locale
 
-EMU_PER_POINT = 12700
-C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SHEET = "Sheet1"
 _AXES = ('<c:axId val="500000001"/><c:axId val="500000002"/>')
 _MINUS = ("-", "\u2212")
