@@ -265,11 +265,12 @@ def iter_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
     cells left to right)."""
     for block in blocks:
         yield block
-        if isinstance(block, Group):
-            yield from iter_blocks(block.blocks)
-        elif isinstance(block, Row):
-            for cell in block.cells:
-                yield from iter_blocks(cell.blocks)
+        match block:
+            case Group():
+                yield from iter_blocks(block.blocks)
+            case Row():
+                for cell in block.cells:
+                    yield from iter_blocks(cell.blocks)
 
 
 def fitted_style(style: ParagraphStyle, fit: Fit) -> ParagraphStyle:

@@ -206,9 +206,14 @@ class Layout:
                     yield from self._gaps(block.cells[0].blocks)
 
     def _designed_after(self, block: Block) -> float:
-        if isinstance(block, Paragraph):
-            return self.document.styles[block.style].space_after
-        return 0.0 if isinstance(block, Spacer) else block.space_after
+        """The space after a block as designed (a spacer is all height)."""
+        match block:
+            case Paragraph():
+                return self.document.styles[block.style].space_after
+            case Spacer():
+                return 0.0
+            case _:
+                return block.space_after
 
     def footer(self) -> Layout:
         """The layout of the footer (contact and sources): its gaps close up with the
