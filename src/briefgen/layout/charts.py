@@ -1,31 +1,8 @@
 """Chart geometry: the shapes of a `Chart` block at a given size, in points, for any backend.
 
-A chart is drawn as rectangles, lines, dots and labels (`chart_shapes.py`), computed here
-(column and line charts: `chart_columns.py`) from its data, its size and its label style;
-`render/pdf_chart.py` draws them on the PDF's canvas.
-
-What a delegate should grasp at a glance, so every chart type labels its values directly
-(no value axis to read across), and every label stays inside the chart, never smaller than
-the label style and never over another label or a bar, whatever the values (within the spec's
-±10^15, with units and suffixes):
-
-- `bar`: one row per category, its name above its bars, each value at the end of its bar (to
-  the left of the zero line for a negative one); when the values are too wide to leave the
-  bars room beside them, each value is set on a line of its own above its bar;
-- `column`: columns over a baseline, values above them (a negative one under its column,
-  below the zero line), category names under them (wrapped, and cut inside a word only when a
-  word is wider than its column); values too wide for their columns are set in rows over the
-  plot (under it for negative ones), each over its column as far as the chart's edges allow;
-- `line`: a line per series over the categories, values beside the points; where two would
-  overlap, points inside the line lose theirs before its first and last do (the chart's
-  description still says every value);
-- `stacked`: parts of a whole in one bar per series; the key naming each part with its colour
-  and value is text the layout sets under the chart (`ChartView.key`), so both files carry
-  its words and a screen reader reads it as a list.
-
-Several series of a bar, column or line chart get a legend above the chart. Heights:
-each chart has a preferred and a minimum height (`chart_heights`), between which only its bars
-and plot area change; labels keep their size.
+Computed from the chart's data, size and label style (column and line charts in
+`chart_columns.py`, the shapes themselves in `chart_shapes.py`); `render/pdf_chart.py` draws
+them on the PDF's canvas.
 """
 
 from __future__ import annotations
@@ -101,7 +78,31 @@ def _bar_thickness(chart: Chart, text: ChartText) -> tuple[float, float]:
 
 def draw_chart(chart: Chart, width: float, height: float, style: ParagraphStyle,
                fonts: FontFamily) -> ChartShapes:
-    """The chart's shapes in a `width` x `height` box (height at least its minimum)."""
+    """The chart's shapes in a `width` x `height` box (height at least its minimum).
+
+    What a delegate should grasp at a glance, so every chart type labels its values directly
+    (no value axis to read across), and every label stays inside the chart, never smaller than
+    the label style and never over another label or a bar, whatever the values (within the spec's
+    ±10^15, with units and suffixes):
+
+    - `bar`: one row per category, its name above its bars, each value at the end of its bar (to
+      the left of the zero line for a negative one); when the values are too wide to leave the
+      bars room beside them, each value is set on a line of its own above its bar;
+    - `column`: columns over a baseline, values above them (a negative one under its column,
+      below the zero line), category names under them (wrapped, and cut inside a word only when a
+      word is wider than its column); values too wide for their columns are set in rows over the
+      plot (under it for negative ones), each over its column as far as the chart's edges allow;
+    - `line`: a line per series over the categories, values beside the points; where two would
+      overlap, points inside the line lose theirs before its first and last do (the chart's
+      description still says every value);
+    - `stacked`: parts of a whole in one bar per series; the key naming each part with its colour
+      and value is text the layout sets under the chart (`ChartView.key`), so both files carry
+      its words and a screen reader reads it as a list.
+
+    Several series of a bar, column or line chart get a legend above the chart. Heights:
+    each chart has a preferred and a minimum height (`chart_heights`), between which only its bars
+    and plot area change; labels keep their size.
+    """
     text = ChartText(fonts, style)
     fixed, low, high = _parts(chart, width, text)
     # How far the flexible parts are between their smallest and comfortable size.

@@ -1,27 +1,11 @@
 """What a Word file may carry: nothing that reaches outside it when someone opens it.
 
-A DOCX from briefgen goes to a ministry's inbox. Word reaches outside a file on its own for a
-picture, frame or template linked by address (a `\\\\server\\share` address hands the reader's
-Windows sign-in to that server), and for fields that include a file when fields are updated
-(INCLUDEPICTURE, INCLUDETEXT, LINK, ...); DDE fields start programs; macros, ActiveX controls
-and embedded objects run code. `scan_docx` looks for all of them in every part of a package:
-
-- relationships (every `.rels` part): a target outside the file only as a link the reader
-  clicks (https:, http:, mailto:), and no file imported into the text (altChunk);
-- fields: each field's instruction, put together from its pieces (a field may be split over
-  runs and paragraphs) and from `w:fldSimple`, in every part: document, headers, footers,
-  notes, comments, the glossary;
-- content types (an Override or a Default by extension) and the first bytes of every part
-  that is not XML: macros, ActiveX, OLE objects, Office add-ins and files inside the file. The workbook
-  behind a chart is the one file allowed inside, and it is scanned the same way;
-- XML: parsed, never searched as bytes, with DTDs, entities and the network off; a DOCTYPE is
-  refused in any encoding;
-- the zip: at most `MAX_ENTRIES` parts and `MAX_UNPACKED` bytes unpacked (what is read never
-  exceeds the sizes the zip declares: a part that unpacks to more fails its checksum).
-
-It is used on a base document when it is loaded (`template/base_document.py`: a finding is the
-organisation's to fix), on every DOCX before it is written (`write/`: a finding in a file
-briefgen made is a bug) and on each DOCX an email draft attaches (`drafts.py`).
+Word reaches outside a file on its own for a picture, frame or template linked by address (a
+`\\\\server\\share` address hands the reader's Windows sign-in to that server) and for fields
+that include a file; DDE fields start programs; macros, ActiveX controls and embedded objects
+run code. `scan_docx` finds them all, in a base document when it is loaded
+(`template/base_document.py`), in every DOCX before it is written (`write/`) and in each DOCX
+an email draft attaches (`write/drafts.py`).
 """
 
 from __future__ import annotations
@@ -147,6 +131,22 @@ def describe_part(part: str) -> str:
 
 def scan_docx(data: bytes, *, attached_template_allowed: bool = False) -> list[Finding]:
     """Everything in the Word file `data` that reaches outside it; [] when there is nothing.
+
+    Looked at, in every part of the package:
+
+    - relationships (every `.rels` part): a target outside the file only as a link the reader
+      clicks (https:, http:, mailto:), and no file imported into the text (altChunk);
+    - fields: each field's instruction, put together from its pieces (a field may be split over
+      runs and paragraphs) and from `w:fldSimple`, in every part: document, headers, footers,
+      notes, comments, the glossary;
+    - content types (an Override or a Default by extension) and the first bytes of every part
+      that is not XML: macros, ActiveX, OLE objects, Office add-ins and files inside the
+      file. The workbook behind a chart is the one file allowed inside, and it is scanned
+      the same way;
+    - XML: parsed, never searched as bytes, with DTDs, entities and the network off; a DOCTYPE is
+      refused in any encoding;
+    - the zip: at most `MAX_ENTRIES` parts and `MAX_UNPACKED` bytes unpacked (what is read never
+      exceeds the sizes the zip declares: a part that unpacks to more fails its checksum).
 
     `attached_template_allowed`: a link from the settings to the Word template a document
     was made from is not a finding (a base document's: the DOCX leaves it out, see

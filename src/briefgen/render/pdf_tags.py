@@ -1,41 +1,9 @@
 """Tagged PDF (PDF/UA-1): what each drawn thing is, in the author's reading order.
 
-The painter (`render/pdf.py`) draws the document model in its own order (blocks top-down,
-rows left to right), which is the author's reading order. For everything it draws it asks a
-`Tagger` which structure element that is, and brackets the drawing operators in marked
-content: `/P <</MCID 3>> BDC ... EMC` for content, `/Artifact BMC ... EMC` for decoration.
-After the page is drawn, the tagger writes the structure tree (StructTreeRoot, one StructElem
-per element, the ParentTree from marked content and link annotations back to elements), the
-catalog's MarkInfo, the XMP metadata with the PDF/UA identification, and the page's
-StructParents and tab order.
-
-reportlab (open source) has catalog and page slots for these but no structure engine and no
-call for marked content: the BDC/EMC operators are written into the content stream by hand,
-and the tree's objects are reportlab `PDFObject`s that format themselves when the file is
-written, so nothing is parsed again afterwards.
-
-What the model's parts become (see `briefgen.document`):
-
-- a paragraph: its role, `H1`, `H2` or `P`;
-- `Group(role="L")`: `L`, each block in it an `LI`; a numbered paragraph's number is the
-  item's `Lbl` and its text the `LBody`; a source note (`Paragraph.note`) is a `Note` with
-  an `/ID` inside the `LBody`, holding its number as its own `Lbl`, which is where
-  screen readers and checkers look for a note's label. Lists split into the columns of one
-  row (the source notes) are one list;
-- `Group(role="BlockQuote")`: `BlockQuote`; `Group(role="Aside")`: `Aside`, role-mapped to
-  `Sect` (PDF 1.7 has no Aside); `Group(role="P")`: one `P` for all its paragraphs, so a key
-  figure and its label are read as one statement;
-- a span with `reference` (a source marker): `Reference` holding a `Link` to its note, with
-  the link annotation (`OBJR`) described by the note's text; a span with `link`: `Link` with
-  its annotation, whose `/Contents` is the printed text (or the whole address when the
-  printed one is shortened); words in another language: `/Lang` on their element, or a
-  `Span` with `/Lang`; in a paragraph with any of these, its own text between them is in
-  `Span`s, so that every piece of text has one element and the elements are in reading order;
-- an image with a description: `Figure` with `/Alt` and its bounding box; without one, and
-  rules, cell backgrounds and borders: artifacts;
-- a hyphen the layout adds where it cuts a long word is drawn with an empty `/ActualText`,
-  and the space a line break swallows is drawn at the end of the line (invisible): the
-  structure's text is the author's text, word for word.
+The painter (`render/pdf.py`) asks a `Tagger` which structure element each thing it draws
+belongs to, and brackets its operators in marked content (`/P <</MCID 3>> BDC ... EMC`, or
+`/Artifact BMC ... EMC` for decoration); once the page is drawn, the tagger writes the
+structure tree, its parent tree, MarkInfo and the XMP metadata as reportlab objects.
 """
 
 from __future__ import annotations
@@ -135,7 +103,31 @@ class _Raw(PDFObject):  # type: ignore[misc]
 
 
 class Tagger:
-    """The structure of one page, built while it is drawn (see the module docstring)."""
+    """The structure of one page, built while it is drawn.
+
+    What the model's parts become (see `briefgen.document`):
+
+    - a paragraph: its role, `H1`, `H2` or `P`;
+    - `Group(role="L")`: `L`, each block in it an `LI`; a numbered paragraph's number is the
+      item's `Lbl` and its text the `LBody`; a source note (`Paragraph.note`) is a `Note` with
+      an `/ID` inside the `LBody`, holding its number as its own `Lbl`, which is where
+      screen readers and checkers look for a note's label. Lists split into the columns of one
+      row (the source notes) are one list;
+    - `Group(role="BlockQuote")`: `BlockQuote`; `Group(role="Aside")`: `Aside`, role-mapped to
+      `Sect` (PDF 1.7 has no Aside); `Group(role="P")`: one `P` for all its paragraphs, so a key
+      figure and its label are read as one statement;
+    - a span with `reference` (a source marker): `Reference` holding a `Link` to its note, with
+      the link annotation (`OBJR`) described by the note's text; a span with `link`: `Link` with
+      its annotation, whose `/Contents` is the printed text (or the whole address when the
+      printed one is shortened); words in another language: `/Lang` on their element, or a
+      `Span` with `/Lang`; in a paragraph with any of these, its own text between them is in
+      `Span`s, so that every piece of text has one element and the elements are in reading order;
+    - an image with a description: `Figure` with `/Alt` and its bounding box; without one, and
+      rules, cell backgrounds and borders: artifacts;
+    - a hyphen the layout adds where it cuts a long word is drawn with an empty `/ActualText`,
+      and the space a line break swallows is drawn at the end of the line (invisible): the
+      structure's text is the author's text, word for word.
+    """
 
     def __init__(self, language: str) -> None:
         self.language = language

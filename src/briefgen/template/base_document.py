@@ -1,23 +1,11 @@
-"""The Word document a DOCX starts from, and the room its header and footer take.
+"""The Word document a DOCX starts from, checked, and the room its header and footer take.
 
-A template folder may hold `base.docx`: an organisation's own Word document (its theme, its
-letterhead in the header, its footer). The DOCX keeps those and fills the body; without one,
-the one-pager's `base.docx` is used, which holds only briefgen's styles.
-
-A letterhead taller than the page's top margin pushes the body down in Word and LibreOffice.
-So the room the header and footer take beyond the margins is measured here, once per file,
-and kept free of the brief: fitting reserves it (`docx_reserve`), and the DOCX sets its
-margins below the header and above the footer (`docx_margins`). The PDF, which has no
-letterhead, keeps that room spare above its footer.
-
-Base documents may come from other people, so one is read as data: an oversized file or a
-Word template (.dotx) is refused, and so is anything `docx_safety` finds that would reach
-outside the DOCX when a delegate opens it (fields that fetch files, linked pictures and
-frames, macros, ActiveX, embedded objects, DTDs), each naming the file, the part and what to
-change in Word. Refused rather than removed: a letterhead quietly changed would not be the
-organisation's, and the fix takes a minute in Word. The one thing removed instead is the link
-to the Word template the document was made from (Word documents made from an organisation's
-template all carry one): the DOCX leaves it out (`render/docx.py`).
+A template folder may hold `base.docx`, an organisation's own Word document (its theme,
+letterhead and footer); without one, the one-pager's is used. A base document may come from
+other people, so it is read as data: refused, with what to change in Word, when it is too
+large, a Word template (.dotx), or carries anything `docx_safety` finds. A letterhead taller
+than the page's margin is measured here, and kept free of the brief (`docx_reserve`,
+`docx_margins`).
 """
 
 from __future__ import annotations
