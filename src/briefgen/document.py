@@ -245,7 +245,8 @@ class Fit(NamedTuple):
     def tightened(self) -> bool:
         return self.spacing < 1.0 or self.type_scale < 1.0
 
-    def describe(self) -> str:
+    def summary(self) -> str:
+        """The fit in the build summary's words: "spacing -10%, type -5%", "as designed"."""
         parts = []
         if self.spacing > 1.0:
             parts.append(f"spacing +{round((self.spacing - 1) * 100)}%")
