@@ -25,16 +25,13 @@ import io
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, RGBColor
-from docx.table import Table
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run as WordRun
 
@@ -74,6 +71,7 @@ from briefgen.render.docx_styles import (
     outline_level,
     style_id,
 )
+from briefgen.render.docx_tables import layout_table
 from briefgen.render.docx_xml import LINE_BREAK, twips
 from briefgen.template.base_document import (
     BaseDocument,
@@ -84,10 +82,6 @@ from briefgen.template.base_document import (
 
 SPACES = " \u00a0" + NARROW_SPACE
 MIN_LINE = 0.7  # points: the least height Word and LibreOffice give an exact line
-BORDER = 6  # eighths of a point: a cell's thin outline (0.75 pt)
-LEFT_RULE = 16  # eighths of a point: a cell's rule down its left side (2 pt)
-VERTICAL_ALIGNMENTS = {"middle": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
-                       "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}
 
 
 def render_docx(document: Document, fit: Fit, base: Path | None = None) -> bytes:
@@ -551,46 +545,9 @@ class _Writer:
         self.spacer(body, MIN_LINE)  # the paragraph a floating table is anchored to
 
     def table(self, row: Row) -> BaseOxmlElement:
-        """An empty one-row layout table for `row`, made through python-docx's table API:
-        fixed column widths, each cell's padding (top and bottom as the layout sets them),
-        background, outline or left rule, and vertical alignment."""
-        insets = tuple(self.layout.cell_insets(cell) for cell in row.cells)
-        looks = tuple((cell.width, cell.padding, cell.background, cell.border, cell.border_left,
-                       cell.valign) for cell in row.cells)
-
-        def make() -> BaseOxmlElement:
-            widths = [cell.width for cell in row.cells]
-            element = CT_Tbl.new_tbl(1, len(widths), Pt(sum(widths)))
-            table = Table(element, self.word)
-            table.autofit = False
-            docx_xml.set_layout_table(element.tblPr, twips(sum(widths)))
-            for index, cell in enumerate(row.cells):
-                table.columns[index].width = Pt(cell.width)
-                word_cell = table.cell(0, index)
-                word_cell.width = Pt(cell.width)
-                word_cell.vertical_alignment = {
-                    "middle": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
-                    "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM,
-                }.get(cell.valign, WD_CELL_VERTICAL_ALIGNMENT.TOP)
-                properties = element.tr_lst[0].tc_lst[index].get_or_add_tcPr()
-                _, right, _, left = cell.padding
-                top, bottom = insets[index]
-                sides = {side: (cell.border[1:].upper(), BORDER)
-                         for side in docx_xml.SIDES if cell.border}
-                if cell.border_left:
-                    sides["left"] = (cell.border_left[1:].upper(), LEFT_RULE)
-                if sides:
-                    docx_xml.set_cell_borders(properties, [(side, *sides[side])
-                                                           for side in docx_xml.SIDES
-                                                           if side in sides])
-                if cell.background:
-                    docx_xml.set_cell_shading(properties, cell.background[1:].upper())
-                docx_xml.set_cell_margins(properties, [twips(top), twips(left),
-                                                       twips(bottom), twips(right)])
-            return element
-
-        return FORMATS.get(("table", looks, tuple((round(top, 3), round(bottom, 3))
-                                                   for top, bottom in insets)), make)
+        """An empty one-row layout table for `row`, its cells padded as the layout sets them."""
+        return layout_table(self.word, row,
+                            tuple(self.layout.cell_insets(cell) for cell in row.cells))
 
 
 def _paragraph_element() -> CT_P:
