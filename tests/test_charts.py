@@ -20,7 +20,8 @@ from briefgen.cli import app
 from briefgen.compose import iter_paragraphs
 from briefgen.document import Chart, ChartSeries, Fit, ParagraphStyle
 from briefgen.layout import chart_height
-from briefgen.layout.charts import Box, ChartShapes, Dot, Label, Stroke, chart_heights, draw_chart
+from briefgen.layout.chart_shapes import Box, ChartShapes, Dot, Label, Stroke
+from briefgen.layout.charts import chart_heights, draw_chart
 from briefgen.layout.fonts import font_family
 from briefgen.render.docx_chart import chart_workbook, chart_xml, excel_number_format
 from briefgen.render.pdf_chart import draw_chart_shapes

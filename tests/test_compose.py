@@ -179,7 +179,7 @@ def test_markers_gather_at_the_end_of_the_clause(language: str, text: str, expec
     """A marker ends its clause, never sits inside a figure (its qualifier, number and unit
     are one piece), and is set off by a narrow space only after digits, where "70¹" would
     read as 701; English sets it after the punctuation, French and Russian before."""
-    from briefgen.compose import _markers_at_clause_ends
+    from briefgen.compose.markers import markers_at_clause_ends
 
     cited = {"a": ("70", "s1"), "b": ("5%", "s2"), "c": ("70", "s1"),
              "d": ("18 500 долл.\u00a0США", "s3")}
@@ -193,7 +193,7 @@ def test_markers_gather_at_the_end_of_the_clause(language: str, text: str, expec
                       Span(source[1], superscript=True, reference=source)]
         elif part:
             spans.append(Span(part))
-    placed = _markers_at_clause_ends(spans, language)
+    placed = markers_at_clause_ends(spans, language)
     shown = "".join("¹²³"[int(span.text) - 1] if span.reference else
                     ("," if span.superscript else span.text) for span in placed)
     assert shown.replace("\u00a0", " ") == expected

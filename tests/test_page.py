@@ -76,7 +76,7 @@ def test_every_cited_number_reads_as_printed_never_fused_with_its_marker(
 
 
 def test_a_figure_cited_at_a_clause_end_is_kept_apart_from_its_marker() -> None:
-    from briefgen.compose import NARROW_NO_BREAK_SPACE
+    from briefgen.resolve.locale_format import NARROW_NO_BREAK_SPACE
 
     document = load_spec(EXAMPLE_SPEC)
     spec = validate_spec(document)

@@ -218,7 +218,7 @@ def test_a_short_column_shares_its_spare_height_among_its_gaps_up_to_a_limit() -
     layout = Layout(document, Fit(spacing=0.5))
     layout.blocks_height(document.body, document.page.content_width)
     spacers = [block for block in cell.blocks if isinstance(block, Spacer)]
-    heights = [layout.spacer_height(spacer, cell) for spacer in spacers]
+    heights = [layout.spacer_height(spacer) for spacer in spacers]
     assert heights == [STRETCH_LIMIT * 12.0] * 3  # alike, each at its limit
     paragraphs = [block for block in cell.blocks if isinstance(block, Paragraph)][:-1]
     designed = document.styles["body"].space_after
@@ -227,7 +227,7 @@ def test_a_short_column_shares_its_spare_height_among_its_gaps_up_to_a_limit() -
     white = layout.white_under_columns()
     assert white is not None and white[0] == "left column" and white[1] > 800
     fit = Fit(spacing=0.5, short_column=white[0], short_by=white[1])
-    assert fit.describe().endswith(f"left column ends {white[1] * MM_PER_POINT:.0f} mm short")
+    assert fit.summary().endswith(f"left column ends {white[1] * MM_PER_POINT:.0f} mm short")
 
 
 def test_spare_height_is_shared_in_proportion_when_the_gaps_can_take_it() -> None:
@@ -273,7 +273,7 @@ def test_white_a_short_column_cannot_fill_is_reported_in_the_summary(tmp_path: P
     report = run_specs([spec], BuildOptions(out=tmp_path / "out", jobs=1))
     [result] = report.built
     assert result.fit is not None and result.fit.short_column == "left column", result.fit
-    described = result.fit.describe()
+    described = result.fit.summary()
     shown = float(described.rsplit("ends ", 1)[1].split(" mm")[0])
     frames, _ = printed(result.pdf)  # type: ignore[arg-type]
     panel = min(frames, key=lambda frame: frame.x)

@@ -245,7 +245,8 @@ class Fit(NamedTuple):
     def tightened(self) -> bool:
         return self.spacing < 1.0 or self.type_scale < 1.0
 
-    def describe(self) -> str:
+    def summary(self) -> str:
+        """The fit in the build summary's words: "spacing -10%, type -5%", "as designed"."""
         parts = []
         if self.spacing > 1.0:
             parts.append(f"spacing +{round((self.spacing - 1) * 100)}%")
@@ -265,11 +266,12 @@ def iter_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
     cells left to right)."""
     for block in blocks:
         yield block
-        if isinstance(block, Group):
-            yield from iter_blocks(block.blocks)
-        elif isinstance(block, Row):
-            for cell in block.cells:
-                yield from iter_blocks(cell.blocks)
+        match block:
+            case Group():
+                yield from iter_blocks(block.blocks)
+            case Row():
+                for cell in block.cells:
+                    yield from iter_blocks(cell.blocks)
 
 
 def fitted_style(style: ParagraphStyle, fit: Fit) -> ParagraphStyle:

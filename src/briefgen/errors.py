@@ -110,6 +110,13 @@ def display_path(path: Path) -> str:
     return _display_path(path, os.getcwd())
 
 
+def command_path(path: Path) -> str:
+    """A path as it is typed in a suggested command: in double quotes when it holds a space
+    (which every shell, cmd.exe and PowerShell included, reads as one word)."""
+    shown = display_path(path)
+    return f'"{shown}"' if any(char.isspace() for char in shown) else shown
+
+
 @lru_cache(maxsize=1024)
 def _display_path(path: Path, working_directory: str) -> str:
     # Cached: a batch prints the same few files' paths hundreds of times, and resolving a

@@ -4,6 +4,7 @@ takes."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -84,6 +85,22 @@ def test_more_letterhead_takes_more_room(tmp_path: Path) -> None:
     letterhead(tmp_path / "tall.docx", lines=4)
     short = load_base_document(tmp_path / "short.docx").header.height
     assert load_base_document(tmp_path / "tall.docx").header.height > short + 30
+
+
+def test_a_letterhead_in_a_document_without_styles_is_measured(tmp_path: Path) -> None:
+    """Word files made by other programs may have no styles part: the letterhead's lines
+    are measured at Word's default size."""
+    letterhead(tmp_path / "styled.docx", lines=3)
+    with zipfile.ZipFile(tmp_path / "styled.docx") as source, zipfile.ZipFile(
+            tmp_path / "base.docx", "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*/styles"[^>]*/>', b"", data)
+            if entry.filename != "word/styles.xml":
+                target.writestr(entry, data)
+    base = load_base_document(tmp_path / "base.docx")
+    assert base.header.height > 3 * 11  # three lines of at least 11 pt
 
 
 def test_briefgens_own_base_document_takes_no_room() -> None:

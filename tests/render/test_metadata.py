@@ -208,7 +208,7 @@ def test_metadata_fields_never_crash_a_build(tmp_path: Path, case: tuple[str, st
 
 def test_the_limit_counts_characters_not_bytes() -> None:
     """255 Cyrillic letters (510 bytes in UTF-8) are a whole core property; one more is cut."""
-    from briefgen.render.docx import core_property
+    from briefgen.render.docx_package import core_property
 
     exact = words_of_length("ru", 255)
     assert core_property(exact) == exact

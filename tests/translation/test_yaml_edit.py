@@ -1,5 +1,5 @@
-"""A text written once is replaced in place, as typed around it: the rest of the file stays
-byte for byte (comments, quoting, folding, CRLF line endings)."""
+"""Translations spliced into a YAML file: the new text in the style of its neighbours, every
+other byte as it was."""
 
 from __future__ import annotations
 
@@ -9,48 +9,71 @@ import pytest
 
 from briefgen.translation.yaml_edit import TextChange, UnwritableChange, write_translations
 
-SPEC = """brief:
-  id: demo   # the brief's id
-  title: 'Clearance: families go home'
-intro: >-
-  Thank you: the EU's project is the largest international contribution to mine action in
-  Azerbaijan to date.
-categories: [Kolda, "Sédhiou"]
-summary: {en: Mines remain., fr: Les mines restent.}
-"""
+FILE = Path("brief.yaml")
 
 
-def replaced(text: str, *changes: TextChange) -> str:
-    return write_translations(text, Path("spec.yaml"), list(changes))
+def splice(text: str, *changes: TextChange) -> str:
+    return write_translations(text, FILE, list(changes))
 
 
-def test_a_quoted_text_stays_quoted_and_its_neighbours_untouched() -> None:
-    new = replaced(SPEC, TextChange(("brief", "title"), "", "Clearance: families return"))
-    assert new == SPEC.replace("'Clearance: families go home'", "'Clearance: families return'")
+def test_a_language_is_added_under_the_others_of_a_block_mapping() -> None:
+    text = "# the brief\nsummary:\n  en: Mines block the way.  # keep me\n\nasks: []\n"
+    assert splice(text, TextChange(("summary",), "fr", "Les mines barrent la route.")) == (
+        "# the brief\nsummary:\n  en: Mines block the way.  # keep me\n"
+        "  fr: Les mines barrent la route.\n\nasks: []\n")
 
 
-def test_a_folded_text_is_folded_again_at_its_width() -> None:
-    new = replaced(SPEC, TextChange(("intro",), "", "Thank you: the EU's project is the "
-                                    "largest international contribution so far."))
-    assert new == SPEC.replace(
-        "Thank you: the EU's project is the largest international contribution to mine action "
-        "in\n  Azerbaijan to date.",
-        "Thank you: the EU's project is the largest international contribution so far.")
+def test_a_flow_mapping_takes_the_language_inside_its_braces() -> None:
+    text = "title: {en: 'Clearance now', ru: Разминирование}\n"
+    assert splice(text, TextChange(("title",), "fr", "Déminer: maintenant")) == (
+        "title: {en: 'Clearance now', ru: Разминирование, fr: 'Déminer: maintenant'}\n")
 
 
-def test_a_list_item_and_a_language_of_a_flow_mapping_are_replaced_in_place() -> None:
-    new = replaced(SPEC, TextChange(("categories", 1), "", "Sédhiou region"),
-                   TextChange(("summary",), "fr", "Des mines restent."))
-    assert new == SPEC.replace('"Sédhiou"', '"Sédhiou region"').replace(
-        "fr: Les mines restent.", "fr: Des mines restent.")
+def test_a_text_written_once_becomes_a_mapping_keeping_it_as_typed() -> None:
+    text = "brief:\n    place: \"Geneva\"   # the city\n    id: b\n"
+    change = TextChange(("brief", "place"), "fr", "Genève", source_key="en", copies=("de",))
+    assert splice(text, change) == (
+        'brief:\n    place:\n        en: "Geneva"   # the city\n        de: "Geneva"\n'
+        '        fr: "Genève"\n    id: b\n')
 
 
-def test_crlf_line_endings_stay() -> None:
-    crlf = SPEC.replace("\n", "\r\n")
-    new = replaced(crlf, TextChange(("brief", "title"), "", "Clearance now"))
-    assert new == crlf.replace("'Clearance: families go home'", "'Clearance now'")
+def test_a_folded_text_is_answered_with_a_folded_translation_at_its_width() -> None:
+    text = ("summary:\n  en: >-\n    Mines still block the way home for many\n"
+            "    families in the region.\n")
+    new = splice(text, TextChange(("summary",), "fr", "Les mines empêchent encore de "
+                                  "nombreuses familles de la région de rentrer."))
+    widest = max(len(line) for line in text.splitlines())
+    assert new.startswith(text)
+    assert new[len(text):] == ("  fr: >-\n    Les mines empêchent encore de\n"
+                               "    nombreuses familles de la région de\n    rentrer.\n")
+    assert all(len(line) <= widest for line in new.splitlines())
 
 
-def test_a_mapping_is_not_replaced_by_a_text() -> None:
-    with pytest.raises(UnwritableChange):
-        replaced(SPEC, TextChange(("brief",), "", "flat"))
+def test_an_empty_field_is_filled() -> None:
+    text = "quote:\n  translation:\n  text: Words\n"
+    assert splice(text, TextChange(("quote", "translation"), "fr", "Mots")) == (
+        "quote:\n  translation:\n    fr: Mots\n  text: Words\n")
+
+
+def test_a_list_item_becomes_a_mapping_in_place() -> None:
+    text = "categories: [Kolda, Sédhiou]\n"
+    change = TextChange(("categories", 1), "en", "Sedhiou", source_key="fr")
+    assert splice(text, change) == "categories: [Kolda, {fr: Sédhiou, en: Sedhiou}]\n"
+
+
+def test_crlf_line_endings_and_a_translation_replaced_in_its_style() -> None:
+    text = "title:\r\n  en: 'Now'\r\n  fr: 'Ancien'\r\n"
+    assert splice(text, TextChange(("title",), "fr", "Maintenant")) == (
+        "title:\r\n  en: 'Now'\r\n  fr: 'Maintenant'\r\n")
+
+
+@pytest.mark.parametrize(("text", "path", "reason"), [
+    ("summary:\n  en: x\n", ("asks", 0, "detail"), "not found in the file"),
+    ("summary: [a, b]\n", ("summary",), "it holds neither a text nor texts per language"),
+    ("summary: [a, b]\n", ("summary", "fr"), "its place in the file is not a mapping"),
+])
+def test_a_change_that_cannot_be_spliced_is_refused(text: str, path: tuple[str | int, ...],
+                                                    reason: str) -> None:
+    with pytest.raises(UnwritableChange) as raised:
+        splice(text, TextChange(path, "fr", "Texte"))
+    assert (raised.value.path, raised.value.reason) == (path, reason)

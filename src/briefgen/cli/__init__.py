@@ -459,7 +459,7 @@ def _print_summary(report: Report, seconds: float) -> None:
             continue
         fit = "unchanged, draft written" if result.reused else "unchanged, skipped" if (
             result.skipped) else (
-            f"{result.page}, {result.fit.describe()}" if result.fit else result.page)
+            f"{result.page}, {result.fit.summary()}" if result.fit else result.page)
         for number, (path, size) in enumerate(result.files):
             first = number == 0
             rows.append((result.brief_id if first else "",

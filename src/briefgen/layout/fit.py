@@ -64,7 +64,7 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
         if max_spacing > 1.0 and over < -FILLED_WITHIN:
             return _opened(document, measure, over, measurement, reserve, max_spacing,
                            passes)
-        return _done(fit, measurement, passes)
+        return _final_fit(fit, measurement, passes)
     # Spacing alone (t <= 0.5) keeps most line breaks (the columns' split may move), and
     # heights then change about linearly, so the first estimate is usually the answer; type
     # changes move in steps.
@@ -76,7 +76,7 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
             document, measure, min_spacing, min_type_scale, reserve, passes,
             lambda fit, measurement: _overflow_error(document, fit, measurement, reserve,
                                                      describe_origin, typed_text, spec_path))
-        return _done(best, best_measurement, passes)
+        return _final_fit(best, best_measurement, passes)
     # False position (Illinois variant): `weight_*` start as the ends' excesses; an end kept
     # twice running has its weight halved so the estimate moves off it.
     weight_low, weight_high = over_low, over_high
@@ -98,7 +98,7 @@ def find_fit(document: Document, measure: Callable[[Document, Fit], Measurement]
             if kept == "low":
                 weight_high /= 2
             kept = "low"
-    return _done(best, best_measurement, passes)
+    return _final_fit(best, best_measurement, passes)
 
 
 def type_steps(document: Document | None, min_type_scale: float) -> list[float]:
@@ -167,16 +167,16 @@ def _opened(document: Document, measure: Callable[[Document, Fit], Measurement],
     over_widest = measure(document, widest).overflow + reserve
     passes += 1
     if over_widest <= 0:
-        return _done(widest, measure(document, widest), passes + 1)
+        return _final_fit(widest, measure(document, widest), passes + 1)
     spacing = 1.0 + (max_spacing - 1.0) * -over / (over_widest - over)
     for _ in range(4):  # rounding: step back until it holds
         fit = Fit(spacing=round(spacing - 0.00005, 4))
         opened = measure(document, fit)
         passes += 1
         if opened.overflow + reserve <= 0:
-            return _done(fit, opened, passes)
+            return _final_fit(fit, opened, passes)
         spacing -= (spacing - 1.0) / 8
-    return _done(Fit(), measurement, passes)
+    return _final_fit(Fit(), measurement, passes)
 
 
 def _spent(document: Document, measure: Callable[[Document, Fit], Measurement], fit: Fit,
@@ -205,7 +205,9 @@ def _spent(document: Document, measure: Callable[[Document, Fit], Measurement], 
     return fit, measurement, passes
 
 
-def _done(fit: Fit, measurement: Measurement, passes: int) -> Fit:
+def _final_fit(fit: Fit, measurement: Measurement, passes: int) -> Fit:
+    """`fit` as the build reports it: with the room left, the passes it took and the column
+    that ends short, if any."""
     short_column, short_by = measurement.white_under or ("", 0.0)
     return Fit(spacing=fit.spacing, type_scale=fit.type_scale,
                slack=-measurement.overflow, passes=passes, short_column=short_column,

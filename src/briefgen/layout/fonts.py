@@ -1,4 +1,5 @@
-"""Fonts shipped with briefgen, and which characters they can draw.
+"""Fonts shipped with briefgen, which characters they can draw, and their registration with
+reportlab for measuring and drawing.
 
 Carlito (SIL Open Font License, see fonts/OFL.txt) is metric-compatible with Calibri: every
 glyph has the same advance width. The PDF embeds Carlito; the DOCX names Calibri, which Word
@@ -14,6 +15,8 @@ from pathlib import Path
 from briefgen.document import FontFamily
 
 FONT_FOLDER = Path(__file__).parent.parent / "fonts"  # briefgen/fonts/
+NARROW_SPACE = "\u202f"  # French spacing before ; : ! ? and inside « »
+NARROW_SPACE_GLYPH = 0x200A  # drawn with the hair space: 1/8 em, as French typesetters do
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,44 @@ def font_family(name: str) -> FontFamily:
     regular, bold, italic, bold_italic = (str(FONT_FOLDER / file) for file in shipped.files)
     return FontFamily(name=shipped.name, regular=regular, bold=bold, italic=italic,
                       bold_italic=bold_italic, docx_name=shipped.docx_name)
+
+
+@lru_cache(maxsize=4)
+def register_fonts(family: FontFamily) -> dict[tuple[bool, bool], str]:
+    """Register the family's four faces once per process; returns reportlab font names by
+    (bold, italic)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    names = {
+        (False, False): family.name,
+        (True, False): f"{family.name}-Bold",
+        (False, True): f"{family.name}-Italic",
+        (True, True): f"{family.name}-BoldItalic",
+    }
+    files = {(False, False): family.regular, (True, False): family.bold,
+             (False, True): family.italic, (True, True): family.bold_italic}
+    for key, name in names.items():
+        font = TTFont(name, files[key])
+        glyphs = font.face.charToGlyph
+        # The font has no no-break space glyph; draw it with the space glyph (same width).
+        if 0x20 in glyphs:
+            glyphs.setdefault(0xA0, glyphs[0x20])
+        # Its narrow no-break space is as wide as a space; French wants about 1/8 em.
+        if NARROW_SPACE_GLYPH in glyphs:
+            glyphs[ord(NARROW_SPACE)] = glyphs[NARROW_SPACE_GLYPH]
+            font.face.charWidths[ord(NARROW_SPACE)] = font.face.charWidths[NARROW_SPACE_GLYPH]
+        pdfmetrics.registerFont(font)
+    return names
+
+
+@lru_cache(maxsize=8)
+def font_metrics(font: str) -> tuple[float, float]:
+    """Cap height and depth of descenders of a registered font, as fractions of its size."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font).face
+    return face.capHeight / 1000, -face.descent / 1000
 
 
 @lru_cache(maxsize=8)

@@ -367,10 +367,10 @@ def describe_fit(fit: Fit | None) -> str:
     if fit is None:
         return ""
     if fit.tightened:
-        return f"tightened to fit: {fit.describe()}"
+        return f"tightened to fit: {fit.summary()}"
     room = fit.slack / POINTS_PER_MM
-    return f"{fit.describe()}; {room:.0f} mm to spare" if room >= 1 else (
-        f"{fit.describe()}; no room to spare")
+    return f"{fit.summary()}; {room:.0f} mm to spare" if room >= 1 else (
+        f"{fit.summary()}; no room to spare")
 
 
 def language_name(tag: str) -> str:

@@ -1,21 +1,9 @@
 """Charts in the DOCX: native Word charts a colleague can edit, with their data in a workbook.
 
 Word keeps a chart as a chart part (`word/charts/chartN.xml`, DrawingML `c:chartSpace`) that
-holds the values and labels it shows (caches, so Word and LibreOffice draw it without
-opening anything else), and an embedded workbook (`word/embeddings/...xlsx`) that Word opens
-when someone chooses "Edit Data". The workbook is written with XlsxWriter; the chart XML is
-written here, as python-docx has no chart API.
-
-What the chart shows matches the PDF's (`briefgen.layout.charts`): the same type, values, colours,
-order and number formats, values labelled directly with no value axis. Each value's label
-comes from a number format made from the label the PDF prints ("~95%" becomes `"~"0"%"`), so
-the label follows when someone edits the value. The label's grouping is written out in the
-format (`#" "##0` for "212 000"), so every program shows it; a format with a decimal sign
-carries the page language's locale (`[$-40C]0.00` on a French page), which LibreOffice follows
-("4,82") and Word does not (it shows its own locale's decimal sign). Labels never wrap
-(`a:bodyPr wrap="none"`): LibreOffice wrapped "212,000" into "212," / "000". A
-stacked bar's key is text under the chart (see `briefgen.layout.charts`), so the chart part draws
-only its bars. The chart's description is its alternative text (`wp:docPr descr`).
+holds the values and labels it shows, and an embedded workbook that Word opens when someone
+chooses "Edit Data" (written with XlsxWriter); the chart XML is written here, as python-docx
+has no chart API.
 """
 
 from __future__ import annotations
@@ -34,14 +22,9 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.document import DocumentPart
 
 from briefgen.document import Chart, ParagraphStyle
+from briefgen.render.ooxml import EMU_PER_POINT, WP, A, C, R, W
 from briefgen.resolve.locale_format import number_locale
 
-EMU_PER_POINT = 12700
-C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SHEET = "Sheet1"
 _AXES = ('<c:axId val="500000001"/><c:axId val="500000002"/>')
 _MINUS = ("-", "\u2212")
@@ -304,7 +287,19 @@ def _series_xml(chart: Chart, style: ParagraphStyle, font: str) -> str:
 
 def chart_xml(chart: Chart, style: ParagraphStyle, font: str, workbook_id: str) -> bytes:
     """The chart part: the chart's type, series with cached values and labels, colours,
-    number formats and label style; `workbook_id` is the relationship to its workbook."""
+    number formats and label style; `workbook_id` is the relationship to its workbook.
+
+    What the chart shows matches the PDF's (`briefgen.layout.charts`): the same type, values, colours,
+    order and number formats, values labelled directly with no value axis. Each value's label
+    comes from a number format made from the label the PDF prints ("~95%" becomes `"~"0"%"`), so
+    the label follows when someone edits the value. The label's grouping is written out in the
+    format (`#" "##0` for "212 000"), so every program shows it; a format with a decimal sign
+    carries the page language's locale (`[$-40C]0.00` on a French page), which LibreOffice follows
+    ("4,82") and Word does not (it shows its own locale's decimal sign). Labels never wrap
+    (`a:bodyPr wrap="none"`): LibreOffice wrapped "212,000" into "212," / "000". A
+    stacked bar's key is text under the chart (see `briefgen.layout.charts`), so the chart part draws
+    only its bars. The chart's description is its alternative text (`wp:docPr descr`).
+    """
     values = [value for series in chart.series for value in series.values]
     series = _series_xml(chart, style, font)
     minimum = '<c:min val="0"/>' if min(values, default=0) >= 0 else ""

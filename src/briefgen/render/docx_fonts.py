@@ -1,38 +1,9 @@
 """The fonts a DOCX carries: subsets of the shipped faces, in Word's embedded-font format.
 
-A DOCX names its font (Calibri, the metric twin of the shipped Carlito) and carries a subset of
-each Carlito face it uses, so that a word processor with neither font (LibreOffice without the
-Carlito package, on many Linux and some Mac set-ups) still lays the page out with the right
-widths. Carlito's SIL Open Font License allows embedding in documents.
-
-A subset keeps the whole alphabets of the languages briefgen writes in (Latin with the
-Western, Central European and Turkic letters, Cyrillic), typographic punctuation, and any other
-character the document uses. Whole alphabets because LibreOffice, through fontconfig, draws a
-text with a font only if the font covers the alphabet of the text's language (a French text
-in a font without "œ" is drawn in a fallback font), and so that a colleague can correct a
-word in any of those languages and see it in the same face. The same set for every brief also
-means that LibreOffice, which keeps the first embedded font of a name for the rest of its
-session, draws a second brief opened alongside with glyphs it has. It leaves out the OpenType
-layout tables: without GSUB no word processor can draw the "ti"/"fi" ligatures the PDF does
-not draw, and without GPOS and kern none kerns, so lines break at the same words as in the PDF
-(which sets text without ligatures or kerning).
-
-Some characters are drawn with another character's glyph, as the PDF draws them (`DRAWN_AS`):
-Carlito has no glyph for the no-break space (U+00A0), the non-breaking hyphens (U+2010, U+2011)
-or the word joiner (U+2060), and its narrow no-break space (U+202F) is as wide as a space, where
-the PDF sets the French fine space at 1/8 em with the hair space's glyph. LibreOffice draws
-these characters with the subset's glyphs (measured: U+202F at 0.125 em instead of 0.23).
-Word, which draws with the installed Calibri, gets the narrow space's width from the run's
-letter spacing instead (`render/docx.py`).
-
-Why the font file is read and written here rather than with fontTools: its `Subsetter` takes
-25-90 ms a face (about 0.3 s for the example's five versions) where a whole brief takes 20 ms,
-and even its table classes, used only to read the character map and write the file, cost
-60 ms of imports in every build that writes a DOCX. A subset needs little of a TrueType file:
-glyphs are copied as bytes (composite glyphs get their components' new numbers), the metrics
-and glyph locations are rewritten, the character map is written in its most common form
-(format 4), and the table directory gets its checksums. About 1 ms a face; the tests read the
-result back with fontTools.
+A DOCX names Calibri, the metric twin of the shipped Carlito, and carries a subset of each
+Carlito face (its licence allows embedding), so that a word processor with neither font still
+lays the page out with the right widths. The subsets are cut here rather than with fontTools
+(why: the README, "Why these libraries"); the tests read them back with fontTools.
 """
 
 from __future__ import annotations
@@ -48,6 +19,10 @@ from briefgen.layout import NARROW_SPACE_GLYPH
 
 FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 PRINTABLE_ASCII = frozenset(chr(code) for code in range(0x20, 0x7F))
+# Whole alphabets of the languages briefgen writes in, whatever the text uses: LibreOffice
+# (through fontconfig) draws a text with a font only if the font covers the alphabet of the
+# text's language, a colleague may correct a word in any of them, and LibreOffice keeps the
+# first embedded font of a name for its session, so every brief carries the same set.
 # Letters: Latin-1 Supplement and Latin Extended-A, Azerbaijani schwa, Cyrillic. Punctuation:
 # dashes, quotes, ellipsis, bullet, the fixed-width and narrow spaces, non-breaking hyphen,
 # word joiner, per mille, guillemets, euro and numero signs.
@@ -56,11 +31,18 @@ ALPHABETS = PRINTABLE_ASCII | frozenset(
                            *range(0x2002, 0x200B), 0x2010, 0x2011, *range(0x2013, 0x2015),
                            *range(0x2018, 0x201F), 0x2020, 0x2021, 0x2022, 0x2026, 0x202F,
                            0x2030, 0x2039, 0x203A, 0x2060, 0x20AC, 0x2116))
-# Character -> the character whose glyph draws it in the subset (see the module docstring).
+# Character -> the character whose glyph draws it in the subset, as the PDF draws it: Carlito
+# has no glyph for the no-break space, the non-breaking hyphens or the word joiner, and its
+# narrow no-break space is as wide as a space where the PDF sets the French fine space at
+# 1/8 em with the hair space's glyph. LibreOffice draws them with these glyphs (measured:
+# U+202F at 0.125 em instead of 0.23); Word, which draws with the installed Calibri, gets the
+# narrow space's width from the run's letter spacing (`render/docx.py`).
 DRAWN_AS = {0x00A0: 0x0020, 0x2010: 0x002D, 0x2011: 0x002D, 0x202F: NARROW_SPACE_GLYPH,
             0x2060: 0xFEFF}
-# Tables not carried: layout (see the module docstring), the digital signature (a subset is
-# no longer the signed font) and device tables indexed by the old glyph numbers.
+# Tables not carried: the OpenType layout tables (without GSUB no word processor draws the
+# "ti"/"fi" ligatures the PDF does not draw, and without GPOS and kern none kerns, so lines
+# break at the same words as in the PDF), the digital signature (a subset is no longer the
+# signed font) and device tables indexed by the old glyph numbers.
 _LEFT_OUT = frozenset({"GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "DSIG", "hdmx",
                        "LTSH", "VDMX"})
 _REWRITTEN = frozenset({"glyf", "loca", "hmtx", "hhea", "maxp", "head", "post", "cmap"})
@@ -180,7 +162,11 @@ def embedded_font(path: str, characters: frozenset[str]) -> EmbeddedFont:
 
 def subset_font(path: str, characters: Iterable[str]) -> bytes:
     """A TrueType font with only the glyphs that draw `characters` (and .notdef), those of
-    `DRAWN_AS` with their stand-in's glyph."""
+    `DRAWN_AS` with their stand-in's glyph.
+
+    Glyphs are copied as bytes (composite glyphs get their components' new numbers), the
+    metrics and glyph locations rewritten, the character map written in its most common form
+    (format 4), and the table directory given its checksums: about 1 ms a face."""
     face = _face(path)
     codes = {ord(character) for character in characters}
     mapping: dict[int, int] = {}

@@ -1,27 +1,11 @@
 """What a Word file may carry: nothing that reaches outside it when someone opens it.
 
-A DOCX from briefgen goes to a ministry's inbox. Word reaches outside a file on its own for a
-picture, frame or template linked by address (a `\\\\server\\share` address hands the reader's
-Windows sign-in to that server), and for fields that include a file when fields are updated
-(INCLUDEPICTURE, INCLUDETEXT, LINK, ...); DDE fields start programs; macros, ActiveX controls
-and embedded objects run code. `scan_docx` looks for all of them in every part of a package:
-
-- relationships (every `.rels` part): a target outside the file only as a link the reader
-  clicks (https:, http:, mailto:), and no file imported into the text (altChunk);
-- fields: each field's instruction, put together from its pieces (a field may be split over
-  runs and paragraphs) and from `w:fldSimple`, in every part: document, headers, footers,
-  notes, comments, the glossary;
-- content types (an Override or a Default by extension) and the first bytes of every part
-  that is not XML: macros, ActiveX, OLE objects, Office add-ins and files inside the file. The workbook
-  behind a chart is the one file allowed inside, and it is scanned the same way;
-- XML: parsed, never searched as bytes, with DTDs, entities and the network off; a DOCTYPE is
-  refused in any encoding;
-- the zip: at most `MAX_ENTRIES` parts and `MAX_UNPACKED` bytes unpacked (what is read never
-  exceeds the sizes the zip declares: a part that unpacks to more fails its checksum).
-
-It is used on a base document when it is loaded (`render/docx_base.py`: a finding is the
-organisation's to fix), on every DOCX before it is written (`write.py`: a finding in a file
-briefgen made is a bug) and on each DOCX an email draft attaches (`drafts.py`).
+Word reaches outside a file on its own for a picture, frame or template linked by address (a
+`\\\\server\\share` address hands the reader's Windows sign-in to that server) and for fields
+that include a file; DDE fields start programs; macros, ActiveX controls and embedded objects
+run code. `scan_docx` finds them all, in a base document when it is loaded
+(`template/base_document.py`), in every DOCX before it is written (`write/`) and in each DOCX
+an email draft attaches (`write/drafts.py`).
 """
 
 from __future__ import annotations
@@ -30,6 +14,7 @@ import contextlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +24,7 @@ from lxml import etree
 from briefgen.errors import BriefgenBug
 
 # Bomb limits, generous enough for a DOCX built on the largest base document briefgen takes
-# (`docx_base` refuses more than 2,000 parts or 64 MB unpacked, with a friendlier message).
+# (`base_document` refuses more than 2,000 parts or 64 MB unpacked, with a friendlier message).
 MAX_ENTRIES = 4000
 MAX_UNPACKED = 160 * 1024 * 1024
 MAX_DEPTH = 1  # a chart's workbook inside the DOCX; nothing inside that
@@ -147,6 +132,22 @@ def describe_part(part: str) -> str:
 def scan_docx(data: bytes, *, attached_template_allowed: bool = False) -> list[Finding]:
     """Everything in the Word file `data` that reaches outside it; [] when there is nothing.
 
+    Looked at, in every part of the package:
+
+    - relationships (every `.rels` part): a target outside the file only as a link the reader
+      clicks (https:, http:, mailto:), and no file imported into the text (altChunk);
+    - fields: each field's instruction, put together from its pieces (a field may be split over
+      runs and paragraphs) and from `w:fldSimple`, in every part: document, headers, footers,
+      notes, comments, the glossary;
+    - content types (an Override or a Default by extension) and the first bytes of every part
+      that is not XML: macros, ActiveX, OLE objects, Office add-ins and files inside the
+      file. The workbook behind a chart is the one file allowed inside, and it is scanned
+      the same way;
+    - XML: parsed, never searched as bytes, with DTDs, entities and the network off; a DOCTYPE is
+      refused in any encoding;
+    - the zip: at most `MAX_ENTRIES` parts and `MAX_UNPACKED` bytes unpacked (what is read never
+      exceeds the sizes the zip declares: a part that unpacks to more fails its checksum).
+
     `attached_template_allowed`: a link from the settings to the Word template a document
     was made from is not a finding (a base document's: the DOCX leaves it out, see
     `render/docx.py`).
@@ -233,6 +234,51 @@ class _Field:
     nested: bool = False  # a field inside its instruction
     named_by_field: bool = False  # ... before any name: the name is another field's result
     done: bool = False  # its instruction is over (after `separate`)
+
+
+class _Fields:
+    """The complex fields of a part while it is read, each handed to `judge` once its
+    instruction is complete (or the part ends); simple fields and stray instructions at
+    once."""
+
+    def __init__(self, judge: Callable[[_Field], None]) -> None:
+        self.judge = judge
+        self.open: list[_Field] = []
+
+    def read(self, local: str, element: Any) -> None:
+        if local == "fldChar":
+            self.character(_attribute(element, "fldCharType"))
+        elif local == "fldSimple":
+            self.judge(_Field([_attribute(element, "instr") or ""]))
+        else:  # instrText, delInstrText
+            self.instruction(element.text or "")
+
+    def character(self, kind: str | None) -> None:
+        """A field's begin, separate or end mark."""
+        fields = self.open
+        if kind == "begin":
+            if fields and not fields[-1].done:
+                fields[-1].nested = True
+                fields[-1].named_by_field |= not "".join(fields[-1].pieces).strip()
+            fields.append(_Field())
+        elif kind == "separate" and fields and not fields[-1].done:
+            self.judge(fields[-1])
+            fields[-1].done = True
+        elif kind == "end" and fields:
+            ended = fields.pop()
+            if not ended.done:
+                self.judge(ended)
+
+    def instruction(self, text: str) -> None:
+        if self.open and not self.open[-1].done:
+            self.open[-1].pieces.append(text)
+        else:  # an instruction outside any field: judged on its own
+            self.judge(_Field([text]))
+
+    def finish(self) -> None:
+        for unfinished in self.open:
+            if not unfinished.done:
+                self.judge(unfinished)
 
 
 @dataclass
@@ -394,31 +440,12 @@ class _Scan:
         """Fields, objects, VML addresses and formulas, in one pass in document order."""
         tags = [*(f"{{*}}{tag}" for tag in (*FIELD_TAGS, *OBJECT_ELEMENTS)),
                 f"{{{VML}}}*", *(f"{{{namespace}}}f" for namespace in SPREADSHEET_NAMESPACES)]
-        fields: list[_Field] = []
+        fields = _Fields(lambda found: self.judge_field(part, found))
         for element in root.iter(*tags):
             tag = etree.QName(element)
             local = tag.localname
-            if local == "fldChar":
-                kind = _attribute(element, "fldCharType")
-                if kind == "begin":
-                    if fields and not fields[-1].done:
-                        fields[-1].nested = True
-                        fields[-1].named_by_field |= not "".join(fields[-1].pieces).strip()
-                    fields.append(_Field())
-                elif kind == "separate" and fields and not fields[-1].done:
-                    self.judge_field(part, fields[-1])
-                    fields[-1].done = True
-                elif kind == "end" and fields:
-                    ended = fields.pop()
-                    if not ended.done:
-                        self.judge_field(part, ended)
-            elif local in ("instrText", "delInstrText"):
-                if fields and not fields[-1].done:
-                    fields[-1].pieces.append(element.text or "")
-                else:  # an instruction outside any field: judged on its own
-                    self.judge_field(part, _Field([element.text or ""]))
-            elif local == "fldSimple":
-                self.judge_field(part, _Field([_attribute(element, "instr") or ""]))
+            if local in FIELD_TAGS:
+                fields.read(local, element)
             elif tag.namespace == VML:
                 self.vml(part, element)
             elif local == "f" and tag.namespace in SPREADSHEET_NAMESPACES:
@@ -427,9 +454,7 @@ class _Scan:
                              f"({_shown(element.text or '')})", HINT_OBJECT)
             elif local in OBJECT_ELEMENTS:
                 self.add(part, *OBJECT_ELEMENTS[local])
-        for unfinished in fields:
-            if not unfinished.done:
-                self.judge_field(part, unfinished)
+        fields.finish()
 
     def judge_field(self, part: str, found: _Field) -> None:
         instruction = "".join(found.pieces)

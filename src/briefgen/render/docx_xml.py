@@ -1,81 +1,44 @@
-"""WordprocessingML that python-docx has no API for, in one place.
+"""WordprocessingML that python-docx has no API for, written through python-docx's own element
+classes.
 
-Each function says which element it writes and why python-docx cannot: the DOCX backend
-(`render/docx.py`) uses python-docx for everything else. Elements are created with
-python-docx's own element factory and inserted where the schema's sequence puts them, so the
-result stays valid for Word's strict reader.
+python-docx's classes for run, paragraph, table, cell and settings properties and for the
+numbering part are extended with the children briefgen writes, each declared with the
+children that follow it in the schema's sequence (ECMA-376 Part 1, 17.3-17.15), as
+python-docx declares its own (`oxml/text/parfmt.py`), and registered for their tags: a
+child added with `_add_x()` lands where Word's strict reader wants it. Each function says
+which element it writes and why python-docx cannot; `render/docx.py` uses python-docx for
+everything else.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
-from docx.oxml.parser import oxml_parser
-from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.oxml.numbering import CT_Numbering
+from docx.oxml.parser import oxml_parser, register_element_cls
+from docx.oxml.settings import CT_Settings
+from docx.oxml.simpletypes import ST_SignedTwipsMeasure, ST_String, XsdInt
+from docx.oxml.table import CT_TblPr, CT_TblWidth, CT_TcPr
+from docx.oxml.text.font import CT_RPr
+from docx.oxml.text.parfmt import CT_PPr, CT_Spacing
+from docx.oxml.xmlchemy import (
+    BaseOxmlElement,
+    OptionalAttribute,
+    RequiredAttribute,
+    ZeroOrMore,
+    ZeroOrOne,
+)
+from docx.shared import Emu, Length, Pt, Twips
 
-W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-MARKUP_COMPATIBILITY = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+from briefgen.render.ooxml import HALF_POINTS_PER_POINT, MARKUP_COMPATIBILITY, TWIPS_PER_POINT, W14
+
 DECORATIVE_EXTENSION = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 DECORATIVE_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
-
-# The order of the children of each properties element (ECMA-376 Part 1, 17.3 and 17.4):
-# Word refuses a file whose children are out of order. Only the names this module writes,
-# and the ones that may already be there, are needed.
-RUN_PROPERTIES = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
-                  "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
-                  "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz",
-                  "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
-                  "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
-PARAGRAPH_PROPERTIES = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
-                        "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs",
-                        "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
-                        "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
-                        "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
-                        "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-                        "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
-                        "cnfStyle", "rPr", "sectPr", "pPrChange")
-TABLE_PROPERTIES = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-                    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
-                    "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
-                    "tblDescription", "tblPrChange")
-CELL_PROPERTIES = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd",
-                   "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark",
-                   "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")
-SETTINGS = ("writeProtection", "view", "zoom", "removePersonalInformation",
-            "removeDateAndTime", "doNotDisplayPageBoundaries", "displayBackgroundShape",
-            "printPostScriptOverText", "printFractionalCharacterWidth", "printFormsData",
-            "embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts", "saveFormsData",
-            "mirrorMargins", "alignBordersAndEdges", "bordersDoNotSurroundHeader",
-            "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
-            "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign",
-            "attachedTemplate", "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod",
-            "documentType", "mailMerge", "revisionView", "trackRevisions", "doNotTrackMoves",
-            "doNotTrackFormatting", "documentProtection", "autoFormatOverride",
-            "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation",
-            "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps", "showEnvelope",
-            "summaryLength", "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders",
-            "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
-            "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
-            "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery",
-            "doNotUseMarginsForDrawingGridOrigin", "drawingGridHorizontalOrigin",
-            "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning",
-            "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars",
-            "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture",
-            "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent",
-            "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml", "saveXmlDataOnly",
-            "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace",
-            "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat",
-            "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
-            "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
-            "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
-            "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
-            "listSeparator")
-FONT = ("altName", "panose1", "charset", "family", "notTrueType", "pitch", "sig",
-        "embedRegular", "embedBold", "embedItalic", "embedBoldItalic")
+_STANDARD = "{http://schemas.openxmlformats"  # a namespace of the standard, not an extension
 SIDES = ("top", "left", "bottom", "right")
 LINE_BREAK = "\u2028"  # in a run's text: an explicit line break (`w:br`)
 WORD_JOINER = "\u2060"
@@ -87,6 +50,255 @@ _JOINED = re.compile(r"(?<=[\u2010\u2012\u2013\u2014])(?=[^\s\u2060])"
                      r"|(?<=[^\s\u2060])(?=\u2014)")
 _JOINED_ADDRESS = re.compile(r"(?<=[\u2010\u2012\u2013\u2014/])(?=[^\s\u2060])"
                              r"|(?<=[^\s\u2060])(?=\u2014)")
+
+
+
+
+def twips(points: float) -> Length:
+    """`points` as a length of whole twips (twentieths of a point), rounded to the nearest
+    as Word stores them; python-docx's `Pt` drops a fraction of an EMU first, which may round
+    a half twip the other way."""
+    return Twips(round(points * TWIPS_PER_POINT))
+
+
+# ---------------------------------------------------------------------------------------------
+# Element classes
+
+
+class ST_SignedHpsMeasure(XsdInt):
+    """A signed length in half points (`w:position`), from a python-docx length."""
+
+    @classmethod
+    def convert_from_xml(cls, str_value: str) -> Length:
+        return Pt(int(str_value) / HALF_POINTS_PER_POINT)
+
+    @classmethod
+    def convert_to_xml(cls, value: int) -> str:
+        return str(round(Emu(value).pt * HALF_POINTS_PER_POINT))
+
+
+class _ExtensionsLast(BaseOxmlElement):
+    """Properties whose children are inserted before their successors in the schema, and
+    before any extension element (w14, w15 ...): Word writes extensions after every standard
+    child, and an extension itself goes last."""
+
+    def insert_element_before(self, elm: Any, *tagnames: str) -> Any:
+        if elm.tag.startswith(_STANDARD):
+            later = {qn(tagname) for tagname in tagnames}
+            for child in self:
+                tag = child.tag
+                if isinstance(tag, str) and (tag in later or not tag.startswith(_STANDARD)):
+                    child.addprevious(elm)
+                    return elm
+        self.append(elm)
+        return elm
+
+
+class RunProperties(_ExtensionsLast, CT_RPr):
+    """`w:rPr`, with the character spacing, raised position, language and ligatures that
+    python-docx's `CT_RPr` lacks."""
+
+    _add_position: Callable[..., BaseOxmlElement]
+    _remove_position: Callable[[], None]
+    _add_spacing: Callable[..., BaseOxmlElement]
+    _remove_spacing: Callable[[], None]
+    _add_lang: Callable[..., BaseOxmlElement]
+    _remove_lang: Callable[[], None]
+    _add_ligatures: Callable[..., BaseOxmlElement]
+    _remove_ligatures: Callable[[], None]
+
+    _tag_seq = (
+        "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
+        "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint",
+        "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w",
+        "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+        "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+        "w:eastAsianLayout", "w:specVanish", "w:oMath",
+    )
+    spacing = ZeroOrOne("w:spacing", successors=_tag_seq[20:])
+    position = ZeroOrOne("w:position", successors=_tag_seq[23:])
+    lang = ZeroOrOne("w:lang", successors=_tag_seq[36:])
+    ligatures = ZeroOrOne("w14:ligatures")  # an extension: after every standard child
+    del _tag_seq
+
+
+class ParagraphProperties(_ExtensionsLast, CT_PPr):
+    """`w:pPr`, with the borders python-docx's `CT_PPr` lacks."""
+
+    _add_pBdr: Callable[[], BaseOxmlElement]
+    _remove_pBdr: Callable[[], None]
+    _add_numPr: Callable[[], Any]
+    _remove_numPr: Callable[[], None]
+    _add_outlineLvl: Callable[..., BaseOxmlElement]
+    _remove_outlineLvl: Callable[[], None]
+
+    _tag_seq = (
+        "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+        "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+        "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+        "w:pPrChange",
+    )
+    pBdr = ZeroOrOne("w:pBdr", successors=_tag_seq[9:])
+    del _tag_seq
+
+
+class TableProperties(_ExtensionsLast, CT_TblPr):
+    """`w:tblPr`, with the position, width, indent, cell margins and look python-docx's
+    `CT_TblPr` lacks."""
+
+    _add_tblpPr: Callable[[], BaseOxmlElement]
+    _remove_tblpPr: Callable[[], None]
+    _add_tblOverlap: Callable[[], BaseOxmlElement]
+    _remove_tblOverlap: Callable[[], None]
+    _add_tblW: Callable[..., BaseOxmlElement]
+    _remove_tblW: Callable[[], None]
+    _add_tblInd: Callable[..., BaseOxmlElement]
+    _remove_tblInd: Callable[[], None]
+    _add_tblCellMar: Callable[[], BaseOxmlElement]
+    _remove_tblCellMar: Callable[[], None]
+    _add_tblLook: Callable[[], BaseOxmlElement]
+    _remove_tblLook: Callable[[], None]
+
+    _tag_seq = (
+        "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+        "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+        "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+        "w:tblDescription", "w:tblPrChange",
+    )
+    tblpPr = ZeroOrOne("w:tblpPr", successors=_tag_seq[2:])
+    tblOverlap = ZeroOrOne("w:tblOverlap", successors=_tag_seq[3:])
+    tblW = ZeroOrOne("w:tblW", successors=_tag_seq[7:])
+    tblInd = ZeroOrOne("w:tblInd", successors=_tag_seq[10:])
+    tblCellMar = ZeroOrOne("w:tblCellMar", successors=_tag_seq[14:])
+    tblLook = ZeroOrOne("w:tblLook", successors=_tag_seq[15:])
+    del _tag_seq
+
+
+class CellProperties(_ExtensionsLast, CT_TcPr):
+    """`w:tcPr`, with the borders, shading and margins python-docx's `CT_TcPr` lacks."""
+
+    _add_tcBorders: Callable[[], BaseOxmlElement]
+    _remove_tcBorders: Callable[[], None]
+    _add_shd: Callable[[], BaseOxmlElement]
+    _remove_shd: Callable[[], None]
+    _add_tcMar: Callable[[], BaseOxmlElement]
+    _remove_tcMar: Callable[[], None]
+
+    _tag_seq = (
+        "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+        "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+        "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+    )
+    tcBorders = ZeroOrOne("w:tcBorders", successors=_tag_seq[6:])
+    shd = ZeroOrOne("w:shd", successors=_tag_seq[7:])
+    tcMar = ZeroOrOne("w:tcMar", successors=_tag_seq[9:])
+    del _tag_seq
+
+
+class Settings(_ExtensionsLast, CT_Settings):
+    """`w:settings`, with the two font embedding settings python-docx's `CT_Settings`
+    lacks."""
+
+    _add_embedTrueTypeFonts: Callable[[], BaseOxmlElement]
+    _remove_embedTrueTypeFonts: Callable[[], None]
+    _add_saveSubsetFonts: Callable[[], BaseOxmlElement]
+    _remove_saveSubsetFonts: Callable[[], None]
+
+    _tag_seq = (
+        "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
+        "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
+        "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData",
+        "w:embedTrueTypeFonts", "w:embedSystemFonts", "w:saveSubsetFonts", "w:saveFormsData",
+        "w:mirrorMargins", "w:alignBordersAndEdges", "w:bordersDoNotSurroundHeader",
+        "w:bordersDoNotSurroundFooter", "w:gutterAtTop", "w:hideSpellingErrors",
+        "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState", "w:formsDesign",
+        "w:attachedTemplate", "w:linkStyles", "w:stylePaneFormatFilter",
+        "w:stylePaneSortMethod", "w:documentType", "w:mailMerge", "w:revisionView",
+        "w:trackRevisions", "w:doNotTrackMoves", "w:doNotTrackFormatting",
+        "w:documentProtection", "w:autoFormatOverride", "w:styleLockTheme",
+        "w:styleLockQFSet", "w:defaultTabStop", "w:autoHyphenation",
+        "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
+        "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle",
+        "w:evenAndOddHeaders", "w:bookFoldRevPrinting", "w:bookFoldPrinting",
+        "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing",
+        "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery",
+        "w:displayVerticalDrawingGridEvery", "w:doNotUseMarginsForDrawingGridOrigin",
+        "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin", "w:doNotShadeFormData",
+        "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
+        "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore",
+        "w:savePreviewPicture", "w:doNotValidateAgainstSchema", "w:saveInvalidXml",
+        "w:ignoreMixedContent", "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
+        "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags",
+        "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults",
+        "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+        "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+        "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+        "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+        "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+    )
+    embedTrueTypeFonts = ZeroOrOne("w:embedTrueTypeFonts", successors=_tag_seq[11:])
+    saveSubsetFonts = ZeroOrOne("w:saveSubsetFonts", successors=_tag_seq[13:])
+    del _tag_seq
+
+
+class Numbering(CT_Numbering):
+    """`w:numbering`, with the list definitions (`w:abstractNum`) python-docx's
+    `CT_Numbering` cannot add, each before every list (`w:num`)."""
+
+    _insert_abstractNum: Callable[[BaseOxmlElement], BaseOxmlElement]
+
+    abstractNum = ZeroOrMore("w:abstractNum", successors=("w:num", "w:numIdMacAtCleanup"))
+
+
+class CharacterSpacing(CT_Spacing):
+    """`w:spacing`: in paragraph properties python-docx's `CT_Spacing`; in run properties
+    letter spacing, its `w:val`."""
+
+    val = OptionalAttribute("w:val", ST_SignedTwipsMeasure)
+
+
+class TextPosition(BaseOxmlElement):
+    """`w:position`: how far text is raised (or lowered), in half points."""
+
+    val = RequiredAttribute("w:val", ST_SignedHpsMeasure)
+
+
+class Language(BaseOxmlElement):
+    """`w:lang`: the language of the words (`val`, for text in a Latin script)."""
+
+    val = OptionalAttribute("w:val", ST_String)
+
+
+class Ligatures(BaseOxmlElement):
+    """`w14:ligatures`: which ligatures Word draws."""
+
+    val = RequiredAttribute("w14:val", ST_String)
+
+
+for _tag, _class in (("w:rPr", RunProperties), ("w:pPr", ParagraphProperties),
+                     ("w:tblPr", TableProperties), ("w:tcPr", CellProperties),
+                     ("w:settings", Settings), ("w:numbering", Numbering),
+                     ("w:spacing", CharacterSpacing), ("w:position", TextPosition),
+                     ("w:lang", Language), ("w14:ligatures", Ligatures),
+                     ("w:tblW", CT_TblWidth), ("w:tblInd", CT_TblWidth)):
+    register_element_cls(_tag, _class)
+
+_Properties = TypeVar("_Properties", bound=BaseOxmlElement)
+
+
+def _declared(element: BaseOxmlElement, kind: type[_Properties]) -> _Properties:
+    """`element` as the class registered above for its tag."""
+    if not isinstance(element, kind):  # pragma: no cover - a registration lost
+        raise TypeError(f"{element.tag} is a {type(element).__name__}, not a {kind.__name__}")
+    return element
+
+
+# ---------------------------------------------------------------------------------------------
+# Elements
 
 
 @lru_cache(maxsize=256)
@@ -103,52 +315,42 @@ def new_element(tag: str) -> BaseOxmlElement:
 
 
 def _element(tag: str, **attributes: str) -> BaseOxmlElement:
-    element = new_element(tag)
+    """A new element with `w:` attributes, in the order given."""
+    return _with_attributes(new_element(tag), **attributes)
+
+
+def _with_attributes(element: BaseOxmlElement, **attributes: str) -> BaseOxmlElement:
     for name, value in attributes.items():
         element.set(qn(f"w:{name}"), value)
     return element
-
-
-def replace_child(parent: BaseOxmlElement, child: BaseOxmlElement,
-                  order: Sequence[str]) -> BaseOxmlElement:
-    """Put `child` into `parent` in schema order, in place of one with the same name."""
-    old = parent.find(child.tag)
-    if old is not None:
-        parent.replace(old, child)
-        return child
-    name = child.tag.rpartition("}")[2]
-    later = set(order[order.index(name) + 1:]) if name in order else set()
-    for index, existing in enumerate(parent):
-        tag = existing.tag
-        if isinstance(tag, str) and (tag.rpartition("}")[2] in later
-                                     or not tag.startswith("{http://schemas.openxmlformats")):
-            # Extension elements (w14, w15 ...) come after the standard ones.
-            parent.insert(index, child)
-            return child
-    parent.append(child)
-    return child
 
 
 # ---------------------------------------------------------------------------------------------
 # Runs
 
 
-def set_position(run_properties: BaseOxmlElement, half_points: int) -> None:
+def set_position(run_properties: BaseOxmlElement, rise: Length) -> None:
     """`w:position`: raises a source marker or a small qualifier by an exact amount.
     python-docx only offers superscript, whose size and height each word processor picks."""
-    replace_child(run_properties, _element("w:position", val=str(half_points)), RUN_PROPERTIES)
+    properties = _declared(run_properties, RunProperties)
+    properties._remove_position()
+    properties._add_position(val=rise)
 
 
-def set_character_spacing(run_properties: BaseOxmlElement, twips: int) -> None:
+def set_character_spacing(run_properties: BaseOxmlElement, spacing: Length) -> None:
     """`w:spacing`: letter spacing after every character (caps labels; the narrow space).
     python-docx has no character spacing API."""
-    replace_child(run_properties, _element("w:spacing", val=str(twips)), RUN_PROPERTIES)
+    properties = _declared(run_properties, RunProperties)
+    properties._remove_spacing()
+    properties._add_spacing(val=spacing)
 
 
-def set_language(properties: BaseOxmlElement, tag: str) -> None:
+def set_language(run_properties: BaseOxmlElement, tag: str) -> None:
     """`w:lang`: the language of the words, for spelling, hyphenation and screen readers.
     python-docx has no language API."""
-    replace_child(properties, _element("w:lang", val=tag), RUN_PROPERTIES)
+    properties = _declared(run_properties, RunProperties)
+    properties._remove_lang()
+    properties._add_lang(val=tag)
 
 
 def set_no_ligatures(run_properties: BaseOxmlElement) -> None:
@@ -158,12 +360,9 @@ def set_no_ligatures(run_properties: BaseOxmlElement) -> None:
     ignorable = root.get(f"{{{MARKUP_COMPATIBILITY}}}Ignorable", "").split()
     if root.nsmap.get("w14") != W14 or "w14" not in ignorable:
         return
-    element = new_element("w14:ligatures")
-    element.set(f"{{{W14}}}val", "none")
-    old = run_properties.find(element.tag)
-    if old is not None:
-        run_properties.remove(old)
-    run_properties.append(element)
+    properties = _declared(run_properties, RunProperties)
+    properties._remove_ligatures()
+    properties._add_ligatures(val="none")
 
 
 def add_text(run: BaseOxmlElement, text: str, *, break_at_hyphens: bool,
@@ -213,32 +412,33 @@ def set_outline_level(paragraph_properties: BaseOxmlElement, level: int | None) 
     """`w:outlineLvl` (0 = top level; None = body text): what Word's Navigation pane, its
     accessibility checker, screen readers and PDF export read as headings. python-docx has
     no outline-level API."""
-    value = "9" if level is None else str(level)  # 9: body text
-    replace_child(paragraph_properties, _element("w:outlineLvl", val=value),
-                  PARAGRAPH_PROPERTIES)
+    properties = _declared(paragraph_properties, ParagraphProperties)
+    properties._remove_outlineLvl()
+    properties._add_outlineLvl(val=9 if level is None else level)  # 9: body text
 
 
 def set_bottom_border(paragraph_properties: BaseOxmlElement, color: str,
                       eighths: int) -> None:
     """`w:pBdr/w:bottom`: a rule drawn as a paragraph's bottom border, which stays in the
     text flow (a drawn line would float). python-docx has no paragraph border API."""
-    borders = _element("w:pBdr")
-    borders.append(_element("w:bottom", val="single", sz=str(eighths), space="0",
-                            color=color))
-    replace_child(paragraph_properties, borders, PARAGRAPH_PROPERTIES)
+    properties = _declared(paragraph_properties, ParagraphProperties)
+    properties._remove_pBdr()
+    properties._add_pBdr().append(_element("w:bottom", val="single", sz=str(eighths),
+                                           space="0", color=color))
 
 
 def set_numbering(paragraph_properties: BaseOxmlElement, number_id: int) -> None:
     """`w:numPr`: the paragraph is an item of a Word-numbered list. python-docx numbers
     paragraphs only through list styles."""
-    numbering = _element("w:numPr")
-    numbering.append(_element("w:ilvl", val="0"))
-    numbering.append(_element("w:numId", val=str(number_id)))
-    replace_child(paragraph_properties, numbering, PARAGRAPH_PROPERTIES)
+    properties = _declared(paragraph_properties, ParagraphProperties)
+    properties._remove_numPr()
+    numbering = properties._add_numPr()
+    numbering._add_ilvl(val=0)
+    numbering._add_numId(val=number_id)
 
 
 def add_abstract_numbering(numbering: BaseOxmlElement, abstract_id: int, name: str,
-                           indent_twips: int, label: BaseOxmlElement) -> None:
+                           indent: Length, label: BaseOxmlElement) -> None:
     """`w:abstractNum`: a one-level decimal list ("1", "2" ...) whose label hangs in the
     indent, in the run properties `label`. python-docx cannot define numbering."""
     definition = _element("w:abstractNum", abstractNumId=str(abstract_id))
@@ -250,79 +450,81 @@ def add_abstract_numbering(numbering: BaseOxmlElement, abstract_id: int, name: s
         level.append(_element(tag, val=value))
     paragraph = _element("w:pPr")
     tabs = _element("w:tabs")
-    tabs.append(_element("w:tab", val="num", pos=str(indent_twips)))
+    tabs.append(_element("w:tab", val="num", pos=str(indent.twips)))
     paragraph.append(tabs)
-    paragraph.append(_element("w:ind", left=str(indent_twips), hanging=str(indent_twips)))
+    paragraph.append(_element("w:ind", left=str(indent.twips), hanging=str(indent.twips)))
     level.append(paragraph)
     level.append(label)
     definition.append(level)
-    # Every w:abstractNum comes before the first w:num.
-    first_list = numbering.find(qn("w:num"))
-    if first_list is not None:
-        first_list.addprevious(definition)
-    else:
-        numbering.append(definition)
+    _declared(numbering, Numbering)._insert_abstractNum(definition)
 
 
 # ---------------------------------------------------------------------------------------------
 # Tables
 
 
-def set_layout_table(table_properties: BaseOxmlElement, width_twips: int) -> None:
+def set_layout_table(table_properties: BaseOxmlElement, width: Length) -> None:
     """A layout table: a fixed width from the left edge, no cell margins of its own, and a
     `w:tblLook` without header row, first column or banding, so Word's accessibility checker
     and screen readers take it for layout, not data. python-docx has no API for table width,
     indent, default cell margins or look."""
-    replace_child(table_properties, _element("w:tblW", w=str(width_twips), type="dxa"),
-                  TABLE_PROPERTIES)
-    replace_child(table_properties, _element("w:tblInd", w="0", type="dxa"), TABLE_PROPERTIES)
-    margins = _element("w:tblCellMar")
+    properties = _declared(table_properties, TableProperties)
+    properties._remove_tblW()
+    properties._add_tblW(w=width.twips, type="dxa")
+    properties._remove_tblInd()
+    properties._add_tblInd(w=0, type="dxa")
+    properties._remove_tblCellMar()
+    margins = properties._add_tblCellMar()
     for side in SIDES:
         margins.append(_element(f"w:{side}", w="0", type="dxa"))
-    replace_child(table_properties, margins, TABLE_PROPERTIES)
-    replace_child(table_properties, _element(
-        "w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0",
-        noHBand="1", noVBand="1"), TABLE_PROPERTIES)
+    properties._remove_tblLook()
+    _with_attributes(properties._add_tblLook(), val="0000", firstRow="0", lastRow="0",
+                     firstColumn="0", lastColumn="0", noHBand="1", noVBand="1")
 
 
-def set_position_at_foot(table_properties: BaseOxmlElement, left_twips: int) -> None:
+def set_position_at_foot(table_properties: BaseOxmlElement, left: Length) -> None:
     """`w:tblpPr`: the table floats with its foot on the bottom margin and its left edge
-    `left_twips` from the page's left edge, the text flowing above it, never beside it.
+    `left` from the page's left edge, the text flowing above it, never beside it.
     python-docx has no table-position API.
 
     Why measured from the page's edge and not the margin: LibreOffice makes a floating table
     as wide as the text area an ordinary one (it reasons that no text could flow beside it),
     unless its position is measured from the page's edge."""
-    replace_child(table_properties, _element(
-        "w:tblpPr", leftFromText="0", rightFromText="0", topFromText="0", bottomFromText="0",
-        vertAnchor="margin", horzAnchor="page", tblpX=str(left_twips), tblpYSpec="bottom"),
-        TABLE_PROPERTIES)
-    replace_child(table_properties, _element("w:tblOverlap", val="never"), TABLE_PROPERTIES)
+    properties = _declared(table_properties, TableProperties)
+    properties._remove_tblpPr()
+    _with_attributes(properties._add_tblpPr(), leftFromText="0", rightFromText="0",
+                     topFromText="0", bottomFromText="0", vertAnchor="margin",
+                     horzAnchor="page", tblpX=str(left.twips), tblpYSpec="bottom")
+    properties._remove_tblOverlap()
+    _with_attributes(properties._add_tblOverlap(), val="never")
 
 
-def set_cell_margins(cell_properties: BaseOxmlElement, twips: Sequence[int]) -> None:
+def set_cell_margins(cell_properties: BaseOxmlElement, margins: Sequence[Length]) -> None:
     """`w:tcMar`: the cell's padding (top, left, bottom, right). No python-docx API."""
-    margins = _element("w:tcMar")
-    for side, value in zip(SIDES, twips, strict=True):
-        margins.append(_element(f"w:{side}", w=str(value), type="dxa"))
-    replace_child(cell_properties, margins, CELL_PROPERTIES)
+    properties = _declared(cell_properties, CellProperties)
+    properties._remove_tcMar()
+    element = properties._add_tcMar()
+    for side, margin in zip(SIDES, margins, strict=True):
+        element.append(_element(f"w:{side}", w=str(margin.twips), type="dxa"))
 
 
 def set_cell_shading(cell_properties: BaseOxmlElement, fill: str) -> None:
     """`w:shd`: the cell's background colour. No python-docx API."""
-    replace_child(cell_properties, _element("w:shd", val="clear", color="auto", fill=fill),
-                  CELL_PROPERTIES)
+    properties = _declared(cell_properties, CellProperties)
+    properties._remove_shd()
+    _with_attributes(properties._add_shd(), val="clear", color="auto", fill=fill)
 
 
 def set_cell_borders(cell_properties: BaseOxmlElement,
                      sides: Iterable[tuple[str, str, int]]) -> None:
     """`w:tcBorders`: (side, colour, width in eighths of a point) lines around the cell.
     No python-docx API."""
-    borders = _element("w:tcBorders")
+    properties = _declared(cell_properties, CellProperties)
+    properties._remove_tcBorders()
+    borders = properties._add_tcBorders()
     for side, color, eighths in sides:
         borders.append(_element(f"w:{side}", val="single", sz=str(eighths), space="0",
                                 color=color))
-    replace_child(cell_properties, borders, CELL_PROPERTIES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,5 +579,8 @@ def add_embedded_font(font_table: BaseOxmlElement, name: str,
 def embed_fonts(settings: BaseOxmlElement) -> None:
     """`w:embedTrueTypeFonts` and `w:saveSubsetFonts`: tell Word the file carries its fonts
     and to keep carrying subsets when it saves. No python-docx API."""
-    replace_child(settings, _element("w:embedTrueTypeFonts"), SETTINGS)
-    replace_child(settings, _element("w:saveSubsetFonts"), SETTINGS)
+    properties = _declared(settings, Settings)
+    properties._remove_embedTrueTypeFonts()
+    properties._add_embedTrueTypeFonts()
+    properties._remove_saveSubsetFonts()
+    properties._add_saveSubsetFonts()

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import io
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
@@ -24,12 +25,13 @@ from briefgen.document import (
     Group,
     Image,
     Paragraph,
+    ParagraphStyle,
     Row,
     Rule,
-    Spacer,
+    Span,
 )
 from briefgen.errors import BriefgenBug
-from briefgen.layout import TOLERANCE, Layout, register_fonts, text_width
+from briefgen.layout import TOLERANCE, Layout, Run, register_fonts, text_width
 from briefgen.render.pdf_chart import draw_chart_block
 from briefgen.render.pdf_tags import (
     ARTIFACT,
@@ -64,59 +66,68 @@ class _Painter:
         self.bold_font = register_fonts(layout.document.fonts)[(True, False)]
 
     def blocks(self, blocks: tuple[Block, ...], x: float, top: float, width: float,
-               cell: Cell | None = None, items: bool = False) -> float:
+               items: bool = False) -> float:
         """Draw from `top` down; returns where the last block ends. `items`: each block is
         an item of the list being drawn."""
         y = top
         after = 0.0
         for block in blocks:
             height, after = self.layout.block_height(block, width)
-            if isinstance(block, Spacer):
-                height = self.layout.spacer_height(block, cell)
-            if items:  # a numbered paragraph is its own label and body; anything else a body
-                self.tags.open("LI")
-                body = not isinstance(block, Paragraph)
-                if body:
-                    self.tags.open("LBody")
-                self.block(block, x, y, width, height, cell)
-                if body:
-                    self.tags.close()
-                self.tags.close()
+            if items:
+                self.item(block, x, y, width, height)
             else:
-                self.block(block, x, y, width, height, cell)
+                self.block(block, x, y, width, height)
             y -= height + after
         return y + after
 
-    def block(self, block: Block, x: float, top: float, width: float, height: float,
-              cell: Cell | None) -> None:
-        canvas = self.canvas
-        if isinstance(block, Paragraph):
-            self.paragraph(block, x, top, width)
-        elif isinstance(block, Rule):
-            canvas._code.append(ARTIFACT)
-            canvas.setStrokeColor(_color(block.color))
-            canvas.setLineWidth(block.thickness)
-            middle = top - block.thickness / 2
-            canvas.line(x, middle, x + width, middle)
-            canvas._code.append(END)
-        elif isinstance(block, Image):
-            bottom = top - block.height
-            self.begin_figure(block.description, (x, bottom, x + block.width, top))
-            if block.code:
-                _draw_code(canvas, block.code, x, bottom, block.width)
-            else:
-                _draw_picture(canvas, block.png, x, bottom, block.width, block.height)
-            canvas._code.append(END)
-        elif isinstance(block, Chart):
-            self.begin_figure(block.description, (x, top - height, x + width, top))
-            draw_chart_block(canvas, block, self.layout, x, top, width, height)
-            canvas._code.append(END)
-        elif isinstance(block, Group):
-            self.tags.open_group(block)
-            self.blocks(block.blocks, x, top, width, cell, items=block.role == "L")
+    def item(self, block: Block, x: float, top: float, width: float, height: float) -> None:
+        """A block that is an item of a list: a numbered paragraph is its own label and
+        body; anything else a body."""
+        self.tags.open("LI")
+        body = not isinstance(block, Paragraph)
+        if body:
+            self.tags.open("LBody")
+        self.block(block, x, top, width, height)
+        if body:
             self.tags.close()
-        elif isinstance(block, Row):
-            self.row(block, x, top, width, height)
+        self.tags.close()
+
+    def block(self, block: Block, x: float, top: float, width: float, height: float) -> None:
+        match block:
+            case Paragraph():
+                self.paragraph(block, x, top, width)
+            case Rule():
+                self.rule(block, x, top, width)
+            case Image():
+                self.image(block, x, top)
+            case Chart():
+                self.begin_figure(block.description, (x, top - height, x + width, top))
+                draw_chart_block(self.canvas, block, self.layout, x, top, width, height)
+                self.canvas._code.append(END)
+            case Group():
+                self.tags.open_group(block)
+                self.blocks(block.blocks, x, top, width, items=block.role == "L")
+                self.tags.close()
+            case Row():
+                self.row(block, x, top, width, height)
+
+    def rule(self, rule: Rule, x: float, top: float, width: float) -> None:
+        canvas = self.canvas
+        canvas._code.append(ARTIFACT)
+        canvas.setStrokeColor(_color(rule.color))
+        canvas.setLineWidth(rule.thickness)
+        middle = top - rule.thickness / 2
+        canvas.line(x, middle, x + width, middle)
+        canvas._code.append(END)
+
+    def image(self, image: Image, x: float, top: float) -> None:
+        bottom = top - image.height
+        self.begin_figure(image.description, (x, bottom, x + image.width, top))
+        if image.code:
+            _draw_code(self.canvas, image.code, x, bottom, image.width)
+        else:
+            _draw_picture(self.canvas, image.png, x, bottom, image.width, image.height)
+        self.canvas._code.append(END)
 
     def begin_figure(self, description: str, box: tuple[float, float, float, float]) -> None:
         """Start a picture (the logo, a chart): a Figure with its description and bounding box,
@@ -127,46 +138,47 @@ class _Painter:
             self.canvas._code.append(ARTIFACT)
 
     def row(self, row: Row, x: float, top: float, width: float, height: float) -> None:
-        canvas = self.canvas
         left_edge = x + (width - sum(cell.width for cell in row.cells)) / 2  # centred, as tables
         # One list set in several columns (the source notes) is one list to a reader.
-        lists = [cell.blocks[0] for cell in row.cells if cell.blocks]
-        joined = len(lists) > 1 and all(
-            len(cell.blocks) == 1 for cell in row.cells if cell.blocks) and all(
-            isinstance(block, Group) and block.role == "L" for block in lists)
-        if joined and isinstance(lists[0], Group):
-            self.tags.open_group(lists[0])
+        joined = _list_across_columns(row)
+        if joined is not None:
+            self.tags.open_group(joined)
         for cell in row.cells:
+            self.cell_frame(cell, left_edge, top, height)
             _, pad_right, _, pad_left = cell.padding
-            if cell.background or cell.border or cell.border_left:
-                canvas._code.append(ARTIFACT)
-                if cell.background or cell.border:
-                    canvas.setFillColor(_color(cell.background or "#FFFFFF"))
-                    if cell.border:
-                        canvas.setStrokeColor(_color(cell.border))
-                        canvas.setLineWidth(0.75)
-                    canvas.rect(left_edge, top - height, cell.width, height,
-                                stroke=1 if cell.border else 0, fill=1 if cell.background else 0)
-                if cell.border_left:
-                    canvas.setStrokeColor(_color(cell.border_left))
-                    canvas.setLineWidth(LEFT_RULE)
-                    canvas.line(left_edge + LEFT_RULE / 2, top, left_edge + LEFT_RULE / 2,
-                                top - height)
-                canvas._code.append(END)
             inner_width = cell.width - pad_left - pad_right
             free = height - self.layout.cell_height(cell)
             offset = {"middle": free / 2, "bottom": free}.get(cell.valign, 0.0)
             inner_top = top - self.layout.cell_insets(cell)[0] - offset
-            if joined and cell.blocks:
+            if joined is not None and cell.blocks:
                 group = cell.blocks[0]
                 assert isinstance(group, Group)
-                self.blocks(group.blocks, left_edge + pad_left, inner_top, inner_width, cell,
+                self.blocks(group.blocks, left_edge + pad_left, inner_top, inner_width,
                             items=True)
             else:
-                self.blocks(cell.blocks, left_edge + pad_left, inner_top, inner_width, cell)
+                self.blocks(cell.blocks, left_edge + pad_left, inner_top, inner_width)
             left_edge += cell.width
-        if joined:
+        if joined is not None:
             self.tags.close()
+
+    def cell_frame(self, cell: Cell, left: float, top: float, height: float) -> None:
+        """A cell's background, outline and left rule, as decoration."""
+        if not (cell.background or cell.border or cell.border_left):
+            return
+        canvas = self.canvas
+        canvas._code.append(ARTIFACT)
+        if cell.background or cell.border:
+            canvas.setFillColor(_color(cell.background or "#FFFFFF"))
+            if cell.border:
+                canvas.setStrokeColor(_color(cell.border))
+                canvas.setLineWidth(0.75)
+            canvas.rect(left, top - height, cell.width, height,
+                        stroke=1 if cell.border else 0, fill=1 if cell.background else 0)
+        if cell.border_left:
+            canvas.setStrokeColor(_color(cell.border_left))
+            canvas.setLineWidth(LEFT_RULE)
+            canvas.line(left + LEFT_RULE / 2, top, left + LEFT_RULE / 2, top - height)
+        canvas._code.append(END)
 
     def paragraph(self, paragraph: Paragraph, x: float, top: float, width: float) -> None:
         style = self.layout.styles[paragraph.style]
@@ -176,71 +188,126 @@ class _Painter:
         tags = self.tags
         label_element, element = tags.paragraph_elements(paragraph)
         tags.remember_note(paragraph, x, top)
-        spans = paragraph.spans
         text = self.canvas.beginText()
-        marks = _MarkedText(tags, element, tags.span_keys(spans, element), text)
+        marks = _MarkedText(tags, element, tags.span_keys(paragraph.spans, element), text)
+        text_format = _TextFormat(text)
         baseline = top - style.font_size
-        current: tuple[str, float, str, float, float] | None = None
         if paragraph.number is not None:
             text.setTextOrigin(x, baseline)
-            text.setFont(self.bold_font, style.label_size or style.font_size)
-            text.setFillColor(_color(style.label_color or style.color))
-            text.setRise(0)  # the text state keeps the last paragraph's superscript rise
-            text.setCharSpace(0)
-            current = (self.bold_font, style.label_size or style.font_size,
-                       style.label_color or style.color, 0.0, 0.0)
-            if label_element is not None:
-                text._code.append(tags.begin(label_element))
-                text.textOut(paragraph.number)
-                text._code.append(END)
-            else:  # a number that is not a list's label (a hanging quotation mark) is text
-                marks.add(paragraph.number, PLAIN)
-        source = "".join(span.text for span in spans)
-        ends = list(accumulate(len(span.text) for span in spans))
-        position = 0
+            self.label(paragraph.number, style, label_element, marks, text_format)
+        source = _SourceText(paragraph.spans)
         last_line = len(laid.lines) - 1
         for number, line in enumerate(laid.lines):
-            while source.startswith(" ", position):  # the space a line break swallowed
-                position += 1
+            source.skip_spaces()  # the space a line break swallowed
             left = x + laid.indent + _align_offset(style.align, laid.text_width - line.width)
             marks.flush()
             text.setTextOrigin(left, baseline)
             for run in line.runs:
-                run_format = run.format
-                wanted = (run_format.font, run_format.size, run_format.color, run_format.rise,
-                          run_format.tracking)
-                if wanted != current:
-                    marks.flush()
-                    if current is None or current[:2] != wanted[:2]:
-                        text.setFont(run_format.font, run_format.size)
-                    if current is None or current[2] != wanted[2]:
-                        text.setFillColor(_color(run_format.color))
-                    if current is None or current[3] != wanted[3]:
-                        text.setRise(run_format.rise)
-                    if current is None or current[4] != wanted[4]:
-                        text.setCharSpace(run_format.tracking)
-                    current = wanted
-                parts, position = _source_parts(run.text, source, ends, position)
-                for part, index in parts:
-                    part_width = run.width if len(parts) == 1 else text_width(part, run_format)
-                    if index < 0:  # drawn, but not the author's text: a cut word's hyphen
-                        marks.add_not_text(part)
-                    else:
-                        target = marks.add(part, marks.keys[index])
-                        if target is not None:
-                            target.add(part, left, baseline - 0.25 * run_format.size,
-                                       left + part_width,
-                                       baseline + run_format.rise + 0.85 * run_format.size)
-                    left += part_width
-            if number < last_line and source.startswith(" ", position):
+                text_format.set(run.format.font, run.format.size, run.format.color,
+                                run.format.rise, run.format.tracking, marks.flush)
+                left = self.run_text(run, source, marks, left, baseline)
+            if number < last_line and source.at_space():
                 # The space the line break took, drawn (invisible) at the end of the line with
                 # what it belongs to, so the words stay apart for anyone reading them out.
-                marks.add(" ", marks.keys[bisect_right(ends, position)])
+                marks.add(" ", marks.keys[source.span_index()])
             baseline -= style.leading
         if element.statement and marks.open is not None:
             marks.add(" ", marks.open)  # a figure and its label are one statement: "5% of"
         marks.close()
         self.canvas.drawText(text)
+
+    def label(self, number: str, style: ParagraphStyle, label_element: Element | None,
+              marks: _MarkedText, text_format: _TextFormat) -> None:
+        """A numbered paragraph's number, in the hanging indent: bold, upright."""
+        text_format.set(self.bold_font, style.label_size or style.font_size,
+                        style.label_color or style.color, 0, 0, marks.flush)
+        if label_element is not None:
+            marks.code.append(self.tags.begin(label_element))
+            marks.text.textOut(number)
+            marks.code.append(END)
+        else:  # a number that is not a list's label (a hanging quotation mark) is text
+            marks.add(number, PLAIN)
+
+    def run_text(self, run: Run, source: _SourceText, marks: _MarkedText, left: float,
+                 baseline: float) -> float:
+        """Draw a run from `left`, each piece marked as the span it comes from; returns where
+        it ends."""
+        run_format = run.format
+        parts = source.parts(run.text)
+        for part, index in parts:
+            part_width = run.width if len(parts) == 1 else text_width(part, run_format)
+            if index < 0:  # drawn, but not the author's text: a cut word's hyphen
+                marks.add_not_text(part)
+            else:
+                target = marks.add(part, marks.keys[index])
+                if target is not None:
+                    target.add(part, left, baseline - 0.25 * run_format.size,
+                               left + part_width,
+                               baseline + run_format.rise + 0.85 * run_format.size)
+            left += part_width
+        return left
+
+
+def _list_across_columns(row: Row) -> Group | None:
+    """The first of the lists a row's cells hold, when each filled cell holds one list and
+    nothing else (the source notes in two columns); else None."""
+    lists = [cell.blocks[0] for cell in row.cells if cell.blocks]
+    joined = len(lists) > 1 and all(
+        len(cell.blocks) == 1 for cell in row.cells if cell.blocks) and all(
+        isinstance(block, Group) and block.role == "L" for block in lists)
+    return lists[0] if joined and isinstance(lists[0], Group) else None
+
+
+class _TextFormat:
+    """The text object's font, size, colour, rise and letter spacing: each set only when it
+    changes, after what is pending in the old format is drawn."""
+
+    def __init__(self, text: PDFTextObject) -> None:
+        self.text = text
+        self.current: tuple[str, float, str, float, float] | None = None
+
+    def set(self, font: str, size: float, color: str, rise: float, tracking: float,
+            flush: Callable[[], None]) -> None:
+        wanted = (font, size, color, rise, tracking)
+        current = self.current
+        if wanted == current:
+            return
+        flush()
+        text = self.text
+        if current is None or current[:2] != wanted[:2]:
+            text.setFont(font, size)
+        if current is None or current[2] != color:
+            text.setFillColor(_color(color))
+        if current is None or current[3] != rise:
+            text.setRise(rise)  # the text state keeps the last paragraph's superscript rise
+        if current is None or current[4] != tracking:
+            text.setCharSpace(tracking)
+        self.current = wanted
+
+
+class _SourceText:
+    """A paragraph's spans' text, followed as its runs are drawn (see `_source_parts`)."""
+
+    def __init__(self, spans: tuple[Span, ...]) -> None:
+        self.source = "".join(span.text for span in spans)
+        self.ends = list(accumulate(len(span.text) for span in spans))
+        self.position = 0
+
+    def skip_spaces(self) -> None:
+        while self.source.startswith(" ", self.position):
+            self.position += 1
+
+    def at_space(self) -> bool:
+        return self.source.startswith(" ", self.position)
+
+    def span_index(self) -> int:
+        """The index of the span the text at the current position belongs to."""
+        return bisect_right(self.ends, self.position)
+
+    def parts(self, drawn: str) -> list[tuple[str, int]]:
+        """The text `drawn` next, cut where its spans begin and end (see `_source_parts`)."""
+        parts, self.position = _source_parts(drawn, self.source, self.ends, self.position)
+        return parts
 
 
 class _MarkedText:

@@ -15,7 +15,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from briefgen.document import Chart, FontFamily
 from briefgen.layout import Layout, register_fonts
-from briefgen.layout.charts import Box, ChartShapes, Dot, Label, Stroke, draw_chart
+from briefgen.layout.chart_shapes import Box, ChartShapes, Dot, Label, Stroke
+from briefgen.layout.charts import draw_chart
 
 
 @lru_cache(maxsize=64)
@@ -39,28 +40,32 @@ def draw_chart_shapes(canvas: Canvas, chart: ChartShapes, x: float, top: float,
     names = register_fonts(fonts)
     canvas.saveState()
     for shape in chart.shapes:
-        if isinstance(shape, Box):
-            if shape.width <= 0 or shape.height <= 0:
-                continue
-            canvas.setFillColor(_color(shape.color))
-            canvas.rect(x + shape.x, top - shape.y - shape.height, shape.width, shape.height,
-                        stroke=0, fill=1)
-        elif isinstance(shape, Stroke):
-            canvas.setStrokeColor(_color(shape.color))
-            canvas.setLineWidth(shape.width)
-            canvas.setLineJoin(1)
-            canvas.setLineCap(1 if len(shape.points) > 2 else 0)
-            path = canvas.beginPath()
-            first, *rest = shape.points
-            path.moveTo(x + first[0], top - first[1])
-            for point in rest:
-                path.lineTo(x + point[0], top - point[1])
-            canvas.drawPath(path, stroke=1, fill=0)
-        elif isinstance(shape, Dot):
-            canvas.setFillColor(_color(shape.color))
-            canvas.circle(x + shape.x, top - shape.y, shape.radius, stroke=0, fill=1)
-        elif isinstance(shape, Label):
-            canvas.setFillColor(_color(shape.color))
-            canvas.setFont(names[(shape.bold, italic)], shape.size)
-            canvas.drawString(x + shape.x, top - shape.y, shape.text)
+        match shape:
+            case Box() if shape.width > 0 and shape.height > 0:
+                canvas.setFillColor(_color(shape.color))
+                canvas.rect(x + shape.x, top - shape.y - shape.height, shape.width,
+                            shape.height, stroke=0, fill=1)
+            case Stroke():
+                _draw_stroke(canvas, shape, x, top)
+            case Dot():
+                canvas.setFillColor(_color(shape.color))
+                canvas.circle(x + shape.x, top - shape.y, shape.radius, stroke=0, fill=1)
+            case Label():
+                canvas.setFillColor(_color(shape.color))
+                canvas.setFont(names[(shape.bold, italic)], shape.size)
+                canvas.drawString(x + shape.x, top - shape.y, shape.text)
     canvas.restoreState()
+
+
+def _draw_stroke(canvas: Canvas, stroke: Stroke, x: float, top: float) -> None:
+    """A line through the stroke's points, with round joins (and caps, for a chart's line)."""
+    canvas.setStrokeColor(_color(stroke.color))
+    canvas.setLineWidth(stroke.width)
+    canvas.setLineJoin(1)
+    canvas.setLineCap(1 if len(stroke.points) > 2 else 0)
+    path = canvas.beginPath()
+    first, *rest = stroke.points
+    path.moveTo(x + first[0], top - first[1])
+    for point in rest:
+        path.lineTo(x + point[0], top - point[1])
+    canvas.drawPath(path, stroke=1, fill=0)

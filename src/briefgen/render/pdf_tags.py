@@ -1,45 +1,14 @@
 """Tagged PDF (PDF/UA-1): what each drawn thing is, in the author's reading order.
 
-The painter (`render/pdf.py`) draws the document model in its own order (blocks top-down,
-rows left to right), which is the author's reading order. For everything it draws it asks a
-`Tagger` which structure element that is, and brackets the drawing operators in marked
-content: `/P <</MCID 3>> BDC ... EMC` for content, `/Artifact BMC ... EMC` for decoration.
-After the page is drawn, the tagger writes the structure tree (StructTreeRoot, one StructElem
-per element, the ParentTree from marked content and link annotations back to elements), the
-catalog's MarkInfo, the XMP metadata with the PDF/UA identification, and the page's
-StructParents and tab order.
-
-reportlab (open source) has catalog and page slots for these but no structure engine and no
-call for marked content: the BDC/EMC operators are written into the content stream by hand,
-and the tree's objects are reportlab `PDFObject`s that format themselves when the file is
-written, so nothing is parsed again afterwards.
-
-What the model's parts become (see `briefgen.document`):
-
-- a paragraph: its role, `H1`, `H2` or `P`;
-- `Group(role="L")`: `L`, each block in it an `LI`; a numbered paragraph's number is the
-  item's `Lbl` and its text the `LBody`; a source note (`Paragraph.note`) is a `Note` with
-  an `/ID` inside the `LBody`, holding its number as its own `Lbl`, which is where
-  screen readers and checkers look for a note's label. Lists split into the columns of one
-  row (the source notes) are one list;
-- `Group(role="BlockQuote")`: `BlockQuote`; `Group(role="Aside")`: `Aside`, role-mapped to
-  `Sect` (PDF 1.7 has no Aside); `Group(role="P")`: one `P` for all its paragraphs, so a key
-  figure and its label are read as one statement;
-- a span with `reference` (a source marker): `Reference` holding a `Link` to its note, with
-  the link annotation (`OBJR`) described by the note's text; a span with `link`: `Link` with
-  its annotation, whose `/Contents` is the printed text (or the whole address when the
-  printed one is shortened); words in another language: `/Lang` on their element, or a
-  `Span` with `/Lang`; in a paragraph with any of these, its own text between them is in
-  `Span`s, so that every piece of text has one element and the elements are in reading order;
-- an image with a description: `Figure` with `/Alt` and its bounding box; without one, and
-  rules, cell backgrounds and borders: artifacts;
-- a hyphen the layout adds where it cuts a long word is drawn with an empty `/ActualText`,
-  and the space a line break swallows is drawn at the end of the line (invisible): the
-  structure's text is the author's text, word for word.
+The painter (`render/pdf.py`) asks a `Tagger` which structure element each thing it draws
+belongs to, and brackets its operators in marked content (`/P <</MCID 3>> BDC ... EMC`, or
+`/Artifact BMC ... EMC` for decoration); once the page is drawn, the tagger writes the
+structure tree, its parent tree, MarkInfo and the XMP metadata as reportlab objects.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
@@ -134,7 +103,31 @@ class _Raw(PDFObject):  # type: ignore[misc]
 
 
 class Tagger:
-    """The structure of one page, built while it is drawn (see the module docstring)."""
+    """The structure of one page, built while it is drawn.
+
+    What the model's parts become (see `briefgen.document`):
+
+    - a paragraph: its role, `H1`, `H2` or `P`;
+    - `Group(role="L")`: `L`, each block in it an `LI`; a numbered paragraph's number is the
+      item's `Lbl` and its text the `LBody`; a source note (`Paragraph.note`) is a `Note` with
+      an `/ID` inside the `LBody`, holding its number as its own `Lbl`, which is where
+      screen readers and checkers look for a note's label. Lists split into the columns of one
+      row (the source notes) are one list;
+    - `Group(role="BlockQuote")`: `BlockQuote`; `Group(role="Aside")`: `Aside`, role-mapped to
+      `Sect` (PDF 1.7 has no Aside); `Group(role="P")`: one `P` for all its paragraphs, so a key
+      figure and its label are read as one statement;
+    - a span with `reference` (a source marker): `Reference` holding a `Link` to its note, with
+      the link annotation (`OBJR`) described by the note's text; a span with `link`: `Link` with
+      its annotation, whose `/Contents` is the printed text (or the whole address when the
+      printed one is shortened); words in another language: `/Lang` on their element, or a
+      `Span` with `/Lang`; in a paragraph with any of these, its own text between them is in
+      `Span`s, so that every piece of text has one element and the elements are in reading order;
+    - an image with a description: `Figure` with `/Alt` and its bounding box; without one, and
+      rules, cell backgrounds and borders: artifacts;
+    - a hyphen the layout adds where it cuts a long word is drawn with an empty `/ActualText`,
+      and the space a line break swallows is drawn at the end of the line (invisible): the
+      structure's text is the author's text, word for word.
+    """
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -300,16 +293,8 @@ class Tagger:
         _prune(self.root)
         tree = _Raw()
         document.Reference(tree, "StructTreeRoot")
-        elements: list[Element] = []
-        pending = [self.root]
+        elements = self.numbered_elements(document)
         numbers = document.idToObjectNumberAndVersion
-        while pending:  # depth first, in reading order: object numbers follow it
-            element = pending.pop()
-            name = f"StructElem{len(elements)}"
-            document.Reference(element, name)
-            element.reference = "{} {} R".format(*numbers[name])
-            elements.append(element)
-            pending.extend(reversed([kid for kid in element.kids if isinstance(kid, Element)]))
         tree_reference = "{} {} R".format(*numbers["StructTreeRoot"])
         page = "{} {} R".format(*numbers[document.Pages.pages[-1].__InternalName__])
         for annotation, action, on_page in self.annotations:
@@ -317,30 +302,38 @@ class Tagger:
                 action = b"/Dest [" + page.encode("ascii") + action
             annotation.data += action + b" >>"
         for element in elements:
-            parent = element.parent.reference if element.parent else tree_reference
-            kids: list[str] = []
-            on_page = False
-            for kid in element.kids:
-                if isinstance(kid, Element):
-                    kids.append(kid.reference)
-                elif isinstance(kid, int):
-                    kids.append(str(kid))
-                    on_page = True
-                else:
-                    kids.append("<< /Type /OBJR /Obj {} {} R >>".format(*numbers[kid.name]))
-                    on_page = True
-            # Only elements with marked content or annotations name their page.
-            text = (f"<< /S /{element.kind} /P {parent}{f' /Pg {page}' if on_page else ''}"
-                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"))
-            if element.bbox is not None:
-                box = " ".join(f"{value:.2f}" for value in element.bbox)
-                text += f" /A << /O /Layout /BBox [{box}] >>"
-            data = text.encode("ascii")
-            for key, value in ((b"Alt", element.alt), (b"Lang", element.language),
-                               (b"ID", element.identifier)):
-                if value is not None:
-                    data += b" /" + key + b" " + PDFString(value).format(document)
-            element.data = data + b" >>"
+            element.data = _element_data(element, page, tree_reference, document)
+        tree.data = self.tree_data(elements, document)
+        catalog = document.Catalog
+        catalog.StructTreeRoot = tree
+        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        catalog.Metadata = PDFStream(
+            PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+            content=xmp_metadata(metadata), filters=None)
+        page_object = document.Pages.pages[-1]
+        page_object.StructParents = 0
+        page_object.Tabs = PDFName("S")  # tab through links in structure order
+        # The page dictionary writes only the keys it lists; these two are not among them.
+        page_object.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+
+    def numbered_elements(self, document: Any) -> list[Element]:
+        """Every element, registered with the document so that it has its object number,
+        depth first in reading order (object numbers follow it)."""
+        elements: list[Element] = []
+        pending = [self.root]
+        numbers = document.idToObjectNumberAndVersion
+        while pending:
+            element = pending.pop()
+            name = f"StructElem{len(elements)}"
+            document.Reference(element, name)
+            element.reference = "{} {} R".format(*numbers[name])
+            elements.append(element)
+            pending.extend(reversed([kid for kid in element.kids if isinstance(kid, Element)]))
+        return elements
+
+    def tree_data(self, elements: list[Element], document: Any) -> bytes:
+        """The StructTreeRoot: the tree's root, the parent tree (of marked content and of
+        annotations), the role map and the tree of element ids."""
         parents = " ".join(owner.reference for owner in self.owners)
         nums = " ".join(f"{key} {element.reference}"
                         for key, element in enumerate(self.annotated, start=1))
@@ -358,18 +351,37 @@ class Tagger:
         if ids:
             data += b" /IDTree << /Names [" + b" ".join(
                 key + b" " + reference.encode("ascii") for key, reference in ids) + b"] >>"
-        tree.data = data + b" >>"
-        catalog = document.Catalog
-        catalog.StructTreeRoot = tree
-        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-        catalog.Metadata = PDFStream(
-            PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-            content=xmp_metadata(metadata), filters=None)
-        page_object = document.Pages.pages[-1]
-        page_object.StructParents = 0
-        page_object.Tabs = PDFName("S")  # tab through links in structure order
-        # The page dictionary writes only the keys it lists; these two are not among them.
-        page_object.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+        return data + b" >>"
+
+
+def _element_data(element: Element, page: str, tree_reference: str, document: Any) -> bytes:
+    """An element as a StructElem dictionary: its kind, parent, kids (marked content, child
+    elements, annotations), page when it has content on it, and its attributes."""
+    numbers = document.idToObjectNumberAndVersion
+    parent = element.parent.reference if element.parent else tree_reference
+    kids: list[str] = []
+    on_page = False
+    for kid in element.kids:
+        if isinstance(kid, Element):
+            kids.append(kid.reference)
+        elif isinstance(kid, int):
+            kids.append(str(kid))
+            on_page = True
+        else:
+            kids.append("<< /Type /OBJR /Obj {} {} R >>".format(*numbers[kid.name]))
+            on_page = True
+    # Only elements with marked content or annotations name their page.
+    text = (f"<< /S /{element.kind} /P {parent}{f' /Pg {page}' if on_page else ''}"
+            + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"))
+    if element.bbox is not None:
+        box = " ".join(f"{value:.2f}" for value in element.bbox)
+        text += f" /A << /O /Layout /BBox [{box}] >>"
+    data = text.encode("ascii")
+    for key, value in ((b"Alt", element.alt), (b"Lang", element.language),
+                       (b"ID", element.identifier)):
+        if value is not None:
+            data += b" /" + key + b" " + PDFString(value).format(document)
+    return data + b" >>"
 
 
 def _prune(element: Element) -> bool:

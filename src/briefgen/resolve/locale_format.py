@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, match_skeleton, parse_pattern
@@ -158,19 +158,24 @@ def _compact(number: Decimal, locale: Locale, decimals: int | None) -> str:
             return _compact(Decimal(magnitudes[index - 1]).copy_sign(number), locale, decimals)
         if decimals is None:
             scaled = _rounded(scaled, 0) if scaled == scaled.to_integral() else scaled
-        plural = locale.plural_form(abs(scaled))
-        if scaled == 1 and str(magnitude) in formats.get("1", {}):
-            plural = "1"
-        chosen = formats.get(plural, formats["other"])
-        pattern = parse_number_pattern(chosen.get(str(magnitude), formats["other"][str(magnitude)]))
-        # The pattern's own rendering (its quoting, its sign, French "mille"), with exactly
-        # the decimals of the number already rounded, so Babel's rounding changes nothing.
-        pattern = copy.copy(pattern)
-        pattern.frac_prec = (max(0, -int(scaled.as_tuple().exponent)),) * 2
-        return str(pattern.apply(scaled, locale))
-    return format_decimal(_rounded(number, 0 if decimals is None else decimals),
-                          format=_places("#,##0", 0 if decimals is None else decimals),
+        return _in_compact_pattern(scaled, str(magnitude), formats, locale)
+    whole = 0 if decimals is None else decimals
+    return format_decimal(_rounded(number, whole), format=_places("#,##0", whole),
                           locale=locale)
+
+
+def _in_compact_pattern(scaled: Decimal, magnitude: str, formats: Any, locale: Locale) -> str:
+    """A number already scaled and rounded, in the magnitude's pattern for its plural form.
+
+    The pattern's own rendering (its quoting, its sign, French "mille"), with exactly the
+    decimals of the number, so Babel's rounding changes nothing."""
+    plural = locale.plural_form(abs(scaled))
+    if scaled == 1 and magnitude in formats.get("1", {}):
+        plural = "1"
+    chosen = formats.get(plural, formats["other"])
+    pattern = copy.copy(parse_number_pattern(chosen.get(magnitude, formats["other"][magnitude])))
+    pattern.frac_prec = (max(0, -int(scaled.as_tuple().exponent)),) * 2
+    return str(pattern.apply(scaled, locale))
 
 
 def _percent(number: str, locale: Locale) -> str:
@@ -305,6 +310,22 @@ _BACK_VOWELS = "aıou"
 _VOWELS = _BACK_VOWELS + "eəiöü"
 
 
+# The case endings after back (a ı o u) and front vowels, and the consonant each takes
+# between a final vowel and its ending ("iyirmi" -> "20-yə").
+_CASE_ENDINGS = {"ablative": ("dan", "dən"), "dative": ("a", "ə")}
+_AFTER_VOWEL = {"ablative": "", "dative": "y"}
+
+
+class _SpokenEnd(NamedTuple):
+    """How a figure ends when read aloud: the last word, what joins the ending to the
+    figure ("-" after digits, symbols and abbreviations), and whether that word carries the
+    possessive ending of a compound ("ABŞ dolları")."""
+
+    word: str
+    joiner: str
+    possessive: bool = False
+
+
 def azerbaijani_case(figure: str, case: str) -> str:
     """`figure` in the `ablative` ("from": "400-dən", "13%-dən", "1,5 milyondan") or `dative`
     ("to": "60%-ə", "800 minə", "20-yə") case.
@@ -317,29 +338,34 @@ def azerbaijani_case(figure: str, case: str) -> str:
     an n: "ABŞ dollarından", "ABŞ dollarına".
     """
     text = figure.rstrip()
-    last = text[-1:] if text else ""
-    possessive = False
-    if last.isdigit():
-        spoken, joiner = _azerbaijani_number_word(text), "-"
-    elif last.isalpha():
-        *before, word = re.split(r"[^\w]+", text)
-        spoken, joiner = _AZ_SYMBOLS.get(word, word), ""
-        possessive = (word[-1] in "ıiuü" and bool(before) and before[-1].isalpha()
-                      and before[-1] not in _AZ_GROUPS and word[-2:-1] not in _VOWELS)
-        if not any(vowel in word.lower() for vowel in _VOWELS):
-            joiner = "-"  # an abbreviation: "mln-dan"
-    else:
-        letters = re.search(r"([^\W\d_]+)\W*$", text)
-        symbol = letters.group(1) if letters and last in "²³" else last
-        spoken, joiner = _AZ_SYMBOLS.get(symbol, "faiz"), "-"
-    vowels = [char for char in spoken.lower() if char in _VOWELS]
+    spoken = _spoken_end(text)
+    vowels = [char for char in spoken.word.lower() if char in _VOWELS]
     back = bool(vowels) and vowels[-1] in _BACK_VOWELS
-    ends_in_vowel = spoken[-1:].lower() in _VOWELS
-    if case == "ablative":
-        ending = ("n" if possessive else "") + ("dan" if back else "dən")
-    else:
-        ending = ("n" if possessive else "y" if ends_in_vowel else "") + ("a" if back else "ə")
-    return f"{text}{joiner}{ending}"
+    link = ("n" if spoken.possessive else
+            _AFTER_VOWEL[case] if spoken.word[-1:].lower() in _VOWELS else "")
+    return f"{text}{spoken.joiner}{link}{_CASE_ENDINGS[case][0 if back else 1]}"
+
+
+def _spoken_end(text: str) -> _SpokenEnd:
+    last = text[-1:]
+    if last.isdigit():
+        return _SpokenEnd(_azerbaijani_number_word(text), "-")
+    if last.isalpha():
+        return _spoken_word(text)
+    letters = re.search(r"([^\W\d_]+)\W*$", text)
+    symbol = letters.group(1) if letters and last in "²³" else last  # "m²" is read "metr"
+    return _SpokenEnd(_AZ_SYMBOLS.get(symbol, "faiz"), "-")
+
+
+def _spoken_word(text: str) -> _SpokenEnd:
+    """A figure that ends in a word: a unit symbol read as its name ("km"), an abbreviation
+    without vowels joined with a hyphen ("mln-"), or a word, possessive as the second noun
+    of a compound ("ABŞ dolları")."""
+    *before, word = re.split(r"[^\w]+", text)
+    possessive = (word[-1] in "ıiuü" and bool(before) and before[-1].isalpha()
+                  and before[-1] not in _AZ_GROUPS and word[-2:-1] not in _VOWELS)
+    abbreviation = not any(vowel in word.lower() for vowel in _VOWELS)
+    return _SpokenEnd(_AZ_SYMBOLS.get(word, word), "-" if abbreviation else "", possessive)
 
 
 def _azerbaijani_number_word(text: str) -> str:

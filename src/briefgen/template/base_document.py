@@ -1,23 +1,11 @@
-"""The Word document a DOCX starts from, and the room its header and footer take.
+"""The Word document a DOCX starts from, checked, and the room its header and footer take.
 
-A template folder may hold `base.docx`: an organisation's own Word document (its theme, its
-letterhead in the header, its footer). The DOCX keeps those and fills the body; without one,
-the one-pager's `base.docx` is used, which holds only briefgen's styles.
-
-A letterhead taller than the page's top margin pushes the body down in Word and LibreOffice.
-So the room the header and footer take beyond the margins is measured here, once per file,
-and kept free of the brief: fitting reserves it (`docx_reserve`), and the DOCX sets its
-margins below the header and above the footer (`docx_margins`). The PDF, which has no
-letterhead, keeps that room spare above its footer.
-
-Base documents may come from other people, so one is read as data: an oversized file or a
-Word template (.dotx) is refused, and so is anything `docx_safety` finds that would reach
-outside the DOCX when a delegate opens it (fields that fetch files, linked pictures and
-frames, macros, ActiveX, embedded objects, DTDs), each naming the file, the part and what to
-change in Word. Refused rather than removed: a letterhead quietly changed would not be the
-organisation's, and the fix takes a minute in Word. The one thing removed instead is the link
-to the Word template the document was made from (Word documents made from an organisation's
-template all carry one): the DOCX leaves it out (`render/docx.py`).
+A template folder may hold `base.docx`, an organisation's own Word document (its theme,
+letterhead and footer); without one, the one-pager's is used. A base document may come from
+other people, so it is read as data: refused, with what to change in Word, when it is too
+large, a Word template (.dotx), or carries anything `docx_safety` finds. A letterhead taller
+than the page's margin is measured here, and kept free of the brief (`docx_reserve`,
+`docx_margins`).
 """
 
 from __future__ import annotations
@@ -29,18 +17,26 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml import etree
 
 from briefgen.document import PageSetup
 from briefgen.errors import Problem, TemplateError
 from briefgen.render.docx_safety import parse_xml, scan_docx
+from briefgen.render.ooxml import (
+    CONTENT_TYPES,
+    EMU_PER_POINT,
+    HALF_POINTS_PER_POINT,
+    PACKAGE_RELATIONSHIPS,
+    TWIPS_PER_POINT,
+    WP,
+    R,
+    W,
+    tag,
+)
+from briefgen.template.folder import BASE_DOCUMENT_FILE, Template, find_shipped_base_document
 
-if TYPE_CHECKING:
-    from briefgen.template import Template
-
-BASE_DOCUMENT_FILE = "base.docx"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED = 64 * 1024 * 1024
 MAX_PARTS = 2000
@@ -50,16 +46,10 @@ HEADER_GAP = 4.0
 # (Word's "auto" line height) and most office fonts; a little generous on purpose.
 LINE_HEIGHT = 1.25
 AVERAGE_CHARACTER = 0.5  # em: an estimate of how much of a line a letterhead's text fills
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+AUTO_LINE = 240  # the `w:line` of single spacing when its rule is "auto" (240ths of a line)
 MAIN_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 TEMPLATE_DOCUMENT = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
                      "template.main+xml")
-EMU_PER_POINT = 12700
 
 
 @dataclass(frozen=True)
@@ -86,14 +76,12 @@ class BaseDocument:
 
 def shipped_base_document() -> Path:
     """The one-pager's own base document, which holds only briefgen's styles."""
-    from briefgen.template import builtin_template_roots
-
-    for root in builtin_template_roots():
-        candidate = root / "one-pager" / BASE_DOCUMENT_FILE
-        if candidate.is_file():
-            return candidate
-    raise TemplateError(Problem(Path(BASE_DOCUMENT_FILE), "", "briefgen's own base document "
-                                "is missing from its installation", "reinstall briefgen"))
+    shipped = find_shipped_base_document()
+    if shipped is None:
+        raise TemplateError(Problem(Path(BASE_DOCUMENT_FILE), "", "briefgen's own base "
+                                    "document is missing from its installation",
+                                    "reinstall briefgen"))
+    return shipped
 
 
 def load_base_document(path: Path) -> BaseDocument:
@@ -154,7 +142,7 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     if rels_name not in archive.namelist():
         return {}
     result = {}
-    for item in _read_xml(archive, rels_name).iter(f"{PACKAGE_RELATIONSHIPS}Relationship"):
+    for item in _read_xml(archive, rels_name).iter(tag(PACKAGE_RELATIONSHIPS, "Relationship")):
         target, mode = item.get("Target", ""), item.get("TargetMode", "Internal")
         if mode != "External":
             target = (target[1:] if target.startswith("/")
@@ -164,57 +152,66 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
 
 
 def _measure(path: Path, data: bytes, archive: zipfile.ZipFile) -> BaseDocument:
+    main = _main_part(path, archive)
+    relationships = _relationships(archive, main)
+    body = _read_xml(archive, main).find(_w("body"))
+    section = body.find(_w("sectPr")) if body is not None else None
+    styles = _Styles(archive, relationships)
+    if section is None:
+        return BaseDocument(path=path, data=data, header=Band(), footer=Band())
+    margins = section.find(_w("pgMar"))
+    title_page = section.find(_w("titlePg"))
+    first_page = title_page is not None and title_page.get(_w("val"), "1") not in (
+        "0", "false", "off")
+    wanted = "first" if first_page else "default"
+    width = (_points(section.find(_w("pgSz")), "w", 11906) - _points(margins, "left", 1440)
+             - _points(margins, "right", 1440))
+    bands = {}
+    for kind in ("header", "footer"):
+        reference = next((item for item in section.iter(_w(f"{kind}Reference"))
+                          if item.get(_w("type"), "default") == wanted), None)
+        if reference is not None:
+            target = relationships[reference.get(tag(R, "id"), "")][1]
+            bands[kind] = Band(_points(margins, kind, 720), _Measure(styles, max(
+                width, 72.0)).blocks(_read_xml(archive, target)))
+    return BaseDocument(path=path, data=data, header=bands.get("header", Band()),
+                        footer=bands.get("footer", Band()))
+
+
+def _main_part(path: Path, archive: zipfile.ZipFile) -> str:
+    """The name of the document's main part; a `TemplateError` for a Word template and
+    anything else that is no Word document."""
     types = _read_xml(archive, "[Content_Types].xml")
     overrides = {item.get("PartName", "").lstrip("/"): item.get("ContentType", "")
-                 for item in types.iter(f"{CONTENT_TYPES}Override")}
+                 for item in types.iter(tag(CONTENT_TYPES, "Override"))}
     main = next((name for name, kind in overrides.items() if kind == MAIN_DOCUMENT), None)
-    if main is None:
-        if TEMPLATE_DOCUMENT in overrides.values():
-            raise _problem(path, "is a Word template (.dotx), not a document",
-                           "open it in Word (a new document from it) and save that as "
-                           "\"Word Document (.docx)\"")
-        raise _problem(path, "is not a Word document (.docx)",
-                       "save it from Word as \"Word Document (.docx)\"")
-    document = _read_xml(archive, main)
-    relationships = _relationships(archive, main)
-    body = document.find(f"{W}body")
-    section = body.find(f"{W}sectPr") if body is not None else None
-    styles = _Styles(archive, relationships)
-    header = footer = Band()
-    if section is not None:
-        margins = section.find(f"{W}pgMar")
-        title_page = section.find(f"{W}titlePg")
-        first_page = title_page is not None and title_page.get(f"{W}val", "1") not in (
-            "0", "false", "off")
-        wanted = "first" if first_page else "default"
-        size = section.find(f"{W}pgSz")
-        width = _twips(size, "w", 11906) - _twips(margins, "left", 1440) - _twips(
-            margins, "right", 1440)
-        for kind in ("header", "footer"):
-            reference = next((item for item in section.iter(f"{W}{kind}Reference")
-                              if item.get(f"{W}type", "default") == wanted), None)
-            if reference is None:
-                continue
-            target = relationships[reference.get(f"{R}id", "")][1]
-            distance = _twips(margins, kind, 720)
-            band = Band(distance, _Measure(styles, max(width, 72.0)).blocks(
-                _read_xml(archive, target)))
-            if kind == "header":
-                header = band
-            else:
-                footer = band
-    return BaseDocument(path=path, data=data, header=header, footer=footer)
+    if main is not None:
+        return str(main)
+    if TEMPLATE_DOCUMENT in overrides.values():
+        raise _problem(path, "is a Word template (.dotx), not a document",
+                       "open it in Word (a new document from it) and save that as "
+                       "\"Word Document (.docx)\"")
+    raise _problem(path, "is not a Word document (.docx)",
+                   "save it from Word as \"Word Document (.docx)\"")
 
 
-def _twips(element: Any, attribute: str, default: float) -> float:
-    """A length attribute in twentieths of a point, as points."""
-    if element is None:
-        return default / 20
-    value = element.get(f"{W}{attribute}")
+def _w(*names: str) -> str:
+    """A WordprocessingML element or attribute name (several: a path of elements)."""
+    return "/".join(tag(W, name) for name in names)
+
+
+def _wp(*names: str) -> str:
+    """A name of DrawingML's placement of pictures in text (several: a path)."""
+    return "/".join(tag(WP, name) for name in names)
+
+
+def _points(element: Any, attribute: str, default_twips: float) -> float:
+    """A length attribute in twentieths of a point (twips), as points."""
+    value = element.get(_w(attribute)) if element is not None else None
     try:
-        return float(value) / 20 if value is not None else default / 20
+        return float(value if value is not None else default_twips) / TWIPS_PER_POINT
     except ValueError:
-        return default / 20
+        return default_twips / TWIPS_PER_POINT
 
 
 class _Styles:
@@ -224,22 +221,22 @@ class _Styles:
                  relationships: dict[str, tuple[str, str, str]]) -> None:
         self.styles: dict[str, Any] = {}
         self.defaults: list[Any] = []
+        self.default_paragraph: str | None = None
         target = next((target for kind, target, _ in relationships.values()
                        if kind.endswith("/styles")), None)
         if target is None:
             return
         root = _read_xml(archive, target)
-        for style in root.iter(f"{W}style"):
-            self.styles[style.get(f"{W}styleId", "")] = style
-        defaults = root.find(f"{W}docDefaults")
+        for style in root.iter(_w("style")):
+            self.styles[style.get(_w("styleId"), "")] = style
+        defaults = root.find(_w("docDefaults"))
         if defaults is not None:
-            self.defaults = [element for element in (defaults.find(f"{W}rPrDefault/{W}rPr"),
-                                                     defaults.find(f"{W}pPrDefault/{W}pPr"))
+            self.defaults = [element for element in (defaults.find(_w("rPrDefault", "rPr")),
+                                                     defaults.find(_w("pPrDefault", "pPr")))
                              if element is not None]
         self.default_paragraph = next(
-            (key for key, style in self.styles.items()
-             if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in ("1", "true")),
-            None)
+            (key for key, style in self.styles.items() if style.get(_w("type")) == "paragraph"
+             and style.get(_w("default")) in ("1", "true")), None)
 
     def chain(self, style_id: str | None) -> list[Any]:
         """The properties that apply to a paragraph of `style_id`, nearest first."""
@@ -249,10 +246,10 @@ class _Styles:
         while current and current in self.styles and current not in seen:
             seen.add(current)
             style = self.styles[current]
-            found += [element for element in (style.find(f"{W}pPr"), style.find(f"{W}rPr"))
+            found += [element for element in (style.find(_w("pPr")), style.find(_w("rPr")))
                       if element is not None]
-            based = style.find(f"{W}basedOn")
-            current = based.get(f"{W}val") if based is not None else None
+            based = style.find(_w("basedOn"))
+            current = based.get(_w("val")) if based is not None else None
         return found + self.defaults
 
 
@@ -267,84 +264,105 @@ class _Measure:
     def blocks(self, container: Any) -> float:
         height = 0.0
         for child in container:
-            if child.tag == f"{W}p":
+            if child.tag == _w("p"):
                 height += self.paragraph(child)
-            elif child.tag == f"{W}tbl":
+            elif child.tag == _w("tbl"):
                 height += self.table(child)
-            elif child.tag == f"{W}sdt":
-                content = child.find(f"{W}sdtContent")
+            elif child.tag == _w("sdt"):
+                content = child.find(_w("sdtContent"))
                 height += self.blocks(content) if content is not None else 0.0
         return height
 
     def table(self, table: Any) -> float:
         height = 0.0
-        for row in table.iter(f"{W}tr"):
-            cells = [self.blocks(cell) for cell in row.findall(f"{W}tc")]
+        for row in table.iter(_w("tr")):
+            cells = [self.blocks(cell) for cell in row.findall(_w("tc"))]
             row_height = max(cells, default=0.0)
-            rule = row.find(f"{W}trPr/{W}trHeight")
+            rule = row.find(_w("trPr", "trHeight"))
             if rule is not None:
-                fixed = _twips(rule, "val", 0)
-                exact = rule.get(f"{W}hRule") == "exact"
+                fixed = _points(rule, "val", 0)
+                exact = rule.get(_w("hRule")) == "exact"
                 row_height = fixed if exact else max(row_height, fixed)
             height += row_height
         return height
 
     def paragraph(self, paragraph: Any) -> float:
-        properties = paragraph.find(f"{W}pPr")
-        style = properties.find(f"{W}pStyle") if properties is not None else None
+        """A paragraph's height: its lines, spacing before and after, and how far a floating
+        picture or shape in front of the text reaches down."""
+        properties = paragraph.find(_w("pPr"))
+        style = properties.find(_w("pStyle")) if properties is not None else None
         chain = ([properties] if properties is not None else []) + self.styles.chain(
-            style.get(f"{W}val") if style is not None else None)
-        size = self._size(paragraph, chain)
-        text = "".join(element.text or "" for element in paragraph.iter(f"{W}t"))
-        breaks = sum(1 for item in paragraph.iter() if item.tag in (f"{W}br", f"{W}cr"))
-        lines = max(1, breaks + 1, math.ceil(len(text) * AVERAGE_CHARACTER * size / self.width))
+            style.get(_w("val")) if style is not None else None)
+        size = _largest_size(paragraph, chain)
         spacing = [found for element in chain
-                   if (found := element.find(f"{W}spacing")) is not None]
-        line, rule = 240.0, "auto"
-        for element in spacing:
-            if element.get(f"{W}line") is not None:
-                line = float(element.get(f"{W}line", "240"))
-                rule = element.get(f"{W}lineRule", "auto")
-                break
-        natural = size * LINE_HEIGHT
-        if rule == "exact":
-            line_height = line / 20
-        elif rule == "atLeast":
-            line_height = max(line / 20, natural)
-        else:
-            line_height = natural * line / 240
-        pictures = [float(extent.get("cy", "0")) / EMU_PER_POINT
-                    for inline in paragraph.iter(f"{WP}inline")
-                    for extent in inline.iter(f"{WP}extent")]
-        if pictures and rule != "exact":
-            line_height = max(line_height, max(pictures) + size * 0.25)
-        before = next((_twips(element, "before", 0) for element in spacing
-                       if element.get(f"{W}before") is not None), 0.0)
-        after = next((_twips(element, "after", 0) for element in spacing
-                      if element.get(f"{W}after") is not None), 0.0)
-        height = before + lines * line_height + after
-        for anchor in paragraph.iter(f"{WP}anchor"):
-            # A floating picture or shape in front of the text reaches as far down as it is
-            # placed; one behind the text (a background) takes no room.
-            if anchor.get("behindDoc") in ("1", "true"):
-                continue
-            offset = anchor.find(f"{WP}positionV/{WP}posOffset")
-            extent = anchor.find(f"{WP}extent")
-            if extent is not None:
-                top = float(offset.text or 0) / EMU_PER_POINT if offset is not None else 0.0
-                height = max(height, top + float(extent.get("cy", "0")) / EMU_PER_POINT)
-        return height
+                   if (found := element.find(_w("spacing"))) is not None]
+        height = (_spacing(spacing, "before") + self.lines(paragraph, size)
+                  * _line_height(paragraph, size, spacing) + _spacing(spacing, "after"))
+        return max([height, *_anchored_reach(paragraph)])
 
-    def _size(self, paragraph: Any, chain: list[Any]) -> float:
-        """The largest font size in the paragraph, in points (its style's when its runs set
-        none)."""
-        sizes = [float(size.get(f"{W}val", "0")) / 2 for size in paragraph.iter(f"{W}sz")]
-        for element in chain:
-            size = element.find(f"{W}sz") if element.tag == f"{W}rPr" else None
-            if size is not None:
-                sizes.append(float(size.get(f"{W}val", "22")) / 2)
-                break
-        return max(sizes, default=11.0)
+    def lines(self, paragraph: Any, size: float) -> int:
+        """How many lines the paragraph takes: one per line break at least, and as many as
+        its text would fill at an average character width."""
+        text = "".join(element.text or "" for element in paragraph.iter(_w("t")))
+        breaks = sum(1 for item in paragraph.iter() if item.tag in (_w("br"), _w("cr")))
+        return max(1, breaks + 1, math.ceil(len(text) * AVERAGE_CHARACTER * size / self.width))
+
+
+def _largest_size(paragraph: Any, chain: list[Any]) -> float:
+    """The largest font size in the paragraph, in points (its style's when its runs set
+    none)."""
+    sizes = [float(size.get(_w("val"), "0")) / HALF_POINTS_PER_POINT
+             for size in paragraph.iter(_w("sz"))]
+    for element in chain:
+        size = element.find(_w("sz")) if element.tag == _w("rPr") else None
+        if size is not None:
+            sizes.append(float(size.get(_w("val"), "22")) / HALF_POINTS_PER_POINT)
+            break
+    return max(sizes, default=11.0)
+
+
+def _line_height(paragraph: Any, size: float, spacing: list[Any]) -> float:
+    """The height of one of the paragraph's lines: as its nearest line spacing says (exact,
+    at least, or a multiple of single spacing), and tall enough for a picture in the text
+    unless exact."""
+    line, rule = float(AUTO_LINE), "auto"
+    for element in spacing:
+        if element.get(_w("line")) is not None:
+            line = float(element.get(_w("line"), str(AUTO_LINE)))
+            rule = element.get(_w("lineRule"), "auto")
+            break
+    pictures = [float(extent.get("cy", "0")) / EMU_PER_POINT
+                for inline in paragraph.iter(_wp("inline"))
+                for extent in inline.iter(_wp("extent"))]
+    natural = size * LINE_HEIGHT
+    if rule == "exact":
+        return line / TWIPS_PER_POINT
+    if rule == "atLeast":
+        line_height = max(line / TWIPS_PER_POINT, natural)
+    else:
+        line_height = natural * line / AUTO_LINE
+    return max(line_height, max(pictures) + size * 0.25) if pictures else line_height
+
+
+def _spacing(spacing: list[Any], side: str) -> float:
+    """The space `before` or `after` the paragraph, from its nearest spacing that sets it."""
+    return next((_points(element, side, 0) for element in spacing
+                 if element.get(_w(side)) is not None), 0.0)
+
+
+def _anchored_reach(paragraph: Any) -> list[float]:
+    """How far down each floating picture or shape in front of the text reaches; one behind
+    the text (a background) takes no room."""
+    reach = []
+    for anchor in paragraph.iter(_wp("anchor")):
+        if anchor.get("behindDoc") in ("1", "true"):
+            continue
+        offset = anchor.find(_wp("positionV", "posOffset"))
+        extent = anchor.find(_wp("extent"))
+        if extent is not None:
+            top = float(offset.text or 0) / EMU_PER_POINT if offset is not None else 0.0
+            reach.append(top + float(extent.get("cy", "0")) / EMU_PER_POINT)
+    return reach
 
 
 def docx_margins(base: BaseDocument, page: PageSetup) -> tuple[float, float]:

@@ -28,6 +28,7 @@ from briefgen.spec.inline import (
     SourceCite,
     Strong,
     Text,
+    _merge_text,
     parse_inline,
 )
 
@@ -53,17 +54,18 @@ class Tag:
         """`<g>` (bold, italic, a link: words inside) rather than `<x/>`."""
         return isinstance(self.node, Strong | Emphasis | Link)
 
-    def describe(self) -> str:
+    @property
+    def name(self) -> str:
         """`tag 2 ([@displaced])`, `tag 3 (bold)`: how messages and notes name it."""
-        node = self.node
-        if isinstance(node, Strong):
-            what = "bold"
-        elif isinstance(node, Emphasis):
-            what = "italic"
-        elif isinstance(node, Link):
-            what = f"link to {node.url}"
-        else:
-            what = atomic_markup(node)
+        match self.node:
+            case Strong():
+                what = "bold"
+            case Emphasis():
+                what = "italic"
+            case Link(url=url):
+                what = f"link to {url}"
+            case node:
+                what = atomic_markup(node)
         return f"tag {self.id} ({what})"
 
 
@@ -75,32 +77,35 @@ def tag_source(text: str) -> tuple[str, dict[str, Tag]]:
     tags: dict[str, Tag] = {}
 
     def convert(nodes: tuple[Inline, ...]) -> str:
-        parts = []
-        for node in nodes:
-            if isinstance(node, Text):
-                parts.append(escape(node.text))
-                continue
-            tag = Tag(str(len(tags) + 1), node)
-            tags[tag.id] = tag
-            if isinstance(node, Strong | Emphasis | Link):
-                ctype = ("bold" if isinstance(node, Strong) else
-                         "italic" if isinstance(node, Emphasis) else "link")
-                parts.append(f'<g id="{tag.id}" ctype="{ctype}">{convert(node.children)}</g>')
-            else:
+        return "".join(escape(node.text) if isinstance(node, Text) else tagged(node)
+                       for node in nodes)
+
+    def tagged(node: Inline) -> str:
+        tag = Tag(str(len(tags) + 1), node)
+        tags[tag.id] = tag
+        match node:
+            case Strong() | Emphasis() | Link():
+                return (f'<g id="{tag.id}" ctype="{_G_TYPES[type(node)]}">'
+                        f"{convert(node.children)}</g>")
+            case _:
                 kind = "figure" if isinstance(node, Cite) else "source"
-                parts.append(f'<x id="{tag.id}" ctype="x-briefgen-{kind}" '
-                             f"equiv-text={quoteattr(atomic_markup(node))}/>")
-        return "".join(parts)
+                return (f'<x id="{tag.id}" ctype="x-briefgen-{kind}" '
+                        f"equiv-text={quoteattr(atomic_markup(node))}/>")
 
     return convert(parse_inline(text)), tags
 
 
+# The `ctype` of a `<g>` tag: XLIFF 1.2's names for bold, italic and a link.
+_G_TYPES: dict[type, str] = {Strong: "bold", Emphasis: "italic", Link: "link"}
+
+
 def atomic_markup(node: Inline) -> str:
     """The markup of a node that holds no words: `[@id]`, `[@+id]`, `[^id]`."""
-    if isinstance(node, Cite):
-        return f"[@{'+' if node.with_prefix else ''}{node.stat_id}]"
-    if isinstance(node, SourceCite):
-        return f"[^{node.source_id}]"
+    match node:
+        case Cite(stat_id=stat_id, with_prefix=with_prefix):
+            return f"[@{'+' if with_prefix else ''}{stat_id}]"
+        case SourceCite(source_id=source_id):
+            return f"[^{source_id}]"
     raise BriefgenBug(f"no markup for {node!r}")
 
 
@@ -144,28 +149,30 @@ def markup_from_target(element: ET.Element, tags: dict[str, Tag], *,
 
     A `literal` text (printed as typed, without markup) comes back as its words alone.
     """
-    used: Counter[str] = Counter()
+    reader = _TargetReader(tags)
+    nodes = reader.nodes(element)
+    reader.check_each_tag_once()
+    if literal:
+        return "".join(node.text for node in _as_parsed(nodes, top=True)
+                       if isinstance(node, Text))
+    return markup_from_nodes(nodes)
 
-    def convert(parent: ET.Element) -> list[Inline]:
+
+class _TargetReader:
+    """Reads a `<target>` back into nodes, counting the source's tags it uses."""
+
+    def __init__(self, tags: dict[str, Tag]) -> None:
+        self.tags = tags
+        self.used: Counter[str] = Counter()
+
+    def nodes(self, parent: ET.Element) -> list[Inline]:
         nodes: list[Inline] = [Text(parent.text)] if parent.text else []
         for child in parent:
             name = local_name(child.tag)
-            if name == "mrk":
-                nodes += convert(child)
+            if name == "mrk":  # a segment mark a tool added: transparent
+                nodes += self.nodes(child)
             elif name in {"x", "g"}:
-                tag_id = child.get("id") or ""
-                tag = tags.get(tag_id)
-                if tag is None:
-                    raise TagError(f"has a tag <{name} id={tag_id!r}> that the source does not "
-                                   "have", "keep only the tags of the source, each once")
-                if tag.wraps_words != (name == "g"):
-                    raise TagError(f"{tag.describe()} is <{name}> here but not in the source",
-                                   "copy the tag from the source")
-                used[tag_id] += 1
-                if name == "x":
-                    nodes.append(tag.node)
-                else:
-                    nodes.append(_with_children(tag.node, tuple(convert(child))))
+                nodes.append(self._tagged(child, name))
             else:
                 raise TagError(f"contains a <{name}> tag, which the exported file did not have",
                                "keep only the tags of the source, each once")
@@ -173,28 +180,39 @@ def markup_from_target(element: ET.Element, tags: dict[str, Tag], *,
                 nodes.append(Text(child.tail))
         return nodes
 
-    nodes = convert(element)
-    missing = [tag.describe() for tag_id, tag in tags.items() if not used[tag_id]]
-    if missing:
-        raise TagError(f"lacks {_join(missing)}",
-                       "put each tag of the source into the translation once; tags may move")
-    repeated = [tags[tag_id].describe() for tag_id, count in used.items() if count > 1]
-    if repeated:
-        raise TagError(f"has {_join(repeated)} more than once",
-                       "each tag of the source must be in the translation exactly once")
-    if literal:
-        return "".join(node.text for node in _tidy(nodes, top=True)
-                       if isinstance(node, Text))
-    return markup_from_nodes(nodes)
+    def _tagged(self, element: ET.Element, name: str) -> Inline:
+        """The source's node for an `<x/>`, or for a `<g>` around the translated words."""
+        tag_id = element.get("id") or ""
+        tag = self.tags.get(tag_id)
+        if tag is None:
+            raise TagError(f"has a tag <{name} id={tag_id!r}> that the source does not have",
+                           "keep only the tags of the source, each once")
+        if tag.wraps_words != (name == "g"):
+            raise TagError(f"{tag.name} is <{name}> here but not in the source",
+                           "copy the tag from the source")
+        self.used[tag_id] += 1
+        if name == "x":
+            return tag.node
+        return _with_children(tag.node, tuple(self.nodes(element)))
+
+    def check_each_tag_once(self) -> None:
+        missing = [tag.name for tag_id, tag in self.tags.items() if not self.used[tag_id]]
+        if missing:
+            raise TagError(f"lacks {_join(missing)}",
+                           "put each tag of the source into the translation once; tags may move")
+        repeated = [self.tags[tag_id].name for tag_id, count in self.used.items() if count > 1]
+        if repeated:
+            raise TagError(f"has {_join(repeated)} more than once",
+                           "each tag of the source must be in the translation exactly once")
 
 
 def markup_from_nodes(nodes: list[Inline]) -> str:
     """Spec markup that `parse_inline` reads back as `nodes` (white space tidied as it would
     be); `TagError` when no markup can say it, e.g. bold text left empty."""
-    tidy = _tidy(nodes, top=True)
+    parsed = _as_parsed(nodes, top=True)
     for escaped in (False, True):
-        markup = _render(tidy, escaped)
-        if parse_inline(markup) == tidy:
+        markup = _render(parsed, escaped)
+        if parse_inline(markup) == parsed:
             return markup
     raise TagError("mixes bold, italic and stars in a way the brief's markup cannot write",
                    "simplify the formatting of this text, or move a tag")
@@ -213,73 +231,77 @@ def _collapse(text: str) -> str:
     return _SPACE.sub(lambda match: "\u00a0" if "\u00a0" in match.group() else " ", text)
 
 
-def _tidy(nodes: list[Inline], *, top: bool) -> tuple[Inline, ...]:
+def _as_parsed(nodes: list[Inline], *, top: bool) -> tuple[Inline, ...]:
     """Nodes as `parse_inline` would give them back: adjacent text merged, white space
     collapsed and, at the ends of bold, italic and links, moved outside them (markup cannot
     hold it there: `* word*` is not italic)."""
-    flat: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Strong | Emphasis | Link):
-            children = list(_tidy(list(node.children), top=False))
-            lead = trail = ""
-            if children and isinstance(children[0], Text):
-                first = children[0].text
-                lead = first[: len(first) - len(first.lstrip())]
-                children[0] = Text(first.lstrip())
-            if children and isinstance(children[-1], Text):
-                last = children[-1].text
-                trail = last[len(last.rstrip()):]
-                children[-1] = Text(last.rstrip())
-            children = [child for child in children if child != Text("")]
-            if not children:
-                raise TagError(f"leaves {_kind(node)} without words",
-                               "put the translated words inside the tag")
-            flat += [Text(lead), _with_children(node, tuple(children)), Text(trail)]
-        else:
-            flat.append(node)
-    merged: list[Inline] = []
-    for node in flat:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
-        else:
-            merged.append(node)
-    result = [Text(_collapse(node.text)) if isinstance(node, Text) else node for node in merged]
-    if top and result and isinstance(result[0], Text):
-        result[0] = Text(result[0].text.lstrip())
-    if top and result and isinstance(result[-1], Text):
-        result[-1] = Text(result[-1].text.rstrip())
-    return tuple(node for node in result if node != Text(""))
+    flat = [piece for node in nodes for piece in _space_outside(node)]
+    merged = [Text(_collapse(node.text)) if isinstance(node, Text) else node
+              for node in _merge_text(flat)]
+    if top:
+        merged = _trimmed(merged)[1]
+    return tuple(node for node in merged if node != Text(""))
+
+
+def _space_outside(node: Inline) -> list[Inline]:
+    """Bold, italic or a link with the white space at its ends moved before and after it."""
+    if not isinstance(node, Strong | Emphasis | Link):
+        return [node]
+    lead, children, trail = _trimmed(list(_as_parsed(list(node.children), top=False)))
+    children = [child for child in children if child != Text("")]
+    if not children:
+        raise TagError(f"leaves {_kind(node)} without words",
+                       "put the translated words inside the tag")
+    return [Text(lead), _with_children(node, tuple(children)), Text(trail)]
+
+
+def _trimmed(nodes: list[Inline]) -> tuple[str, list[Inline], str]:
+    """The white space at the start of `nodes`, `nodes` without white space at their ends,
+    and the white space at their end."""
+    nodes = list(nodes)
+    lead = trail = ""
+    if nodes and isinstance(nodes[0], Text):
+        first = nodes[0].text
+        lead = first[: len(first) - len(first.lstrip())]
+        nodes[0] = Text(first.lstrip())
+    if nodes and isinstance(nodes[-1], Text):
+        last = nodes[-1].text
+        trail = last[len(last.rstrip()):]
+        nodes[-1] = Text(last.rstrip())
+    return lead, nodes, trail
 
 
 def _render(nodes: tuple[Inline, ...], escaped: bool) -> str:
-    parts = []
-    for node in nodes:
-        if isinstance(node, Text):
-            parts.append(re.sub(r"([\\*\[\]])", r"\\\1", node.text) if escaped else node.text)
-        elif isinstance(node, Strong):
-            parts.append(f"**{_render(node.children, escaped)}**")
-        elif isinstance(node, Emphasis):
-            parts.append(f"*{_render(node.children, escaped)}*")
-        elif isinstance(node, Link):
-            parts.append(f"[{_render(node.children, escaped)}]({node.url})")
-        else:
-            parts.append(atomic_markup(node))
-    return "".join(parts)
+    return "".join(_rendered(node, escaped) for node in nodes)
+
+
+def _rendered(node: Inline, escaped: bool) -> str:
+    match node:
+        case Text(text=text):
+            return re.sub(r"([\\*\[\]])", r"\\\1", text) if escaped else text
+        case Strong(children=children):
+            return f"**{_render(children, escaped)}**"
+        case Emphasis(children=children):
+            return f"*{_render(children, escaped)}*"
+        case Link(url=url, children=children):
+            return f"[{_render(children, escaped)}]({url})"
+    return atomic_markup(node)
 
 
 def _with_children(node: Inline, children: tuple[Inline, ...]) -> Inline:
-    if isinstance(node, Strong):
-        return Strong(children)
-    if isinstance(node, Emphasis):
-        return Emphasis(children)
-    if isinstance(node, Link):
-        return Link(node.url, children)
+    match node:
+        case Strong():
+            return Strong(children)
+        case Emphasis():
+            return Emphasis(children)
+        case Link(url=url):
+            return Link(url, children)
     raise BriefgenBug(f"{node!r} holds no words")
 
 
 def _kind(node: Inline) -> str:
-    return ("the bold text" if isinstance(node, Strong) else
-            "the italic text" if isinstance(node, Emphasis) else "the link")
+    names = {Strong: "the bold text", Emphasis: "the italic text"}
+    return names.get(type(node), "the link")
 
 
 def _join(items: list[str]) -> str:

@@ -19,17 +19,17 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefgen.errors import Location, Problem, SpecError
-from briefgen.resolve.view import pick_language
+from briefgen.errors import Location, Problem, SpecError, command_path
+from briefgen.resolve.language import language_name, pick_language
 from briefgen.spec.loader import YamlDocument, load_yaml
 from briefgen.spec.models import BriefSpec
-from briefgen.translation import command_path
 from briefgen.translation.texts import (
     LocalizedField,
+    State,
     TranslationText,
-    language_name,
     localized_fields,
     quote_translation_source,
+    state_of,
     text_hash,
 )
 
@@ -75,25 +75,35 @@ def read_records(yaml_path: Path) -> Records:
     data = document.data
     if data is None:
         return {}
-    problems: list[Problem] = []
-    records: Records = {}
     if not isinstance(data, dict):
         raise SpecError(_malformed(document, ()))
+    problems: list[Problem] = []
+    records: Records = {}
     for key, languages in data.items():
         if not isinstance(languages, dict):
             problems.append(_malformed(document, (key,)))
             continue
         for language, entry in languages.items():
-            fingerprints = (entry.get("source"), entry.get("translation")) if isinstance(
-                entry, dict) else (None, None)
-            if not all(isinstance(value, str) and _FINGERPRINT.match(value)
-                       for value in fingerprints):
+            record = _record(entry)
+            if record is None:
                 problems.append(_malformed(document, (key, language)))
-                continue
-            records.setdefault(key, {})[language] = Record(*fingerprints)  # type: ignore[arg-type]
+            else:
+                records.setdefault(key, {})[language] = record
     if problems:
         raise SpecError(problems)
     return records
+
+
+def _record(entry: object) -> Record | None:
+    """`{source: <16 hex digits>, translation: <16 hex digits>}` as a record; None if the
+    entry is not one."""
+    if not isinstance(entry, dict):
+        return None
+    source, translation = entry.get("source"), entry.get("translation")
+    if not all(isinstance(value, str) and _FINGERPRINT.match(value)
+               for value in (source, translation)):
+        return None
+    return Record(source, translation)  # type: ignore[arg-type]
 
 
 def format_records(records: Records, described: Path, newline: str = "\n") -> str:
@@ -146,6 +156,13 @@ class RecordBook:
         record = self.record(text.field, language)
         return record is not None and record.keeps_as_written(text.source)
 
+    def state(self, text: TranslationText, language: str) -> State:
+        """A text's state for `language` (see `texts.State`), a text written once and given
+        back unchanged (a name) being translated."""
+        if self.keeps_as_written(text, language):
+            return "done"
+        return state_of(text, self.is_outdated(text))
+
     def is_outdated(self, text: TranslationText) -> bool:
         """Whether the translation in `text` was made from an earlier source text."""
         if text.source is None or text.target is None or text.target_key is None:
@@ -164,6 +181,15 @@ def outdated_translations(spec: BriefSpec, document: YamlDocument) -> list[Probl
     if not any(record_path(file).is_file() for file in files):
         return []
     book = RecordBook(document)
+    problems, readable = _readable_records(book, files)
+    for field in localized_fields(spec):
+        if isinstance(field.value, dict) and book.file_of(field) in readable:
+            problems += _outdated_in(field, field.value, spec, document, book)
+    return problems
+
+
+def _readable_records(book: RecordBook, files: list[Path]) -> tuple[list[Problem], set[Path]]:
+    """The files whose records can be read, and a warning for each broken record."""
     problems: list[Problem] = []
     readable: set[Path] = set()
     for file in files:
@@ -175,33 +201,40 @@ def outdated_translations(spec: BriefSpec, document: YamlDocument) -> list[Probl
                                  hint="fix or delete this file: until then, translations of "
                                  f"{file.name} are not checked for being out of date")
                          for problem in error.problems]
+    return problems, readable
+
+
+def _outdated_in(field: LocalizedField, value: dict[str, str], spec: BriefSpec,
+                 document: YamlDocument, book: RecordBook) -> list[Problem]:
+    """A warning at each translation of one field made from an earlier source text."""
     source_language = spec.brief.language
-    source_name = language_name(source_language.split("-")[0])
-    spec_name = command_path(document.path)
-    for field in localized_fields(spec):
-        value = field.value
-        if not isinstance(value, dict) or book.file_of(field) not in readable:
-            continue
-        if field.quote_words is not None:
-            source, source_key = quote_translation_source(field, source_language)
-        else:
-            source_key = pick_language(value, source_language)
-            source = value[source_key] if source_key else None
-        if source is None:
-            continue
-        for language, translation in value.items():
-            record = book.record(field, language) if language != source_key else None
-            if record is None or not record.is_outdated(source, translation):
-                continue
-            path = (*field.path, language)
-            problems.append(Problem(
-                document.locate(path), document.describe(path),
-                f"{language} text of {document.describe(field.path)} was translated from an "
-                f"earlier {source_name} text",
-                f"update it (an edited translation counts as done), or have it translated "
-                f"again: briefgen translate export {spec_name} --to {language}",
-                rule=RULE, severity="warning"))
-    return problems
+    if field.quote_words is not None:
+        source, source_key = quote_translation_source(field, source_language)
+    else:
+        source_key = pick_language(value, source_language)
+        source = value[source_key] if source_key else None
+    if source is None:
+        return []
+    return [_outdated(field, language, spec, document) for language, translation in value.items()
+            if language != source_key
+            and _is_outdated(book.record(field, language), source, translation)]
+
+
+def _is_outdated(record: Record | None, source: str, translation: str) -> bool:
+    return record is not None and record.is_outdated(source, translation)
+
+
+def _outdated(field: LocalizedField, language: str, spec: BriefSpec, document: YamlDocument
+              ) -> Problem:
+    path = (*field.path, language)
+    source_name = language_name(spec.brief.language.split("-")[0])
+    return Problem(
+        document.locate(path), document.describe(path),
+        f"{language} text of {document.describe(field.path)} was translated from an "
+        f"earlier {source_name} text",
+        f"update it (an edited translation counts as done), or have it translated again: "
+        f"briefgen translate export {command_path(document.path)} --to {language}",
+        rule=RULE, severity="warning")
 
 
 def _malformed(document: YamlDocument, path: tuple[str, ...]) -> Problem:

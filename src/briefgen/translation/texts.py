@@ -37,7 +37,10 @@ from pydantic import BaseModel
 from pydantic.types import StringConstraints
 
 from briefgen.errors import UserError
-from briefgen.resolve.view import PrintedText, pick_language
+from briefgen.resolve.language import base_language, pick_language, same_language
+from briefgen.resolve.language import language_name as language_name
+from briefgen.resolve.user_text import PrintedText
+from briefgen.resolve.version import Version, versions
 from briefgen.spec.inline import normalize_space
 from briefgen.spec.loader import FieldPath, YamlDocument
 from briefgen.spec.models import BriefSpec, Chart, Quote, Stat
@@ -154,53 +157,67 @@ def _affix_fields(spec: BriefSpec) -> list[LocalizedField]:
     otherwise print in the brief's language (or, given per language, leave out). Symbols
     ("€", " m²") and prefixes read as a qualifier ("~", "up to ") are not translated: every
     language writes symbols alike, and briefgen words qualifiers itself."""
-    from briefgen.resolve.view import affix_has_words, figure_qualifier, pick_language
-    from briefgen.spec.inline import Cite, parse_inline, walk
-    from briefgen.spec.validate import text_fields
-
-    cited: set[tuple[str, bool]] = set()
-    for _, text in text_fields(spec):
-        if "[@" in text:
-            cited |= {(node.stat_id, node.with_prefix) for node in walk(parse_inline(text))
-                      if isinstance(node, Cite)}
-    shown_stats = _stats_shown(spec)
-    shown_charts = {chart.id for chart in spec.charts if chart.featured}
-    for audience in spec.audiences:
-        shown_charts |= set(audience.charts or [])
-    found = []
+    shown = _AffixesShown.of(spec)
     figures: list[tuple[str, int, Stat | Chart]] = [
-        *(("stats", index, figure) for index, figure in enumerate(spec.stats)),
-        *(("charts", index, figure) for index, figure in enumerate(spec.charts))]
+        *(("stats", index, stat) for index, stat in enumerate(spec.stats)),
+        *(("charts", index, chart) for index, chart in enumerate(spec.charts))]
+    found = []
     for kind, index, figure in figures:
-        for name in ("prefix", "unit", "suffix"):
-            value = getattr(figure, name, None)
-            if value is None or (name == "prefix" and figure_qualifier(figure) is not None):
-                continue
-            source = (value if isinstance(value, str)
-                      else value.get(pick_language(value, spec.brief.language) or "", ""))
-            if not affix_has_words(source):
-                continue
-            if kind == "charts":
-                shown = figure.id in shown_charts
-            else:
-                shown = figure.id in shown_stats or (figure.id, True) in cited or (
-                    name != "prefix" and (figure.id, False) in cited)
-            if shown:
-                path: FieldPath = (kind, index, name)
-                found.append(LocalizedField(field_key(spec, path), path, value, _AFFIX_LIMIT,
-                                            None))
+        for name in _affixes_in_words(figure, spec.brief.language):
+            path: FieldPath = (kind, index, name)
+            if shown(figure, name):
+                found.append(LocalizedField(field_key(spec, path), path, getattr(figure, name),
+                                            _AFFIX_LIMIT, None))
     return found
 
 
-def _stats_shown(spec: BriefSpec) -> set[str]:
-    """Ids of the figures shown as callouts (with their labels) on some version."""
-    featured = [stat.id for stat in spec.stats if stat.featured]
-    if not spec.audiences:
-        return set(featured)
-    shown: set[str] = set()
-    for audience in spec.audiences:
-        shown |= set(audience.stats or featured)
-    return shown
+def _affixes_in_words(figure: Stat | Chart, language: str) -> list[str]:
+    """Which of a figure's prefix, unit and suffix hold words in `language` (a prefix read
+    as a qualifier is worded by briefgen)."""
+    from briefgen.resolve.figures import affix_has_words, figure_qualifier
+
+    names = []
+    for name in ("prefix", "unit", "suffix"):
+        value = getattr(figure, name, None)
+        if value is None or (name == "prefix" and figure_qualifier(figure) is not None):
+            continue
+        written = (value if isinstance(value, str)
+                   else value.get(pick_language(value, language) or "", ""))
+        if affix_has_words(written):
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class _AffixesShown:
+    """Whether some version prints a figure's prefix (or unit and suffix): a stat shown as
+    a callout or cited in a text (its prefix only as `[@+id]`), a chart shown."""
+
+    stats: set[str]  # the stats some version shows as callouts (with their labels)
+    charts: set[str]
+    cited: set[tuple[str, bool]]  # (id, with prefix) of every citation in a text
+
+    @classmethod
+    def of(cls, spec: BriefSpec) -> _AffixesShown:
+        charts = {chart.id for chart in spec.charts if chart.featured}
+        charts |= {chart_id for audience in spec.audiences for chart_id in audience.charts or []}
+        stats = {stat_id for version in versions(spec) for stat_id in version.stat_ids}
+        return cls(stats, charts, _citations(spec))
+
+    def __call__(self, figure: Stat | Chart, name: str) -> bool:
+        if isinstance(figure, Chart):
+            return figure.id in self.charts
+        return figure.id in self.stats or (figure.id, True) in self.cited or (
+            name != "prefix" and (figure.id, False) in self.cited)
+
+
+def _citations(spec: BriefSpec) -> set[tuple[str, bool]]:
+    """(id, with prefix) of every figure a text of the spec cites."""
+    from briefgen.spec.inline import Cite, parse_inline, walk
+    from briefgen.spec.validate import text_fields
+
+    return {(node.stat_id, node.with_prefix) for _, text in text_fields(spec) if "[@" in text
+            for node in walk(parse_inline(text)) if isinstance(node, Cite)}
 
 
 def texts_for_language(spec: BriefSpec, document: YamlDocument, template: Template,
@@ -211,29 +228,44 @@ def texts_for_language(spec: BriefSpec, document: YamlDocument, template: Templa
     The versions are the audiences printed in `target`; when there is none yet, the brief's
     own version printed in `target` (what a new audience without texts of its own prints).
     """
-    printed: dict[FieldPath, PrintedText] = {}
-    required: set[FieldPath] = set()
-    entries: set[FieldPath] = set()  # the entries (a source, a quote) a version prints
-    for reads in _printed_by_versions(spec, document, template, target):
-        for reading in reads:
-            printed.setdefault(reading.origin, reading)
-            entries.add(reading.origin[:-1])
-            if isinstance(reading.value, dict):
-                required.add(reading.origin)
+    printed = _Printed.by(_printed_by_versions(spec, document, template, target))
     texts = []
     for field in localized_fields(spec):
-        read = printed.get(field.path)
+        read = printed.texts.get(field.path)
         if read is not None:
-            texts.append(_text_for(spec, field, target, required=field.path in required,
+            texts.append(_text_for(spec, field, target, required=field.path in printed.required,
                                    literal=read.literal))
-        elif field.path[-1] in _USED_WITH_FALLBACK and field.path[:-1] in entries and (
-                _quote_translation_printed(field, target)):
-            texts.append(_text_for(spec, field, target))
-        elif field.path[-1] in _AFFIXES:
+        elif printed.with_fallback(field, target) or field.path[-1] in _AFFIXES:
             # Words around a figure some version prints: a language without them prints the
             # brief's, so they are offered, never missing.
             texts.append(_text_for(spec, field, target))
     return texts
+
+
+@dataclass
+class _Printed:
+    """What the versions in a language print: each text as read first, the texts given per
+    language (which a version stops without), and the entries (a source, a quote) they
+    print."""
+
+    texts: dict[FieldPath, PrintedText]
+    required: set[FieldPath]
+    entries: set[FieldPath]
+
+    @classmethod
+    def by(cls, versions: list[list[PrintedText]]) -> _Printed:
+        printed = cls({}, set(), set())
+        for reading in (reading for reads in versions for reading in reads):
+            printed.texts.setdefault(reading.origin, reading)
+            printed.entries.add(reading.origin[:-1])
+            if isinstance(reading.value, dict):
+                printed.required.add(reading.origin)
+        return printed
+
+    def with_fallback(self, field: LocalizedField, target: str) -> bool:
+        """A field printed with a fallback (see `_USED_WITH_FALLBACK`) of an entry printed."""
+        return (field.path[-1] in _USED_WITH_FALLBACK and field.path[:-1] in self.entries
+                and _quote_translation_printed(field, target))
 
 
 def every_text_for_language(spec: BriefSpec, target: str) -> dict[str, TranslationText]:
@@ -255,7 +287,7 @@ def versions_in(spec: BriefSpec, target: str) -> list[int | None]:
     if not spec.audiences:
         return [None] if same_language(spec.brief.language, target) else []
     return [index for index in range(len(spec.audiences))
-            if same_language(version_language(spec, index), target)]
+            if same_language(Version(spec, index).language, target)]
 
 
 def field_key(spec: BriefSpec, path: FieldPath) -> str:
@@ -292,32 +324,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalize_space(text).encode("utf-8")).hexdigest()[:16]
 
 
-def same_language(first: str, second: str) -> bool:
-    """Whether two tags name the same language (`fr` and `fr-CH` do)."""
-    return base_language(first) == base_language(second)
-
-
-def base_language(tag: str) -> str:
-    return tag.split("-")[0].lower()
-
-
-def language_name(tag: str) -> str:
-    """`French` for `fr`, `Azerbaijani` for `az`: the language's English name (CLDR)."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        name = Locale.parse(tag.replace("-", "_")).get_display_name("en")
-    except (UnknownLocaleError, ValueError):
-        return tag
-    return str(name) if name else tag
-
-
-def version_language(spec: BriefSpec, audience: int | None) -> str:
-    """The language a version of the brief is printed in."""
-    language = spec.audiences[audience].language if audience is not None else None
-    return language or spec.brief.language
-
-
 def _text_for(spec: BriefSpec, field: LocalizedField, target: str, *, required: bool = False,
               literal: bool = False) -> TranslationText:
     text = _found_for(spec, field, target)
@@ -325,34 +331,48 @@ def _text_for(spec: BriefSpec, field: LocalizedField, target: str, *, required: 
 
 
 def _found_for(spec: BriefSpec, field: LocalizedField, target: str) -> TranslationText:
-    source_language = spec.brief.language
     value = field.value
     if field.quote_words is not None:
-        source, source_key = quote_translation_source(field, source_language)
-        if isinstance(value, dict):
-            chosen = pick_language(value, target)
-            return TranslationText(field, source, source_key, chosen,
-                                   value[chosen] if chosen else None)
-        if not same_language(field.quote_words[1] or source_language, source_language):
-            # Words spoken in another language, translated once: into the brief's language,
-            # as every text written once is, and the source of the other translations.
-            return TranslationText(field, source, None, None, None)
-        # A plain translation of words spoken in the brief's language is shown on every page
-        # in another language.
-        return TranslationText(field, source, None, None, value)
+        return _quote_translation_for(spec, field, target)
     if isinstance(value, str):
-        written_in = version_language(spec, field.audience)
-        if same_language(written_in, target) or not any(char.isalpha() for char in value):
-            # Written in the language, or without words (a year, "2024"): nothing to translate.
-            return TranslationText(field, None, None, None, value)
-        source = value if same_language(written_in, source_language) else None
-        return TranslationText(field, source, None, None, None)
+        return _written_once_for(spec, field, value, target)
     if isinstance(value, Mapping):
-        source_key = pick_language(value, source_language)
+        source_key = pick_language(value, spec.brief.language)
         chosen = pick_language(value, target)
         return TranslationText(field, value[source_key] if source_key else None, source_key,
                                chosen, value[chosen] if chosen else None)
     return TranslationText(field, None, None, None, None)
+
+
+def _quote_translation_for(spec: BriefSpec, field: LocalizedField, target: str
+                           ) -> TranslationText:
+    assert field.quote_words is not None
+    source_language = spec.brief.language
+    value = field.value
+    source, source_key = quote_translation_source(field, source_language)
+    if isinstance(value, dict):
+        chosen = pick_language(value, target)
+        return TranslationText(field, source, source_key, chosen,
+                               value[chosen] if chosen else None)
+    if not same_language(field.quote_words[1] or source_language, source_language):
+        # Words spoken in another language, translated once: into the brief's language,
+        # as every text written once is, and the source of the other translations.
+        return TranslationText(field, source, None, None, None)
+    # A plain translation of words spoken in the brief's language is shown on every page
+    # in another language.
+    return TranslationText(field, source, None, None, value)
+
+
+def _written_once_for(spec: BriefSpec, field: LocalizedField, value: str, target: str
+                      ) -> TranslationText:
+    """A text written once is in the language of the versions that print it: the brief's,
+    or its audience's."""
+    written_in = Version(spec, field.audience).language
+    if same_language(written_in, target) or not any(char.isalpha() for char in value):
+        # Written in the language, or without words (a year, "2024"): nothing to translate.
+        return TranslationText(field, None, None, None, value)
+    source = value if same_language(written_in, spec.brief.language) else None
+    return TranslationText(field, source, None, None, None)
 
 
 def quote_translation_source(field: LocalizedField, source_language: str
@@ -382,7 +402,7 @@ def languages_printing(spec: BriefSpec, document: YamlDocument, template: Templa
     for index, printed in zip(indexes, _printed(document, template,
                                                 [(spec, index) for index in indexes]),
                               strict=True):
-        language = base_language(version_language(spec, index))
+        language = base_language(Version(spec, index).language)
         for reading in printed:
             languages = found.setdefault(reading.origin, [])
             if isinstance(reading.value, str) and language not in languages:

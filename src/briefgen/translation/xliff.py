@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
@@ -145,6 +146,18 @@ def read_xliff(path: Path) -> XliffFile:
     def where(element: ET.Element) -> Location:
         return Location(path, *lines.get(element, (1, 1)))
 
+    file, prefix = _file_element(root, where)
+    return XliffFile(path=path, location=where(file), original=file.get("original", ""),
+                     brief_id=file.get("product-name"),
+                     source_language=file.get("source-language", ""),
+                     target_language=file.get("target-language"),
+                     units=_import_units(file, prefix, where),
+                     export_mark=file.get(f"{{{BRIEFGEN_NAMESPACE}}}export"))
+
+
+def _file_element(root: ET.Element, where: Callable[[ET.Element], Location]
+                  ) -> tuple[ET.Element, str]:
+    """The one `<file>` of an XLIFF 1.2 document, and the `{namespace}` of its elements."""
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if root.tag.rsplit("}", 1)[-1] != "xliff":
         raise UserError(Problem(where(root), "", f"is not an XLIFF file (its root is "
@@ -159,7 +172,11 @@ def read_xliff(path: Path) -> XliffFile:
         raise UserError(Problem(where(root), "", f"holds {len(files)} <file> elements; "
                                 "briefgen writes one per brief and language",
                                 "import the file briefgen exported, translated"))
-    file = files[0]
+    return files[0], prefix
+
+
+def _import_units(file: ET.Element, prefix: str, where: Callable[[ET.Element], Location]
+                  ) -> list[ImportUnit]:
     units = []
     for unit in file.iter(f"{prefix}trans-unit"):
         source = unit.find(f"{prefix}source")
@@ -169,11 +186,7 @@ def read_xliff(path: Path) -> XliffFile:
         units.append(ImportUnit(unit.get("id", ""), where(unit), source,
                                 unit.find(f"{prefix}target"),
                                 unit.get(f"{{{BRIEFGEN_NAMESPACE}}}translation")))
-    return XliffFile(path=path, location=where(file), original=file.get("original", ""),
-                     brief_id=file.get("product-name"),
-                     source_language=file.get("source-language", ""),
-                     target_language=file.get("target-language"), units=units,
-                     export_mark=file.get(f"{{{BRIEFGEN_NAMESPACE}}}export"))
+    return units
 
 
 def parse_xml(data: bytes, path: Path

@@ -102,6 +102,7 @@ class _Editor:
         return text
 
     def plan(self, change: TextChange) -> None:
+        """Splices that write `change` in, checked only when applied (see `_check_result`)."""
         parent = self._node_at(change.path[:-1], change.path)
         name = change.path[-1]
         if isinstance(parent, yaml.SequenceNode) and isinstance(name, int):
@@ -112,15 +113,20 @@ class _Editor:
         entry = next(((key, value) for key, value in parent.value if key.value == name), None)
         if entry is None:
             self._add_entry(parent, name, {change.language: change.text}, change)
-            return
-        key_node, value = entry
+        else:
+            self._plan_value(parent, *entry, change)
+
+    def _plan_value(self, parent: yaml.MappingNode, key_node: yaml.Node, value: yaml.Node,
+                    change: TextChange) -> None:
+        """A translation of a field the file has: texts per language, an empty value, or
+        a text written once."""
         if not change.language and isinstance(value, yaml.ScalarNode):
-            self._replace_scalar(value, parent, change)
+            self._replace_scalar(value, parent, change)  # a text edited in its own language
         elif isinstance(value, yaml.MappingNode):
             self._set_language(value, change)
         elif isinstance(value, yaml.ScalarNode) and value.style is None and (
                 value.value in _NULLS):
-            self._fill_null(parent, key_node, value, change)
+            self._fill_empty(parent, key_node, value, change)
         elif isinstance(value, yaml.ScalarNode) and change.source_key is not None:
             self._convert(parent, key_node, value, change)
         else:
@@ -225,7 +231,7 @@ class _Editor:
                        f"{self._block_value(change.text, child, scalar.style, change, self.step)}")
         self._splice(key_end, line_end, replacement, 0)
 
-    def _fill_null(self, parent: yaml.MappingNode, key_node: yaml.Node,
+    def _fill_empty(self, parent: yaml.MappingNode, key_node: yaml.Node,
                    scalar: yaml.ScalarNode, change: TextChange) -> None:
         """`translation:` (empty or null) becomes `translation: {language: text}`."""
         value = {change.language: change.text}
@@ -429,6 +435,22 @@ def _is_multiline(text: str, scalar: yaml.ScalarNode) -> bool:
 
 def _check_result(old_text: str, new_text: str, file: Path, changes: list[TextChange]) -> None:
     """The new text must read as the old data plus the translations, and nothing else."""
+    expected = _expected_data(old_text, file, changes)
+    try:
+        actual = parse_yaml(new_text, file).data
+    except SpecError as error:
+        raise UnwritableChange(changes[0].path, f"the file would not read back ({error})"
+                               ) from None
+    if actual == expected:
+        return
+    for change in changes:
+        if value_at(actual, change.path) != value_at(expected, change.path):
+            raise UnwritableChange(change.path, "it would not read back as written")
+    raise UnwritableChange(changes[0].path, "other text of the file would change")
+
+
+def _expected_data(old_text: str, file: Path, changes: list[TextChange]) -> Any:
+    """The old file's data with the translations in it."""
     expected = copy.deepcopy(parse_yaml(old_text, file).data)
     for change in changes:
         parent: Any = expected
@@ -446,14 +468,4 @@ def _check_result(old_text: str, new_text: str, file: Path, changes: list[TextCh
                             change.language: change.text}
         else:
             parent[name] = {change.language: change.text}
-    try:
-        actual = parse_yaml(new_text, file).data
-    except SpecError as error:
-        raise UnwritableChange(changes[0].path, f"the file would not read back ({error})"
-                               ) from None
-    if actual == expected:
-        return
-    for change in changes:
-        if value_at(actual, change.path) != value_at(expected, change.path):
-            raise UnwritableChange(change.path, "it would not read back as written")
-    raise UnwritableChange(changes[0].path, "other text of the file would change")
+    return expected

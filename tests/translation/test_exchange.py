@@ -1055,7 +1055,7 @@ def test_a_unit_in_words_written_once_goes_to_the_translator_and_comes_back(
     result = invoke("translate", "import", "brief.fr.xlf")
     assert result.exit_code == 0, result.output
     assert 'fr: "par famille"' in facts.read_text(encoding="utf-8")
-    from briefgen.resolve.view import printed_figure
+    from briefgen.resolve.figures import printed_figure
     from briefgen.spec.includes import load_spec
     from briefgen.spec.validate import validate_spec
 

@@ -426,6 +426,14 @@ def test_a_version_in_another_language_with_untranslated_text_warns(check: Check
         "spec.yaml:21:15: warning: missing-translation: audiences[0].language: ")
 
 
+def test_an_audience_s_empty_summary_is_the_brief_s_summary_to_check_too(check: Check) -> None:
+    """`summary: {}` gives no text of the audience's own: its page prints the brief's
+    summary, written once in English, so the French version is warned about it."""
+    result = check(MINIMAL_TEXT + "audiences:\n  - id: ch\n    name: Suisse\n    language: fr\n"
+                   "    summary: {}\n    asks:\n      - {headline: Agir, detail: Agir.}\n")
+    assert "summary (line" in problem_lines(result)[0], result.output
+
+
 FRENCH_QUOTE = ("quotes:\n  - text: Un enfant qui a faim n’apprend pas.\n    language: fr\n"
                 "    speaker: A head teacher\n    consent: true\n")
 VERSIONS = ("audiences:\n  - id: us\n    name: United States\n  - id: fr\n    name: France\n"

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from briefgen.resolve.locale_format import (
     QUALIFIER_WORDING,
     QUALIFIERS,
+    azerbaijani_case,
     babel_locale,
     format_date_range,
     format_long_date,
@@ -196,6 +197,24 @@ def test_a_qualifier_is_printed_in_the_version_s_words(qualifier: str, figure: s
     wording = qualifier_wording(qualifier, language)
     assert wording is not None
     assert qualified(figure, wording) == expected
+
+
+@pytest.mark.parametrize(("figure", "ablative", "dative"), [
+    ("20", "20-dən", "20-yə"),  # iyirmi: front vowels, a y before the dative after a vowel
+    ("30", "30-dan", "30-a"),  # otuz: back vowels
+    ("1,5", "1,5-dən", "1,5-ə"),  # "bir tam onda beş"
+    ("13%", "13%-dən", "13%-ə"),  # faiz
+    ("250 €", "250 €-dan", "250 €-ya"),  # avro
+    ("45 km", "45 km-dən", "45 km-ə"),  # kilometr
+    ("3 m²", "3 m²-dən", "3 m²-ə"),  # metr
+    ("2 manat", "2 manatdan", "2 manata"),  # a word takes its ending directly
+    ("4 ABŞ dolları", "4 ABŞ dollarından", "4 ABŞ dollarına"),  # a possessive compound
+    (f"1,5{NBSP}milyon", f"1,5{NBSP}milyondan", f"1,5{NBSP}milyona"),  # not a compound
+])
+def test_azerbaijani_case_endings_follow_the_figure_as_read_aloud(figure: str, ablative: str,
+                                                                  dative: str) -> None:
+    assert azerbaijani_case(figure, "ablative") == ablative
+    assert azerbaijani_case(figure, "dative") == dative
 
 
 def test_every_language_briefgen_writes_words_every_qualifier() -> None:
