@@ -17,7 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.write import drafts
+from briefgen.write import attachments, drafts
+from briefgen.write.cover_note import render_cover_note
 from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, ROOT, run_tool
 
 RUNNER = CliRunner()
@@ -202,7 +203,7 @@ def minimal_pdf(extra: bytes) -> bytes:
     (b"/AA << /O << /S /Launch /F (calc.exe) >> >>", "a launch action"),
 ])
 def test_pdf_with_active_content_is_refused(extra: bytes, what: str) -> None:
-    problems = drafts.check_pdf(minimal_pdf(extra), Path("brief.pdf"))
+    problems = attachments.check_pdf(minimal_pdf(extra), Path("brief.pdf"))
     assert any(f"the PDF contains {what}" in problem.message for problem in problems)
 
 
@@ -210,13 +211,13 @@ def test_pdf_links_other_than_https_and_mailto_are_refused() -> None:
     bad = minimal_pdf(b"/A << /S /URI /URI (file:///etc/passwd) >>")
     good = minimal_pdf(b"/A << /S /URI /URI (https://example.org) >> "
                        b"/B << /S /URI /URI (mailto:a@example.org) >>")
-    assert drafts.check_pdf(bad, Path("brief.pdf"))
-    assert drafts.check_pdf(good, Path("brief.pdf")) == []
+    assert attachments.check_pdf(bad, Path("brief.pdf"))
+    assert attachments.check_pdf(good, Path("brief.pdf")) == []
 
 
 def test_stream_bytes_never_trigger_a_false_alarm() -> None:
     data = minimal_pdf(b"") + b"4 0 obj\n<< /Length 9 >>\nstream\n/JS (x) \nendstream\nendobj\n"
-    assert drafts.check_pdf(data, Path("brief.pdf")) == []
+    assert attachments.check_pdf(data, Path("brief.pdf")) == []
 
 
 def docx_with(name: str, data: bytes) -> bytes:
@@ -244,22 +245,22 @@ def test_docx_with_macros_or_outside_references_is_refused() -> None:
     from briefgen.errors import BriefgenBug
 
     with pytest.raises(BriefgenBug, match="contains macros"):
-        drafts.check_docx(docx_with("word/vbaProject.bin", b"x"), Path("b.docx"))
+        attachments.check_docx(docx_with("word/vbaProject.bin", b"x"), Path("b.docx"))
     with pytest.raises(BriefgenBug, match=r"secret\.docx"):
-        drafts.check_docx(docx_with("word/_rels/document.xml.rels",
+        attachments.check_docx(docx_with("word/_rels/document.xml.rels",
                                     link_to("file:///c:/secret.docx")), Path("b.docx"))
-    plain = drafts.check_docx(docx_with("word/_rels/document.xml.rels",
+    plain = attachments.check_docx(docx_with("word/_rels/document.xml.rels",
                                         link_to("http://example.org")), Path("b.docx"))
     assert [problem.message for problem in plain] == [
         "the DOCX links to 'http://example.org'; only https: and mailto: links are allowed in mail"]
     safe = docx_with("word/_rels/document.xml.rels", link_to("https://example.org"))
-    assert drafts.check_docx(safe, Path("b.docx")) == []
+    assert attachments.check_docx(safe, Path("b.docx")) == []
 
 
 def test_attachments_over_the_limit_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(drafts, "LIMIT_BYTES", 10_000)
+    monkeypatch.setattr(attachments, "LIMIT_BYTES", 10_000)
     Path("spec.yaml").write_text(MINIMAL_SPEC.read_text(encoding="utf-8"), encoding="utf-8")
     result = RUNNER.invoke(app, ["email", "spec.yaml"])
     assert result.exit_code == 1
@@ -294,7 +295,7 @@ def cover_note(language: str, event_name: str, audience_name: str, *, docx: bool
         "asks": [{"headline": "HEADLINE", "detail": "DETAIL"}],
         "attachments": ["brief.pdf", "brief.docx"] if docx else ["brief.pdf"],
     }
-    subject, body = drafts._render(template, language, context)
+    subject, body = render_cover_note(template, language, context)
     return f"Subject: {subject}\n{body}"
 
 

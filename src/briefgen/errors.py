@@ -1,8 +1,8 @@
 """Two exception families: problems the user can fix, and bugs in briefgen.
 
-`UserError` and its subclasses are printed without a traceback and end the command with exit
-code 1. Anything else that escapes the pipeline is a bug: the CLI prints a short "please report"
-message, and the traceback only with `--debug`.
+`UserError` and its subclasses, one per cause, are printed without a traceback and end the
+command with exit code 1. Anything else that escapes the pipeline is a bug: the CLI prints a
+short "please report" message, and the traceback only with `--debug` (`cli/exits.py`).
 """
 
 from __future__ import annotations
@@ -99,6 +99,19 @@ class TemplateError(UserError):
 
 class FitError(UserError):
     """The brief does not fit on one page even at the tightest allowed setting."""
+
+
+class AttachmentError(UserError):
+    """An email draft's attachments would be refused by mail gateways: too large, or
+    carrying scripts, embedded files, encryption or links other than https: and mailto:."""
+
+
+class DraftRefused(UserError):
+    """A version marked as a draft was to be attached to an email."""
+
+
+class PortUnavailable(UserError):
+    """The port the preview was asked to listen on cannot be used."""
 
 
 class BriefgenBug(Exception):

@@ -30,7 +30,7 @@ from briefgen.errors import BriefgenBug, TemplateError
 from briefgen.render.docx import render_docx
 from briefgen.render.docx_safety import parse_xml, scan_docx
 from briefgen.template.base_document import load_base_document
-from briefgen.write import OutputFile, drafts, write_atomically
+from briefgen.write import OutputFile, attachments, write_atomically
 from conftest import EXAMPLE_SPEC, ROOT, BuiltBriefs
 
 # The one hostile thing a base document may carry: the DOCX leaves it out.
@@ -69,7 +69,7 @@ def test_the_scan_before_writing_refuses_each_hostile_docx_and_writes_nothing(
 @pytest.mark.parametrize("case", CASES, ids=ids)
 def test_an_email_draft_never_attaches_a_hostile_docx(case: Hostile) -> None:
     with pytest.raises(BriefgenBug) as caught:
-        drafts.check_docx(case.data(), Path("brief.docx"))
+        attachments.check_docx(case.data(), Path("brief.docx"))
     assert case.expected in str(caught.value)
 
 
