@@ -20,14 +20,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from briefgen.engine.batch import (
-    BuildOptions,
-    Terminated,
-    UnitResult,
-    expand_paths,
-    run_specs,
-    units_per_worker,
-)
+from briefgen.engine.batch import run_specs
+from briefgen.engine.folders import expand_paths
+from briefgen.engine.pool import units_per_worker
+from briefgen.engine.stopping import Terminated
+from briefgen.engine.units import BuildOptions, UnitResult
 from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, expected_stem, expected_versions, replace_once
 
 runner = CliRunner()
@@ -550,7 +547,7 @@ def test_a_worker_that_dies_is_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(briefgen.engine.build, "render_brief", die)
     result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
     assert result.exit_code == 70, result.output
-    assert "internal error: this is a bug in briefgen" in result.stderr
+    assert "internal error (BriefgenBug): this is a bug in briefgen" in result.stderr
     assert "a worker process stopped unexpectedly; not built: specs/" in result.stderr
     assert multiprocessing.active_children() == []
 
@@ -568,7 +565,7 @@ def test_an_exception_in_a_worker_is_reported_with_its_traceback(
     monkeypatch.setattr(briefgen.engine.build, "render_brief", broken)
     result = runner.invoke(app, ["build", "specs", "--out", "out", "--jobs", "2", "--debug"])
     assert result.exit_code == 70, result.output
-    assert "internal error: this is a bug in briefgen" in result.stderr
+    assert "internal error (RuntimeError): this is a bug in briefgen" in result.stderr
     assert 'raise RuntimeError("simulated defect")' in result.stderr  # the worker's traceback
     assert multiprocessing.active_children() == []
 
@@ -632,8 +629,8 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
     import ctypes
     import threading
 
-    import briefgen.engine.batch
     import briefgen.engine.build
+    import briefgen.engine.stopping
 
     handlers: list[Any] = []
 
@@ -642,7 +639,7 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
             (handlers.append if add else handlers.remove)(routine)
             return 1
 
-    monkeypatch.setattr(briefgen.engine.batch, "ON_WINDOWS", True)
+    monkeypatch.setattr(briefgen.engine.stopping, "ON_WINDOWS", True)
     monkeypatch.setattr(ctypes, "WinDLL", lambda *_, **__: Kernel32(), raising=False)
     monkeypatch.setattr(ctypes, "WINFUNCTYPE", lambda *_: lambda handle: handle, raising=False)
     for number in range(2):
@@ -655,7 +652,7 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
         threading.Thread(target=lambda: when_handler_returned.append(
             (handler(2), written("brief-0")))).start()  # 2: CTRL_CLOSE_EVENT
         deadline = time.monotonic() + 10
-        while briefgen.engine.batch._STOP.signal_number is None and time.monotonic() < deadline:
+        while briefgen.engine.stopping.stop_request.signal_number is None and time.monotonic() < deadline:
             time.sleep(0.01)  # the stop reaches this thread as a signal would
         assert not when_handler_returned, "the handler let Windows end the process mid-brief"
         return render_brief(*arguments)
@@ -675,11 +672,12 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
 def test_a_worker_on_a_closing_console_finishes_the_brief_it_is_writing() -> None:
     import threading
 
-    from briefgen.engine.batch import _WRITING, _finish_writing
+    from briefgen.engine.stopping import wait_for_unit_being_written, writing_unit
 
     finished = threading.Event()
-    with _WRITING:
-        waiting = threading.Thread(target=lambda: (_finish_writing(), finished.set()))
+    with writing_unit:
+        waiting = threading.Thread(target=lambda: (wait_for_unit_being_written(),
+                                                   finished.set()))
         waiting.start()
         assert not finished.wait(0.3), "the worker let Windows end it mid-brief"
     assert finished.wait(5)
@@ -714,10 +712,10 @@ def test_little_work_is_built_without_starting_processes(
 
 def test_many_briefs_are_shared_between_processes_by_default(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.engine.batch
     import briefgen.engine.build
+    import briefgen.engine.pool
 
-    monkeypatch.setattr(briefgen.engine.batch, "available_cores", lambda: 2)
+    monkeypatch.setattr(briefgen.engine.pool, "available_cores", lambda: 2)
     render_brief = briefgen.engine.build.render_brief
 
     def render_and_note_the_process(spec: Any, *arguments: Any) -> Any:

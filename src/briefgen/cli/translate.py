@@ -1,39 +1,34 @@
 """`briefgen translate`: hand a brief's texts to a translator and take the translations back.
 
-The commands only parse arguments and print; the work is in `briefgen.translation`, imported
-when a command runs, so `briefgen --help` stays fast.
+The commands parse arguments and print; the work is in `briefgen.translation`.
 """
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from briefgen import __version__
+from briefgen.cli.exits import EXIT_USER_ERROR, LISTED_AT_MOST, echo_problems, exiting_on_error
+from briefgen.cli.options import Debug
+from briefgen.cli.output import echo_table, plural
 
 if TYPE_CHECKING:
     from briefgen.errors import Problem
     from briefgen.spec.loader import YamlDocument
-    from briefgen.translation.exchange import ExportResult, ImportResult
+    from briefgen.translation.exchange import ImportResult, LanguageStatus
     from briefgen.translation.texts import TranslationText
 
 translate_app = typer.Typer(
     name="translate", no_args_is_help=True, rich_markup_mode=None, add_completion=False,
     help="Export a brief's texts for a translator (XLIFF) and import the translations back.")
 
-EXIT_USER_ERROR = 1
-EXIT_INTERNAL_ERROR = 70
-# Problems listed one by one; a file with thousands of bad units gets a count for the rest.
-LISTED_AT_MOST = 20
-_Result = TypeVar("_Result")
-
 SpecPath = Annotated[Path, typer.Argument(help="The brief spec (.yaml).", metavar="SPEC",
                                           show_default=False)]
-Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+KEPT_NAMED = LISTED_AT_MOST // 4  # texts that came back as written, quoted by `import`
+UNTRANSLATED_NAMED = 6  # texts named per language by `status`; the rest are counted
+QUOTED_AT_MOST = 40  # characters of a text shown in a list
 
 
 @translate_app.command("export")
@@ -61,8 +56,8 @@ def export_command(
     from briefgen.translation.exchange import export_translation
     from briefgen.translation.texts import language_name
 
-    result: ExportResult = _reporting_errors(lambda: export_translation(spec, to, out),
-                                             "nothing was written", debug)
+    with exiting_on_error(debug, consequence="nothing was written"):
+        result = export_translation(spec, to, out)
     for location, field in result.without_source:
         typer.echo(f"{location}: warning: {field}: has no text in "
                    f"{language_name(result.source_language)} to translate from; left out",
@@ -73,13 +68,13 @@ def export_command(
                    "and none is out of date.")
         return
     total = result.missing + result.untranslated + result.outdated
-    typer.echo(f"Wrote {display_path(result.path)}: {total} text{_s(total)} to translate into "
-               f"{name} ({result.missing} missing, {result.untranslated} untranslated, "
+    typer.echo(f"Wrote {display_path(result.path)}: {total} text{plural(total)} to translate "
+               f"into {name} ({result.missing} missing, {result.untranslated} untranslated, "
                f"{result.outdated} out of date).")
     typer.echo("Next: send it to the translator; when it comes back translated, run")
     beside = result.path.resolve().parent == spec.resolve().parent
     typer.echo(f"  briefgen translate import {command_path(result.path)}"
-                + ("" if beside else f" --spec {command_path(spec)}"))
+               + ("" if beside else f" --spec {command_path(spec)}"))
 
 
 @translate_app.command("import")
@@ -112,57 +107,100 @@ def import_command(
     translation is out of date.
     """
     from briefgen.errors import display_path
-    from briefgen.translation import command_path
     from briefgen.translation.exchange import import_translation
     from briefgen.translation.texts import language_name
 
-    result: ImportResult = _reporting_errors(
-        lambda: import_translation(file, spec, overwrite=overwrite),
-        f"{display_path(file)}: not imported; nothing was written", debug)
+    with exiting_on_error(
+            debug, consequence=f"{display_path(file)}: not imported; nothing was written"):
+        result = import_translation(file, spec, overwrite=overwrite)
     name = language_name(result.language)
+    _echo_imported(result, name)
+    _echo_kept(result.kept, name)
+    _echo_copied(result.copied)
+    _echo_unchanged(result, name)
+    if not sum(result.imported.values()) and not (
+            result.unchanged or result.conflicts or result.kept):
+        typer.echo(f"No {name} translations in {display_path(file)}: nothing was imported.")
+    _echo_untranslated_and_records(result)
+    if result.conflicts:
+        _echo_conflicts(result.conflicts, name, file)
+        raise typer.Exit(EXIT_USER_ERROR)
+    _echo_next_build(result, name)
+
+
+def _echo_imported(result: ImportResult, name: str) -> None:
+    """`Imported 12 French texts: 9 into briefs/x.yaml, 3 into briefs/facts.yaml.`"""
+    from briefgen.errors import display_path
+
     count = sum(result.imported.values())
     if count:
         places = ", ".join(f"{number} into {display_path(path)}"
                            for path, number in result.imported.items())
-        typer.echo(f"Imported {count} {name} text{_s(count)}: {places}.")
-    if result.kept:
-        kept = len(result.kept)
-        shown = ", ".join(f"“{text}”" for text in result.kept[:LISTED_AT_MOST // 4])
-        more = f" and {kept - LISTED_AT_MOST // 4} more" if kept > LISTED_AT_MOST // 4 else ""
-        typer.echo(f"{kept} text{_s(kept)} came back as written ({shown}{more}): "
-                   f"{'it stays' if kept == 1 else 'they stay'} written once, the same in every "
-                   f"language, and {'counts' if kept == 1 else 'count'} as translated into "
-                   f"{name}.")
-    for described, languages in result.copied:
+        typer.echo(f"Imported {count} {name} text{plural(count)}: {places}.")
+
+
+def _echo_kept(kept: list[str], name: str) -> None:
+    """Texts written once that came back as written (names): they stay written once."""
+    if not kept:
+        return
+    one = len(kept) == 1
+    shown = ", ".join(f"“{text}”" for text in kept[:KEPT_NAMED])
+    more = f" and {len(kept) - KEPT_NAMED} more" if len(kept) > KEPT_NAMED else ""
+    typer.echo(f"{len(kept)} text{plural(len(kept))} came back as written ({shown}{more}): "
+               f"{'it stays' if one else 'they stay'} written once, the same in every "
+               f"language, and {'counts' if one else 'count'} as translated into {name}.")
+
+
+def _echo_copied(copied: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Texts written once that now have a text per language."""
+    from briefgen.translation.texts import language_name
+
+    for described, languages in copied:
         names = " and ".join(language_name(language) for language in languages)
         keys = ", ".join(f"{language}:" for language in languages)
         typer.echo(f"{described} was written once and now has a text per language: {names} "
                    f"{'keeps' if len(languages) == 1 else 'keep'} the one written, as "
                    f"before (under {keys}).")
+
+
+def _echo_unchanged(result: ImportResult, name: str) -> None:
     if result.unchanged:
-        typer.echo(f"{result.unchanged} {name} text{_s(result.unchanged)} "
+        typer.echo(f"{result.unchanged} {name} text{plural(result.unchanged)} "
                    f"{'was' if result.unchanged == 1 else 'were'} in the spec already, word "
                    "for word" + ("; recorded as translated from the current text."
                                  if result.records else "."))
-    if not count and not result.unchanged and not result.conflicts and not result.kept:
-        typer.echo(f"No {name} translations in {display_path(file)}: nothing was imported.")
+
+
+def _echo_untranslated_and_records(result: ImportResult) -> None:
+    from briefgen.errors import display_path
+
     if result.untranslated:
-        typer.echo(f"{result.untranslated} text{_s(result.untranslated)} had no translation "
-                   "yet: left as " + ("it was." if result.untranslated == 1 else "they were."))
+        typer.echo(f"{result.untranslated} text{plural(result.untranslated)} had no "
+                   "translation yet: left as "
+                   + ("it was." if result.untranslated == 1 else "they were."))
     if result.records:
         typer.echo("Recorded the source of each translation in "
                    + " and ".join(display_path(path) for path in result.records)
                    + (": commit it" if len(result.records) == 1 else ": commit them")
                    + " with the spec.")
-    if result.conflicts:
-        _echo_problems(result.conflicts)
-        conflicts = len(result.conflicts)
-        typer.echo(f"error: {conflicts} {name} text{_s(conflicts)} of {display_path(file)} "
-                   f"{'was' if conflicts == 1 else 'were'} not imported: the spec's "
-                   f"{'translation was' if conflicts == 1 else 'translations were'} kept "
-                   "(see above)", err=True)
-        raise typer.Exit(EXIT_USER_ERROR)
-    if count or result.records:
+
+
+def _echo_conflicts(conflicts: list[Problem], name: str, file: Path) -> None:
+    """Translations not imported because the spec's text changed after the export."""
+    from briefgen.errors import display_path
+
+    echo_problems(conflicts)
+    one = len(conflicts) == 1
+    typer.echo(f"error: {len(conflicts)} {name} text{plural(len(conflicts))} of "
+               f"{display_path(file)} {'was' if one else 'were'} not imported: the spec's "
+               f"{'translation was' if one else 'translations were'} kept (see above)",
+               err=True)
+
+
+def _echo_next_build(result: ImportResult, name: str) -> None:
+    from briefgen.translation import command_path
+
+    if sum(result.imported.values()) or result.records:
         typer.echo(f"Next: briefgen build {command_path(result.spec_path)}")
         if not result.has_version:
             typer.echo(f"  (no version is printed in {name} yet: give an audience  "
@@ -193,45 +231,47 @@ def status_command(
     from briefgen.translation.exchange import translation_status
     from briefgen.translation.texts import language_name
 
-    brief, document, statuses = _reporting_errors(lambda: translation_status(spec, to),
-                                                  "", debug)
-    source = brief.brief.language
+    with exiting_on_error(debug):
+        brief, document, statuses = translation_status(spec, to)
+    source_name = language_name(brief.brief.language.split("-")[0])
     if not statuses:
-        typer.echo(f"{display_path(spec)} is only in {language_name(source.split('-')[0])}. "
-                   f"Start a translation with: briefgen translate export "
-                   f"{command_path(spec)} --to fr")
+        typer.echo(f"{display_path(spec)} is only in {source_name}. Start a translation "
+                   f"with: briefgen translate export {command_path(spec)} --to fr")
         return
-    rows = [("language", "", "missing", "untranslated", "out of date", "done")]
-    rows += [(status.language, language_name(status.language), str(len(status.missing)),
-              str(len(status.untranslated)), str(len(status.outdated)), str(status.done))
-             for status in statuses]
-    widths = [max(len(row[column]) for row in rows) for column in range(6)]
-    for row in rows:
-        typer.echo("  ".join(cell.ljust(width) if column < 2 else cell.rjust(width)
-                             for column, (cell, width) in enumerate(zip(row, widths,
-                                                                        strict=True))).rstrip())
-    source_name = language_name(source.split("-")[0])
-    if any(status.untranslated for status in statuses):
-        typer.echo(f"Untranslated: printed as written, in {source_name}, until translated. "
-                   "The export includes them; a name that stays the same (\"Paris\") is given "
-                   "back as it is, and then counts as done:")
-        for status in statuses:
-            if status.untranslated:
-                typer.echo(f"  {status.language}: " + _named_texts(document, status.untranslated))
-    for status in statuses:
-        for text in status.outdated:
-            path = (*text.field.path, text.target_key or status.language)
-            typer.echo(f"{document.locate(path)}: {status.language} text of "
-                       f"{document.describe(text.field.path)} was translated from an earlier "
-                       f"{source_name} text")
+    echo_table([("language", "", "missing", "untranslated", "out of date", "done")] + [
+        (status.language, language_name(status.language), str(len(status.missing)),
+         str(len(status.untranslated)), str(len(status.outdated)), str(status.done))
+        for status in statuses], right_aligned={2, 3, 4, 5})
+    _echo_untranslated(statuses, document, source_name)
+    _echo_outdated(statuses, document, source_name)
     pending = [status.language for status in statuses if status.missing or status.outdated]
     if pending:
         typer.echo("Next: " + "; ".join(f"briefgen translate export {command_path(spec)} "
                                         f"--to {language}" for language in pending))
 
 
-UNTRANSLATED_NAMED = 6  # texts named per language by `status`; the rest are counted
-QUOTED_AT_MOST = 40  # characters of a text shown in a list
+def _echo_untranslated(statuses: list[LanguageStatus], document: YamlDocument,
+                       source_name: str) -> None:
+    """Per language, the texts printed as written until translated, named."""
+    if not any(status.untranslated for status in statuses):
+        return
+    typer.echo(f"Untranslated: printed as written, in {source_name}, until translated. "
+               "The export includes them; a name that stays the same (\"Paris\") is given "
+               "back as it is, and then counts as done:")
+    for status in statuses:
+        if status.untranslated:
+            typer.echo(f"  {status.language}: " + _named_texts(document, status.untranslated))
+
+
+def _echo_outdated(statuses: list[LanguageStatus], document: YamlDocument,
+                   source_name: str) -> None:
+    """Each translation made from an earlier text, where it is."""
+    for status in statuses:
+        for text in status.outdated:
+            path = (*text.field.path, text.target_key or status.language)
+            typer.echo(f"{document.locate(path)}: {status.language} text of "
+                       f"{document.describe(text.field.path)} was translated from an earlier "
+                       f"{source_name} text")
 
 
 def _named_texts(document: YamlDocument, texts: list[TranslationText]) -> str:
@@ -248,41 +288,3 @@ def _named_texts(document: YamlDocument, texts: list[TranslationText]) -> str:
     if len(texts) > UNTRANSLATED_NAMED:
         named.append(f"and {len(texts) - UNTRANSLATED_NAMED} more")
     return ", ".join(named)
-
-
-def _reporting_errors(action: Callable[[], _Result], consequence: str,
-                      debug: bool = False) -> _Result:
-    """Run a command's work: a user error is printed and exits 1, a bug exits 70 (with its
-    traceback under --debug)."""
-    from briefgen.errors import UserError
-
-    try:
-        return action()
-    except UserError as error:
-        if error.problems:
-            _echo_problems(error.problems)
-        else:
-            typer.echo(str(error), err=True)
-        if consequence:
-            typer.echo(f"error: {consequence}", err=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
-    except Exception as error:
-        if debug:
-            traceback.print_exc()
-        typer.echo(f"internal error ({type(error).__name__}): this is a bug in briefgen "
-                   f"{__version__}. Please report it with the files named in the command"
-                   f"{'' if debug else ' and the output of --debug'}.", err=True)
-        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
-
-
-def _echo_problems(problems: list[Problem]) -> None:
-    """Each problem on stderr, the first `LISTED_AT_MOST` of them, then how many more."""
-    for problem in problems[:LISTED_AT_MOST]:
-        typer.echo(str(problem), err=True)
-    if len(problems) > LISTED_AT_MOST:
-        rest = len(problems) - LISTED_AT_MOST
-        typer.echo(f"... and {rest:,} more problem{_s(rest)} like these (not listed)", err=True)
-
-
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"

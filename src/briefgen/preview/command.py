@@ -18,8 +18,9 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.engine.batch import BuildOptions, output_root
-from briefgen.errors import UserError, display_path
+from briefgen.engine.folders import output_root
+from briefgen.engine.units import BuildOptions
+from briefgen.errors import PortUnavailable, display_path
 from briefgen.preview.server import PreviewServer
 from briefgen.preview.session import PreviewSession
 
@@ -27,10 +28,6 @@ from briefgen.preview.session import PreviewSession
 IN_USE = {errno.EADDRINUSE, 10048}
 NOT_ALLOWED = {errno.EACCES, 10013}
 JOIN_STEP = 0.25  # seconds; Ctrl-C is seen this often even where waits are not interrupted
-
-
-class PortUnavailable(UserError):
-    """The port asked for cannot be listened on."""
 
 
 def run_preview(spec_path: Path, options: BuildOptions, *, port: int | None,

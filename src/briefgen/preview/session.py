@@ -18,7 +18,9 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.document import Fit
-from briefgen.engine.batch import BuildOptions, Report, UnitResult, output_root, run_specs
+from briefgen.engine.batch import run_specs
+from briefgen.engine.folders import output_root
+from briefgen.engine.units import BuildOptions, Report, UnitResult
 from briefgen.errors import Location, Problem, display_path
 from briefgen.preview.pages import FULL_DPI, PageImage, PdfFacts, read_pdf, render_page
 
