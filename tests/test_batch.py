@@ -652,7 +652,8 @@ def test_closing_the_console_on_windows_stops_the_build_as_ctrl_c_does(
         threading.Thread(target=lambda: when_handler_returned.append(
             (handler(2), written("brief-0")))).start()  # 2: CTRL_CLOSE_EVENT
         deadline = time.monotonic() + 10
-        while briefgen.engine.stopping.stop_request.signal_number is None and time.monotonic() < deadline:
+        stop_request = briefgen.engine.stopping.stop_request
+        while stop_request.signal_number is None and time.monotonic() < deadline:
             time.sleep(0.01)  # the stop reaches this thread as a signal would
         assert not when_handler_returned, "the handler let Windows end the process mid-brief"
         return render_brief(*arguments)
