@@ -195,6 +195,22 @@ SYNTAX_ERRORS = [
      "include: [facts/azerbaijan.yaml\nsummary: x\n",
      ["spec.yaml:1:10: the '[' here is never closed with ']'",
       "    hint: close it with ']', or put a text that starts with '[' in quotes"]),
+    ("unclosed-brace",
+     "summary: {a: b\nx: y\n",
+     ["spec.yaml:1:10: the '{' here is never closed with '}'",
+      "    hint: close it with '}', or put a text that starts with '{' in quotes"]),
+    ("ampersand-at-the-start-of-a-value",
+     "summary: & stuff\n",
+     ["spec.yaml:1:10: a text cannot start with '&' unless it is in quotes",
+      '    hint: put the whole text in quotes, e.g. summary: "& ..."']),
+    ("percent-sign-at-the-start-of-a-line",
+     "%YAML 1.1\n%FOO bar\n---\na: b\n",
+     ["spec.yaml:2:1: a line cannot start with '%' unless it is in quotes",
+      "    hint: put the text in quotes"]),
+    ("text-after-a-document-end",
+     "a: b\n...\nc: d\n",
+     ["spec.yaml:3:1: the file holds more than one YAML document",
+      "    hint: a spec holds one document: remove the extra '---' or '...'"]),
 ]
 
 

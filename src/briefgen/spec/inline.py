@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from briefgen.spec.loader import ID_PATTERN
+
 ALLOWED_LINK_SCHEMES = ("https://", "http://", "mailto:")
 
 
@@ -61,9 +63,8 @@ class SourceCite:
 
 Inline = Text | Strong | Emphasis | Link | Cite | SourceCite
 
-_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-_CITE = re.compile(rf"\[@(\+?)({_SLUG})\]")
-_SOURCE_CITE = re.compile(rf"\[\^({_SLUG})\]")
+_CITE = re.compile(rf"\[@(\+?)({ID_PATTERN})\]")
+_SOURCE_CITE = re.compile(rf"\[\^({ID_PATTERN})\]")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^()\s]+)\)")
 _ESCAPABLE = set("\\*[]()@^_`")
 _WHITESPACE = re.compile(r"\s+")

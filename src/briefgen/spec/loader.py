@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from briefgen.errors import Location, Problem, SpecError
+from briefgen.spec.yaml_syntax import syntax_problem
 
 FieldPath = tuple[str | int, ...]
 
@@ -47,37 +48,48 @@ class ScalarMark(NamedTuple):
         typed text does not map one to one onto the value (escapes in double quotes, text
         that Unicode normalisation changed), or when the text found there is not `expected`.
         """
-        content_start, content_end = self.start, self.end
-        if self.style in {"'", '"'}:
-            content_start, content_end = self.start + 1, self.end - 1
-        elif self.style in {"|", ">"}:
-            header_end = self.text.find("\n", self.start, self.end)
-            if header_end < 0:
-                return None
-            content_start = header_end + 1  # the indicator line may hold a comment
+        content_start = self._content_start()
+        if content_start is None:
+            return None
+        content_end = self.end - 1 if self.style in {"'", '"'} else self.end
         content = self.text[content_start:content_end]
         if self.style == '"' and "\\" in content:
             return None
         if not content.isascii() and not unicodedata.is_normalized("NFC", content):
             return None
-        seen = 0
-        index = 0
-        while index < len(content):
-            char = content[index]
-            if not char.isspace():
-                if seen == nonspace_index:
-                    break
-                seen += 1
-                if self.style == "'" and content.startswith("''", index):
-                    index += 1  # one quote in the value, two in the file
-            index += 1
-        else:
+        index = self._index_of_nonspace(content, nonspace_index)
+        if index is None:
             return None
         wanted = "".join(expected.split())
         found = "".join(content[index:].split())[:len(wanted)] if wanted else ""
         if found != wanted:
             return None
         return _location_of_offset(self.text, content_start + index, self.file)
+
+    def _content_start(self) -> int | None:
+        """Where the value's own text starts: after its quote, or on the line after a block
+        scalar's indicator (which may hold a comment)."""
+        if self.style in {"'", '"'}:
+            return self.start + 1
+        if self.style in {"|", ">"}:
+            header_end = self.text.find("\n", self.start, self.end)
+            return header_end + 1 if header_end >= 0 else None
+        return self.start
+
+    def _index_of_nonspace(self, content: str, nonspace_index: int) -> int | None:
+        """The index in `content` of its non-space character number `nonspace_index`; in
+        single quotes, a quote typed twice counts once, as the value holds it once."""
+        seen = 0
+        index = 0
+        while index < len(content):
+            if not content[index].isspace():
+                if seen == nonspace_index:
+                    return index
+                seen += 1
+                if self.style == "'" and content.startswith("''", index):
+                    index += 1
+            index += 1
+        return None
 
 
 @dataclass
@@ -119,7 +131,7 @@ class YamlDocument:
             return None
         entry = entries[index]
         entry_id = entry.get("id") if isinstance(entry, dict) else None
-        if isinstance(entry_id, str) and _SLUG.fullmatch(entry_id):
+        if isinstance(entry_id, str) and _ID.fullmatch(entry_id):
             return entry_id
         return None
 
@@ -147,7 +159,9 @@ class YamlDocument:
 
 # Lists whose entries have ids: messages name an entry by its id (`stats 'mines'`).
 ENTRIES_WITH_IDS = ("stats", "sources", "charts")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# What an id looks like (a brief's, an audience's, a figure's, a source's): `masg-2025`.
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_ID = re.compile(ID_PATTERN)
 
 
 def value_at(data: Any, path: Iterable[str | int]) -> Any:
@@ -209,14 +223,14 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
                                 "file contains a NUL character", "is this a binary file?",
                                 rule="yaml"))
     problems: list[Problem] = []
-    builder = _Builder(document, problems, text)
+    builder = _DocumentBuilder(document, problems, text)
     try:
         for event in yaml.parse(text, Loader=_EVENT_LOADER):
             builder.feed(event)
     except _Refused as refused:
         raise SpecError(refused.problem) from None
     except yaml.MarkedYAMLError as error:
-        raise SpecError(_syntax_problem(error, text, path)) from None
+        raise SpecError(syntax_problem(error, text, path)) from None
     except yaml.reader.ReaderError as error:
         char = chr(error.character) if isinstance(error.character, int) else str(error.character)
         raise SpecError(Problem(
@@ -237,7 +251,18 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
 
 # libyaml's C parser when PyYAML has it (20x faster), the pure-Python one otherwise.
 _EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_NULLS = {"", "~", "null", "Null", "NULL"}
+# Plain scalars YAML reads as null; every other scalar stays the text typed.
+NULL_SCALARS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+def _scalar_value(event: yaml.ScalarEvent) -> str | None:
+    """The text typed, in one Unicode normal form (so the PDF and the DOCX carry the same
+    characters); None for an empty value, `null` or `~`."""
+    value: str = event.value
+    # libyaml reports a plain scalar's style as "", PyYAML's parser as None.
+    if not event.style and event.implicit[0] and value in NULL_SCALARS:
+        return None
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
 class _Refused(Exception):
@@ -246,7 +271,7 @@ class _Refused(Exception):
         self.problem = problem
 
 
-class _Builder:
+class _DocumentBuilder:
     """Builds plain data from parser events, recording where every key and value starts.
 
     Working from events rather than composed nodes lets the C parser do the parsing, and
@@ -271,64 +296,72 @@ class _Builder:
         return _Refused(Problem(self.location(event), "", message, hint, rule="yaml"))
 
     def feed(self, event: Any) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
-            if self.has_document:
-                raise self.refuse(event, "the file holds more than one YAML document",
-                                  "a spec holds one document: remove the extra '---'")
-            self.has_document = True
-            return
-        if isinstance(event, yaml.AliasEvent):
-            raise self.refuse(event, "aliases (*name) are not supported",
-                              "write the value out in full; a text that starts with '*' "
-                              "goes in quotes")
-        if isinstance(event, yaml.NodeEvent):
-            if event.anchor is not None:
-                raise self.refuse(event, "anchors (&name) are not supported",
-                                  "write the value out in full")
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != "!":
-                raise self.refuse(event, f"YAML tags such as {tag!r} are not allowed",
-                                  "remove the tag; write the value as plain text, in quotes "
-                                  "if it starts with '!'")
-        if isinstance(event, yaml.ScalarEvent):
-            value: Any = event.value
-            # libyaml reports a plain scalar's style as "", PyYAML's parser as None.
-            if not event.style and event.implicit[0] and value in _NULLS:
-                value = None
-            elif not value.isascii():
-                # One normal form, so the PDF and the DOCX carry the same characters.
-                value = unicodedata.normalize("NFC", value)
-            path = self.add(value, event)
-            end = event.end_mark
-            start = event.start_mark
-            if path is not None and isinstance(value, str) and start and end:
-                self.document.scalars[path] = ScalarMark(
-                    self.document.path, self.text, start.index, end.index,
-                    event.style or "")
-            if self.lines and not event.style and path is not None and end is not None:
-                rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
-                if re.match(r"\s+#", rest):
-                    self.document.trailing_comments[path] = Location(
-                        self.document.path, end.line + 1, end.column + rest.index("#") + 1)
-            if value and (unsafe := unsafe_character(value)) is not None:
-                where = format_field_path(path) if path is not None else ""
-                self.problems.append(Problem(
-                    self.location(event), where,
-                    f"contains {describe_character(unsafe)}, which cannot be printed",
-                    "delete it; it usually arrives invisibly when text is pasted",
-                    rule="text"))
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            path = self.add(container, event)
-            if len(self.stack) >= MAX_DEPTH:
-                raise self.refuse(event, f"nested more than {MAX_DEPTH} levels deep",
-                                  "a brief spec needs only a few levels")
-            if path is None:
-                raise self.refuse(event, "keys must be plain names",
-                                  "write the key as a word followed by a colon")
-            self.stack.append((container, path, []))
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self.stack.pop()
+        match event:
+            case yaml.DocumentStartEvent():
+                self.start_document(event)
+            case yaml.AliasEvent():
+                raise self.refuse(event, "aliases (*name) are not supported",
+                                  "write the value out in full; a text that starts with '*' "
+                                  "goes in quotes")
+            case yaml.ScalarEvent():
+                self.refuse_anchor_and_tag(event)
+                self.add_scalar(event)
+            case yaml.MappingStartEvent() | yaml.SequenceStartEvent():
+                self.refuse_anchor_and_tag(event)
+                self.open_container(event)
+            case yaml.MappingEndEvent() | yaml.SequenceEndEvent():
+                self.stack.pop()
+
+    def start_document(self, event: yaml.DocumentStartEvent) -> None:
+        if self.has_document:
+            raise self.refuse(event, "the file holds more than one YAML document",
+                              "a spec holds one document: remove the extra '---'")
+        self.has_document = True
+
+    def refuse_anchor_and_tag(self, event: yaml.NodeEvent) -> None:
+        if event.anchor is not None:
+            raise self.refuse(event, "anchors (&name) are not supported",
+                              "write the value out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise self.refuse(event, f"YAML tags such as {tag!r} are not allowed",
+                              "remove the tag; write the value as plain text, in quotes if it "
+                              "starts with '!'")
+
+    def open_container(self, event: yaml.CollectionStartEvent) -> None:
+        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        path = self.add(container, event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.refuse(event, f"nested more than {MAX_DEPTH} levels deep",
+                              "a brief spec needs only a few levels")
+        if path is None:
+            raise self.refuse(event, "keys must be plain names",
+                              "write the key as a word followed by a colon")
+        self.stack.append((container, path, []))
+
+    def add_scalar(self, event: yaml.ScalarEvent) -> None:
+        """Place a scalar; note how a text was typed, a comment YAML cut off after it, and
+        a character that may not be in a brief (in keys too)."""
+        value = _scalar_value(event)
+        path = self.add(value, event)
+        start, end = event.start_mark, event.end_mark
+        if path is not None and value is not None and start and end:
+            self.document.scalars[path] = ScalarMark(self.document.path, self.text,
+                                                     start.index, end.index, event.style or "")
+        if self.lines and not event.style and path is not None and end is not None:
+            self.note_trailing_comment(path, end)
+        if value and (unsafe := unsafe_character(value)) is not None:
+            self.problems.append(Problem(
+                self.location(event), format_field_path(path) if path is not None else "",
+                f"contains {describe_character(unsafe)}, which cannot be printed",
+                "delete it; it usually arrives invisibly when text is pasted", rule="text"))
+
+    def note_trailing_comment(self, path: FieldPath, end: Any) -> None:
+        """An unquoted value followed by `  # ...` on its line: YAML drops that part."""
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        if re.match(r"\s+#", rest):
+            self.document.trailing_comments[path] = Location(
+                self.document.path, end.line + 1, end.column + rest.index("#") + 1)
 
     def add(self, value: Any, event: Any) -> FieldPath | None:
         """Place a value in the open container; returns its path (None when it is a key)."""
@@ -395,116 +428,7 @@ def describe_character(char: str) -> str:
     return f"U+{ord(char):04X} ({name})"
 
 
-def _character_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n")
-    if line < len(lines) and column < len(lines[line]):
-        return lines[line][column]
-    return ""
-
-
 def _location_of_offset(text: str, offset: int, path: Path) -> Location:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return Location(path, line, column)
-
-
-def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: Path) -> Problem:
-    """A YAML syntax error in words for people who do not know YAML's terms.
-
-    libyaml's wording (and the pure-Python parser's, which is close) names parser states
-    ("block mapping", "simple key"); each common one is matched by its text and said again in
-    terms of what the user typed: lines, keys, colons, quotes, list items starting with '- '.
-    """
-    problem = error.problem or ""
-    context = error.context or ""
-    mark = error.problem_mark or error.context_mark
-    context_mark = error.context_mark or mark
-
-    def at(where: Any) -> Location:
-        if where is None:
-            return Location(path, 1, 1)
-        return Location(path, where.line + 1, where.column + 1)
-
-    def found(message: str, hint: str, where: Any = mark) -> Problem:
-        return Problem(at(where), "", message, hint, rule="yaml")
-
-    offending = _character_at(text, mark.line, mark.column) if mark else ""
-    line = _line_at(text, mark.line) if mark else ""
-    before = line[: mark.column] if mark else ""
-    if offending == "\t" or "tab" in problem:
-        return found("this line is indented with a tab; a spec is indented with spaces only",
-                     "replace the tab with spaces")
-    if "cannot start any token" in problem:
-        first = _first_of_value(before + offending)
-        if first == "[":
-            return found("a text cannot start with '[' unless it is in quotes: the line reads as "
-                         "a list", 'put the whole text in quotes, e.g. summary: "[@figure] '
-                         'people ..."')
-        return found(f"a text cannot start with {offending!r} unless it is in quotes",
-                     f'put the whole text in quotes, e.g. "{offending}..."')
-    if "while scanning an alias" in context or "while scanning an anchor" in context:
-        sign = "*" if "alias" in context else "&"
-        example = "*Urgent*: ..." if sign == "*" else "& ..."
-        return found(f"a text cannot start with '{sign}' unless it is in quotes",
-                     f'put the whole text in quotes, e.g. summary: "{example}"', context_mark)
-    if "while scanning a quoted scalar" in context:
-        return found("this quotation mark is never closed",
-                     "add the closing quotation mark at the end of the text", context_mark)
-    if "while parsing a quoted scalar" in context or "escape" in problem:
-        return found("a backslash (\\) inside double quotes starts a special code, and this one "
-                     "is not known", "write \\\\ for a backslash, or use single quotes "
-                     "instead of double quotes", context_mark)
-    if "mapping values are not allowed" in problem:
-        key = re.match(r"\s*(?:-\s+)?([^:#]+):\s+\S", before)
-        if key:
-            return found(f"the text after '{key.group(1).strip()}:' contains ': ', which marks a "
-                         "new key", f"put the whole text in quotes, e.g. {key.group(1).strip()}: "
-                         '"... : ..."')
-        return found("this line does not line up with the keys above it, or the line above "
-                     "lacks its ':'", "keys of one group start in the same column, and each "
-                     "key is followed by ': '")
-    if "could not find expected ':'" in problem:
-        return found("this line has no ':' after its key",
-                     "write the key, a colon and a space, then the value, e.g. title: ...",
-                     context_mark)
-    if "did not find expected '-' indicator" in problem:
-        return found("a list item was expected here: lines of a list start with '- '",
-                     "start a new item with '- ', or indent this line to line up with the keys "
-                     "of the item above")
-    if "block sequence entries are not allowed" in problem:
-        return found("a list cannot start on the same line as its key",
-                     "start the list on the next line, each item on its own line after '- '")
-    if "while parsing a flow" in context:
-        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
-        return found(f"the '{opening}' here is never closed with '{closing}'",
-                     f"close it with '{closing}', or put a text that starts with '{opening}' "
-                     "in quotes", context_mark)
-    if "did not find expected key" in problem:
-        if line.lstrip().startswith("- "):
-            return found("a list item ('- ') is mixed in with keys",
-                         "a group holds either keys or list items: indent the list under its "
-                         "own key")
-        if re.match(r"\s*(?:-\s+)?[^:#]+:\s+[\"'{\[]", before):
-            return found("text follows the closing quotation mark or bracket on this line",
-                         "put the whole text in one pair of quotes")
-        return found("this line does not line up with the keys of its group",
-                     "keys of one group start in the same column")
-    if "directive" in context:
-        return found("a line cannot start with '%' unless it is in quotes",
-                     "put the text in quotes", context_mark)
-    if "but found another document" in problem or "document start" in problem:
-        return found("the file holds more than one YAML document",
-                     "a spec holds one document: remove the extra '---' or '...'")
-    return found(f"the file cannot be read here ({problem or context or 'invalid YAML'})",
-                 "check this line's indentation and quotes against the lines above")
-
-
-def _line_at(text: str, line: int) -> str:
-    lines = text.split("\n")
-    return lines[line] if line < len(lines) else ""
-
-
-def _first_of_value(text: str) -> str:
-    """The first character of the value being typed on a line such as `key: value`."""
-    match = re.match(r"\s*(?:-\s+)?(?:[^:#\s][^:#]*:\s+)?(\S)", text)
-    return match.group(1) if match else ""

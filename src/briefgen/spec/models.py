@@ -18,9 +18,11 @@ from pydantic import (
     model_validator,
 )
 
+from briefgen.spec.loader import ID_PATTERN
+
 Slug = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60),
+    StringConstraints(pattern=rf"^{ID_PATTERN}$", max_length=60),
     Field(description="lower-case letters, digits and single hyphens, e.g. `masg-2025`"),
 ]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]

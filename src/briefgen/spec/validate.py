@@ -22,7 +22,7 @@ from briefgen.spec.inline import (
     parse_inline,
     walk,
 )
-from briefgen.spec.loader import FieldPath, YamlDocument, value_at
+from briefgen.spec.loader import ID_PATTERN, FieldPath, YamlDocument, value_at
 from briefgen.spec.models import Ask, BriefSpec, Quote
 
 
@@ -270,7 +270,7 @@ _LITERAL_FIELDS = {"id", "source", "url", "email", "phone", "website", "logo", "
 # What a citation looks like when mistyped: `[@id`, `@[id]`, `[ @id]`, `[@ id]`, `[@]`,
 # and the same with `^` for sources. Valid citations also match and are passed over.
 _NEAR_CITATION = re.compile(r"[@^]?\[\s*[@^]\s*\+?\s*[^\]\s\[]*\]?|[@^]\[[^\]\s\[]*\]?")
-_VALID_CITATION = re.compile(r"\[@\+?[a-z0-9]+(?:-[a-z0-9]+)*\]|\[\^[a-z0-9]+(?:-[a-z0-9]+)*\]")
+_VALID_CITATION = re.compile(rf"\[@\+?{ID_PATTERN}\]|\[\^{ID_PATTERN}\]")
 
 
 def _mistyped_citations(text: str, stat_ids: list[str], source_ids: list[str]

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from briefgen.errors import Problem, UserError
+from briefgen.spec.loader import ID_PATTERN
 
 SCHEMA_FILE = "brief.schema.json"
 
@@ -50,7 +51,7 @@ def create_starter(name: str, folder: Path, today: dt.date) -> list[Path]:
     """Write `folder/NAME.yaml` (never over an existing file) and the schema beside it."""
     from briefgen.write import OutputFile, write_atomically
 
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name) or len(name) > 60:
+    if not re.fullmatch(ID_PATTERN, name) or len(name) > 60:
         raise UserError(Problem(Path(name), "", "a brief name is lower-case letters, digits "
                                 "and hyphens (one at a time, not at either end), at most 60 "
                                 "characters, e.g. masg-2026"))
