@@ -13,6 +13,7 @@ turn the tree into their own runs; nothing here knows about reportlab or python-
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,18 +122,19 @@ def plain_text(nodes: tuple[Inline, ...]) -> str:
     """The text a reader sees, with citations shown as their ids (for word counts, messages)."""
     parts: list[str] = []
     for node in nodes:
-        if isinstance(node, Text):
-            parts.append(node.text)
-        elif isinstance(node, Cite):
-            parts.append(node.stat_id)
-        elif isinstance(node, SourceCite):
-            continue  # a marker, not words
-        else:
-            parts.append(plain_text(node.children))
+        match node:
+            case Text():
+                parts.append(node.text)
+            case Cite():
+                parts.append(node.stat_id)
+            case SourceCite():
+                pass  # a marker, not words
+            case Strong() | Emphasis() | Link():
+                parts.append(plain_text(node.children))
     return "".join(parts)
 
 
-def walk(nodes: tuple[Inline, ...]):  # type: ignore[no-untyped-def]
+def walk(nodes: tuple[Inline, ...]) -> Iterator[Inline]:
     """Every node of the tree, depth first."""
     for node in nodes:
         yield node
@@ -147,63 +149,69 @@ def _parse(text: str, start: int, stop: int,
     nodes: list[Inline] = []
     buffer: list[str] = []
     index = start
-
-    def flush() -> None:
-        if buffer:
-            nodes.append(Text("".join(buffer)))
-            buffer.clear()
-
-    def add(node: Inline, at: int) -> None:
-        flush()
-        nodes.append(node)
-        if found is not None:
-            found.append((at, node))
-
     while index < stop:
         char = text[index]
         if char == "\\" and index + 1 < stop and text[index + 1] in _ESCAPABLE:
             buffer.append(text[index + 1])
             index += 2
             continue
-        if char == "*" and text.startswith("**", index, stop):
-            close = _find_closing(text, "**", index + 2, stop)
-            if close > index + 2:
-                flush()
-                nodes.append(Strong(tuple(_merge_text(_parse(text, index + 2, close, found)))))
-                index = close + 2
-                continue
-        elif char == "*" and index + 1 < stop and not text[index + 1].isspace():
-            close = _find_closing(text, "*", index + 1, stop)
-            if close > index + 1 and not text[close - 1].isspace():
-                flush()
-                nodes.append(Emphasis(tuple(_merge_text(_parse(text, index + 1, close, found)))))
-                index = close + 1
-                continue
-        elif char == "[":
-            cite = _CITE.match(text, index, stop)
-            if cite:
-                add(Cite(cite.group(2), with_prefix=bool(cite.group(1))), index)
-                index = cite.end()
-                continue
-            source = _SOURCE_CITE.match(text, index, stop)
-            if source:
-                add(SourceCite(source.group(1)), index)
-                index = source.end()
-                continue
-            link = _LINK.match(text, index, stop)
-            if link:
-                flush()
-                children = _merge_text(_parse(text, link.start(1), link.end(1), found))
-                link_node = Link(link.group(2), tuple(children))
-                nodes.append(link_node)
-                if found is not None:
-                    found.append((index, link_node))
-                index = link.end()
-                continue
-        buffer.append(char)
-        index += 1
-    flush()
+        markup = _markup_at(text, index, stop, found)
+        if markup is None:
+            buffer.append(char)
+            index += 1
+            continue
+        if buffer:
+            nodes.append(Text("".join(buffer)))
+            buffer.clear()
+        nodes.append(markup[0])
+        index = markup[1]
+    if buffer:
+        nodes.append(Text("".join(buffer)))
     return nodes
+
+
+def _markup_at(text: str, index: int, stop: int, found: list[tuple[int, Inline]] | None
+               ) -> tuple[Inline, int] | None:
+    """The bold, italic, citation or link that starts at `index`, and where it ends."""
+    match text[index]:
+        case "*":
+            return _emphasis_at(text, index, stop, found)
+        case "[":
+            return _bracketed_at(text, index, stop, found)
+    return None
+
+
+def _emphasis_at(text: str, index: int, stop: int, found: list[tuple[int, Inline]] | None
+                 ) -> tuple[Inline, int] | None:
+    """`**bold**` or `*italic*` at `index`: a star next to a space, or never closed, is text."""
+    if text.startswith("**", index, stop):
+        close = _find_closing(text, "**", index + 2, stop)
+        if close > index + 2:
+            return Strong(tuple(_merge_text(_parse(text, index + 2, close, found)))), close + 2
+        return None
+    if index + 1 < stop and not text[index + 1].isspace():
+        close = _find_closing(text, "*", index + 1, stop)
+        if close > index + 1 and not text[close - 1].isspace():
+            return Emphasis(tuple(_merge_text(_parse(text, index + 1, close, found)))), close + 1
+    return None
+
+
+def _bracketed_at(text: str, index: int, stop: int, found: list[tuple[int, Inline]] | None
+                  ) -> tuple[Inline, int] | None:
+    """`[@figure]`, `[^source]` or `[words](address)` at `index`, added to `found`."""
+    node: Cite | SourceCite | Link
+    if cite := _CITE.match(text, index, stop):
+        node, end = Cite(cite.group(2), with_prefix=bool(cite.group(1))), cite.end()
+    elif source := _SOURCE_CITE.match(text, index, stop):
+        node, end = SourceCite(source.group(1)), source.end()
+    elif link := _LINK.match(text, index, stop):
+        children = _merge_text(_parse(text, link.start(1), link.end(1), found))
+        node, end = Link(link.group(2), tuple(children)), link.end()
+    else:
+        return None
+    if found is not None:
+        found.append((index, node))
+    return node, end
 
 
 def _find_closing(text: str, marker: str, start: int, stop: int) -> int:
