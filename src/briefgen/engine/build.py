@@ -73,7 +73,8 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
         raise TemplateError(contrast)
     design_fit = template.design.fit
 
-    def describe(origin: str) -> str:
+    def named_with_line(origin: str) -> str:
+        """`asks[1].detail` as messages name it, with the line it was written on."""
         for path, location in document.value_marks.items():
             if format_field_path(path) == origin:
                 return f"{document.describe(path)} (line {location.line})"
@@ -88,7 +89,7 @@ def prepare_brief(spec: BriefSpec, template: Template, document: YamlDocument,
 
     def fitted(reserve: float) -> Fit:
         return find_fit(composed, measure_arranged, design_fit.min_spacing,
-                        design_fit.min_type_scale, reserve, describe, document.path,
+                        design_fit.min_type_scale, reserve, named_with_line, document.path,
                         design_fit.max_spacing, typed_text=typed)
 
     reserve = docx_reserve(template, composed.page)
