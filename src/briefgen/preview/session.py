@@ -71,7 +71,7 @@ class ShownPage:
             "paper": self.paper or paper_name(facts.width_pt, facts.height_pt),
             "paperSize": f"{facts.width_pt / POINTS_PER_MM:.0f} × "
                          f"{facts.height_pt / POINTS_PER_MM:.0f} mm",
-            "fit": describe_fit(self.fit),
+            "fit": fit_summary(self.fit),
             "tightened": bool(self.fit and self.fit.tightened),
             "thumbnail": {"src": f"/pages/{self.digest}/thumbnail.jpg",
                           "width": facts.thumbnail.width, "height": facts.thumbnail.height},
@@ -111,6 +111,15 @@ class BuildSummary:
     errors: int
     warnings: int
     bug: str = ""
+
+    @classmethod
+    def of(cls, report: Report | None, problems: list[Problem], finished_at: str,
+           seconds: float, bug: str) -> BuildSummary:
+        """A build's summary; a build that met a bug counts as one failure."""
+        errors = sum(problem.severity == "error" for problem in problems)
+        return cls(finished_at, seconds, built=len(report.built) if report else 0,
+                   failed=len(report.failed) if report else 1, errors=errors,
+                   warnings=len(problems) - errors, bug=bug)
 
     def __str__(self) -> str:
         head = f"[{self.finished_at}] "
@@ -166,12 +175,11 @@ class PreviewSession:
         printed, and the last good pages stay.
         """
         started = time.perf_counter()
-        bug = ""
         try:
-            report = run_specs([self.spec_path], self.options)
+            report: Report | None = run_specs([self.spec_path], self.options)
+            bug = ""
         except Exception:
-            bug = traceback.format_exc()
-            report = None
+            report, bug = None, traceback.format_exc()
         finished_at = time.strftime("%H:%M:%S")
         if report is None:
             pages = [replace(page, current=False) for page in self._snapshot.pages]
@@ -179,29 +187,9 @@ class PreviewSession:
         else:
             pages = self._pages_after(report, finished_at)
             problems = sorted(report.problems(), key=lambda problem: problem.severity != "error")
-        seconds = time.perf_counter() - started
-        errors = sum(problem.severity == "error" for problem in problems)
-        summary = BuildSummary(
-            finished_at, seconds, built=len(report.built) if report else 0,
-            failed=len(report.failed) if report else 1, errors=errors,
-            warnings=len(problems) - errors, bug=bug)
-        excerpts: dict[Path, list[str] | None] = {}
-        # A spec that cannot be read has no brief id: the last one known stays.
-        brief_id = next((result.brief_id for result in report.results if result.brief_id),
-                        "") if report else ""
-        brief_id = brief_id or str(self._snapshot.state.get("brief", ""))
-        state: dict[str, object] = {
-            "spec": display_path(self.spec_path),
-            "brief": brief_id,
-            "building": False,
-            "builtAt": finished_at,
-            "seconds": round(seconds, 2),
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "bug": BUG_MESSAGE if bug else "",
-            "problems": [self._problem_entry(problem, excerpts) for problem in problems],
-            "pages": [page.as_json() for page in pages],
-        }
+        summary = BuildSummary.of(report, problems, finished_at,
+                                  time.perf_counter() - started, bug)
+        state = self._state(report, problems, pages, summary)
         keep = {page.digest for page in (*pages, *self._snapshot.pages)}
         with self._changed:
             self._stored = {digest: stored for digest, stored in self._stored.items()
@@ -211,6 +199,28 @@ class PreviewSession:
             self._snapshot = _Snapshot(pages, state)
             self._publish()
         return summary
+
+    def _state(self, report: Report | None, problems: list[Problem],
+               pages: list[ShownPage | UnbuiltPage], summary: BuildSummary
+               ) -> dict[str, object]:
+        """The snapshot the page draws: the build's problems, with the lines around each,
+        and its pages."""
+        # A spec that cannot be read has no brief id: the last one known stays.
+        brief_id = next((result.brief_id for result in report.results if result.brief_id),
+                        "") if report else ""
+        excerpts: dict[Path, list[str] | None] = {}
+        return {
+            "spec": display_path(self.spec_path),
+            "brief": brief_id or str(self._snapshot.state.get("brief", "")),
+            "building": False,
+            "builtAt": summary.finished_at,
+            "seconds": round(summary.seconds, 2),
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "bug": BUG_MESSAGE if summary.bug else "",
+            "problems": [self._problem_entry(problem, excerpts) for problem in problems],
+            "pages": [page.as_json() for page in pages],
+        }
 
     def mark_building(self) -> None:
         """Tell the page that a save was seen and a build is under way."""
@@ -364,7 +374,7 @@ def _read_lines(path: Path) -> list[str] | None:
         return None
 
 
-def describe_fit(fit: Fit | None) -> str:
+def fit_summary(fit: Fit | None) -> str:
     """How much fitting the page needed, or how much room is left on it."""
     if fit is None:
         return ""
