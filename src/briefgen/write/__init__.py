@@ -33,7 +33,24 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
     aside before its replacement is renamed in; if any rename fails, the new files are removed
     and the old ones moved back, so the folder holds either the old set or the new set.
     """
-    protected = {path.resolve() for path in protected or set()}
+    _refuse(files, {path.resolve() for path in protected or set()})
+    staged: list[tuple[Path, Path]] = []
+    set_aside: list[tuple[Path, Path]] = []  # (old file moved aside, its target)
+    try:
+        for file in files:
+            _stage(file, staged)
+        _swap_in(staged, set_aside)
+    except OSError as error:
+        raise UserError(Problem(files[0].path.parent, "",
+                                f"cannot write output ({error.strerror})")) from None
+    finally:
+        for leftover, _ in (*staged, *set_aside):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _refuse(files: list[OutputFile], protected: set[Path]) -> None:
+    """Refuse to overwrite an input, and to write a DOCX that reaches outside itself."""
     for file in files:
         # The folder is resolved, the name is not: a symlink at the target is replaced, so
         # where it points does not matter.
@@ -44,62 +61,58 @@ def write_atomically(files: list[OutputFile], protected: set[Path] | None = None
             from briefgen.render.docx_safety import refuse_unsafe_docx  # lxml: 17 ms to import
 
             refuse_unsafe_docx(file.data, file.path)
-    staged: list[tuple[Path, Path]] = []
-    set_aside: list[tuple[Path, Path]] = []  # (old file moved aside, its target)
-    placed: list[Path] = []
+
+
+def _stage(file: OutputFile, staged: list[tuple[Path, Path]]) -> None:
+    """Write the file's contents to a temporary name beside its target, listed in `staged`
+    (with its target) before anything is written to it, so that it is removed whatever
+    happens."""
+    folder = file.path.parent
     try:
-        for file in files:
-            folder = file.path.parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise UserError(Problem(folder, "", f"cannot create folder ({error.strerror})",
-                                        "choose another output folder with --out")) from None
-            _remove_leftovers(file.path)
-            descriptor, name = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp",
-                                                dir=folder)
-            staged.append((Path(name), file.path))
-            # No fsync: outputs are rebuilt from their inputs, the renames below keep anyone
-            # from seeing a part-written file, and a file a system crash left short is
-            # rebuilt because the build state records each file's size.
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(file.data)
-            os.chmod(name, 0o644)
-        target = files[0].path
-        try:
-            for staged_path, target in staged:
-                if target.exists() or target.is_symlink():
-                    # A symlink is moved aside itself, never followed.
-                    aside = target.with_name(f".{target.name}.{os.getpid()}.old")
-                    os.replace(target, aside)
-                    set_aside.append((aside, target))
-                os.replace(staged_path, target)
-                placed.append(target)
-        except OSError as error:
-            for placed_target in placed:
-                with contextlib.suppress(OSError):
-                    placed_target.unlink()
-            for aside, old_target in reversed(set_aside):
-                with contextlib.suppress(OSError):
-                    os.replace(aside, old_target)
-            set_aside.clear()
-            if isinstance(error, PermissionError):
-                # Windows refuses to replace a file that a program holds open.
-                raise UserError(Problem(
-                    target, "", "cannot replace this file: it is open in another program, or "
-                    "read-only; this version's files were left as they were",
-                    f"close it (in your {_viewer(target)}) and build again")) from None
-            raise
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(Problem(files[0].path.parent, "",
-                                f"cannot write output ({error.strerror})")) from None
-    finally:
-        for staged_path, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                staged_path.unlink()
-        for aside, _ in set_aside:
-            with contextlib.suppress(FileNotFoundError):
-                aside.unlink()
+        raise UserError(Problem(folder, "", f"cannot create folder ({error.strerror})",
+                                "choose another output folder with --out")) from None
+    _remove_leftovers(file.path)
+    descriptor, name = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".tmp", dir=folder)
+    staged.append((Path(name), file.path))
+    # No fsync: outputs are rebuilt from their inputs, the renames below keep anyone from
+    # seeing a part-written file, and a file a system crash left short is rebuilt because the
+    # build state records each file's size.
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(file.data)
+    os.chmod(name, 0o644)
+
+
+def _swap_in(staged: list[tuple[Path, Path]], set_aside: list[tuple[Path, Path]]) -> None:
+    """Rename each staged file over its target, the old one moved aside first; on a failure,
+    put every old file back."""
+    placed: list[Path] = []
+    target = staged[0][1]
+    try:
+        for staged_path, target in staged:
+            if target.exists() or target.is_symlink():
+                # A symlink is moved aside itself, never followed.
+                aside = target.with_name(f".{target.name}.{os.getpid()}.old")
+                os.replace(target, aside)
+                set_aside.append((aside, target))
+            os.replace(staged_path, target)
+            placed.append(target)
+    except OSError as error:
+        for placed_target in placed:
+            with contextlib.suppress(OSError):
+                placed_target.unlink()
+        for aside, old_target in reversed(set_aside):
+            with contextlib.suppress(OSError):
+                os.replace(aside, old_target)
+        set_aside.clear()
+        if isinstance(error, PermissionError):
+            # Windows refuses to replace a file that a program holds open.
+            raise UserError(Problem(
+                target, "", "cannot replace this file: it is open in another program, or "
+                "read-only; this version's files were left as they were",
+                f"close it (in your {_viewer(target)}) and build again")) from None
+        raise
 
 
 def _viewer(path: Path) -> str:
