@@ -229,7 +229,7 @@ def test_a_console_in_a_legacy_code_page_never_crashes_the_command(tmp_path: Pat
 def test_an_output_held_open_by_a_viewer_is_named_and_its_version_left_as_it_was(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows refuses to replace a PDF open in Acrobat: simulated by refusing renames of it."""
-    import briefgen.write
+    import briefgen.write.atomic
 
     monkeypatch.chdir(tmp_path)
     Path("spec.yaml").write_text(MINIMAL_TEXT + AUDIENCES, encoding="utf-8")
@@ -244,7 +244,7 @@ def test_an_output_held_open_by_a_viewer_is_named_and_its_version_left_as_it_was
             raise PermissionError(13, "The process cannot access the file")
         replace(source, target)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(briefgen.write.os, "replace", refuse_the_locked_file)
+    monkeypatch.setattr(briefgen.write.atomic.os, "replace", refuse_the_locked_file)
     Path("spec.yaml").write_text(MINIMAL_TEXT.replace("We ask donors", "We ask delegations")
                                  + AUDIENCES, encoding="utf-8")
     result = runner.invoke(app, ["build", "spec.yaml", "-o", "out"])

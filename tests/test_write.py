@@ -163,7 +163,8 @@ def test_leftovers_of_a_killed_build_are_cleaned_up_but_fresh_ones_kept(tmp_path
     import os
     import time
 
-    from briefgen.write import LEFTOVER_AGE_SECONDS, OutputFile, write_atomically
+    from briefgen.write import OutputFile, write_atomically
+    from briefgen.write.atomic import LEFTOVER_AGE_SECONDS
 
     target = tmp_path / "brief.pdf"
     old = tmp_path / ".brief.pdf.abc123.tmp"
