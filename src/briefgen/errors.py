@@ -64,10 +64,12 @@ class Problem:
 
     def as_json(self) -> dict[str, object]:
         location = self.location
+        file, line, column = ((location.file, location.line, location.column)
+                              if isinstance(location, Location) else (location, None, None))
         return {
-            "file": display_path(location.file if isinstance(location, Location) else location),
-            "line": location.line if isinstance(location, Location) else None,
-            "column": location.column if isinstance(location, Location) else None,
+            "file": display_path(file),
+            "line": line,
+            "column": column,
             "severity": self.severity,
             "rule": self.rule or "spec",
             "field": self.field,

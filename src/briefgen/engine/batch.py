@@ -1,15 +1,10 @@
 """Run specs: plan every audience of every spec, then build, email or check them.
 
-This is the one path that `build`, `email`, `check`, `--watch` and `preview` take:
-
     run_specs(spec paths, options) -> Report
 
-Each spec is planned in this process, in the order given (`plan.py`): it is read, validated
-and checked, and split into units, one per audience (or one generic brief when it has none);
-a unit whose inputs did not change since it was last built is skipped (`build_state.py`).
-The units are then built (`pool.py`), each writing its files together or not at all
-(`build.py`). The first spec to use a brief id owns it: a later spec with the same id is an
-error that names both files. Ctrl-C and the stop signals end a run as `stopping.py` says.
+Specs are planned in this process, in the order given, and their units built after; the
+first spec to use a brief id owns it: a later spec with the same id is an error that names
+both files.
 """
 
 from __future__ import annotations
