@@ -51,8 +51,7 @@ def export_command(
     Any translation tool opens the file (Trados, memoQ, Phrase, OmegaT, Weblate, Poedit).
     Figures, source notes, bold, italic and links are tags in it that the tool protects.
     """
-    from briefgen.errors import display_path
-    from briefgen.translation import command_path
+    from briefgen.errors import command_path, display_path
     from briefgen.translation.exchange import export_translation
     from briefgen.translation.texts import language_name
 
@@ -198,7 +197,7 @@ def _echo_conflicts(conflicts: list[Problem], name: str, file: Path) -> None:
 
 
 def _echo_next_build(result: ImportResult, name: str) -> None:
-    from briefgen.translation import command_path
+    from briefgen.errors import command_path
 
     if sum(result.imported.values()) or result.records:
         typer.echo(f"Next: briefgen build {command_path(result.spec_path)}")
@@ -226,8 +225,7 @@ def status_command(
     Out of date: its source text changed after it was translated (as recorded by
     `briefgen translate import`). A text translated by hand counts as done.
     """
-    from briefgen.errors import display_path
-    from briefgen.translation import command_path
+    from briefgen.errors import command_path, display_path
     from briefgen.translation.exchange import translation_status
     from briefgen.translation.texts import language_name
 

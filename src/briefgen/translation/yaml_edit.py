@@ -30,9 +30,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import SpecError
-from briefgen.spec.loader import FieldPath, format_field_path, parse_yaml, value_at
-
-_NULLS = {"", "~", "null", "Null", "NULL"}
+from briefgen.spec.loader import NULL_SCALARS, FieldPath, format_field_path, parse_yaml, value_at
 
 
 @dataclass(frozen=True)
@@ -125,7 +123,7 @@ class _Editor:
         elif isinstance(value, yaml.MappingNode):
             self._set_language(value, change)
         elif isinstance(value, yaml.ScalarNode) and value.style is None and (
-                value.value in _NULLS):
+                value.value in NULL_SCALARS):
             self._fill_empty(parent, key_node, value, change)
         elif isinstance(value, yaml.ScalarNode) and change.source_key is not None:
             self._convert(parent, key_node, value, change)
