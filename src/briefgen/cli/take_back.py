@@ -1,22 +1,22 @@
 """`briefgen take-back`: what a colleague changed in a brief's DOCX, back into the spec.
 
 The command parses arguments, shows the changes and asks before writing; the work is in
-`briefgen.edits`, imported when the command runs, so `briefgen --help` stays fast.
+`briefgen.edits`.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from briefgen import __version__
+from briefgen.cli.exits import EXIT_USER_ERROR, exiting_on_error
+from briefgen.cli.options import Debug
+from briefgen.cli.output import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
     from briefgen.edits.take_back import TakeBack, TextUpdate
 
-EXIT_USER_ERROR = 1
-EXIT_INTERNAL_ERROR = 70
 CONTEXT_WORDS = 6  # words shown around each change of a long text
 SHORT_TEXT = 160  # characters: a text this short is shown whole
 _WORDS = re.compile(r"\S+|\s+")
@@ -44,8 +42,7 @@ def take_back_command(
         "--accept-tracked", help="Take tracked changes (insertions and deletions still "
         "waiting to be accepted in Word) as if accepted; by default they are listed and "
         "not taken.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal "
-                                                        "errors.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Take the edits a colleague made in a brief's DOCX back into its spec.
 
@@ -65,7 +62,7 @@ def take_back_command(
     from briefgen.errors import display_path
 
     out = _console(sys.stdout)
-    with _reporting_errors(file, debug):
+    with exiting_on_error(debug, consequence=f"{display_path(file)}: nothing was taken back"):
         from briefgen.edits.take_back import take_back, write_back
 
         result = take_back(file, spec, accept_tracked=accept_tracked)
@@ -75,7 +72,7 @@ def take_back_command(
             out.print("Nothing to take back: no text of the spec was changed in the DOCX"
                       + (" (see above)." if result.remarks else "."))
             raise typer.Exit(failed)
-        count = _count(len(result.updates), "text")
+        count = counted(len(result.updates), "text")
         if not yes and not _confirmed(count, out):
             raise typer.Exit(failed if sys.stdin.isatty() else EXIT_USER_ERROR)
         written = write_back(result)
@@ -95,29 +92,6 @@ def _confirmed(count: str, out: Console) -> bool:
         return True
     out.print("Nothing written.")
     return False
-
-
-@contextmanager
-def _reporting_errors(file: Path, debug: bool) -> Iterator[None]:
-    """A problem with the DOCX or the spec printed as such (exit 1); a bug in briefgen as a
-    short "please report" note (exit 70, the traceback with --debug)."""
-    from briefgen.errors import UserError, display_path
-
-    try:
-        yield
-    except UserError as error:
-        typer.echo(str(error), err=True)
-        typer.echo(f"error: {display_path(file)}: nothing was taken back", err=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
-    except (typer.Exit, KeyboardInterrupt):
-        raise
-    except Exception:
-        if debug:
-            traceback.print_exc()
-        typer.echo(f"internal error: this is a bug in briefgen {__version__}. Please report it "
-                   f"with the DOCX and the spec{'' if debug else ' and the output of --debug'}.",
-                   err=True)
-        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
 
 
 def show_take_back(result: TakeBack, out: Console) -> None:
@@ -241,11 +215,7 @@ def _console(stream: object) -> Console:
                    soft_wrap=True)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _command_path(path: Path) -> str:
-    from briefgen.translation import command_path
+    from briefgen.errors import command_path
 
     return command_path(path)
