@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from typing import NamedTuple
 
-from briefgen.compose.origins import split_at_origins
 from briefgen.compose.markers import markers_at_clause_ends
+from briefgen.compose.origins import split_at_origins
 from briefgen.compose.spans import merged_spans, trimmed_spans, upper_case
 from briefgen.document import (
     Block,

@@ -22,10 +22,11 @@ from briefgen.edits.reader import EditedDocument, read_edited_docx
 from briefgen.edits.words import quoted
 from briefgen.errors import Location, Problem, SpecError, UserError, display_path
 from briefgen.render.docx_marks import DocxOrigin, RecordedField
+from briefgen.resolve.language import base_language, same_language
 from briefgen.resolve.view import BriefView, PrintedText, resolve_brief
 from briefgen.spec.loader import FieldPath, YamlDocument, value_at
 from briefgen.spec.models import BriefSpec
-from briefgen.translation.texts import base_language, languages_printing, same_language
+from briefgen.translation.texts import languages_printing
 from briefgen.translation.yaml_edit import TextChange, UnwritableChange, write_translations
 from briefgen.write import OutputFile, write_atomically
 

@@ -54,10 +54,10 @@ from briefgen.document import (
 from briefgen.errors import BriefgenBug
 from briefgen.layout import NARROW_SPACE, NARROW_SPACE_GLYPH, Layout, chart_height, lay_out
 from briefgen.render import docx_xml
-from briefgen.render.docx_marks import DocxOrigin, FieldMarks
 from briefgen.render.docx_fonts import advance
 from briefgen.render.docx_lines import PdfLines
 from briefgen.render.docx_lists import WordLists
+from briefgen.render.docx_marks import DocxOrigin, FieldMarks
 from briefgen.render.docx_package import (
     embed_fonts,
     open_base_document,
