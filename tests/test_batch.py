@@ -25,7 +25,14 @@ from briefgen.engine.folders import expand_paths
 from briefgen.engine.pool import units_per_worker
 from briefgen.engine.stopping import Terminated
 from briefgen.engine.units import BuildOptions, UnitResult
-from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, expected_stem, expected_versions, replace_once
+from tests.support import (
+    EXAMPLE_SPEC,
+    MINIMAL_TEXT,
+    ROOT,
+    expected_stem,
+    expected_versions,
+    replace_once,
+)
 
 runner = CliRunner()
 
@@ -788,7 +795,7 @@ def test_editing_a_cover_note_of_the_template_rebuilds_the_brief() -> None:
 
 
 def test_check_names_each_long_part_with_its_line() -> None:
-    from test_build import overlong_spec
+    from tests.test_build import overlong_spec
 
     text, body_lines = overlong_spec()
     write("spec.yaml", text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import UserError
-from conftest import (
+from tests.support import (
     FOUR_FIGURES,
     FULL_SPEC,
     MINIMAL_TEXT,

@@ -26,7 +26,7 @@ from briefgen.layout.fonts import font_family
 from briefgen.render.docx_chart import chart_workbook, chart_xml, excel_number_format
 from briefgen.render.pdf_chart import draw_chart_shapes
 from briefgen.spec.validate import validate_spec
-from conftest import MINIMAL_TEXT, Resolve, pdf_text, replace_once
+from tests.support import MINIMAL_TEXT, Resolve, pdf_text, replace_once
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 from briefgen import __version__
 from briefgen.cli import app
-from conftest import (
+from tests.support import (
     EXAMPLE_SPEC,
     FOUR_FIGURES,
     MINIMAL_SPEC,

@@ -14,7 +14,7 @@ from briefgen.resolve.view import resolve_brief
 from briefgen.spec.loader import load_yaml
 from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
-from conftest import EXAMPLE_SPEC, FULL_SPEC, HOSTILE_TEXTS, MINIMAL_TEXT, replace_once, spec_data
+from tests.support import EXAMPLE_SPEC, FULL_SPEC, HOSTILE_TEXTS, MINIMAL_TEXT, replace_once, spec_data
 
 
 def compose(spec_path: Path, audience_index: int | None = None) -> Document:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from briefgen.cli import app
 from briefgen.write import attachments, drafts
 from briefgen.write.cover_note import render_cover_note
-from conftest import EXAMPLE_SPEC, MINIMAL_SPEC, ROOT, run_tool
+from tests.support import EXAMPLE_SPEC, MINIMAL_SPEC, ROOT, run_tool
 
 RUNNER = CliRunner()
 

@@ -12,7 +12,7 @@ import pytest
 from briefgen.document import Fit, Measurement
 from briefgen.errors import FitError, UserError
 from briefgen.layout.fit import FILLED_WITHIN, T_RESOLUTION, find_fit, fit_for
-from conftest import FOUR_FIGURES, MINIMAL_TEXT, build_brief, filler_words
+from tests.support import FOUR_FIGURES, MINIMAL_TEXT, build_brief, filler_words
 
 AVAILABLE = 700.0
 

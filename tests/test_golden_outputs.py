@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SPECS, BuiltBriefs, build_brief, normalized_document_xml, run_tool
+from tests.support import SPECS, BuiltBriefs, build_brief, normalized_document_xml, run_tool
 
 EXTRA_SPECS = {"flood-shelters": SPECS / "flood-shelters.yaml"}
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from briefgen.errors import UserError
 from briefgen.spec.inline import parse_inline, plain_text
-from conftest import MINIMAL_SPEC, ROOT, build_brief
+from tests.support import MINIMAL_SPEC, ROOT, build_brief
 
 LOCATED = re.compile(r"spec\.yaml:\d+:\d+: ")
 FIELDS = {

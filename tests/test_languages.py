@@ -17,7 +17,7 @@ from briefgen.cli import app
 from briefgen.compose import iter_paragraphs
 from briefgen.errors import UserError
 from briefgen.resolve.locale_format import format_number
-from conftest import (
+from tests.support import (
     MINIMAL_TEXT,
     ROOT,
     BuiltBriefs,

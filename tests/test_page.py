@@ -22,7 +22,7 @@ from briefgen.spec.includes import load_spec
 from briefgen.spec.inline import Cite, parse_inline, walk
 from briefgen.spec.validate import text_fields, validate_spec
 from briefgen.template import load_template
-from conftest import (
+from tests.support import (
     EXAMPLE_SPEC,
     MINIMAL_TEXT,
     BuiltBriefs,

@@ -41,7 +41,7 @@ from briefgen.spec.includes import load_spec
 from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
 from briefgen.template.base_document import docx_reserve
-from conftest import EXAMPLE_SPEC, ROOT, SPECS, BuiltBriefs
+from tests.support import EXAMPLE_SPEC, ROOT, SPECS, BuiltBriefs
 
 EXAMPLE_AUDIENCES = ["eu", "us", "be", "ch", "region"]
 FONTS = ROOT / "src" / "briefgen" / "fonts"
@@ -197,7 +197,7 @@ def row_with_a_short_column(spare_gaps: int) -> tuple[Document, Cell]:
     """A two-column row whose left column (paragraphs between spacers) is far shorter than
     its right one, on the one-pager's page and styles."""
     from briefgen.spec.loader import load_yaml
-    from conftest import MINIMAL_SPEC
+    from tests.support import MINIMAL_SPEC
 
     document = load_yaml(MINIMAL_SPEC)
     spec = validate_spec(document)
@@ -335,7 +335,7 @@ def test_the_columns_end_a_little_above_the_footer(built_briefs: BuiltBriefs,
 
 @pytest.fixture(scope="module")
 def example_pages() -> dict[str, object]:
-    from test_page import prepared_example
+    from tests.test_page import prepared_example
 
     return prepared_example()
 

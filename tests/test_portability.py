@@ -26,8 +26,8 @@ import pytest
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, TESTS, replace_once
-from conftest import leftover_processes as marked_processes
+from tests.support import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, TESTS, replace_once
+from tests.support import leftover_processes as marked_processes
 
 SPAWN_ONLY = TESTS / "spawn_only"
 runner = CliRunner()

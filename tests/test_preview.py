@@ -46,7 +46,7 @@ from briefgen.preview.server import (
     PreviewServer,
 )
 from briefgen.preview.session import PreviewSession, read_excerpt
-from conftest import (
+from tests.support import (
     EXAMPLE_SPEC,
     ROOT,
     expected_versions,

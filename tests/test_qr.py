@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefgen.resolve.qr import QUIET_ZONE, qr_picture
-from conftest import BuiltBriefs, collapse_space, expected_versions, pdf_text, run_tool, spec_data
+from tests.support import BuiltBriefs, collapse_space, expected_versions, pdf_text, run_tool, spec_data
 
 SOURCES_URL = spec_data("example")["brief"]["sources_url"]
 VERSIONS = [audience_id for audience_id, _, _ in expected_versions("example")]

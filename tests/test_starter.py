@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, ROOT
+from tests.support import EXAMPLE_SPEC, ROOT
 
 runner = CliRunner()
 COMMITTED_SCHEMA = ROOT / "briefs" / "brief.schema.json"

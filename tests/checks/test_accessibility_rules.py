@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from conftest import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, replace_once
+from tests.support import EXAMPLE_SPEC, MINIMAL_TEXT, ROOT, replace_once
 
 runner = CliRunner()
 

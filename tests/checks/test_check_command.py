@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from conftest import (
+from tests.support import (
     EXAMPLE_SPEC,
     FACTS_TEXT,
     FOUR_FIGURES,

@@ -13,7 +13,7 @@ from briefgen.spec.includes import load_spec
 from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
 from briefgen.translation.texts import text_hash
-from conftest import SPECS
+from tests.support import SPECS
 
 
 def checked(folder: Path) -> CheckedSpec:

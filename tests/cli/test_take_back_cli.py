@@ -23,8 +23,8 @@ import yaml
 
 from briefgen.cli.take_back import show_take_back, word_diff
 from briefgen.edits.take_back import take_back
-from conftest import ROOT, build_brief, require_tool
-from word_edits import retype, track
+from tests.support import ROOT, build_brief, require_tool
+from tests.word_edits import retype, track
 
 PICTURE = os.environ.get("BRIEFGEN_TAKE_BACK_PICTURE")
 

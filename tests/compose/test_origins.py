@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from briefgen.compose.origins import split_at_origins
 from briefgen.document import Paragraph, Span, iter_blocks
-from conftest import MINIMAL_TEXT, Resolve, replace_once
+from tests.support import MINIMAL_TEXT, Resolve, replace_once
 
 
 def test_joined_spans_are_cut_again_where_the_field_changes() -> None:

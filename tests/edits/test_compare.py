@@ -12,8 +12,8 @@ from docx.text.paragraph import Paragraph
 
 from briefgen.edits.compare import Comparison, FieldChange, compare_document
 from briefgen.edits.reader import read_edited_docx
-from conftest import BuiltBriefs
-from word_edits import paragraphs, retype, run_with
+from tests.support import BuiltBriefs
+from tests.word_edits import paragraphs, retype, run_with
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from briefgen.edits.printed import project
 from briefgen.edits.words import Look, Printed
 from briefgen.resolve.view import BriefView
 from briefgen.spec.inline import parse_inline
-from conftest import FACTS_TEXT, MINIMAL_TEXT, Resolve, replace_once
+from tests.support import FACTS_TEXT, MINIMAL_TEXT, Resolve, replace_once
 
 BOLD, ITALIC = Look(bold=True), Look(italic=True)
 

@@ -17,8 +17,8 @@ from briefgen.cli import app
 from briefgen.edits.compare import compare_document
 from briefgen.edits.reader import read_edited_docx
 from briefgen.errors import UserError
-from conftest import EXAMPLE_SPEC, ROOT, BuiltBriefs, require_tool
-from word_edits import comment, retype, track
+from tests.support import EXAMPLE_SPEC, ROOT, BuiltBriefs, require_tool
+from tests.word_edits import comment, retype, track
 
 runner = CliRunner()
 

@@ -19,8 +19,8 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
-from conftest import ROOT, build_brief, collapse_space, pdf_text, require_tool
-from word_edits import comment, retype, through_libreoffice, track
+from tests.support import ROOT, build_brief, collapse_space, pdf_text, require_tool
+from tests.word_edits import comment, retype, through_libreoffice, track
 
 runner = CliRunner()
 EU_DOCX = "2025-03-24_masg-2025_eu_en-gb.docx"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from base_document import HEAD, PARTS, WORD, R, W
+from tests.render.base_document import HEAD, PARTS, WORD, R, W
 
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from briefgen.engine.batch import BuildOptions, run_specs
-from conftest import (
+from tests.support import (
     MINIMAL_TEXT,
     BuiltBriefs,
     expected_versions,

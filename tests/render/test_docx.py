@@ -17,14 +17,14 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from base_document import BASE_DOCUMENT, base_document_bytes
 from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from conftest import (
+from tests.render.base_document import BASE_DOCUMENT, base_document_bytes
+from tests.support import (
     FULL_SPEC,
     HOSTILE_TEXTS,
     LONG_WORD,
@@ -505,11 +505,10 @@ def test_text_is_never_in_text_boxes_or_frames(version_docx: Path) -> None:
 
 def test_pictures_carry_alternative_text_or_are_marked_decorative(tmp_path: Path) -> None:
     """A described picture has its description as alt text; one without is decorative."""
-    from test_docx_base import small_document
-
     from briefgen.document import Image as Picture
     from briefgen.document import Spacer
     from briefgen.render.docx import render_docx
+    from tests.render.test_docx_base import small_document
 
     png = (ROOT / "briefs" / "clear-ground-logo.png").read_bytes()
     document = small_document()

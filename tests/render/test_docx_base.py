@@ -25,7 +25,7 @@ from briefgen.layout.fonts import font_family
 from briefgen.render.docx import render_docx
 from briefgen.template import load_template_folder
 from briefgen.template.base_document import docx_margins, load_base_document, shipped_base_document
-from conftest import ROOT
+from tests.support import ROOT
 
 A4 = PageSetup(595.3, 841.9, 42.5, 42.5, 42.5, 42.5)
 
@@ -210,7 +210,7 @@ def test_a_build_on_a_broken_base_document_names_the_file(tmp_path: Path) -> Non
     import shutil
 
     from briefgen.errors import UserError
-    from conftest import MINIMAL_SPEC, build_brief
+    from tests.support import MINIMAL_SPEC, build_brief
 
     (tmp_path / "briefs").mkdir()
     shutil.copy(MINIMAL_SPEC, tmp_path / "briefs" / "minimal.yaml")

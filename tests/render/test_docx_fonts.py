@@ -17,7 +17,7 @@ from briefgen.render.docx_fonts import (
     obfuscate,
     subset_font,
 )
-from conftest import ROOT
+from tests.support import ROOT
 
 FONTS = ROOT / "src" / "briefgen" / "fonts"
 TEXT = "Ağdam, Füzuli, Şuşa: “ə” İ ı — Министерство 5\u202f% €4.25 m²"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import docx
 import yaml
-from test_docx_base import small_document
 
 from briefgen.document import Fit, Paragraph, Span
 from briefgen.edits.reader import read_edited_docx
@@ -18,7 +17,8 @@ from briefgen.render.docx import render_docx
 from briefgen.render.docx_marks import DocxOrigin, FieldSource, parse_mark_name
 from briefgen.spec.loader import format_field_path
 from briefgen.translation.texts import text_hash
-from conftest import EXAMPLE_SPEC, BuiltBriefs, collapse_space
+from tests.render.test_docx_base import small_document
+from tests.support import EXAMPLE_SPEC, BuiltBriefs, collapse_space
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -10,18 +10,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from base_document import PARTS
-from hostile_documents import (
-    CASES,
-    UNC,
-    Hostile,
-    field_runs,
-    in_footer,
-    in_header,
-    paragraph,
-    simple_field,
-)
-from test_docx_base import small_document
 from typer.testing import CliRunner
 
 from briefgen.cli import app
@@ -31,7 +19,19 @@ from briefgen.render.docx import render_docx
 from briefgen.render.docx_safety import parse_xml, scan_docx
 from briefgen.template.base_document import load_base_document
 from briefgen.write import OutputFile, attachments, write_atomically
-from conftest import EXAMPLE_SPEC, ROOT, BuiltBriefs
+from tests.render.base_document import PARTS
+from tests.render.hostile_documents import (
+    CASES,
+    UNC,
+    Hostile,
+    field_runs,
+    in_footer,
+    in_header,
+    paragraph,
+    simple_field,
+)
+from tests.render.test_docx_base import small_document
+from tests.support import EXAMPLE_SPEC, ROOT, BuiltBriefs
 
 # The one hostile thing a base document may carry: the DOCX leaves it out.
 REMOVED = {"settings attached to a template on a server"}

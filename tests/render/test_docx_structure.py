@@ -11,7 +11,7 @@ from pathlib import Path
 import mammoth
 import pytest
 
-from conftest import BuiltBriefs, expected_versions, localized, run_tool, spec_data
+from tests.support import BuiltBriefs, expected_versions, localized, run_tool, spec_data
 
 EXAMPLE_AUDIENCES = [audience for audience, _, _ in expected_versions("example")]
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cxml import element
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from lxml import etree
 
 from briefgen.render import docx_xml
 from briefgen.render.docx_xml import LINE_BREAK, twips
+from tests.render.cxml import element
 
 
 def canonical(node: Any) -> bytes:

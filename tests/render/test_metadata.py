@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.errors import UserError
-from conftest import (
+from tests.support import (
     MINIMAL_SPEC,
     BuiltBriefs,
     build_brief,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.document import Document, Paragraph, Span
-from conftest import (
+from tests.support import (
     HOSTILE_TEXTS,
     LONG_WORD,
     SPEC_FILES,

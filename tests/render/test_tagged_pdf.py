@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 from briefgen.document import Block, Document, Group, Paragraph, Row
-from conftest import (
+from tests.support import (
     SPEC_FILES,
     BuiltBriefs,
     expected_versions,
@@ -527,7 +527,7 @@ def test_document_identifies_itself(tagged: dict[tuple[str, str | None], Tagged]
 
 def test_hostile_text_reaches_the_structure_verbatim(
         tagged: dict[tuple[str, str | None], Tagged]) -> None:
-    from conftest import HOSTILE_TEXTS, LONG_WORD
+    from tests.support import HOSTILE_TEXTS, LONG_WORD
 
     text = " ".join(tagged[("full", "ngo")].root.text().split())
     for hostile in HOSTILE_TEXTS:

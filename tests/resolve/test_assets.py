@@ -14,7 +14,7 @@ from PIL import Image
 
 from briefgen.errors import Location, SpecError, UserError
 from briefgen.resolve.assets import MAX_PIXELS, OUTPUT_HEIGHT_PX, load_picture
-from conftest import MINIMAL_SPEC, build_brief
+from tests.support import MINIMAL_SPEC, build_brief
 
 
 def spec_with_logo(folder: Path, logo: str) -> Path:
@@ -248,7 +248,7 @@ def test_the_contrast_is_measured_on_the_masthead_colour_of_the_template(tmp_pat
 
 def test_the_example_logo_reads_on_the_white_masthead() -> None:
     from briefgen.checks import LOGO_CONTRAST, logo_contrast
-    from conftest import EXAMPLE_SPEC
+    from tests.support import EXAMPLE_SPEC
 
     picture = load_picture("clear-ground-logo.png", EXAMPLE_SPEC,
                            Location(EXAMPLE_SPEC, 1, 1), "brief.from.logo")

@@ -9,7 +9,7 @@ import pytest
 
 from briefgen.compose import iter_paragraphs
 from briefgen.document import Document, Paragraph
-from conftest import MINIMAL_TEXT, Resolve, replace_once
+from tests.support import MINIMAL_TEXT, Resolve, replace_once
 
 FIGURES = """stats:
   - id: displaced

@@ -17,7 +17,7 @@ from briefgen.cli import app
 from briefgen.errors import SpecError
 from briefgen.spec.includes import load_spec
 from briefgen.spec.validate import validate_spec
-from conftest import FACTS_TEXT, MINIMAL_TEXT, replace_once
+from tests.support import FACTS_TEXT, MINIMAL_TEXT, replace_once
 
 runner = CliRunner()
 

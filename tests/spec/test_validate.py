@@ -19,7 +19,7 @@ from briefgen.spec.includes import load_spec
 from briefgen.spec.loader import load_yaml
 from briefgen.spec.models import BriefHeader, BriefSpec
 from briefgen.spec.validate import validate_spec, validate_spec_by_audience
-from conftest import MINIMAL_TEXT, replace_once
+from tests.support import MINIMAL_TEXT, replace_once
 
 STATS = """
 stats:

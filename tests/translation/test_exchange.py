@@ -25,7 +25,7 @@ from typer.testing import CliRunner, Result
 
 from briefgen.cli import app
 from briefgen.translation.yaml_edit import TextChange, write_translations
-from conftest import ROOT, SPECS
+from tests.support import ROOT, SPECS
 
 FIXTURE = SPECS / "translate"
 SPEC = "brief.yaml"

@@ -24,7 +24,7 @@ from briefgen.spec.validate import validate_spec
 from briefgen.template import load_template
 from briefgen.translation.exchange import translation_status
 from briefgen.translation.texts import localized_fields, texts_for_language, versions_in
-from conftest import EXAMPLE_SPEC, SPECS
+from tests.support import EXAMPLE_SPEC, SPECS
 
 runner = CliRunner()
 SECOND_BRIEF = SPECS / "translate" / "ecoles-eau.yaml"
